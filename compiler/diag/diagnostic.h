@@ -1,0 +1,54 @@
+// Diagnostics are data: every problem found in a user's input is one Diagnostic, never an
+// exception. Renderers (render.h) turn them into text for people, CI systems and editors.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diag/codes.h"
+#include "compiler/source/source.h"
+
+namespace wfc::diag {
+
+enum class Severity { Error, Warning, Note };
+
+std::string_view severity_name(Severity s);  // "error", "warning", "note"
+
+/// One located problem. Lines and columns are 1-based; see Span for the column convention.
+struct Diagnostic {
+  std::string file;
+  Span span;
+  Severity severity = Severity::Error;
+  Code code = Code::InvalidSyntax;
+  std::string message;
+  std::string hint;     // "did you mean 'video'?" and other advice; may be empty
+  std::string pointer;  // JSON pointer of the offending value when known ("/workflow/0/kind")
+};
+
+/// Diagnostics collects the problems found in one file, in the order they were found.
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string file = {}) : file_(std::move(file)) {}
+
+  /// Adds a diagnostic with the code's default severity.
+  Diagnostic& add(Code code, Span span, std::string message, std::string hint = {});
+  Diagnostic& add(Diagnostic d);
+
+  const std::vector<Diagnostic>& items() const { return items_; }
+  std::vector<Diagnostic>& items() { return items_; }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  bool has_errors() const;
+  size_t count(Severity s) const;
+  const std::string& file() const { return file_; }
+
+  /// Orders by position (then code), the order every renderer prints.
+  void sort();
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> items_;
+};
+
+}  // namespace wfc::diag

@@ -1,0 +1,118 @@
+#include "compiler/frontend.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sys/stat.h>
+
+#include "compiler/check/checker.h"
+#include "compiler/syntax/document_builder.h"
+
+namespace wfc {
+namespace {
+
+std::string human_size(size_t bytes) {
+  char buf[32];
+  if (bytes >= (1u << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", double(bytes) / double(1u << 20));
+  } else {
+    std::snprintf(buf, sizeof buf, "%zu bytes", bytes);
+  }
+  return buf;
+}
+
+void too_large(diag::Diagnostics& diags, size_t size, bool exact, const syntax::Limits& limits) {
+  diags.add(diag::Code::TooLarge, Span{1, 1, 1, 1},
+            (exact ? "file is " + human_size(size) : "file is larger than " + human_size(size)) +
+                "; workflow files are limited to " + human_size(limits.max_bytes),
+            "split the workflow, or check that the path names a workflow file");
+}
+
+}  // namespace
+
+std::optional<SourceFile> load_source(const std::string& path, diag::Diagnostics& diags,
+                                      const syntax::Limits& limits) {
+  std::string text;
+  if (path == "-") {
+    // Standard input: read at most one byte past the limit, so a huge stream costs nothing.
+    text.resize(limits.max_bytes + 1);
+    size_t got = std::fread(text.data(), 1, text.size(), stdin);
+    text.resize(got);
+    if (text.size() > limits.max_bytes) {
+      too_large(diags, limits.max_bytes, false, limits);
+      return std::nullopt;
+    }
+    return SourceFile("<stdin>", std::move(text));
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    diags.add(diag::Code::IoError, Span{}, "cannot read '" + path + "': " + std::strerror(errno));
+    return std::nullopt;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    diags.add(diag::Code::IoError, Span{}, "'" + path + "' is a directory");
+    return std::nullopt;
+  }
+  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > limits.max_bytes) {
+    too_large(diags, static_cast<size_t>(st.st_size), true, limits);
+    return std::nullopt;
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    diags.add(diag::Code::IoError, Span{}, "cannot read '" + path + "': " + std::strerror(errno));
+    return std::nullopt;
+  }
+  // Read to EOF even for regular files (they may grow, or be a FIFO), never past the limit.
+  text.resize(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 64 * 1024);
+  size_t len = 0;
+  for (;;) {
+    size_t got = std::fread(text.data() + len, 1, text.size() - len, f);
+    len += got;
+    if (got == 0 || len > limits.max_bytes) break;
+    if (len == text.size()) text.resize(std::min(text.size() * 2, limits.max_bytes + 1));
+  }
+  bool failed = std::ferror(f);
+  std::fclose(f);
+  if (failed) {
+    diags.add(diag::Code::IoError, Span{}, "error reading '" + path + "'");
+    return std::nullopt;
+  }
+  if (len > limits.max_bytes) {
+    too_large(diags, limits.max_bytes, false, limits);
+    return std::nullopt;
+  }
+  text.resize(len);
+  return SourceFile(path, std::move(text));
+}
+
+FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
+                              const catalog::Catalog& catalog, const syntax::Limits& limits) {
+  FrontendResult result{std::nullopt, diag::Diagnostics(source.path())};
+  auto& diags = result.diagnostics;
+  if (syntax::precheck(source, diags, limits)) {
+    std::optional<syntax::Value> root;
+    switch (syntax) {
+      case syntax::Syntax::Json:
+        root = syntax::read_json(source, diags, limits);
+        break;
+      case syntax::Syntax::Yaml:
+        root = syntax::read_yaml(source, diags, limits);
+        break;
+      case syntax::Syntax::Dsl:
+        diags.add(diag::Code::InvalidSyntax, Span{1, 1, 1, 1},
+                  "the workflow DSL (.wf) is not supported by this build yet",
+                  "write the workflow as JSON or YAML, or pass --syntax json|yaml");
+        break;
+    }
+    if (root) {
+      result.document = syntax::build_document(*root, diags);
+      if (result.document) check::check_document(*result.document, catalog, diags);
+    }
+  }
+  diags.sort();
+  return result;
+}
+
+}  // namespace wfc
