@@ -3,8 +3,11 @@
 // Every input under tests/golden/ is a workflow with known mistakes; its `<file>.expected`
 // sidecar holds exactly the diagnostics `wfc` must report for it, in the text format described
 // in tests/golden/README.md. WFC_UPDATE_GOLDEN=1 rewrites the sidecars from the current output
-// instead of comparing (review the diff before committing). Every file under workflows/ must
-// compile without a single diagnostic, and each JSON/YAML pair must mean the same document.
+// instead of comparing (review the diff before committing). Inputs listed in
+// tests/golden/KNOWN-ISSUES.md hold the output we want but do not get yet: a mismatch there is a
+// warning, and a match a failure (so the list shrinks when the code is fixed). Every file under
+// workflows/ must compile without a single diagnostic, and each JSON/YAML pair must mean the same
+// document.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -59,6 +62,16 @@ std::string read_file(const fs::path& p) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+/// The inputs named by `## <path>` headings in KNOWN-ISSUES.md, relative to tests/golden.
+std::set<std::string> known_issues() {
+  std::set<std::string> paths;
+  std::istringstream lines(read_file(kGoldenDir / "KNOWN-ISSUES.md"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("## ")) paths.insert(line.substr(3));
+  }
+  return paths;
 }
 
 /// One block per diagnostic: `LINE:COL-END_LINE:END_COL SEVERITY CODE MESSAGE`, then an indented
@@ -145,8 +158,9 @@ std::string read_value_json(const fs::path& p) {
 }  // namespace
 
 TEST_CASE("golden: every invalid file reports exactly its expected diagnostics", "[golden]") {
-  const bool update = std::getenv("WFC_UPDATE_GOLDEN") != nullptr &&
-                      std::string(std::getenv("WFC_UPDATE_GOLDEN")) == "1";
+  const char* update_env = std::getenv("WFC_UPDATE_GOLDEN");
+  const bool update = update_env != nullptr && std::string(update_env) == "1";
+  const auto known = known_issues();
   auto inputs = inputs_under(kGoldenDir);
   REQUIRE(inputs.size() >= 100);
   size_t mismatches = 0, updated = 0;
@@ -155,6 +169,19 @@ TEST_CASE("golden: every invalid file reports exactly its expected diagnostics",
     std::string actual = render_golden(result.diagnostics.items());
     fs::path expected_path = input.string() + std::string(kExpectedSuffix);
     std::string expected = fs::exists(expected_path) ? read_file(expected_path) : "<missing>";
+    const bool is_known = known.count(fs::relative(input, kGoldenDir).generic_string()) != 0;
+    if (is_known) {
+      // The sidecar holds the output we want; never overwrite it with today's.
+      if (actual == expected) {
+        FAIL_CHECK(display_path(input) << " now gives its expected output: "
+                                          "remove it from tests/golden/KNOWN-ISSUES.md");
+      } else {
+        WARN("known issue " << display_path(input) << "\n--- wanted ---\n"
+                            << expected << "--- actual ---\n"
+                            << actual);
+      }
+      continue;
+    }
     if (actual == expected) continue;
     if (update) {
       std::ofstream(expected_path, std::ios::binary) << actual;
@@ -168,6 +195,14 @@ TEST_CASE("golden: every invalid file reports exactly its expected diagnostics",
   }
   if (update) WARN("WFC_UPDATE_GOLDEN=1: rewrote " << updated << " .expected file(s)");
   CHECK(mismatches == 0);
+}
+
+TEST_CASE("golden: every known issue names an existing input", "[golden]") {
+  for (const auto& path : known_issues()) {
+    INFO("tests/golden/KNOWN-ISSUES.md names '" << path << "'");
+    CHECK(is_input(kGoldenDir / path));
+    CHECK(fs::exists(kGoldenDir / path));
+  }
 }
 
 TEST_CASE("golden: every input has a .expected sidecar and every sidecar an input", "[golden]") {
@@ -186,10 +221,15 @@ TEST_CASE("golden: every input has a .expected sidecar and every sidecar an inpu
 }
 
 TEST_CASE("golden: every diagnostic code is exercised by some .expected file", "[golden]") {
+  // Known issues hold wanted, not actual, output: they prove nothing about coverage.
+  const auto known = known_issues();
   std::set<std::string> seen;
   const std::regex code_at_line_start(R"(^\d+:\d+-\d+:\d+ \w+ (WF\d{3}) )");
   for (const auto& entry : fs::recursive_directory_iterator(kGoldenDir)) {
-    if (!entry.is_regular_file() || !entry.path().string().ends_with(kExpectedSuffix)) continue;
+    const std::string path = entry.path().string();
+    if (!entry.is_regular_file() || !path.ends_with(kExpectedSuffix)) continue;
+    fs::path input = path.substr(0, path.size() - kExpectedSuffix.size());
+    if (known.count(fs::relative(input, kGoldenDir).generic_string())) continue;
     std::istringstream lines(read_file(entry.path()));
     std::smatch m;
     for (std::string line; std::getline(lines, line);) {
