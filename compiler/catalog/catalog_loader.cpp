@@ -501,7 +501,7 @@ class Loader {
       return true;
     };
     auto is_not = [&](bool ok) {
-      if (!ok) *why = "is not a valid " + t.describe();
+      if (!ok) *why = "is not a valid value (" + t.describe() + ")";
       return ok;
     };
     switch (t.kind) {
@@ -627,7 +627,11 @@ std::unique_ptr<Catalog> Catalog::parse(std::string_view json, std::string* erro
     root = Json::parse(json.begin(), json.end(), std::ref(duplicates));
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based: the position of the character that could not be read.
-    *error = line_column(json, e.byte == 0 ? 0 : e.byte - 1) + ": invalid JSON: " + e.what();
+    // what() repeats the position in nlohmann's own words; keep only the reason.
+    std::string what = e.what();
+    size_t reason = what.find("syntax error");
+    *error = line_column(json, e.byte == 0 ? 0 : e.byte - 1) +
+             ": invalid JSON: " + (reason == std::string::npos ? what : what.substr(reason));
     return nullptr;
   }
   if (!duplicates.duplicate.empty()) {
