@@ -56,6 +56,11 @@ class ConditionChecker {
 
   void check_task(const ast::Task& task) {
     if (task.options.empty()) {
+      // `options` of the wrong type was reported by the document builder.
+      std::string options_ptr = pointer_join(task.pointer, "options");
+      for (const auto& d : diags_.items()) {
+        if (d.pointer == options_ptr) return;
+      }
       report(diags_, Code::MalformedCondition, task.kind.span, "conditions task has no conditions",
              "add options that test the file, e.g. \"options\": " + std::string(kConditionExample),
              task.options_span.valid() ? pointer_join(task.pointer, "options") : task.pointer);

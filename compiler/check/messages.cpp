@@ -83,9 +83,10 @@ std::string join(const std::vector<std::string>& words) {
   return out;
 }
 
-std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string hint = did_you_mean(word, candidates);
-  if (!hint.empty() || word.size() < 2) return hint;
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  if (auto s = suggest(word, candidates)) return s;
+  if (word.size() < 2) return std::nullopt;
   const std::string* only = nullptr;
   for (const auto& c : candidates) {
     bool prefix = c.size() > word.size() &&
@@ -94,10 +95,16 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
                            std::tolower(static_cast<unsigned char>(b));
                   });
     if (!prefix) continue;
-    if (only) return {};  // ambiguous
+    if (only) return std::nullopt;  // ambiguous
     only = &c;
   }
-  return only ? "did you mean '" + *only + "'?" : std::string();
+  if (!only) return std::nullopt;
+  return *only;
+}
+
+std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
+  auto c = closest(word, candidates);
+  return c ? "did you mean '" + *c + "'?" : std::string();
 }
 
 diag::Diagnostic& report(diag::Diagnostics& diags, diag::Code code, Span span, std::string message,

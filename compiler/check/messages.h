@@ -2,6 +2,7 @@
 // check phrases them alike ("option 'fps' of 'video' must be a number 1–60, got \"fast\"").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ std::string with_article(std::string_view description);
 
 /// "a, b, c".
 std::string join(const std::vector<std::string>& words);
+
+/// The closest candidate by edit distance, or else the only candidate that `word` begins (so
+/// the abbreviation "vid" finds "video"); nullopt when neither.
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 /// "did you mean 'video'?" for the closest candidate by edit distance, or else for the only
 /// candidate that `word` begins (so the abbreviation "vid" finds "video"); "" when neither.

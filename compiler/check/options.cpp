@@ -340,8 +340,11 @@ class OptionTyper {
   diag::Diagnostics& diags_;
 };
 
-void unknown_option(const ast::Option& o, const catalog::KindSpec& kind, diag::Diagnostics& diags) {
-  std::string hint = suggestion(o.name, name_list(kind.options));
+/// Reports an unknown option; returns the option it was probably meant to be, if any.
+std::optional<std::string> unknown_option(const ast::Option& o, const catalog::KindSpec& kind,
+                                          diag::Diagnostics& diags) {
+  auto meant = closest(o.name, name_list(kind.options));
+  std::string hint = meant ? "did you mean '" + *meant + "'?" : "";
   if (hint.empty()) {
     if (std::find(std::begin(kTaskFields), std::end(kTaskFields), o.name) !=
         std::end(kTaskFields)) {
@@ -355,6 +358,7 @@ void unknown_option(const ast::Option& o, const catalog::KindSpec& kind, diag::D
   report(diags, Code::UnknownOption, o.name_span,
          "unknown option " + quote(o.name) + " for " + quote(kind.name), std::move(hint),
          o.pointer);
+  return meant;
 }
 
 void check_constraints(const ast::Task& task, const catalog::KindSpec& kind,
@@ -415,11 +419,13 @@ void check_constraints(const ast::Task& task, const catalog::KindSpec& kind,
 
 void check_options(const ast::Task& task, const catalog::KindSpec& kind, diag::Diagnostics& diags) {
   OptionTyper typer(kind, diags);
-  std::vector<const ast::Option*> invalid;  // allocates only when something is wrong
+  // Both allocate only when something is wrong.
+  std::vector<const ast::Option*> invalid;
+  std::vector<std::string> misspelt;  // options that an unknown one was probably meant to be
   for (const auto& o : task.options) {
     const OptionSpec* spec = kind.option(o.name);
     if (!spec) {
-      unknown_option(o, kind, diags);
+      if (auto meant = unknown_option(o, kind, diags)) misspelt.push_back(std::move(*meant));
       invalid.push_back(&o);
     } else if (!typer.check(spec->type, o.value, o.name, o.pointer)) {
       invalid.push_back(&o);
@@ -427,6 +433,8 @@ void check_options(const ast::Task& task, const catalog::KindSpec& kind, diag::D
   }
   for (const auto& spec : kind.options) {
     if (!spec.required || task.option(spec.name)) continue;
+    // `ulr` was reported with "did you mean 'url'?"; the missing `url` is the same mistake.
+    if (std::find(misspelt.begin(), misspelt.end(), spec.name) != misspelt.end()) continue;
     report(diags, Code::MissingOption, task.kind.span,
            "missing required option " + quote(spec.name) + " for " + quote(kind.name),
            "add \"" + spec.name + "\" (" + spec.type.describe() + ") to the task's options",

@@ -218,6 +218,13 @@ TEST_CASE("WF206: missing required options point at the kind", "[checker][WF206]
                                 "(URL (s3 or file)) to the task's options @/1/options"});
 }
 
+TEST_CASE("WF202: a misspelt required option is not also reported missing", "[checker][WF206]") {
+  std::string_view doc = R"([{"kind": "export", "options": {"ulr": "s3://b/k"}}])";
+  CHECK(check(doc) == Lines{at(doc, R"("ulr")") +
+                            " WF202 unknown option 'ulr' for 'export' | did you mean 'url'? "
+                            "@/0/options/ulr"});
+}
+
 TEST_CASE("nested options are typed field by field", "[checker][WF202][WF203][WF206]") {
   std::string_view doc = R"([{"kind": "adaptive_video", "options": {"renditions": [
   {"height": 1080, "codec": "h264"},

@@ -271,6 +271,13 @@ TEST_CASE("WF408: malformed conditions", "[conditions][WF408]") {
                              "the file, e.g. \"options\": {\"width\": {\"gte\": 1280}} @/0"});
 }
 
+TEST_CASE("conditions whose options are not an object are reported once", "[conditions]") {
+  std::string_view doc =
+      R"([{"kind": "conditions", "options": [{"kind": "video"}], "next": [{"kind": "video"}]}])";
+  CHECK(check(doc) == Lines{at(doc, R"([{"kind": "video"}])") +
+                            " WF112 'options' must be an object, got an array @/0/options"});
+}
+
 TEST_CASE("conditions nest: mistakes deep inside combinators are located", "[conditions]") {
   std::string doc = gate(
       R"({"or": [{"and": [{"kind": "video"}, {"widht": {"gte": 1}}]}, {"not": {"kind": {"eq": "vid"}}}]})");
