@@ -437,7 +437,7 @@ void check_options(const ast::Task& task, const catalog::KindSpec& kind, diag::D
     if (std::find(misspelt.begin(), misspelt.end(), spec.name) != misspelt.end()) continue;
     report(diags, Code::MissingOption, task.kind.span,
            "missing required option " + quote(spec.name) + " for " + quote(kind.name),
-           "add \"" + spec.name + "\" (" + spec.type.describe() + ") to the task's options",
+           "add \"" + spec.name + "\" to \"options\": " + with_article(spec.type.describe()),
            task.options_span.valid() ? pointer_join(task.pointer, "options") : task.pointer);
   }
   check_constraints(task, kind, invalid, typer, diags);

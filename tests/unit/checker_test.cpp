@@ -212,10 +212,10 @@ TEST_CASE("WF206: missing required options point at the kind", "[checker][WF206]
   std::string_view doc = R"([{"kind": "ingest"}, {"kind": "export", "options": {}}])";
   CHECK(check(doc) == Lines{at(doc, R"("ingest")") +
                                 " WF206 missing required option 'url' for 'ingest' | add \"url\" "
-                                "(URL (http or https)) to the task's options @/0",
+                                "to \"options\": a URL (http or https) @/0",
                             at(doc, R"("export")") +
                                 " WF206 missing required option 'url' for 'export' | add \"url\" "
-                                "(URL (s3 or file)) to the task's options @/1/options"});
+                                "to \"options\": a URL (s3 or file) @/1/options"});
 }
 
 TEST_CASE("WF202: a misspelt required option is not also reported missing", "[checker][WF206]") {
