@@ -232,40 +232,44 @@ class Builder {
   }
 
   /// A string field; reports WF112 for another type and WF115 for an empty string unless
-  /// allowed.
-  std::optional<ast::Text> text(const Member& m, std::string_view field, const std::string& ptr,
+  /// allowed. `parent` is the pointer of the object holding `m` (pointers are built only for
+  /// problems: this runs for every field of every task).
+  std::optional<ast::Text> text(const Member& m, std::string_view field, std::string_view parent,
                                 bool allow_empty = false) {
     if (!m.value.is_string()) {
       report(Code::WrongFieldType, m.value.span,
-             quoted(field) + " must be a string, got " + a_type(m.value), "", ptr);
+             quoted(field) + " must be a string, got " + a_type(m.value), "",
+             pointer_join(parent, m.key));
       return std::nullopt;
     }
     if (m.value.string.empty() && !allow_empty) {
-      report(Code::InvalidFieldValue, m.value.span, quoted(field) + " must not be empty", "", ptr);
+      report(Code::InvalidFieldValue, m.value.span, quoted(field) + " must not be empty", "",
+             pointer_join(parent, m.key));
       return std::nullopt;
     }
     return ast::Text{m.value.string, m.value.span};
   }
 
   std::optional<syntax::Value> object(const Member& m, std::string_view field,
-                                      const std::string& ptr) {
+                                      std::string_view parent) {
     if (!m.value.is_object()) {
       report(Code::WrongFieldType, m.value.span,
-             quoted(field) + " must be an object, got " + a_type(m.value), "", ptr);
+             quoted(field) + " must be an object, got " + a_type(m.value), "",
+             pointer_join(parent, m.key));
       return std::nullopt;
     }
     return m.value;
   }
 
-  std::optional<ast::Text> webhook_url(const Member& m, const std::string& ptr) {
-    auto t = text(m, "webhook_url", ptr);
+  std::optional<ast::Text> webhook_url(const Member& m, std::string_view parent) {
+    auto t = text(m, "webhook_url", parent);
     if (!t) return t;
     std::string_view scheme;
     if (!has_scheme(t->value, &scheme) || (scheme != "http" && scheme != "https") ||
         t->value.find("://") != scheme.size()) {
       report(Code::InvalidFieldValue, m.value.span,
              "'webhook_url' must be an absolute http or https URL, got " + quoted(t->value),
-             "e.g. \"https://example.com/hooks/wfc\"", ptr);
+             "e.g. \"https://example.com/hooks/wfc\"", pointer_join(parent, m.key));
       return std::nullopt;
     }
     return t;
@@ -329,68 +333,69 @@ class Builder {
     for (const Member& m : obj.members) {
       std::string_view field = field_of(m, fields, obj, "a task", ptr, recovered);
       if (field.empty()) continue;
-      std::string mptr = pointer_join(ptr, m.key);
+      auto mptr = [&] { return pointer_join(ptr, m.key); };
       if (field == "kind") {
         has_kind = true;
         if (!m.value.is_string()) {
           report(Code::WrongFieldType, m.value.span,
-                 "'kind' must be a string, got " + a_type(m.value), "", mptr);
+                 "'kind' must be a string, got " + a_type(m.value), "", mptr());
         } else if (m.value.string.empty()) {
           report(Code::InvalidFieldValue, m.value.span, "'kind' must not be empty",
-                 "name a kind, e.g. \"video\"; `wfc docs kinds` lists them", mptr);
+                 "name a kind, e.g. \"video\"; `wfc docs kinds` lists them", mptr());
         } else {
           task.kind = {m.value.string, m.value.span};
         }
       } else if (field == "options") {
         if (!m.value.is_object()) {
           report(Code::WrongFieldType, m.value.span,
-                 "'options' must be an object, got " + a_type(m.value), "", mptr);
+                 "'options' must be an object, got " + a_type(m.value), "", mptr());
           continue;
         }
         task.options_span = m.value.span;
         task.options.reserve(m.value.members.size());
+        std::string options_ptr = mptr();
         for (const Member& o : m.value.members) {
-          task.options.push_back({o.key, o.key_span, o.value, pointer_join(mptr, o.key)});
+          task.options.push_back({o.key, o.key_span, o.value, pointer_join(options_ptr, o.key)});
         }
       } else if (field == "next") {
-        build_task_list(m, "next", mptr, task.next, task.next_span);
+        build_task_list(m, "next", mptr(), task.next, task.next_span);
       } else if (field == "ref") {
-        auto t = text(m, "ref", mptr);
+        auto t = text(m, "ref", ptr);
         if (t && !is_ref(t->value)) {
           report(Code::InvalidFieldValue, m.value.span, "invalid ref " + quoted(t->value),
                  "a ref starts with a letter or '_' and holds only letters, digits, '_' and '-'",
-                 mptr);
+                 mptr());
         } else if (t) {
           task.ref = std::move(t);
         }
       } else if (field == "label") {
-        task.label = text(m, "label", mptr);
+        task.label = text(m, "label", ptr);
       } else if (field == "folder") {
-        task.folder = text(m, "folder", mptr);
+        task.folder = text(m, "folder", ptr);
       } else if (field == "filename") {
-        auto t = text(m, "filename", mptr);
+        auto t = text(m, "filename", ptr);
         if (t && t->value.find('/') != std::string::npos) {
           report(Code::InvalidFieldValue, m.value.span,
                  "'filename' must not contain '/', got " + quoted(t->value),
-                 "put directories in 'folder'", mptr);
+                 "put directories in 'folder'", mptr());
         } else {
           task.filename = std::move(t);
         }
       } else if (field == "url") {
-        if (auto t = text(m, "url", mptr)) {
+        if (auto t = text(m, "url", ptr)) {
           if (!has_scheme(t->value)) {
             report(Code::InvalidFieldValue, m.value.span,
                    "'url' must be an absolute URL, got " + quoted(t->value),
-                   "e.g. \"https://example.com/video.mp4\"", mptr);
+                   "e.g. \"https://example.com/video.mp4\"", mptr());
           } else {
             single->url = std::move(t);
             url_member = &m;
           }
         }
       } else if (field == "input") {
-        single->input = object(m, "input", mptr);
+        single->input = object(m, "input", ptr);
       } else if (field == "metadata") {
-        single->metadata = object(m, "metadata", mptr);
+        single->metadata = object(m, "metadata", ptr);
       }
     }
     if (single && single->url && single->input) {
@@ -426,13 +431,13 @@ class Builder {
         build_task_list(m, "workflow", ptr, doc.workflow, doc.workflow_span);
       } else if (field == "name") {
         has_name = true;
-        doc.name = text(m, "name", ptr);
+        doc.name = text(m, "name", "");
       } else if (field == "id") {
-        doc.id = text(m, "id", ptr);
+        doc.id = text(m, "id", "");
       } else if (field == "description") {
-        doc.description = text(m, "description", ptr, /*allow_empty=*/true);
+        doc.description = text(m, "description", "", /*allow_empty=*/true);
       } else if (field == "status") {
-        auto t = text(m, "status", ptr);
+        auto t = text(m, "status", "");
         if (t && t->value != "active" && t->value != "paused") {
           std::string hint = did_you_mean(t->value, {"active", "paused"});
           report(Code::InvalidFieldValue, m.value.span, "invalid status " + quoted(t->value),
@@ -441,9 +446,9 @@ class Builder {
           doc.status = std::move(t);
         }
       } else if (field == "webhook_url") {
-        doc.webhook_url = webhook_url(m, ptr);
+        doc.webhook_url = webhook_url(m, "");
       } else if (field == "metadata") {
-        doc.metadata = object(m, "metadata", ptr);
+        doc.metadata = object(m, "metadata", "");
       }
     }
     if (!has_name) {
@@ -461,9 +466,9 @@ class Builder {
         doc.workflow_pointer = ptr;
         build_task_list(m, "tasks", ptr, doc.workflow, doc.workflow_span);
       } else if (field == "webhook_url") {
-        doc.webhook_url = webhook_url(m, ptr);
+        doc.webhook_url = webhook_url(m, "");
       } else if (field == "metadata") {
-        doc.metadata = object(m, "metadata", ptr);
+        doc.metadata = object(m, "metadata", "");
       }
     }
   }

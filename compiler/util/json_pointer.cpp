@@ -8,6 +8,7 @@ std::string pointer_join(std::string_view pointer, std::string_view token) {
   out.reserve(pointer.size() + token.size() + 1);
   out.append(pointer);
   out.push_back('/');
+  if (token.find_first_of("~/") == std::string_view::npos) return out.append(token);
   for (char c : token) {
     if (c == '~') {
       out.append("~0");
