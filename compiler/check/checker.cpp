@@ -18,7 +18,6 @@
 #include "compiler/check/messages.h"
 #include "compiler/check/options.h"
 #include "compiler/util/json_pointer.h"
-#include "compiler/util/suggest.h"
 
 namespace wfc::check {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "compiler/check/messages.h"
 #include "compiler/util/json_pointer.h"
-#include "compiler/util/suggest.h"
+#include "compiler/util/names.h"
 
 namespace wfc::check {
 namespace {
@@ -219,7 +219,7 @@ class ConditionChecker {
       };
       std::vector<std::string> names = catalog_.operator_names(), bare_names;
       for (const auto& n : names) bare_names.push_back(bare(n));
-      if (auto s = suggest(bare(m.key), bare_names)) {
+      if (auto s = suggest_name(bare(m.key), bare_names)) {
         size_t i = std::find(bare_names.begin(), bare_names.end(), *s) - bare_names.begin();
         hint = "did you mean '" + names[i] + "'?";
       }
@@ -241,7 +241,8 @@ class ConditionChecker {
       case OperatorSpec::Operand::List:
         if (!v.is_array()) {
           std::string hint;
-          if (!v.is_object() && !v.is_null()) {
+          if (!v.is_object() && !v.is_null() &&
+              (!v.is_string() || short_enough_to_echo(v.string))) {
             hint = "write {\"" + op.name + "\": [" + syntax::to_json(v) + "]}";
           }
           report(diags_, Code::WrongValueType, v.span,
@@ -322,7 +323,7 @@ class ConditionChecker {
     if (!ok) {
       if (hint.empty() && v.is_null()) {
         hint = "to test whether a file has " + quote(prop) + ", write {\"exists\": false}";
-      } else if (hint.empty() && looks_numeric(v) &&
+      } else if (hint.empty() && looks_numeric(v) && short_enough_to_echo(v.string) &&
                  (type.kind == TypeKind::Integer || type.kind == TypeKind::Number ||
                   type.kind == TypeKind::Dimension || type.kind == TypeKind::Seconds)) {
         hint = "remove the quotes: " + v.string;

@@ -14,7 +14,7 @@
 
 #include "compiler/check/messages.h"
 #include "compiler/util/json_pointer.h"
-#include "compiler/util/suggest.h"
+#include "compiler/util/names.h"
 
 namespace wfc::check {
 namespace {
@@ -184,10 +184,11 @@ class OptionTyper {
         return url(t, v, name, ptr);
       case TypeKind::Language:
         if (v.is_string() && is_language(v.string)) return true;
-        return wrong_type(t, v, name, ptr,
-                          v.is_string() && is_language(lowercase(v.string))
-                              ? "did you mean '" + lowercase(v.string) + "'?"
-                              : "");
+        return wrong_type(
+            t, v, name, ptr,
+            v.is_string() && short_enough_to_echo(v.string) && is_language(lowercase(v.string))
+                ? "did you mean '" + lowercase(v.string) + "'?"
+                : "");
       case TypeKind::Array:
         return array(t, v, name, ptr);
       case TypeKind::Object:
@@ -220,7 +221,9 @@ class OptionTyper {
   }
 
   static std::string number_hint(const Value& v) {
-    if (v.is_string() && is_decimal(v.string)) return "remove the quotes: " + v.string;
+    if (v.is_string() && short_enough_to_echo(v.string) && is_decimal(v.string)) {
+      return "remove the quotes: " + v.string;
+    }
     if (v.type == syntax::ValueType::Number && std::isfinite(v.number)) {
       return "use a whole number";
     }
@@ -251,7 +254,9 @@ class OptionTyper {
     if (!percent) {
       std::string hint;
       std::string_view s = v.string;
-      if (is_decimal(s)) {
+      if (!short_enough_to_echo(s)) {
+        // no hint: the value is too long to repeat
+      } else if (is_decimal(s)) {
         hint = "write pixels as a number: " + v.string;
       } else if (s.size() > 2 && s.substr(s.size() - 2) == "px" &&
                  is_decimal(s.substr(0, s.size() - 2))) {

@@ -501,3 +501,17 @@ TEST_CASE("the seeds' examples check clean against the built-in catalog", "[chec
     CHECK(check(doc, builtin).empty());
   }
 }
+
+TEST_CASE("hostile values are cut short in messages and hints", "[checker]") {
+  std::string kind(100000, 'v');
+  auto lines = check("[{\"kind\": \"" + kind + "\"}]");
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].rfind(
+            "1:11-1:100013 WF201 unknown kind '" + std::string(64, 'v') + "…' | kinds: ingest, ",
+            0) == 0);
+  std::string digits(100000, '7');
+  auto fps = check("[{\"kind\": \"video\", \"options\": {\"fps\": \"" + digits + "\"}}]");
+  REQUIRE(fps.size() == 1);
+  CHECK(fps[0].find("WF203 option 'fps' of 'video' must be a number 1–60, got \"" +
+                    std::string(40, '7') + "…\" @/0/options/fps") != std::string::npos);
+}

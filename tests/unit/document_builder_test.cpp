@@ -275,8 +275,14 @@ TEST_CASE("WF115: values a field cannot take", "[builder][WF115]") {
         Lines{"1:26-1:37 WF115 'url' must be an absolute URL, got 'video.mp4' | e.g. "
               "\"https://example.com/video.mp4\" @/url"});
   CHECK(build(R"({"kind": "probe", "input": {}, "url": "https://a.b/c"})").diags ==
-        Lines{"1:32-1:37 WF115 a task takes either 'url' or 'input', not both | remove 'url' or "
-              "'input' @/url"});
+        Lines{"1:32-1:37 WF115 a task takes either 'url' or 'input', not both | 'url' means "
+              "{\"input\": {\"url\": ...}}; keep one of them @/url"});
+  // Misspelt, both are read as what they were meant to be; the conflict is still reported.
+  auto typos = build(R"({"kind": "probe", "inptu": {}, "ulr": "https://a.b/c"})");
+  CHECK(typos.diags.size() == 3);
+  CHECK(typos.diags.back() ==
+        "1:32-1:37 WF115 a task takes either 'url' or 'input', not both | 'url' means "
+        "{\"input\": {\"url\": ...}}; keep one of them @/ulr");
 }
 
 TEST_CASE("the builder keeps going: every broken part is reported once, the rest is built",
@@ -301,4 +307,16 @@ TEST_CASE("the builder keeps going: every broken part is reported once, the rest
   REQUIRE(b.doc->workflow[1].next.size() == 2);
   CHECK(b.doc->workflow[1].next[1].kind.value == "speech");
   CHECK_FALSE(b.doc->workflow[1].next[1].ref);
+}
+
+TEST_CASE("hostile names are cut short in messages and hints", "[builder]") {
+  std::string key(100000, 'x');
+  auto b = build("[{\"kind\": \"video\", \"" + key + "\": 1}]");
+  REQUIRE(b.diags.size() == 1);
+  CHECK(b.diags[0].rfind("1:20-1:100022 WF111 unknown field '" + std::string(64, 'x') +
+                             "…' in a task | expected one of: ",
+                         0) == 0);
+  auto task = build("[\"" + key + "\"]");
+  REQUIRE(task.diags.size() == 1);
+  CHECK(task.diags[0].find(" | a task is an object with a 'kind'") != std::string::npos);
 }
