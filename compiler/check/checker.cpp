@@ -104,12 +104,19 @@ class Checker {
   }
 
  private:
+  /// Whether the document builder already reported a problem with the list at `pointer` (not a
+  /// list) or within `span` (entries that are not tasks): then an empty list is not news.
+  bool list_reported(const std::string& pointer, Span span) const {
+    for (const auto& d : diags_.items()) {
+      if (!pointer.empty() && d.pointer == pointer) return true;
+      if (span.valid() && d.span.valid() && within(d.span, span)) return true;
+    }
+    return false;
+  }
+
   void empty_workflow() {
     if (!doc_.workflow_span.valid()) return;  // not a list at all: already reported
-    // Entries that were not tasks were reported by the builder; the list is not empty.
-    for (const auto& d : diags_.items()) {
-      if (d.span.valid() && within(d.span, doc_.workflow_span)) return;
-    }
+    if (list_reported(doc_.workflow_pointer, doc_.workflow_span)) return;
     report(diags_, Code::EmptyWorkflow, doc_.workflow_span, "workflow has no tasks",
            "a run of an empty workflow does nothing; add a task such as {\"kind\": \"video\"}",
            doc_.workflow_pointer);
@@ -138,7 +145,7 @@ class Checker {
     out.from_spec = spec;
     if (spec->is_conditions) {
       check_conditions(t, catalog_, diags_);
-      if (t.next.empty()) {
+      if (t.next.empty() && !list_reported(pointer_join(t.pointer, "next"), t.next_span)) {
         report(diags_, Code::NothingGated, t.kind.span, "conditions task has no 'next' to gate",
                "add the tasks to run when the conditions hold: \"next\": [...]", t.pointer);
       }

@@ -448,6 +448,16 @@ TEST_CASE("WF304: conditions with nothing to gate", "[checker][WF304]") {
                             " WF304 conditions task has no 'next' to gate | add the tasks to run "
                             "when the conditions hold: \"next\": [...] @/0"});
   CHECK(check(R"([{"kind": "conditions", "options": {"kind": "video"}, "next": []}])").size() == 1);
+  // A `next` that is broken was reported as such; it is not also "missing".
+  std::string_view broken =
+      R"([{"kind": "conditions", "options": {"kind": "video"}, "next": "video"}])";
+  CHECK(check(broken) == Lines{at(broken, R"("video")", 1) +
+                               " WF112 'next' must be an array of tasks, got a string @/0/next"});
+  std::string_view strings =
+      R"([{"kind": "conditions", "options": {"kind": "video"}, "next": ["video"]}])";
+  CHECK(check(strings) == Lines{at(strings, R"("video")", 1) +
+                                " WF112 task must be an object, got a string | write {\"kind\": "
+                                "\"video\"} @/0/next/0"});
 }
 
 TEST_CASE("every problem in a file is reported, each once", "[checker]") {
