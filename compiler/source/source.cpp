@@ -58,7 +58,9 @@ Position SourceFile::position(size_t offset) const {
 }
 
 Span SourceFile::span(size_t begin, size_t end) const {
-  return Span::between(position(begin), position(std::max(begin, end)));
+  // In this order, so that the position cache serves both (argument order is unspecified).
+  const Position first = position(begin);
+  return Span::between(first, position(std::max(begin, end)));
 }
 
 size_t SourceFile::offset(Position p) const {
