@@ -105,8 +105,11 @@ YamlError describe_yaml_error(std::string_view what, std::string_view text, size
   }
   if (starts_with(what, M::INVALID_ESCAPE)) {
     std::string e(what.substr(std::string_view(M::INVALID_ESCAPE).size()));
+    // yaml-cpp points just past the escape; underline the backslash and its letter.
+    bool found = at >= 2 && at <= text.size() && text[at - 2] == '\\';
     return {Code::InvalidSyntax, "unknown escape '\\" + e + "' in a double-quoted string",
-            "write '\\\\' for a backslash, or use single quotes, which have no escapes"};
+            "write '\\\\' for a backslash, or use single quotes, which have no escapes",
+            found ? at - 2 : 0, found ? at : 0};
   }
   if (starts_with(what, M::INVALID_UNICODE) || what == M::INVALID_HEX) {
     return {Code::InvalidSyntax, "invalid escape in a double-quoted string",

@@ -14,6 +14,9 @@ struct YamlError {
   diag::Code code;
   std::string message;
   std::string hint;
+  // The byte range to underline; when empty, the character at the error.
+  size_t begin = 0;
+  size_t end = 0;
 };
 
 /// Rewrites yaml-cpp's message `what`, raised at byte `at` of `text`.

@@ -547,7 +547,8 @@ void report_parse_error(const SourceFile& file, size_t bom, const YAML::Exceptio
                         diag::Diagnostics& diags) {
   size_t at = e.mark.pos < 0 ? bom : static_cast<size_t>(e.mark.pos) + bom;
   YamlError error = describe_yaml_error(e.msg, file.text(), at);
-  diags.add(error.code, char_span(file, at), std::move(error.message), std::move(error.hint));
+  Span span = error.end > error.begin ? file.span(error.begin, error.end) : char_span(file, at);
+  diags.add(error.code, span, std::move(error.message), std::move(error.hint));
 }
 
 void report_second_document(const SourceFile& file, size_t at, const YamlLayout& layout,

@@ -68,9 +68,10 @@ void set_integer(Value& out, std::string_view digits, int base, bool negative) {
     return;
   }
   double d = 0;
-  for (char c : digits) {
-    int v = is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
-    d = d * base + v;
+  if (base == 10) {
+    std::from_chars(digits.data(), digits.data() + digits.size(), d);  // correctly rounded
+  } else {
+    for (char c : digits) d = d * base + (is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
   }
   set_number(out, negative ? -d : d);
 }
