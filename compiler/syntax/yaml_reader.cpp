@@ -545,7 +545,7 @@ class DocumentProbe : public YAML::EventHandler {
 
 void report_parse_error(const SourceFile& file, size_t bom, const YAML::Exception& e,
                         diag::Diagnostics& diags) {
-  size_t at = e.mark.pos < 0 ? bom : static_cast<size_t>(e.mark.pos) + bom;
+  size_t at = std::min(file.text().size(), static_cast<size_t>(std::max(e.mark.pos, 0)) + bom);
   YamlError error = describe_yaml_error(e.msg, file.text(), at);
   Span span = error.end > error.begin ? file.span(error.begin, error.end) : char_span(file, at);
   diags.add(error.code, span, std::move(error.message), std::move(error.hint));
@@ -569,10 +569,7 @@ void report_second_document(const SourceFile& file, size_t at, const YamlLayout&
   }
 }
 
-}  // namespace
-
-std::optional<Value> read_yaml(const SourceFile& file, diag::Diagnostics& diags,
-                               const Limits& limits) {
+std::optional<Value> read(const SourceFile& file, diag::Diagnostics& diags, const Limits& limits) {
   std::string_view text = file.text();
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
     // precheck() reports this first; a direct caller must not hand NULs to yaml-cpp, which would
@@ -601,7 +598,8 @@ std::optional<Value> read_yaml(const SourceFile& file, diag::Diagnostics& diags,
     try {
       parser.HandleNextDocument(probe);
     } catch (const Stop&) {
-      report_second_document(file, static_cast<size_t>(probe.pos) + bom, layout, diags);
+      size_t at = std::min(text.size(), static_cast<size_t>(std::max(probe.pos, 0)) + bom);
+      report_second_document(file, at, layout, diags);
     }
   } catch (const Stop&) {
     return std::nullopt;
@@ -615,6 +613,20 @@ std::optional<Value> read_yaml(const SourceFile& file, diag::Diagnostics& diags,
   }
   if (builder.syntax_error() || !builder.root()) return std::nullopt;
   return std::move(builder.root());
+}
+
+}  // namespace
+
+std::optional<Value> read_yaml(const SourceFile& file, diag::Diagnostics& diags,
+                               const Limits& limits) {
+  try {
+    return read(file, diags, limits);
+  } catch (const std::exception& e) {
+    // Only resource exhaustion (bad_alloc) gets here; user input problems are diagnostics.
+    diags.add(Code::InvalidSyntax, Span{1, 1, 1, 1},
+              std::string("the YAML could not be read: ") + e.what());
+    return std::nullopt;
+  }
 }
 
 }  // namespace wfc::syntax
