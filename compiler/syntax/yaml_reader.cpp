@@ -141,10 +141,10 @@ class Builder : public YAML::EventHandler {
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     size_t p = offset(mark);
-    size_t end = p + 1;
+    size_t end = std::min(p + 1, t_.size());
     while (end < t_.size() && !std::strchr(" \t\r\n,]}", t_[end])) ++end;
     Span span = file_.span(p, end);
-    std::string name(t_.substr(p + 1, end - p - 1));
+    std::string name(p < end ? t_.substr(p + 1, end - p - 1) : std::string_view());
     if (anchor >= anchors_.size() || !anchors_[anchor]) {
       diags_.add(Code::UnsupportedYaml, span,
                  "alias '*" + name + "' is used inside the value it refers to",
