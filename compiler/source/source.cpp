@@ -58,8 +58,9 @@ Position SourceFile::position(size_t offset) const {
 }
 
 Span SourceFile::span(size_t begin, size_t end) const {
-  // In this order, so that the position cache serves both (argument order is unspecified).
-  const Position first = position(begin);
+  // Begin first: argument evaluation order is unspecified, and asking for the end first would
+  // defeat position()'s cache (quadratic on long lines).
+  Position first = position(begin);
   return Span::between(first, position(std::max(begin, end)));
 }
 
