@@ -31,6 +31,9 @@ struct Incoming {
   const ast::Task* from = nullptr;  // the task whose output it is; nullptr for the run's input
   const catalog::KindSpec* from_spec = nullptr;
   FileKinds from_received = 0;  // what `from` itself received (for the "move it" hint)
+  // The task that made what flows, which differs from `from` when `from` only passes it on
+  // (probe, conditions, export); nullptr for the run's input.
+  const ast::Task* producer = nullptr;
 };
 
 /// "video", "an image", "structured data": a file kind as a noun.
@@ -131,6 +134,7 @@ class Checker {
     Incoming out;
     out.kinds = catalog::kAnyFile;
     out.from = &t;
+    out.producer = &t;
     out.from_received = in.kinds;
     if (t.kind.value.empty()) {  // missing or not a string: the builder reported it
       walk(t.next, out, false);
@@ -143,6 +147,7 @@ class Checker {
       return;
     }
     out.from_spec = spec;
+    if (spec->passthrough) out.producer = in.producer;
     if (spec->is_conditions) {
       check_conditions(t, catalog_, diags_);
       if (t.next.empty() && !list_reported(pointer_join(t.pointer, "next"), t.next_span)) {
@@ -195,9 +200,9 @@ class Checker {
       message += "the run's input is " + nouns(in.kinds);
     } else {
       const std::string& parent = in.from->kind.value;
-      message += quote(parent) +
-                 (in.from_spec && in.from_spec->passthrough ? " passes on " : " produces ") +
-                 nouns(in.kinds);
+      bool passes = in.from_spec && in.from_spec->passthrough;
+      message += quote(parent) + (passes ? " passes on " : " produces ") + nouns(in.kinds);
+      if (passes && in.producer) message += " from " + quote(in.producer->kind.value);
       // Moving a task out of a conditions' `next` would lose the gate; no hint there.
       if ((in.from_received & spec.accepts) && !(in.from_spec && in.from_spec->passthrough)) {
         hint = "to work on the same file as " + quote(parent) + ", make " + quote(spec.name) +

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -24,15 +25,60 @@ using catalog::TypeSpec;
 using diag::Code;
 using syntax::Value;
 
-// What people write for an operator, from other languages.
+// What people write for an operator or a property, from other languages and APIs. Used only
+// for hints, and only when the catalog has the name meant.
 struct Alias {
   std::string_view written, meant;
 };
 constexpr Alias kOperatorAliases[] = {
-    {"==", "eq"},  {"=", "eq"},   {"!=", "ne"},  {"<>", "ne"},         {">", "gt"},
-    {">=", "gte"}, {"<", "lt"},   {"<=", "lte"}, {"regex", "matches"}, {"not_in", "nin"},
-    {"neq", "ne"}, {"ge", "gte"}, {"le", "lte"}, {"has", "exists"},
+    {"==", "eq"},
+    {"=", "eq"},
+    {"!=", "ne"},
+    {"<>", "ne"},
+    {">", "gt"},
+    {">=", "gte"},
+    {"<", "lt"},
+    {"<=", "lte"},
+    {"equals", "eq"},
+    {"equal", "eq"},
+    {"is", "eq"},
+    {"not_equals", "ne"},
+    {"not_equal", "ne"},
+    {"neq", "ne"},
+    {"greater_than", "gt"},
+    {"greater_than_or_equal", "gte"},
+    {"greater_or_equal", "gte"},
+    {"ge", "gte"},
+    {"less_than", "lt"},
+    {"less_than_or_equal", "lte"},
+    {"less_or_equal", "lte"},
+    {"le", "lte"},
+    {"one_of", "in"},
+    {"not_in", "nin"},
+    {"regex", "matches"},
+    {"match", "matches"},
+    {"has", "exists"},
 };
+constexpr Alias kPropertyAliases[] = {
+    {"mimetype", "type"},
+    {"mime_type", "type"},
+    {"mime", "type"},
+    {"content_type", "type"},
+    {"size", "filesize"},
+    {"length", "duration"},
+    {"codec", "codecs.video"},
+    {"video_codec", "codecs.video"},
+    {"audio_codec", "codecs.audio"},
+    {"framerate", "fps"},
+    {"frame_rate", "fps"},
+    {"container", "format"},
+};
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 constexpr std::string_view kConditionExample = "{\"width\": {\"gte\": 1280}}";
 
@@ -142,6 +188,15 @@ class ConditionChecker {
       }
     }
     std::string hint = suggestion(key, candidates);
+    for (const auto& a : kPropertyAliases) {
+      if (hint.empty() && a.written == lowercase(key) && catalog_.property(a.meant)) {
+        hint = "did you mean '" + std::string(a.meant) + "'?";
+      }
+    }
+    if (hint.empty() && (key == "resolution" || key == "size" || key == "dimensions") &&
+        catalog_.property("width") && catalog_.property("height")) {
+      hint = "test 'width' and 'height', e.g. {\"width\": {\"gte\": 1280}}";
+    }
     if (hint.empty() && !nested.empty()) {
       hint = "write nested properties with a dot: " + nested;
     } else if (hint.empty()) {
@@ -205,7 +260,9 @@ class ConditionChecker {
   void unknown_operator(const syntax::Member& m, const std::string& ptr) {
     std::string hint;
     for (const auto& a : kOperatorAliases) {
-      if (a.written == m.key) hint = "write '" + std::string(a.meant) + "'";
+      if (hint.empty() && a.written == lowercase(m.key) && catalog_.op(a.meant)) {
+        hint = "did you mean '" + std::string(a.meant) + "'?";
+      }
     }
     if (hint.empty()) {
       // Compared without underscores, so that `gt_eq` finds `gte` and `startsWith` finds

@@ -305,18 +305,56 @@ class OptionTyper {
              subject(name) + " must have " + bound + ", got " + std::to_string(n), "", ptr);
       return false;
     }
-    bool ok = true;
-    if (t.items) {
-      for (size_t i = 0; i < n; ++i) {
-        ok &=
-            check(*t.items, v.items[i], name + "[" + std::to_string(i) + "]", pointer_join(ptr, i));
+    if (!t.items) return true;
+    // Items that are all the same wrong thing (`renditions: [1080, 720]`) are one mistake:
+    // reported at the first, the hint counting the others.
+    auto shape_ok = [&](const Value& item) {
+      switch (t.items->kind) {
+        case TypeKind::Object:
+        case TypeKind::Map:
+          return item.is_object();
+        case TypeKind::Array:
+          return item.is_array();
+        default:
+          return true;
       }
+    };
+    bool ok = true;
+    std::optional<syntax::ValueType> misshapen;
+    size_t first = 0, repeats = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const Value& item = v.items[i];
+      if (!shape_ok(item) && misshapen == item.type) {
+        ++repeats;
+        continue;
+      }
+      if (!shape_ok(item) && !misshapen) {
+        misshapen = item.type;
+        first = diags_.size();
+      }
+      ok &= check(*t.items, item, name + "[" + std::to_string(i) + "]", pointer_join(ptr, i));
     }
-    return ok;
+    if (repeats > 0) {
+      std::string& hint = diags_.items()[first].hint;
+      hint += (hint.empty() ? "" : "; ") + std::to_string(repeats) +
+              (repeats == 1 ? " more item is like it" : " more items are like it");
+    }
+    return ok && repeats == 0;
   }
 
   bool object(const TypeSpec& t, const Value& v, const std::string& name, const std::string& ptr) {
-    if (!v.is_object()) return wrong_type(t, v, name, ptr);
+    if (!v.is_object()) {
+      // A number where an object with a required number belongs: `renditions: [1080]`.
+      std::string hint;
+      for (const auto& f : t.fields) {
+        bool numeric = f.type.kind == TypeKind::Integer || f.type.kind == TypeKind::Number ||
+                       f.type.kind == TypeKind::Dimension || f.type.kind == TypeKind::Seconds;
+        if (hint.empty() && f.required && numeric && v.is_number()) {
+          hint = "write {\"" + f.name + "\": " + describe_value(v) + "}";
+        }
+      }
+      return wrong_type(t, v, name, ptr, std::move(hint));
+    }
     bool ok = true;
     for (const auto& m : v.members) {
       auto spec = std::find_if(t.fields.begin(), t.fields.end(),

@@ -131,8 +131,12 @@ class Builder {
         break;
       }
     }
+    if (shape.empty() && (root.find("name") || root.find("description"))) {
+      // Only automations have these: one whose `workflow` is missing or misspelt.
+      shape = "workflow";
+    }
     if (shape.empty()) {
-      // No key tells the shape; a misspelt one still can ("workfow").
+      // No key tells the shape; a misspelt one still can ("taks").
       for (const Member& m : root.members) {
         auto guess = suggest_name(m.key, to_strings(kShapeKeys));
         if (!guess) continue;
@@ -423,11 +427,13 @@ class Builder {
   void build_automation(const Value& obj, ast::Document& doc, Recovered& recovered) {
     doc.kind = ast::DocumentKind::Automation;
     bool has_name = false;
+    bool has_workflow = false;
     for (const Member& m : obj.members) {
       std::string_view field = field_of(m, kAutomationFields, obj, "an automation", "", recovered);
       if (field.empty()) continue;
       std::string ptr = pointer_join("", m.key);
       if (field == "workflow") {
+        has_workflow = true;
         doc.workflow_pointer = ptr;
         build_task_list(m, "workflow", ptr, doc.workflow, doc.workflow_span);
       } else if (field == "name") {
@@ -455,6 +461,10 @@ class Builder {
     }
     if (!has_name) {
       missing(obj.span, "automation", "name", "add \"name\": \"...\" to say what it is for", "");
+    }
+    if (!has_workflow) {
+      missing(obj.span, "automation", "workflow",
+              "add \"workflow\": [...] with the tasks it runs, e.g. [{\"kind\": \"video\"}]", "");
     }
   }
 

@@ -245,6 +245,13 @@ TEST_CASE("nested options are typed field by field", "[checker][WF202][WF203][WF
                   " WF205 invalid value 'h266' for option 'renditions[3].codec' of "
                   "'adaptive_video' | did you mean 'h264'? @/0/options/renditions/3/codec"});
 
+  std::string_view numbers =
+      R"([{"kind": "adaptive_video", "options": {"renditions": [1080, 720, 480]}}])";
+  CHECK(check(numbers) ==
+        Lines{at(numbers, "1080") +
+              " WF203 option 'renditions[0]' of 'adaptive_video' must be an object {height, "
+              "codec}, got 1080 | write {\"height\": 1080}; 2 more items are like it "
+              "@/0/options/renditions/0"});
   std::string_view empty = R"([{"kind": "adaptive_video", "options": {"renditions": []}}])";
   CHECK(check(empty) ==
         Lines{at(empty, "[]") + " WF204 option 'renditions' of 'adaptive_video' must have between "
@@ -390,6 +397,15 @@ TEST_CASE("WF301: conditions narrow what their next receives by 'kind'", "[check
       check(
           R"([{"kind": "audio", "next": [{"kind": "conditions", "options": {"kind": "video"}, "next": [{"kind": "video"}]}]}])")
           .empty());
+}
+
+TEST_CASE("WF301: a task that passes a file on names where it came from", "[checker][WF301]") {
+  std::string_view doc =
+      R"([{"kind": "summary", "next": [{"kind": "conditions", "options": {"width": {"gt": 0}}, "next": [{"kind": "video"}]}]}])";
+  CHECK(check(doc) ==
+        Lines{at(doc, R"("video")") + " WF301 kind 'video' needs a file with a video stream, but "
+                                      "'conditions' passes on data from 'summary' "
+                                      "@/0/next/0/next/0/kind"});
 }
 
 TEST_CASE("chains after a reported mistake are not blamed again", "[checker][WF301]") {

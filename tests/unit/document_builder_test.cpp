@@ -122,7 +122,7 @@ TEST_CASE("pointers escape '~' and '/' (RFC 6901)", "[builder]") {
 }
 
 TEST_CASE("WF110: a document of no known shape", "[builder][WF110]") {
-  auto b = build(R"({"name": "x", "steps": []})");
+  auto b = build(R"({"id": "x", "steps": []})");
   CHECK_FALSE(b.doc);
   CHECK(b.diags ==
         Lines{"1:1-1:2 WF110 document is not an automation, run request, task or workflow array | "
@@ -141,14 +141,14 @@ TEST_CASE("WF110: a document of no known shape", "[builder][WF110]") {
 
 TEST_CASE("WF110: a misspelt shape key is reported once and the document is still built",
           "[builder][WF110]") {
-  auto b = build(R"({"name": "x", "workfow": [{"kind": "vidoe"}]})");
-  CHECK(b.diags == Lines{"1:15-1:24 WF110 unknown document shape: no 'workflow', 'tasks' or "
-                         "'kind' field | did you mean 'workflow'? @/workfow"});
+  auto b = build(R"({"taks": [{"kind": "vidoe"}]})");
+  CHECK(b.diags == Lines{"1:2-1:8 WF110 unknown document shape: no 'workflow', 'tasks' or "
+                         "'kind' field | did you mean 'tasks'? @/taks"});
   REQUIRE(b.doc);
-  CHECK(b.doc->kind == DocumentKind::Automation);
-  CHECK(b.doc->workflow_pointer == "/workfow");
+  CHECK(b.doc->kind == DocumentKind::RunRequest);
+  CHECK(b.doc->workflow_pointer == "/taks");
   REQUIRE(b.doc->workflow.size() == 1);
-  CHECK(b.doc->workflow[0].pointer == "/workfow/0");
+  CHECK(b.doc->workflow[0].pointer == "/taks/0");
   CHECK(b.doc->workflow[0].kind.value == "vidoe");
 
   auto task = build(R"({"knid": "speech"})");
@@ -157,6 +157,26 @@ TEST_CASE("WF110: a misspelt shape key is reported once and the document is stil
   REQUIRE(task.doc);
   CHECK(task.doc->kind == DocumentKind::Task);
   CHECK(task.doc->workflow[0].kind.value == "speech");
+}
+
+TEST_CASE("an object with a name is an automation, even when its workflow is misspelt or missing",
+          "[builder][WF111][WF113]") {
+  auto typo = build(R"({"name": "x", "workfow": [{"kind": "vidoe"}]})");
+  CHECK(typo.diags == Lines{"1:15-1:24 WF111 unknown field 'workfow' in an automation | did you "
+                            "mean 'workflow'? @/workfow"});
+  REQUIRE(typo.doc);
+  CHECK(typo.doc->kind == DocumentKind::Automation);
+  CHECK(typo.doc->workflow_pointer == "/workfow");
+  REQUIRE(typo.doc->workflow.size() == 1);
+  CHECK(typo.doc->workflow[0].pointer == "/workfow/0");
+
+  auto missing = build(R"({"name": "Process uploads", "status": "active"})");
+  CHECK(missing.diags == Lines{"1:1-1:2 WF113 automation is missing 'workflow' | add "
+                               "\"workflow\": [...] with the tasks it runs, e.g. [{\"kind\": "
+                               "\"video\"}]"});
+  REQUIRE(missing.doc);
+  CHECK(missing.doc->workflow.empty());
+  CHECK_FALSE(missing.doc->workflow_span.valid());
 }
 
 TEST_CASE("WF111: an unknown task field suggests the field it was meant to be",
