@@ -428,6 +428,7 @@ class Builder {
     doc.kind = ast::DocumentKind::Automation;
     bool has_name = false;
     bool has_workflow = false;
+    if (!obj.find("workflow")) misnamed_workflow(obj, recovered);
     for (const Member& m : obj.members) {
       std::string_view field = field_of(m, kAutomationFields, obj, "an automation", "", recovered);
       if (field.empty()) continue;
@@ -465,6 +466,23 @@ class Builder {
     if (!has_workflow) {
       missing(obj.span, "automation", "workflow",
               "add \"workflow\": [...] with the tasks it runs, e.g. [{\"kind\": \"video\"}]", "");
+    }
+  }
+
+  /// An automation without `workflow` whose tasks are under another name (`steps`, `tasks`):
+  /// one mistake, reported once, and the list is read as the workflow.
+  void misnamed_workflow(const Value& obj, Recovered& recovered) {
+    for (const auto& r : recovered) {
+      if (r.second == "workflow") return;
+    }
+    for (const Member& m : obj.members) {
+      if (contains(kAutomationFields, m.key) || !m.value.is_array()) continue;
+      if (suggest_name(m.key, to_strings(kAutomationFields))) continue;  // field_of's business
+      report(Code::UnknownField, m.key_span, "unknown field " + quoted(m.key) + " in an automation",
+             "an automation lists its tasks in 'workflow'; rename " + quoted(m.key),
+             pointer_join("", m.key));
+      recovered.emplace_back(&m, "workflow");
+      return;
     }
   }
 

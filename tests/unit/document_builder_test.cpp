@@ -227,6 +227,13 @@ TEST_CASE("WF111: hints for fields with no close match", "[builder][WF111]") {
   CHECK(build(R"({"name": "a", "workflow": [], "tasks": []})").diags ==
         Lines{"1:31-1:38 WF111 unknown field 'tasks' in an automation | an automation lists "
               "its tasks in 'workflow' @/tasks"});
+  // Tasks under another name are the workflow, misnamed: one diagnostic, and they are read.
+  auto steps = build(R"({"name": "a", "steps": [{"kind": "video"}]})");
+  CHECK(steps.diags == Lines{"1:15-1:22 WF111 unknown field 'steps' in an automation | an "
+                             "automation lists its tasks in 'workflow'; rename 'steps' @/steps"});
+  REQUIRE(steps.doc);
+  REQUIRE(steps.doc->workflow.size() == 1);
+  CHECK(steps.doc->workflow[0].pointer == "/steps/0");
   CHECK(build(R"({"tasks": [], "webhook_uri": "https://a.b/"})").diags ==
         Lines{"1:15-1:28 WF111 unknown field 'webhook_uri' in a run request | did you mean "
               "'webhook_url'? @/webhook_uri"});
