@@ -141,18 +141,73 @@ nlohmann::json document_json(const wfc::ast::Document& doc) {
   return j;
 }
 
-/// The whole file as read (before the document builder), as JSON text.
-std::string read_value_json(const fs::path& p) {
+/// The whole file as read (before the document builder); nullopt when it cannot be read.
+std::optional<wfc::syntax::Value> read_value(const fs::path& p, wfc::diag::Diagnostics& diags) {
   wfc::SourceFile source(display_path(p), read_file(p));
-  wfc::diag::Diagnostics diags(source.path());
-  std::optional<wfc::syntax::Value> value;
+  if (!wfc::syntax::precheck(source, diags)) return std::nullopt;
   if (wfc::syntax::syntax_for_path(p.filename().string()) == wfc::syntax::Syntax::Json) {
-    value = wfc::syntax::read_json(source, diags);
-  } else {
-    value = wfc::syntax::read_yaml(source, diags);
+    return wfc::syntax::read_json(source, diags);
   }
+  return wfc::syntax::read_yaml(source, diags);
+}
+
+/// The whole file as read, as JSON text.
+std::string read_value_json(const fs::path& p) {
+  wfc::diag::Diagnostics diags(display_path(p));
+  auto value = read_value(p, diags);
   return value ? wfc::syntax::to_json(*value)
                : "<unreadable: " + render_golden(diags.items()) + ">";
+}
+
+bool within(const wfc::Span& inner, const wfc::Span& outer) {
+  auto before = [](uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2) {
+    return l1 < l2 || (l1 == l2 && c1 <= c2);
+  };
+  return before(outer.line, outer.column, inner.line, inner.column) &&
+         before(inner.end_line, inner.end_column, outer.end_line, outer.end_column);
+}
+
+/// Whether a diagnostic's span lies where its JSON pointer (RFC 6901) leads in `root`: inside
+/// the value it names, that value's key, or the object or array holding it (a duplicate key's
+/// second occurrence, a required option's task). Only the last step may be missing (a missing
+/// option). Explains a failure in *why.
+bool pointer_matches_span(const wfc::syntax::Value& root, const wfc::diag::Diagnostic& d,
+                          std::string* why) {
+  std::vector<std::string> tokens;
+  for (size_t at = 1; at <= d.pointer.size();) {
+    size_t end = std::min(d.pointer.find('/', at), d.pointer.size());
+    std::string token = d.pointer.substr(at, end - at);
+    for (size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
+    for (size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
+    tokens.push_back(token);
+    at = end + 1;
+  }
+  const wfc::syntax::Value* value = &root;
+  const wfc::syntax::Value* parent = nullptr;
+  std::optional<wfc::Span> key_span;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const wfc::syntax::Value* next = nullptr;
+    if (value->is_object()) {
+      if (const auto* m = value->find(tokens[i])) {
+        next = &m->value;
+        key_span = m->key_span;
+      }
+    } else if (value->is_array() && !tokens[i].empty() &&
+               tokens[i].find_first_not_of("0123456789") == std::string::npos &&
+               std::stoul(tokens[i]) < value->items.size()) {
+      next = &value->items[std::stoul(tokens[i])];
+      key_span.reset();
+    }
+    if (!next) {
+      *why = "pointer stops at '" + tokens[i] + "'";
+      return i + 1 == tokens.size() && within(d.span, value->span);
+    }
+    parent = value;
+    value = next;
+  }
+  *why = "span is outside the value the pointer names and its container";
+  return within(d.span, value->span) || (key_span && within(d.span, *key_span)) ||
+         (parent && within(d.span, parent->span));
 }
 
 }  // namespace
@@ -241,6 +296,45 @@ TEST_CASE("golden: every diagnostic code is exercised by some .expected file", "
     INFO(code.id << " (" << code.name << ") appears in no tests/golden/**/*.expected");
     CHECK(seen.count(std::string(code.id)) == 1);
   }
+}
+
+TEST_CASE("golden: every JSON pointer names the place its diagnostic points at", "[golden]") {
+  size_t checked = 0;
+  for (const auto& input : inputs_under(kGoldenDir)) {
+    auto result = compile_file(input);
+    wfc::diag::Diagnostics read_diags;
+    auto root = read_value(input, read_diags);
+    for (const auto& d : result.diagnostics.items()) {
+      if (d.pointer.empty()) continue;  // unknown, or the whole document
+      std::string why;
+      INFO(display_path(input) << ": " << render_golden({d}) << "pointer '" << d.pointer << "'");
+      REQUIRE(root.has_value());
+      CHECK(d.pointer[0] == '/');
+      CHECK(pointer_matches_span(*root, d, &why));
+      INFO(why);
+      ++checked;
+    }
+  }
+  CHECK(checked >= 100);
+}
+
+TEST_CASE("golden: the pointer check tells a right pointer from a wrong one", "[golden]") {
+  wfc::SourceFile source("inline.json",
+                         "[{\"kind\": \"video\", \"options\": {\"fps\": 75}},\n"
+                         " {\"kind\": \"image\"}]");
+  wfc::diag::Diagnostics diags;
+  auto root = wfc::syntax::read_json(source, diags);
+  REQUIRE(root.has_value());
+  auto fps = wfc::compile_source(source, wfc::syntax::Syntax::Json).diagnostics.items();
+  REQUIRE(fps.size() == 1);
+  CHECK(fps[0].pointer == "/0/options/fps");
+  std::string why;
+  CHECK(pointer_matches_span(*root, fps[0], &why));
+  auto wrong = fps[0];
+  wrong.pointer = "/1/kind";  // the other task
+  CHECK_FALSE(pointer_matches_span(*root, wrong, &why));
+  wrong.pointer = "/0/next/0";  // nothing there
+  CHECK_FALSE(pointer_matches_span(*root, wrong, &why));
 }
 
 TEST_CASE("workflows: every example compiles without a single diagnostic", "[workflows]") {
