@@ -129,8 +129,9 @@ class Reader {
   simdjson::error_code error() const { return error_; }
   // The offset just past the value read last; after read_root, past the root.
   size_t end() const { return end_; }
-  // The offset of the first bracket past the depth limit, or npos.
+  // The offset of the first bracket past the depth limit, or npos, and its JSON pointer.
   size_t too_deep_at() const { return too_deep_at_; }
+  const std::string& too_deep_pointer() const { return too_deep_pointer_; }
   // Duplicate keys found beyond kMaxDuplicateReports, which are not reported one by one.
   size_t unreported_duplicates() const {
     return duplicates_ > kMaxDuplicateReports ? duplicates_ - kMaxDuplicateReports : 0;
@@ -206,6 +207,7 @@ class Reader {
   const Limits& limits_;
   simdjson::error_code error_ = simdjson::SUCCESS;
   size_t too_deep_at_ = std::string_view::npos;
+  std::string too_deep_pointer_;
   size_t end_ = 0;
   size_t duplicates_ = 0;
   size_t first_capacity_ = text_.size() <= kSmallFile ? kFirstCapacity : 1;
@@ -329,6 +331,7 @@ bool Reader::read_array(od::value v, Value& out, uint32_t depth, const PathStep*
   const size_t begin = offset(v.raw_json_token().data());
   if (depth > limits_.max_depth) {
     too_deep_at_ = begin;
+    too_deep_pointer_ = pointer_of(path);
     return false;
   }
   const Position begin_position = position(begin);
@@ -353,6 +356,7 @@ bool Reader::read_object(od::value v, Value& out, uint32_t depth, const PathStep
   const size_t begin = offset(v.raw_json_token().data());
   if (depth > limits_.max_depth) {
     too_deep_at_ = begin;
+    too_deep_pointer_ = pointer_of(path);
     return false;
   }
   const Position begin_position = position(begin);
@@ -494,7 +498,8 @@ std::optional<Value> read_json(const SourceFile& file, diag::Diagnostics& diags,
     } else if (reader.too_deep_at() != std::string_view::npos) {
       diags.items().resize(diags_before);
       JsonError deep = too_deep_error(file, reader.too_deep_at(), limits.max_depth);
-      diags.add(deep.code, deep.span, std::move(deep.message), std::move(deep.hint));
+      diags.add(deep.code, deep.span, std::move(deep.message), std::move(deep.hint)).pointer =
+          reader.too_deep_pointer();
     } else {
       const char* at = nullptr;
       if (doc.current_location().get(at) == simdjson::SUCCESS) {

@@ -470,6 +470,7 @@ TEST_CASE("json: nesting is limited", "[json][depth]") {
   d = only_error("{\"a\": {\"b\": [{\"c\": {\"d\": 1}}]}}", limits);
   CHECK(d.code == Code::TooDeep);
   CHECK(where(d.span) == "1:20-1:21");
+  CHECK(d.pointer == "/a/b/0/c");
 
   // The default limit is 128.
   Read deep128 = read(std::string(128, '[') + std::string(128, ']'));
