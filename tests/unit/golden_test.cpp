@@ -304,11 +304,11 @@ TEST_CASE("golden: every JSON pointer names the place its diagnostic points at",
     auto result = compile_file(input);
     wfc::diag::Diagnostics read_diags;
     auto root = read_value(input, read_diags);
+    if (!root) continue;  // a reader may name where it gave up, but there is no tree to check
     for (const auto& d : result.diagnostics.items()) {
       if (d.pointer.empty()) continue;  // unknown, or the whole document
       std::string why;
       INFO(display_path(input) << ": " << render_golden({d}) << "pointer '" << d.pointer << "'");
-      REQUIRE(root.has_value());
       CHECK(d.pointer[0] == '/');
       CHECK(pointer_matches_span(*root, d, &why));
       INFO(why);
