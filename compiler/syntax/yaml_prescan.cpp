@@ -32,6 +32,13 @@ class Prescan {
   Prescan(const SourceFile& file, diag::Diagnostics& diags, const Limits& limits)
       : file_(file), t_(file.text()), diags_(diags), limits_(limits) {}
 
+  /// Runs up to byte `at` and returns the flow brackets open there.
+  std::vector<size_t> open_flows_at(size_t begin, size_t at) {
+    stop_at_ = at;
+    run(begin);
+    return flow_;
+  }
+
   YamlLayout run(size_t begin) {
     size_t ls = begin;
     while (!stop_) {
@@ -61,6 +68,10 @@ class Prescan {
   };
 
   void line(size_t ls, size_t le) {
+    if (ls >= stop_at_) {
+      stop_ = true;
+      return;
+    }
     if (block_.active) {
       size_t p = ls;
       while (p < le && t_[p] == ' ') ++p;
@@ -81,14 +92,14 @@ class Prescan {
       size_t q = quote_end(ls, le, quote_);
       if (q == kNone) return;
       quote_ = 0;
-      if (flow_depth_ > 0) {
+      if (!flow_.empty()) {
         flow(q, le, ls);
       } else {
         after_scalar(q, le, ls, quote_key_col_);
       }
       return;
     }
-    if (flow_depth_ > 0) {
+    if (!flow_.empty()) {
       flow(ls, le, ls);
       return;
     }
@@ -182,15 +193,21 @@ class Prescan {
 
   void flow(size_t p, size_t le, size_t ls) {
     for (size_t i = p; i < le; ++i) {
+      if (i >= stop_at_) {
+        stop_ = true;
+        return;
+      }
       char c = t_[i];
       if (c == '[' || c == '{') {
-        ++flow_depth_;
-        if (stack_.size() + flow_depth_ > limits_.max_depth) {
+        flow_.push_back(i);
+        if (stack_.size() + flow_.size() > limits_.max_depth) {
           too_deep(i);
           return;
         }
       } else if (c == ']' || c == '}') {
-        if (flow_depth_ > 0 && --flow_depth_ == 0) {
+        if (flow_.empty()) continue;
+        flow_.pop_back();
+        if (flow_.empty()) {
           after_scalar(i + 1, le, ls, flow_key_col_);
           return;
         }
@@ -247,7 +264,7 @@ class Prescan {
   bool push(int col, size_t at) {
     if (!stack_.empty() && stack_.back() >= col) return true;
     stack_.push_back(col);
-    if (stack_.size() + flow_depth_ > limits_.max_depth) {
+    if (stack_.size() + flow_.size() > limits_.max_depth) {
       too_deep(at);
       return false;
     }
@@ -284,8 +301,8 @@ class Prescan {
   diag::Diagnostics& diags_;
   const Limits& limits_;
   YamlLayout layout_;
-  std::vector<int> stack_;  // columns of the open block collections, increasing
-  size_t flow_depth_ = 0;
+  std::vector<int> stack_;    // columns of the open block collections, increasing
+  std::vector<size_t> flow_;  // offsets of the open flow brackets, outermost first
   int flow_key_col_ = -1;
   char quote_ = 0;  // the quote of a scalar that continues on the next line
   int quote_key_col_ = -1;
@@ -293,6 +310,7 @@ class Prescan {
   size_t tab_lines_ = 0;
   size_t last_tab_diag_ = 0;
   bool stop_ = false;
+  size_t stop_at_ = kNone;
 };
 
 }  // namespace
@@ -300,6 +318,12 @@ class Prescan {
 YamlLayout prescan_yaml(const SourceFile& file, size_t begin, diag::Diagnostics& diags,
                         const Limits& limits) {
   return Prescan(file, diags, limits).run(begin);
+}
+
+std::vector<size_t> open_flow_brackets(const SourceFile& file, size_t begin, size_t at,
+                                       const Limits& limits) {
+  diag::Diagnostics ignored;  // the full pre-scan has reported these already
+  return Prescan(file, ignored, limits).open_flows_at(begin, at);
 }
 
 }  // namespace wfc::syntax

@@ -35,4 +35,9 @@ struct YamlLayout {
 YamlLayout prescan_yaml(const SourceFile& file, size_t begin, diag::Diagnostics& diags,
                         const Limits& limits);
 
+/// The offsets of the flow brackets (`[`, `{`) still open just before byte `at`, outermost first,
+/// by the same scan: for naming the bracket that a parse error at `at` leaves unclosed.
+std::vector<size_t> open_flow_brackets(const SourceFile& file, size_t begin, size_t at,
+                                       const Limits& limits);
+
 }  // namespace wfc::syntax

@@ -89,7 +89,16 @@ struct Done {
   YAML::anchor_t anchor = 0;
   const std::string* key_text = nullptr;  // a scalar's text as written (for use as a key)
   bool plain = false;                     // an untagged plain scalar
+  bool alias = false;  // an alias: `value` keeps the anchored node's spans; begin/end are `*name`
 };
+
+// "a string", "an integer", "null": a value's type as the end of "got ...".
+std::string type_with_article(ValueType t) {
+  std::string_view name = type_name(t);
+  if (t == ValueType::Null) return std::string(name);
+  bool vowel = name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o';
+  return (vowel ? "an " : "a ") + std::string(name);
+}
 
 class Builder : public YAML::EventHandler {
  public:
@@ -161,11 +170,13 @@ class Builder : public YAML::EventHandler {
       throw Stop{};
     }
     nodes_ += a.nodes;
+    expanded_ = true;
     Done d;
     d.value = a.value;  // the copy keeps the spans of the anchored node
     d.nodes = a.nodes;
     d.begin = p;
     d.end = end;
+    d.alias = true;
     complete(std::move(d));
   }
 
@@ -325,6 +336,7 @@ class Builder : public YAML::EventHandler {
         diags_.add(Code::UnsupportedYaml, v.span,
                    "'" + text + "' is not a valid " + tag_as_written(mark),
                    "remove the tag, or write a value of that type");
+        syntax_error_ = true;
       }
       return;
     }
@@ -355,7 +367,10 @@ class Builder : public YAML::EventHandler {
     return std::string(t_.substr(b, e - b));
   }
 
+  // A tag says the value means something wfc cannot know (`!env NAME`), so the document is not
+  // checked further: the value as written would only draw a second, misleading error.
   void unsupported_tag(size_t p) {
+    syntax_error_ = true;
     size_t b = 0, e = 0;
     std::string written = tag_as_written(p, &b, &e);
     diags_.add(Code::UnsupportedYaml, file_.span(b, e), "tag '" + written + "' is not supported",
@@ -363,22 +378,33 @@ class Builder : public YAML::EventHandler {
                "lists and mappings)");
   }
 
-  // Counts values against the budget: WF109 for aliases (checked in OnAlias), WF106 otherwise.
-  void count(size_t n, size_t at) {
+  // Counts values against the budget. `written` is true for a value as written in the text,
+  // false for the copy kept of an anchored value. Past the budget: WF109 when aliases made the
+  // document that big (an alias that crosses it is caught in OnAlias, a copy that crosses it
+  // here), WF106 when the text alone holds that many values.
+  void count(size_t n, size_t at, bool written = true) {
     nodes_ += n;
-    if (nodes_ > limits_.max_nodes) {
+    if (written) written_ += n;
+    if (nodes_ <= limits_.max_nodes) return;
+    std::string limit = std::to_string(limits_.max_nodes);
+    if (expanded_ && written_ <= limits_.max_nodes) {
+      diags_.add(Code::UnsupportedYaml, char_span(file_, at),
+                 "aliases expand the document beyond " + limit + " values",
+                 "each alias repeats its anchor's whole value, so nested aliases multiply "
+                 "(the 'billion laughs' pattern); write the values out instead");
+    } else {
       diags_.add(Code::TooLarge, char_span(file_, at),
-                 "the document has more than " + std::to_string(limits_.max_nodes) + " values",
+                 "the document has more than " + limit + " values",
                  "split the workflow into smaller files");
-      throw Stop{};
     }
+    throw Stop{};
   }
 
   void complete(Done d) {
     if (d.anchor != 0) {
       if (anchors_.size() <= d.anchor) anchors_.resize(d.anchor + 1);
       // The anchored copy costs memory too, so it counts against the budget.
-      count(d.nodes, d.begin);
+      count(d.nodes, d.begin, false);
       anchors_[d.anchor] = Anchored{d.value, d.nodes};
     }
     if (frames_.empty()) {
@@ -395,7 +421,7 @@ class Builder : public YAML::EventHandler {
     if (f.want_key) {
       take_key(f, d);
     } else {
-      take_value(f, std::move(d.value));
+      take_value(f, std::move(d));
     }
   }
 
@@ -418,8 +444,13 @@ class Builder : public YAML::EventHandler {
     }
     if (f.block && d.key_text && !d.key_text->empty() && !followed_by_colon(d.end) &&
         !explicit_key(d.begin)) {
-      diags_.add(Code::InvalidSyntax, d.value.span, "missing ':' after key '" + f.key + "'",
-                 "a mapping entry is written 'key: value'");
+      if (auto glued = missing_space_after_colon(t_, d.begin, d.end)) {
+        diags_.add(glued->code, file_.span(glued->begin, glued->end), std::move(glued->message),
+                   std::move(glued->hint));
+      } else {
+        diags_.add(Code::InvalidSyntax, d.value.span, "missing ':' after key '" + f.key + "'",
+                   "a mapping entry is written 'key: value'");
+      }
       syntax_error_ = true;
     }
     if (d.plain && f.key == "<<") {
@@ -438,20 +469,30 @@ class Builder : public YAML::EventHandler {
     }
   }
 
-  void take_value(Frame& f, Value v) {
+  void take_value(Frame& f, Done d) {
     f.want_key = true;
     if (f.drop_value) return;
+    Value& v = d.value;
     if (f.merge_value) {
-      bool ok = v.is_object();
+      std::string got;
       if (v.is_array()) {
-        ok = true;
-        for (const auto& item : v.items) ok = ok && item.is_object();
+        for (const auto& item : v.items) {
+          if (!item.is_object()) {
+            got = "a list holding " + type_with_article(item.type);
+            break;
+          }
+        }
+      } else if (!v.is_object()) {
+        got = type_with_article(v.type);
       }
-      if (!ok) {
-        diags_.add(Code::UnsupportedYaml, v.span,
-                   "the merge key '<<' needs a mapping or a list of mappings, got " +
-                       std::string(type_name(v.type)),
+      if (!got.empty()) {
+        // The mistake is the merge, not the anchored value, so an alias is reported where it
+        // is used. Merging nothing would leave the mapping short of what the user meant, so
+        // the document is not checked further.
+        diags_.add(Code::UnsupportedYaml, d.alias ? file_.span(d.begin, d.end) : v.span,
+                   "the merge key '<<' needs a mapping or a list of mappings, got " + got,
                    "write '<<: *anchor' where the anchor names a mapping");
+        syntax_error_ = true;
         return;
       }
       f.merges.push_back(std::move(v));
@@ -517,7 +558,9 @@ class Builder : public YAML::EventHandler {
   std::vector<std::optional<Anchored>> anchors_;  // by yaml-cpp's anchor id
   std::string key_text_;
   std::optional<Value> root_;
-  size_t nodes_ = 0;
+  size_t nodes_ = 0;       // values so far, aliases expanded, anchored values counted twice
+  size_t written_ = 0;     // values as written in the text
+  bool expanded_ = false;  // an alias has been expanded
   size_t doc_start_ = 0;
   bool syntax_error_ = false;
 };
@@ -544,9 +587,9 @@ class DocumentProbe : public YAML::EventHandler {
 };
 
 void report_parse_error(const SourceFile& file, size_t bom, const YAML::Exception& e,
-                        diag::Diagnostics& diags) {
+                        diag::Diagnostics& diags, const Limits& limits) {
   size_t at = std::min(file.text().size(), static_cast<size_t>(std::max(e.mark.pos, 0)) + bom);
-  YamlError error = describe_yaml_error(e.msg, file.text(), at);
+  YamlError error = describe_yaml_error(e.msg, file, at, open_flow_brackets(file, bom, at, limits));
   Span span = error.end > error.begin ? file.span(error.begin, error.end) : char_span(file, at);
   diags.add(error.code, span, std::move(error.message), std::move(error.hint));
 }
@@ -604,7 +647,7 @@ std::optional<Value> read(const SourceFile& file, diag::Diagnostics& diags, cons
   } catch (const Stop&) {
     return std::nullopt;
   } catch (const YAML::Exception& e) {
-    report_parse_error(file, bom, e, diags);
+    report_parse_error(file, bom, e, diags, limits);
     return std::nullopt;
   } catch (const std::exception& e) {
     diags.add(Code::InvalidSyntax, Span{1, 1, 1, 1},

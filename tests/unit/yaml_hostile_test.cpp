@@ -140,6 +140,20 @@ TEST_CASE("yaml hostile: a billion laughs stops at the alias that crosses the bu
   CHECK(only(r).message == "alias '*a1' expands the document beyond 1000 values");
 }
 
+TEST_CASE("yaml hostile: an anchored copy that crosses the budget after aliases is WF109",
+          "[yaml]") {
+  // 10 written values, then each alias repeats them: the anchored copy of `b` (11 + 10 * 11
+  // values) crosses a budget of 150 while the text itself holds only 32 values.
+  std::string text = "a: &a [" + repeat("1, ", 9) + "1]\nb: &b [" + repeat("*a, ", 9) + "*a]\n";
+  syntax::Limits small;
+  small.max_nodes = 150;
+  auto r = read(text, small);
+  const auto& d = only(r);
+  CHECK(d.code == diag::Code::UnsupportedYaml);
+  CHECK(d.message == "aliases expand the document beyond 150 values");
+  CHECK(at(d.span) == "2:7-2:8");
+}
+
 TEST_CASE("yaml hostile: more values than the budget is WF106", "[yaml]") {
   syntax::Limits small;
   small.max_nodes = 100;

@@ -307,9 +307,9 @@ TEST_CASE("yaml: standard tags set the type; other tags are WF109 at the tag", "
   CHECK(at(r.diags.items()[1].span) == "2:14-2:18");
   CHECK(r.diags.items()[2].message == "tag '!<tag:example.com,2024:list>' is not supported");
   CHECK(at(r.diags.items()[2].span) == "3:7-3:35");
-  // The value is still read as if untagged, so the checker sees no second problem.
-  REQUIRE(r.value);
-  CHECK(get(*r.value, "kind").string == "clip");
+  // Every tag is reported, but the document is not handed on: checking `clip` as if untagged
+  // would report the same mistake a second time.
+  CHECK_FALSE(r.value);
 }
 
 TEST_CASE("yaml: duplicate keys are WF102 at each repeat, naming the first", "[yaml]") {
@@ -445,7 +445,23 @@ TEST_CASE("yaml: merge keys take the entries the mapping does not define", "[yam
   r = read("a:\n  <<: 3\n");
   REQUIRE(r.diags.size() == 1);
   CHECK(r.diags.items()[0].code == diag::Code::UnsupportedYaml);
+  CHECK(r.diags.items()[0].message ==
+        "the merge key '<<' needs a mapping or a list of mappings, got an integer");
   CHECK(at(r.diags.items()[0].span) == "2:7-2:8");
+  CHECK_FALSE(r.value);
+
+  // Through an alias, the mistake is the merge, not the anchored value.
+  r = read("q: &hq very_high\nopts:\n  <<: *hq\n  width: 1\n");
+  REQUIRE(r.diags.size() == 1);
+  CHECK(r.diags.items()[0].message ==
+        "the merge key '<<' needs a mapping or a list of mappings, got a string");
+  CHECK(at(r.diags.items()[0].span) == "3:7-3:10");
+
+  r = read("a: &a [1]\nb:\n  <<: [{x: 1}, *a]\n");
+  REQUIRE(r.diags.size() == 1);
+  CHECK(r.diags.items()[0].message ==
+        "the merge key '<<' needs a mapping or a list of mappings, got a list holding an array");
+  CHECK(at(r.diags.items()[0].span) == "3:7-3:19");
 }
 
 TEST_CASE("yaml: complex keys and recursive aliases are WF109", "[yaml]") {
@@ -480,7 +496,8 @@ TEST_CASE("yaml: parse errors are WF101 at the offending character, in plain wor
       {"options: {width: 1 height: 2}\n", "1:26-1:27", "expected ',' or '}' but found ':'"},
       {"next: [a]]\n", "1:10-1:11", "unexpected ']' with no matching opening bracket"},
       {"kind: @video\n", "1:7-1:8", "'@' cannot start a plain value"},
-      {"options: *defaults\n", "1:10-1:11", "alias '*defaults' refers to an undefined anchor"},
+      {"options: *defaults\n", "1:10-1:19", "alias '*defaults' refers to an undefined anchor"},
+      {"a: [x, *dé]\n", "1:8-1:11", "alias '*dé' refers to an undefined anchor"},
       {"label: \"a\\qb\"\n", "1:10-1:12", "unknown escape '\\q' in a double-quoted string"},
       {"label: \"open\nkind: video\n", "1:8-1:9", "unterminated quoted string"},
       {"kind: video\nnext\n", "2:1-2:5", "missing ':' after key 'next'"},
@@ -495,6 +512,78 @@ TEST_CASE("yaml: parse errors are WF101 at the offending character, in plain wor
     CHECK(r.diags.items()[0].message == row.message);
     CHECK_FALSE(r.diags.items()[0].hint.empty());
     CHECK_FALSE(r.value);
+  }
+}
+
+TEST_CASE("yaml: a missing space after ':' is reported at that ':'", "[yaml]") {
+  struct Row {
+    const char* text;
+    const char* span;
+    const char* message;
+    const char* hint;
+  };
+  const Row rows[] = {
+      // yaml-cpp reads `width:1280 format` as one scalar and fails at the second line's ':'.
+      {"options:\n  width:1280\n  format: jpeg\n", "2:8-2:9",
+       "missing space after ':' in 'width:1280'",
+       "write 'width: 1280'; a key's ':' must be followed by a space"},
+      // A run of them: the scalar began at the first.
+      {"a:\n  b:1\n  # note\n  c:2\n  d: 3\n", "2:4-2:5", "missing space after ':' in 'b:1'",
+       "write 'b: 1'; a key's ':' must be followed by a space"},
+      {"- kind:video\n  options: {}\n", "1:7-1:8", "missing space after ':' in 'kind:video'",
+       "write 'kind: video'; a key's ':' must be followed by a space"},
+      // As the last entry of a mapping it reads as a key without ':'.
+      {"options:\n  fps: 30\n  width:1280\n", "3:8-3:9", "missing space after ':' in 'width:1280'",
+       "write 'width: 1280'; a key's ':' must be followed by a space"},
+      // Not this mistake: a URL value, and a second ': ' on one line.
+      {"url: https://a.b/c\n  format: jpeg\n", "2:9-2:10", "unexpected ':' here", nullptr},
+      {"a: b: c\n", "1:5-1:6", "unexpected ':' here", nullptr},
+  };
+  for (const auto& row : rows) {
+    auto r = read(row.text);
+    INFO(row.text);
+    REQUIRE(r.diags.size() == 1);
+    CHECK(r.diags.items()[0].code == diag::Code::InvalidSyntax);
+    CHECK(at(r.diags.items()[0].span) == row.span);
+    CHECK(r.diags.items()[0].message == row.message);
+    if (row.hint) CHECK(r.diags.items()[0].hint == row.hint);
+    CHECK_FALSE(r.value);
+  }
+}
+
+TEST_CASE("yaml: an unclosed flow bracket is named by its position", "[yaml]") {
+  struct Row {
+    const char* text;
+    const char* span;
+    const char* message;
+    const char* hint;
+  };
+  const Row rows[] = {
+      {"format: { in: [jpeg, png, webp }\n", "1:32-1:33", "expected ',' or ']' but found '}'",
+       "the '[' at 1:15 is not closed"},
+      {"a: [x, {b: c]\n", "1:13-1:14", "expected ',' or '}' but found ']'",
+       "the '{' at 1:8 is not closed"},
+      // Brackets inside quotes and comments are not brackets.
+      {"a: [\"]\", # ]\n  {b: '[', c: d]\n", "2:16-2:17", "expected ',' or '}' but found ']'",
+       "the '{' at 2:3 is not closed"},
+      {"a:\n  - [x, y}\n", "2:10-2:11", "expected ',' or ']' but found '}'",
+       "the '[' at 2:5 is not closed"},
+      {"options: { width: 1280, format: jpeg\nnext: []\n", "2:5-2:6",
+       "expected ',' or '}' but found ':'",
+       "separate the entries of a flow mapping with ',' and close the '{' at 1:10 with '}'"},
+      {"next: [a, [b], c\n", "1:17-1:17", "unclosed '[': the file ends inside a flow sequence",
+       "close the '[' at 1:7 with ']'"},
+      {"next: [a]]\n", "1:10-1:11", "unexpected ']' with no matching opening bracket",
+       "remove it, or add the missing '['"},
+  };
+  for (const auto& row : rows) {
+    auto r = read(row.text);
+    INFO(row.text);
+    REQUIRE(r.diags.size() == 1);
+    CHECK(r.diags.items()[0].code == diag::Code::InvalidSyntax);
+    CHECK(at(r.diags.items()[0].span) == row.span);
+    CHECK(r.diags.items()[0].message == row.message);
+    CHECK(r.diags.items()[0].hint == row.hint);
   }
 }
 
