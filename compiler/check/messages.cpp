@@ -74,6 +74,14 @@ std::string with_article(std::string_view d) {
   return (vowel ? "an " : "a ") + std::string(d);
 }
 
+std::string doc_as_hint(std::string_view doc) {
+  std::string out(doc);
+  // Only paired backticks are code spans; a lone one stays as written.
+  if (std::count(out.begin(), out.end(), '`') % 2 == 0)
+    std::replace(out.begin(), out.end(), '`', '\'');
+  return out;
+}
+
 std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) {

@@ -26,6 +26,10 @@ std::string describe_value(const syntax::Value& v);
 /// "one of mp4, webm or mov", "pixels 1–7680 or a percentage \"NN%\"".
 std::string with_article(std::string_view description);
 
+/// A catalog doc as a hint. Catalog docs are Markdown, for docs/kinds.md (`start`); a hint is
+/// plain text and quotes names the way every message does ('start').
+std::string doc_as_hint(std::string_view doc);
+
 /// "a, b, c".
 std::string join(const std::vector<std::string>& words);
 

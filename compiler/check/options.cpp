@@ -431,7 +431,7 @@ void check_constraints(const ast::Task& task, const catalog::KindSpec& kind,
           report(diags, Code::ConflictingOptions, second->name_span,
                  "options " + quote(first->name) + " and " + quote(second->name) + " of " +
                      quote(kind.name) + " cannot be used together",
-                 c.doc, second->pointer);
+                 doc_as_hint(c.doc), second->pointer);
         }
         break;
       }
@@ -443,15 +443,15 @@ void check_constraints(const ast::Task& task, const catalog::KindSpec& kind,
         report(diags, Code::ConflictingOptions, a->value.span,
                typer.subject(a->name) + " must be less than " + quote(b->name) + " (" +
                    describe_value(b->value) + "), got " + describe_value(a->value),
-               c.doc, a->pointer);
+               doc_as_hint(c.doc), a->pointer);
         break;
       }
       case catalog::Constraint::Type::Requires: {
         const ast::Option* a = task.option(c.options[0]);
         if (!a || task.option(c.options[1])) break;
         report(diags, Code::ConflictingOptions, a->name_span,
-               typer.subject(a->name) + " requires option " + quote(c.options[1]), c.doc,
-               a->pointer);
+               typer.subject(a->name) + " requires option " + quote(c.options[1]),
+               doc_as_hint(c.doc), a->pointer);
         break;
       }
     }

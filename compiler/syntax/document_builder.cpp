@@ -346,7 +346,7 @@ class Builder {
                  "'kind' must be a string, got " + a_type(m.value), "", mptr());
         } else if (m.value.string.empty()) {
           report(Code::InvalidFieldValue, m.value.span, "'kind' must not be empty",
-                 "name a kind, e.g. \"video\"; `wfc docs kinds` lists them", mptr());
+                 "name a kind, e.g. 'video'; 'wfc docs kinds' lists them", mptr());
         } else {
           task.kind = {m.value.string, m.value.span};
         }

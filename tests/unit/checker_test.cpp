@@ -273,24 +273,24 @@ TEST_CASE("WF208: constraints between options", "[checker][WF208]") {
   std::string_view both = R"([{"kind": "thumbnails", "options": {"interval": 5, "count": 10}}])";
   CHECK(check(both) == Lines{at(both, R"("count")") +
                              " WF208 options 'interval' and 'count' of 'thumbnails' cannot be "
-                             "used together | give `interval` or `count`, not both "
+                             "used together | give 'interval' or 'count', not both "
                              "@/0/options/count"});
   // Reported at whichever comes second in the file.
   std::string_view swapped = R"([{"kind": "thumbnails", "options": {"count": 10, "interval": 5}}])";
   CHECK(check(swapped) == Lines{at(swapped, R"("interval")") +
                                 " WF208 options 'count' and 'interval' of 'thumbnails' cannot be "
-                                "used together | give `interval` or `count`, not both "
+                                "used together | give 'interval' or 'count', not both "
                                 "@/0/options/interval"});
   std::string_view less = R"([{"kind": "video", "options": {"start": 30, "end": 10}}])";
   CHECK(check(less) ==
         Lines{at(less, "30") + " WF208 option 'start' of 'video' must be less than 'end' (10), got "
-                               "30 | `start` must be before `end` @/0/options/start"});
+                               "30 | 'start' must be before 'end' @/0/options/start"});
   CHECK(check(R"([{"kind": "video", "options": {"start": 3, "end": 10}}])").empty());
   std::string_view requires_fit = R"([{"kind": "video", "options": {"background": "#000"}}])";
   CHECK(check(requires_fit) ==
         Lines{at(requires_fit, R"("background")") +
               " WF208 option 'background' of 'video' requires option 'fit' | "
-              "`background` fills the bars that `fit` leaves "
+              "'background' fills the bars that 'fit' leaves "
               "@/0/options/background"});
 }
 

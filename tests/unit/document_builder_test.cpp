@@ -290,8 +290,8 @@ TEST_CASE("WF115: values a field cannot take", "[builder][WF115]") {
   CHECK(build(R"([{"kind": "video", "label": ""}])").diags ==
         Lines{"1:29-1:31 WF115 'label' must not be empty @/0/label"});
   CHECK(build(R"([{"kind": ""}])").diags ==
-        Lines{"1:11-1:13 WF115 'kind' must not be empty | name a kind, e.g. \"video\"; `wfc "
-              "docs kinds` lists them @/0/kind"});
+        Lines{"1:11-1:13 WF115 'kind' must not be empty | name a kind, e.g. 'video'; 'wfc "
+              "docs kinds' lists them @/0/kind"});
   CHECK(build(R"([{"kind": "video", "filename": "a/b.mp4"}])").diags ==
         Lines{"1:32-1:41 WF115 'filename' must not contain '/', got 'a/b.mp4' | put "
               "directories in 'folder' @/0/filename"});
