@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compiler/check/messages.h"
+#include "compiler/check/regex_hint.h"
 #include "compiler/util/json_pointer.h"
 #include "compiler/util/names.h"
 
@@ -343,7 +344,7 @@ class ConditionChecker {
         RE2 re(v.string, RE2::Quiet);
         if (!re.ok()) {
           report(diags_, Code::InvalidRegex, v.span, "invalid regular expression: " + re.error(),
-                 "patterns use RE2 syntax, which has no backreferences or lookaround", ptr);
+                 regex_hint(re), ptr);
         }
         return;
       }
