@@ -139,8 +139,9 @@ constexpr std::array kCodes = {
     CodeInfo{Code::MalformedCondition, "WF408", "malformed-condition", S::Error,
              "A condition is not an object of properties and operators.",
              "Options of a `conditions` task map properties to operator objects: "
-             "`{\"width\": {\"gte\": 1280}}`; `and`/`or` take a list of such objects and `not` "
-             "takes one."},
+             "`{\"width\": {\"gte\": 1280}}`. A bare value is short for `eq`: "
+             "`{\"kind\": \"video\"}` means `{\"kind\": {\"eq\": \"video\"}}`. `and`/`or` "
+             "take a list of such objects and `not` takes one."},
 };
 
 }  // namespace

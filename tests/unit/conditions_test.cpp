@@ -308,6 +308,20 @@ TEST_CASE("WF407: a construct RE2 lacks is named in the hint", "[conditions][WF4
   }
 }
 
+TEST_CASE("a bare value is short for eq, as WF408's explanation says", "[conditions][WF408]") {
+  // The same mistake gives the same diagnostic in both spellings (only the pointer differs).
+  std::string bare = gate(R"({"width": "wide"})");
+  std::string eq = gate(R"({"width": {"eq": "wide"}})");
+  CHECK(check(bare) == Lines{at(bare, R"("wide")") +
+                             " WF404 value of 'width' must be an integer ≥ 0, got \"wide\" "
+                             "@/0/options/width"});
+  CHECK(check(eq) ==
+        Lines{at(eq, R"("wide")") + " WF404 value of 'width' must be an integer ≥ 0, got \"wide\" "
+                                    "@/0/options/width/eq"});
+  std::string explain(wfc::diag::info(wfc::diag::Code::MalformedCondition).explain);
+  CHECK(explain.find("A bare value is short for `eq`") != std::string::npos);
+}
+
 TEST_CASE("WF408: malformed conditions", "[conditions][WF408]") {
   std::string and_object = gate(R"({"and": {"kind": "video"}})");
   CHECK(check(and_object) == Lines{at(and_object, R"({"kind": "video"})") +
