@@ -1,3 +1,4 @@
+// Edit distance and "did you mean" (see suggest.h).
 #include "compiler/util/suggest.h"
 
 #include <algorithm>
@@ -10,7 +11,9 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows suffice for the optimal-string-alignment variant.
   std::vector<size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
   for (size_t j = 0; j <= m; ++j) prev[j] = j;
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
   for (size_t i = 1; i <= n; ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= m; ++j) {
@@ -33,6 +36,11 @@ std::optional<std::string> suggest(std::string_view word,
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
   for (const auto& c : candidates) {
+    // A distance is at least the difference in length, so a candidate that much longer or
+    // shorter cannot be within the limit; skipping it keeps a hostile 1 MB word from costing an
+    // edit distance over its whole length per candidate.
+    size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap > limit) continue;
     size_t d = edit_distance(word, c);
     if (d < best_distance) {
       best_distance = d;
