@@ -155,7 +155,7 @@ class Checker {
                "add the tasks to run when the conditions hold: \"next\": [...]", t.pointer);
       }
     } else {
-      check_options(t, *spec, diags_);
+      check_options(t, *spec, catalog_, diags_);
     }
 
     bool chain_ok = true;

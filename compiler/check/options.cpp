@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,10 +126,24 @@ bool before(Span a, Span b) { return std::tie(a.line, a.column) < std::tie(b.lin
 
 Span first_char(Span s) { return {s.line, s.column, s.line, s.column + 1}; }
 
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// "an 'audio'", "a 'video'".
+std::string kind_with_article(std::string_view name) {
+  bool vowel = !name.empty() && std::strchr("aeiou", name[0]);
+  return (vowel ? "an " : "a ") + quote(name);
+}
+
 class OptionTyper {
  public:
-  OptionTyper(const catalog::KindSpec& kind, diag::Diagnostics& diags)
-      : kind_(kind), diags_(diags) {}
+  OptionTyper(const catalog::KindSpec& kind, const catalog::Catalog& catalog,
+              diag::Diagnostics& diags)
+      : kind_(kind), catalog_(catalog), diags_(diags) {}
 
   /// Reports what is wrong with `v` as a value of `t`; true when nothing is. `name` is the
   /// option as a user reads it: "width", "renditions[0].height".
@@ -168,7 +183,8 @@ class OptionTyper {
         if (!v.is_string()) return wrong_type(t, v, name, ptr);
         if (std::find(t.values.begin(), t.values.end(), v.string) != t.values.end()) return true;
         {
-          std::string hint = suggestion(v.string, t.values);
+          std::string hint = other_kinds_hint(t, v.string, name);
+          if (hint.empty()) hint = suggestion(v.string, t.values);
           report(diags_, Code::BadEnumValue, v.span,
                  "invalid value " + quote(v.string) + " for " + subject(name),
                  hint.empty() ? "expected one of: " + join(t.values) : hint, ptr);
@@ -212,6 +228,38 @@ class OptionTyper {
   }
 
  private:
+  // `format: mp3` on a video: 'mp3' is no typo of 'mp4' but a value of another kind's option of
+  // the same name, so the hint names the kinds that take it ("" when none does, or when the
+  // value is only a case away from one of this option's own).
+  std::string other_kinds_hint(const TypeSpec& t, std::string_view value,
+                               const std::string& name) const {
+    for (const auto& own : t.values) {
+      if (same_ignoring_case(own, value)) return {};
+    }
+    std::vector<std::string> kinds;
+    std::string spelt;  // the value as those kinds spell it
+    for (const auto& k : catalog_.kinds()) {
+      if (k.name == kind_.name) continue;
+      const OptionSpec* o = k.option(name);
+      if (!o || o->type.kind != TypeKind::Enum) continue;
+      for (const auto& other : o->type.values) {
+        if (!same_ignoring_case(other, value)) continue;
+        kinds.push_back(k.name);
+        if (spelt.empty()) spelt = other;
+        break;
+      }
+    }
+    if (kinds.empty()) return {};
+    std::string owners = kind_with_article(kinds[0]);
+    for (size_t i = 1; i < kinds.size(); ++i) {
+      owners += (i + 1 == kinds.size() ? " or " : ", ") + quote(kinds[i]);
+    }
+    std::string use = kinds.size() == 1 ? "use " + kind_with_article(kinds[0]) + " task"
+                                        : "use one of those tasks";
+    return quote(spelt) + " is " + owners + " " + name + "; " + use + ", or " +
+           kind_with_article(kind_.name) + " " + name + ": " + join(t.values);
+  }
+
   bool wrong_type(const TypeSpec& t, const Value& v, const std::string& name,
                   const std::string& ptr, std::string hint = {}) {
     report(diags_, Code::WrongOptionType, v.span,
@@ -380,6 +428,7 @@ class OptionTyper {
   }
 
   const catalog::KindSpec& kind_;
+  const catalog::Catalog& catalog_;
   diag::Diagnostics& diags_;
 };
 
@@ -460,8 +509,9 @@ void check_constraints(const ast::Task& task, const catalog::KindSpec& kind,
 
 }  // namespace
 
-void check_options(const ast::Task& task, const catalog::KindSpec& kind, diag::Diagnostics& diags) {
-  OptionTyper typer(kind, diags);
+void check_options(const ast::Task& task, const catalog::KindSpec& kind,
+                   const catalog::Catalog& catalog, diag::Diagnostics& diags) {
+  OptionTyper typer(kind, catalog, diags);
   // Both allocate only when something is wrong.
   std::vector<const ast::Option*> invalid;
   std::vector<std::string> misspelt;  // options that an unknown one was probably meant to be

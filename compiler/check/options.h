@@ -10,6 +10,8 @@
 
 namespace wfc::check {
 
-void check_options(const ast::Task& task, const catalog::KindSpec& kind, diag::Diagnostics& diags);
+/// `catalog` is the one `kind` comes from: a value that another kind accepts is pointed there.
+void check_options(const ast::Task& task, const catalog::KindSpec& kind,
+                   const catalog::Catalog& catalog, diag::Diagnostics& diags);
 
 }  // namespace wfc::check

@@ -187,6 +187,40 @@ TEST_CASE("WF204: values out of range", "[checker][WF204]") {
   }
 }
 
+TEST_CASE("WF205: a value of another kind's option names that kind", "[checker][WF205]") {
+  // 'mp3' is one edit from 'mp4', but the user meant audio: say so instead of "did you mean".
+  std::string_view mp3 = R"([{"kind": "video", "options": {"format": "mp3"}}])";
+  CHECK(check(mp3) == Lines{at(mp3, R"("mp3")") +
+                            " WF205 invalid value 'mp3' for option 'format' of 'video' | 'mp3' is "
+                            "an 'audio' format; use an 'audio' task, or a 'video' format: mp4, "
+                            "webm, mov @/0/options/format"});
+  // Spelt as the other kind spells it.
+  std::string_view upper = R"([{"kind": "video", "options": {"format": "AAC"}}])";
+  CHECK(check(upper) == Lines{at(upper, R"("AAC")") +
+                              " WF205 invalid value 'AAC' for option 'format' of 'video' | 'aac' "
+                              "is an 'audio' format; use an 'audio' task, or a 'video' format: "
+                              "mp4, webm, mov @/0/options/format"});
+  // A case away from one of its own values: that is the value meant.
+  std::string_view own = R"([{"kind": "audio", "options": {"format": "MP3"}}])";
+  CHECK(check(own) == Lines{at(own, R"("MP3")") +
+                            " WF205 invalid value 'MP3' for option 'format' of 'audio' | did you "
+                            "mean 'mp3'? @/0/options/format"});
+  // Several kinds take it (the built-in catalog: image and animation both make WebP).
+  const auto& builtin = wfc::catalog::Catalog::builtin();
+  std::string_view webp =
+      R"([{"kind": "video", "next": [{"kind": "thumbnails", "options": {"format": "webp"}}]}])";
+  CHECK(check(webp, builtin) ==
+        Lines{at(webp, R"("webp")") +
+              " WF205 invalid value 'webp' for option 'format' of 'thumbnails' | 'webp' is an "
+              "'image' or 'animation' format; use one of those tasks, or a 'thumbnails' format: "
+              "jpeg, png @/0/next/0/options/format"});
+  // An option no other kind has keeps "did you mean".
+  std::string_view x264 = R"([{"kind": "video", "options": {"codec": "x264"}}])";
+  CHECK(check(x264, builtin) ==
+        Lines{at(x264, R"("x264")") + " WF205 invalid value 'x264' for option 'codec' of 'video' "
+                                      "| did you mean 'h264'? @/0/options/codec"});
+}
+
 TEST_CASE("WF205: enumerations and URL schemes", "[checker][WF205]") {
   std::string_view mp5 = R"([{"kind": "video", "options": {"format": "mp5"}}])";
   CHECK(check(mp5) == Lines{at(mp5, R"("mp5")") +
