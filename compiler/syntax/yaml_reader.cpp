@@ -562,6 +562,8 @@ class Builder : public YAML::EventHandler {
   size_t written_ = 0;     // values as written in the text
   bool expanded_ = false;  // an alias has been expanded
   size_t doc_start_ = 0;
+  // A problem was reported that keeps the document from the checker; reading goes on to find
+  // the others.
   bool syntax_error_ = false;
 };
 
