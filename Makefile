@@ -35,9 +35,11 @@ fuzz: deps
 bench: build
 	tools/bench/validate/run $(BUILD_DIR)
 
-# Regenerates the files that are generated from the catalog (a test fails when they are stale).
+# Regenerates the generated references: kinds from the catalog, diagnostics from the code
+# registry (a test fails when either is stale).
 docs: build
 	$(BUILD_DIR)/tools/wfc/wfc docs kinds > docs/kinds.md
+	$(BUILD_DIR)/tools/wfc/wfc docs diagnostics > docs/diagnostics.md
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
