@@ -1,0 +1,660 @@
+// Catalog::parse: reads kinds.json into the catalog.h structures and validates the catalog
+// itself (type names, enum values, defaults against their types and ranges, constraint
+// operands, file kinds...). A broken catalog is a bug in wfc, so the first problem found is
+// returned as one message naming where in kinds.json it is (a JSON pointer, or line:column for
+// a syntax error).
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <set>
+
+#include "compiler/catalog/catalog.h"
+
+namespace wfc::catalog {
+namespace {
+
+// Keeps the file's order: kinds, options and properties are listed as the catalog lists them.
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kCategories[] = {"input",        "media",  "track",
+                                            "intelligence", "output", "control"};
+
+std::string escape_pointer(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string child(const std::string& where, std::string_view key) {
+  return where + "/" + escape_pointer(key);
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || !(std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+bool is_color(std::string_view s) {
+  return (s.size() == 4 || s.size() == 7) && s[0] == '#' &&
+         std::all_of(s.begin() + 1, s.end(), is_hex);
+}
+
+// "50%": an integer percentage 1–100.
+bool is_percentage(std::string_view s) {
+  if (s.size() < 2 || s.size() > 4 || s.back() != '%') return false;
+  int v = 0;
+  for (char c : s.substr(0, s.size() - 1)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    v = v * 10 + (c - '0');
+  }
+  return s[0] != '0' && v >= 1 && v <= 100;
+}
+
+// A BCP 47 tag in the common shape: a 2–3 letter language, then 2–8 character subtags.
+bool is_language(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+  if (i < 2 || i > 3) return false;
+  while (i < s.size()) {
+    if (s[i] != '-') return false;
+    size_t begin = ++i;
+    while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
+    if (i - begin < 2 || i - begin > 8) return false;
+  }
+  return true;
+}
+
+class Loader {
+ public:
+  std::string error;
+
+  bool load(const Json& root, Catalog* out, std::vector<KindSpec>* kinds,
+            std::vector<PropertySpec>* properties, std::vector<OperatorSpec>* operators) {
+    if (!root.is_object()) return fail("", "the catalog must be a JSON object");
+    if (!keys_in(root, "", {"version", "doc", "file_kinds", "properties", "operators", "kinds"}))
+      return false;
+    if (!root.contains("version") || root["version"] != 1) return fail("/version", "must be 1");
+    if (root.contains("doc") && !root["doc"].is_string()) return fail("/doc", "must be a string");
+    return load_file_kinds(root) && load_properties(root, properties) &&
+           load_operators(root, operators) && load_kinds(root, kinds);
+  }
+
+  bool fail(const std::string& where, const std::string& message) {
+    if (error.empty()) error = (where.empty() ? std::string("/") : where) + ": " + message;
+    return false;
+  }
+
+ private:
+  bool keys_in(const Json& obj, const std::string& where,
+               std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, value] : obj.items()) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        return fail(child(where, key), "unknown key '" + key + "'");
+    }
+    return true;
+  }
+
+  bool object_at(const Json& parent, std::string_view key, const std::string& where,
+                 bool required) {
+    if (!parent.contains(key)) return required ? fail(child(where, key), "is missing") : true;
+    if (!parent[std::string(key)].is_object()) return fail(child(where, key), "must be an object");
+    return true;
+  }
+
+  bool doc_at(const Json& obj, const std::string& where, bool one_line) {
+    if (!obj.contains("doc"))
+      return fail(child(where, "doc"), "is missing (every entry has a doc)");
+    const Json& doc = obj["doc"];
+    if (!doc.is_string() || doc.get<std::string>().empty())
+      return fail(child(where, "doc"), "must be a non-empty string");
+    if (one_line && doc.get<std::string>().find('\n') != std::string::npos)
+      return fail(child(where, "doc"), "must be one line");
+    return true;
+  }
+
+  bool load_file_kinds(const Json& root) {
+    if (!object_at(root, "file_kinds", "", true)) return false;
+    const Json& fk = root["file_kinds"];
+    for (const auto& [name, doc] : fk.items()) {
+      if (!parse_file_kind(name))
+        return fail(child("/file_kinds", name), "unknown file kind '" + name + "'");
+      if (!doc.is_string() || doc.get<std::string>().empty())
+        return fail(child("/file_kinds", name), "must be a non-empty string");
+    }
+    for (FileKind k : {kVideo, kAudio, kImage, kData, kTrack, kPlaylist}) {
+      if (!fk.contains(file_kind_name(k)))
+        return fail("/file_kinds", "file kind '" + std::string(file_kind_name(k)) + "' is missing");
+    }
+    return true;
+  }
+
+  bool load_properties(const Json& root, std::vector<PropertySpec>* out) {
+    if (!object_at(root, "properties", "", true)) return false;
+    for (const auto& [name, j] : root["properties"].items()) {
+      std::string where = child("/properties", name);
+      if (!j.is_object()) return fail(where, "must be an object");
+      bool dotted = name.find('.') != std::string::npos;
+      size_t dot = name.find('.');
+      if (!is_identifier(name.substr(0, dot)) || (dotted && !is_identifier(name.substr(dot + 1))))
+        return fail(where, "a property name is lowercase words joined by '_', at most one '.'");
+      if (Catalog::is_combinator(name)) return fail(where, "'" + name + "' is a combinator");
+      PropertySpec p;
+      p.name = name;
+      if (!doc_at(j, where, true) || !read_type(j, where, &p.type, {"doc"})) return false;
+      switch (p.type.kind) {
+        case TypeKind::String:
+        case TypeKind::Integer:
+        case TypeKind::Number:
+        case TypeKind::Boolean:
+        case TypeKind::Enum:
+          break;
+        case TypeKind::Map:
+          if (dotted) return fail(where, "a map property's name cannot contain '.'");
+          if (!is_scalar(p.type.items->kind))
+            return fail(child(where, "items"), "a map property's items must be a scalar type");
+          break;
+        default:
+          return fail(child(where, "type"),
+                      "a property is string, integer, number, boolean, enum or map");
+      }
+      p.doc = j["doc"].get<std::string>();
+      out->push_back(std::move(p));
+    }
+    // "metadata.x" must resolve one way only.
+    for (const auto& p : *out) {
+      size_t dot = p.name.find('.');
+      if (dot == std::string::npos) continue;
+      std::string prefix = p.name.substr(0, dot);
+      for (const auto& q : *out) {
+        if (q.name == prefix && q.type.kind == TypeKind::Map)
+          return fail(child("/properties", p.name),
+                      "clashes with the map property '" + prefix + "'");
+      }
+    }
+    return true;
+  }
+
+  bool load_operators(const Json& root, std::vector<OperatorSpec>* out) {
+    if (!object_at(root, "operators", "", true)) return false;
+    for (const auto& [name, j] : root["operators"].items()) {
+      std::string where = child("/operators", name);
+      if (!j.is_object()) return fail(where, "must be an object");
+      if (!is_identifier(name)) return fail(where, "an operator name is a lowercase identifier");
+      if (Catalog::is_combinator(name)) return fail(where, "'" + name + "' is a combinator");
+      if (!keys_in(j, where, {"applies_to", "operand", "doc"}) || !doc_at(j, where, true))
+        return false;
+      OperatorSpec op;
+      op.name = name;
+      op.doc = j["doc"].get<std::string>();
+      if (!j.contains("operand") || !j["operand"].is_string())
+        return fail(child(where, "operand"), "must be one of same, list, boolean, regex, string");
+      std::string operand = j["operand"].get<std::string>();
+      if (operand == "same") {
+        op.operand = OperatorSpec::Operand::Same;
+      } else if (operand == "list") {
+        op.operand = OperatorSpec::Operand::List;
+      } else if (operand == "boolean") {
+        op.operand = OperatorSpec::Operand::Boolean;
+      } else if (operand == "regex") {
+        op.operand = OperatorSpec::Operand::Regex;
+      } else if (operand == "string") {
+        op.operand = OperatorSpec::Operand::String;
+      } else {
+        return fail(child(where, "operand"),
+                    "unknown operand '" + operand + "' (same, list, boolean, regex, string)");
+      }
+      if (!j.contains("applies_to") || !j["applies_to"].is_array())
+        return fail(child(where, "applies_to"), "must be an array of type names ([] = all)");
+      for (const auto& t : j["applies_to"]) {
+        auto kind = t.is_string() ? parse_type_kind(t.get<std::string>()) : std::nullopt;
+        if (!kind) return fail(child(where, "applies_to"), "unknown type name " + t.dump());
+        if (std::find(op.applies_to.begin(), op.applies_to.end(), *kind) != op.applies_to.end())
+          return fail(child(where, "applies_to"), "lists " + t.dump() + " twice");
+        op.applies_to.push_back(*kind);
+      }
+      bool textual =
+          op.operand == OperatorSpec::Operand::Regex || op.operand == OperatorSpec::Operand::String;
+      if (textual && (op.applies_to.empty() ||
+                      std::any_of(op.applies_to.begin(), op.applies_to.end(), [](TypeKind k) {
+                        return k != TypeKind::String && k != TypeKind::Enum;
+                      })))
+        return fail(child(where, "applies_to"), "a text operand applies to strings only");
+      out->push_back(std::move(op));
+    }
+    if (out->empty()) return fail("/operators", "no operators");
+    return true;
+  }
+
+  bool load_kinds(const Json& root, std::vector<KindSpec>* out) {
+    if (!object_at(root, "kinds", "", true)) return false;
+    for (const auto& [name, j] : root["kinds"].items()) {
+      std::string where = child("/kinds", name);
+      if (!j.is_object()) return fail(where, "must be an object");
+      if (!is_identifier(name)) return fail(where, "a kind name is a lowercase identifier");
+      KindSpec k;
+      k.name = name;
+      if (!keys_in(j, where,
+                   {"category", "doc", "accepts", "top_level_only", "produces", "options",
+                    "constraints", "conditions"}) ||
+          !doc_at(j, where, false) || !load_kind_flow(j, where, &k) ||
+          !load_options(j, where, &k) || !load_constraints(j, where, &k))
+        return false;
+      k.doc = j["doc"].get<std::string>();
+      out->push_back(std::move(k));
+    }
+    if (out->empty()) return fail("/kinds", "no kinds");
+    return true;
+  }
+
+  // category, accepts, produces, top_level_only, conditions.
+  bool load_kind_flow(const Json& j, const std::string& where, KindSpec* k) {
+    if (!j.contains("category") || !j["category"].is_string() ||
+        std::find(std::begin(kCategories), std::end(kCategories),
+                  j["category"].get<std::string>()) == std::end(kCategories))
+      return fail(child(where, "category"),
+                  "must be one of input, media, track, intelligence, output, control");
+    k->category = j["category"].get<std::string>();
+    for (const char* flag : {"top_level_only", "conditions"}) {
+      if (j.contains(flag) && !j[flag].is_boolean())
+        return fail(child(where, flag), "must be true or false");
+    }
+    k->top_level_only = j.value("top_level_only", false);
+    k->is_conditions = j.value("conditions", false);
+    if (!j.contains("accepts") || !j["accepts"].is_array())
+      return fail(child(where, "accepts"), "must be an array of file kinds");
+    for (const auto& a : j["accepts"]) {
+      auto fk = a.is_string() ? parse_file_kind(a.get<std::string>()) : std::nullopt;
+      if (!fk) return fail(child(where, "accepts"), "unknown file kind " + a.dump());
+      if (k->accepts & *fk) return fail(child(where, "accepts"), "lists " + a.dump() + " twice");
+      k->accepts |= *fk;
+    }
+    if (k->top_level_only != (k->accepts == 0))
+      return fail(child(where, "accepts"),
+                  "is empty exactly when the kind is top_level_only (it starts a workflow)");
+    if (!j.contains("produces") || !j["produces"].is_string())
+      return fail(child(where, "produces"), "must be a file kind, \"media\" or \"input\"");
+    std::string produces = j["produces"].get<std::string>();
+    if (produces == "input") {
+      if (k->top_level_only)
+        return fail(child(where, "produces"), "a top-level kind has no input to pass through");
+      k->passthrough = true;
+    } else if (produces == "media") {
+      k->produces = kMedia;
+    } else if (auto fk = parse_file_kind(produces)) {
+      k->produces = *fk;
+    } else {
+      return fail(child(where, "produces"),
+                  "unknown '" + produces + "' (a file kind, \"media\" or \"input\")");
+    }
+    if (k->is_conditions && !k->passthrough)
+      return fail(child(where, "produces"), "a conditions kind passes its input through");
+    return true;
+  }
+
+  bool load_options(const Json& j, const std::string& where, KindSpec* k) {
+    if (!object_at(j, "options", where, false)) return false;
+    if (!j.contains("options")) return true;
+    std::string base = child(where, "options");
+    if (k->is_conditions && !j["options"].empty())
+      return fail(base, "a conditions kind takes properties, not options");
+    return read_fields(j["options"], base, &k->options);
+  }
+
+  // An object of named options (a kind's options, or an object type's fields).
+  bool read_fields(const Json& obj, const std::string& where, std::vector<OptionSpec>* out) {
+    for (const auto& [name, j] : obj.items()) {
+      std::string at = child(where, name);
+      if (!is_identifier(name)) return fail(at, "an option name is a lowercase identifier");
+      if (!j.is_object()) return fail(at, "must be an object");
+      OptionSpec o;
+      o.name = name;
+      if (!doc_at(j, at, true) || !read_type(j, at, &o.type, {"doc", "default", "required"}))
+        return false;
+      o.doc = j["doc"].get<std::string>();
+      if (j.contains("required") && !j["required"].is_boolean())
+        return fail(child(at, "required"), "must be true or false");
+      o.required = j.value("required", false);
+      if (j.contains("default")) {
+        if (o.required) return fail(child(at, "default"), "a required option has no default");
+        std::string why;
+        if (!fits(o.type, j["default"], &why))
+          return fail(child(at, "default"), j["default"].dump() + " " + why);
+        o.default_value = nlohmann::json::parse(j["default"].dump());
+      }
+      out->push_back(std::move(o));
+    }
+    return true;
+  }
+
+  bool load_constraints(const Json& j, const std::string& where, KindSpec* k) {
+    if (!j.contains("constraints")) return true;
+    std::string base = child(where, "constraints");
+    if (!j["constraints"].is_array()) return fail(base, "must be an array");
+    size_t index = 0;
+    for (const auto& c : j["constraints"]) {
+      std::string at = base + "/" + std::to_string(index++);
+      if (!c.is_object()) return fail(at, "must be an object");
+      if (!keys_in(c, at, {"exclusive", "less", "requires", "doc"})) return false;
+      Constraint rule;
+      std::string type;
+      for (const char* t : {"exclusive", "less", "requires"}) {
+        if (!c.contains(t)) continue;
+        if (!type.empty()) return fail(at, "has both '" + type + "' and '" + t + "'");
+        type = t;
+      }
+      if (type.empty()) return fail(at, "needs one of 'exclusive', 'less', 'requires'");
+      rule.type = type == "exclusive" ? Constraint::Type::Exclusive
+                  : type == "less"    ? Constraint::Type::Less
+                                      : Constraint::Type::Requires;
+      std::string list_at = child(at, type);
+      if (!c[type].is_array()) return fail(list_at, "must be an array of option names");
+      for (const auto& n : c[type]) {
+        if (!n.is_string()) return fail(list_at, "must be an array of option names");
+        std::string name = n.get<std::string>();
+        if (!k->option(name))
+          return fail(list_at, "'" + k->name + "' has no option '" + name + "'");
+        if (std::find(rule.options.begin(), rule.options.end(), name) != rule.options.end())
+          return fail(list_at, "names '" + name + "' twice");
+        rule.options.push_back(std::move(name));
+      }
+      if (rule.type == Constraint::Type::Exclusive ? rule.options.size() < 2
+                                                   : rule.options.size() != 2)
+        return fail(list_at, type == "exclusive" ? "needs at least two options"
+                                                 : "needs exactly two options");
+      if (rule.type == Constraint::Type::Less) {
+        for (const auto& n : rule.options) {
+          TypeKind t = k->option(n)->type.kind;
+          if (t != TypeKind::Integer && t != TypeKind::Number && t != TypeKind::Seconds)
+            return fail(list_at, "'" + n + "' is not a number, so it cannot be ordered");
+        }
+      }
+      if (c.contains("doc")) {
+        if (!c["doc"].is_string()) return fail(child(at, "doc"), "must be a string");
+        rule.doc = c["doc"].get<std::string>();
+      }
+      k->constraints.push_back(std::move(rule));
+    }
+    return true;
+  }
+
+  static bool is_scalar(TypeKind k) {
+    return k != TypeKind::Array && k != TypeKind::Object && k != TypeKind::Map;
+  }
+
+  // Reads the type keys of `j` (plus `extra` keys the caller handles) into *out.
+  bool read_type(const Json& j, const std::string& where, TypeSpec* out,
+                 std::initializer_list<std::string_view> extra) {
+    static constexpr std::string_view kTypeKeys[] = {"type",      "values",     "min",     "max",
+                                                     "min_items", "max_items",  "schemes", "items",
+                                                     "fields",    "pattern_doc"};
+    for (const auto& [key, value] : j.items()) {
+      if (std::find(std::begin(kTypeKeys), std::end(kTypeKeys), key) == std::end(kTypeKeys) &&
+          std::find(extra.begin(), extra.end(), key) == extra.end())
+        return fail(child(where, key), "unknown key '" + key + "'");
+    }
+    if (!j.contains("type") || !j["type"].is_string())
+      return fail(child(where, "type"), "is missing");
+    std::string name = j["type"].get<std::string>();
+    auto kind = parse_type_kind(name);
+    if (!kind) return fail(child(where, "type"), "unknown type '" + name + "'");
+    out->kind = *kind;
+    TypeKind k = *kind;
+
+    auto only_for = [&](std::string_view key, bool allowed) {
+      if (j.contains(key) && !allowed)
+        return fail(child(where, key), "does not apply to type '" + name + "'");
+      return true;
+    };
+    bool numeric = k == TypeKind::Integer || k == TypeKind::Number || k == TypeKind::Seconds ||
+                   k == TypeKind::Dimension;
+    if (!only_for("values", k == TypeKind::Enum) || !only_for("min", numeric) ||
+        !only_for("max", numeric) || !only_for("min_items", k == TypeKind::Array) ||
+        !only_for("max_items", k == TypeKind::Array) || !only_for("schemes", k == TypeKind::Url) ||
+        !only_for("items", k == TypeKind::Array || k == TypeKind::Map) ||
+        !only_for("fields", k == TypeKind::Object) ||
+        !only_for("pattern_doc", k == TypeKind::String))
+      return false;
+
+    if (k == TypeKind::Enum) {
+      const Json* values = j.contains("values") ? &j["values"] : nullptr;
+      if (!values || !values->is_array() || values->empty())
+        return fail(child(where, "values"), "an enum needs a non-empty array of values");
+      for (const auto& v : *values) {
+        if (!v.is_string() || v.get<std::string>().empty())
+          return fail(child(where, "values"), "enum values are non-empty strings");
+        std::string s = v.get<std::string>();
+        if (std::find(out->values.begin(), out->values.end(), s) != out->values.end())
+          return fail(child(where, "values"), "lists '" + s + "' twice");
+        out->values.push_back(std::move(s));
+      }
+    }
+    if (numeric) {
+      for (const char* key : {"min", "max"}) {
+        if (!j.contains(key)) continue;
+        const Json& v = j[key];
+        bool integral = k == TypeKind::Integer || k == TypeKind::Dimension;
+        if (!v.is_number() || (integral && !v.is_number_integer()))
+          return fail(child(where, key), integral ? "must be an integer" : "must be a number");
+        (std::string_view(key) == "min" ? out->min : out->max) = v.get<double>();
+      }
+      if (out->min && out->max && *out->min > *out->max)
+        return fail(child(where, "min"), "is greater than max");
+      if ((k == TypeKind::Seconds || k == TypeKind::Dimension) && out->min && *out->min < 0)
+        return fail(child(where, "min"), "is negative");
+    }
+    if (k == TypeKind::Array) {
+      for (const char* key : {"min_items", "max_items"}) {
+        if (!j.contains(key)) continue;
+        if (!j[key].is_number_unsigned()) return fail(child(where, key), "must be a count");
+        (std::string_view(key) == "min_items" ? out->min_items : out->max_items) =
+            j[key].get<size_t>();
+      }
+      if (out->min_items && out->max_items && *out->min_items > *out->max_items)
+        return fail(child(where, "min_items"), "is greater than max_items");
+    }
+    if (k == TypeKind::Url && j.contains("schemes")) {
+      if (!j["schemes"].is_array() || j["schemes"].empty())
+        return fail(child(where, "schemes"), "must be a non-empty array of schemes");
+      for (const auto& s : j["schemes"]) {
+        if (!s.is_string() || !is_identifier(s.get<std::string>()))
+          return fail(child(where, "schemes"), "a scheme is lowercase, such as \"https\"");
+        out->schemes.push_back(s.get<std::string>());
+      }
+    }
+    if (k == TypeKind::Array || k == TypeKind::Map) {
+      if (!j.contains("items") || !j["items"].is_object())
+        return fail(child(where, "items"), "an " + name + " needs an items type");
+      out->items = std::make_shared<TypeSpec>();
+      if (!read_type(j["items"], child(where, "items"), out->items.get(), {})) return false;
+    }
+    if (k == TypeKind::Object) {
+      if (!j.contains("fields") || !j["fields"].is_object() || j["fields"].empty())
+        return fail(child(where, "fields"), "an object needs fields");
+      if (!read_fields(j["fields"], child(where, "fields"), &out->fields)) return false;
+    }
+    if (j.contains("pattern_doc") && !j["pattern_doc"].is_string())
+      return fail(child(where, "pattern_doc"), "must be a string");
+    out->pattern_doc = j.value("pattern_doc", "");
+    return true;
+  }
+
+  // Whether `v` is a valid value of `t`; otherwise *why says what is wrong ("is not ...").
+  static bool fits(const TypeSpec& t, const Json& v, std::string* why) {
+    auto in_range = [&](double x) {
+      if ((t.min && x < *t.min) || (t.max && x > *t.max)) {
+        *why = "is out of range (" + t.describe() + ")";
+        return false;
+      }
+      return true;
+    };
+    auto is_not = [&](bool ok) {
+      if (!ok) *why = "is not a valid value (" + t.describe() + ")";
+      return ok;
+    };
+    switch (t.kind) {
+      case TypeKind::String:
+        return is_not(v.is_string());
+      case TypeKind::Integer:
+        return is_not(v.is_number_integer()) && in_range(v.get<double>());
+      case TypeKind::Number:
+        return is_not(v.is_number()) && in_range(v.get<double>());
+      case TypeKind::Seconds:
+        return is_not(v.is_number()) && in_range(v.get<double>()) && is_not(v.get<double>() >= 0);
+      case TypeKind::Boolean:
+        return is_not(v.is_boolean());
+      case TypeKind::Enum:
+        return is_not(v.is_string() && std::find(t.values.begin(), t.values.end(),
+                                                 v.get<std::string>()) != t.values.end());
+      case TypeKind::Dimension:
+        if (v.is_string()) return is_not(is_percentage(v.get<std::string>()));
+        return is_not(v.is_number_integer()) && in_range(v.get<double>());
+      case TypeKind::Color:
+        return is_not(v.is_string() && is_color(v.get<std::string>()));
+      case TypeKind::Url: {
+        if (!is_not(v.is_string())) return false;
+        std::string s = v.get<std::string>();
+        size_t colon = s.find("://");
+        if (colon == std::string::npos || colon + 3 == s.size()) return is_not(false);
+        return is_not(t.schemes.empty() || std::find(t.schemes.begin(), t.schemes.end(),
+                                                     s.substr(0, colon)) != t.schemes.end());
+      }
+      case TypeKind::Language:
+        return is_not(v.is_string() && is_language(v.get<std::string>()));
+      case TypeKind::Expression:
+        return is_not(v.is_string() && !v.get<std::string>().empty());
+      case TypeKind::Array:
+        if (!is_not(v.is_array())) return false;
+        if ((t.min_items && v.size() < *t.min_items) || (t.max_items && v.size() > *t.max_items))
+          return is_not(false);
+        return std::all_of(v.begin(), v.end(),
+                           [&](const Json& e) { return fits(*t.items, e, why); });
+      case TypeKind::Object:
+        if (!is_not(v.is_object())) return false;
+        for (const auto& f : t.fields) {
+          if (f.required && !v.contains(f.name)) return is_not(false);
+        }
+        for (const auto& [key, value] : v.items()) {
+          auto f = std::find_if(t.fields.begin(), t.fields.end(),
+                                [&](const OptionSpec& o) { return o.name == key; });
+          if (f == t.fields.end() || !fits(f->type, value, why)) return is_not(false);
+        }
+        return true;
+      case TypeKind::Map:
+        if (!is_not(v.is_object())) return false;
+        for (const auto& [key, value] : v.items()) {
+          if (!fits(*t.items, value, why)) return false;
+        }
+        return true;
+    }
+    return is_not(false);
+  }
+};
+
+// nlohmann keeps the last of two equal keys silently; a catalog with a duplicated kind or
+// option would lose the first without a word, so duplicates are found while parsing.
+struct DuplicateFinder {
+  std::vector<std::pair<std::set<std::string>, std::string>> frames;  // keys seen, path
+  std::string last_key;
+  std::string duplicate;  // "<pointer>: duplicate key 'x'"
+
+  bool operator()(int /*depth*/, nlohmann::ordered_json::parse_event_t event,
+                  nlohmann::ordered_json& parsed) {
+    using E = nlohmann::ordered_json::parse_event_t;
+    switch (event) {
+      case E::object_start:
+        frames.emplace_back(std::set<std::string>{},
+                            frames.empty() ? std::string() : child(frames.back().second, last_key));
+        break;
+      case E::object_end:
+        if (!frames.empty()) frames.pop_back();
+        break;
+      case E::key:
+        last_key = parsed.get<std::string>();
+        if (!frames.empty() && !frames.back().first.insert(last_key).second && duplicate.empty())
+          duplicate = (frames.back().second.empty() ? "/" : frames.back().second) +
+                      ": duplicate key '" + last_key + "'";
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+};
+
+std::string line_column(std::string_view text, size_t byte) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+template <class T>
+std::vector<uint16_t> sorted_index(const std::vector<T>& items) {
+  std::vector<uint16_t> index(items.size());
+  for (size_t i = 0; i < items.size(); ++i) index[i] = static_cast<uint16_t>(i);
+  std::sort(index.begin(), index.end(),
+            [&](uint16_t a, uint16_t b) { return items[a].name < items[b].name; });
+  return index;
+}
+
+}  // namespace
+
+std::unique_ptr<Catalog> Catalog::parse(std::string_view json, std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
+  Json root;
+  DuplicateFinder duplicates;
+  try {
+    root = Json::parse(json.begin(), json.end(), std::ref(duplicates));
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based: the position of the character that could not be read.
+    // what() repeats the position in nlohmann's own words; keep only the reason.
+    std::string what = e.what();
+    size_t reason = what.find("syntax error");
+    *error = line_column(json, e.byte == 0 ? 0 : e.byte - 1) +
+             ": invalid JSON: " + (reason == std::string::npos ? what : what.substr(reason));
+    return nullptr;
+  }
+  if (!duplicates.duplicate.empty()) {
+    *error = duplicates.duplicate;
+    return nullptr;
+  }
+  auto catalog = std::make_unique<Catalog>();
+  Loader loader;
+  if (!loader.load(root, catalog.get(), &catalog->kinds_, &catalog->properties_,
+                   &catalog->operators_)) {
+    *error = loader.error;
+    return nullptr;
+  }
+  if (catalog->kinds_.size() > UINT16_MAX || catalog->properties_.size() > UINT16_MAX ||
+      catalog->operators_.size() > UINT16_MAX) {
+    *error = "/: too many entries";
+    return nullptr;
+  }
+  catalog->kind_index_ = sorted_index(catalog->kinds_);
+  catalog->property_index_ = sorted_index(catalog->properties_);
+  catalog->operator_index_ = sorted_index(catalog->operators_);
+  catalog->source_ = nlohmann::json::parse(json.begin(), json.end());
+  return catalog;
+}
+
+}  // namespace wfc::catalog
