@@ -247,13 +247,14 @@ function document(target) {
   refs = 0;
   const shape = pick(['automation', 'automation', 'automation', 'run', 'workflow', 'task']);
   if (shape === 'task') {
-    // A single task (with its chain) that lands near the target, if one turns up quickly.
-    for (let tries = 0; tries < 50; ++tries) {
+    // A single task cannot chain, so it is small: only for small targets, if one fits.
+    for (let tries = 0; tries < 50 && target < 900; ++tries) {
       refs = 0;
-      const t = {url: `https://media.example.com/${pick(WORDS)}/${int(1000, 99999)}.mp4`,
-        ...task('video', 3)};
-      const n = size(t);
-      if (n >= Math.max(512, target * 0.8) && n <= Math.min(8192, target * 1.2)) return t;
+      const [t] = KINDS[pick(['video', 'image', 'audio', 'animation', 'adaptive_video'])]();
+      const single = {kind: t.kind, url: `https://media.example.com/${pick(WORDS)}/` +
+        `${int(1000, 99999)}.mp4`, ...t};
+      const n = size(single);
+      if (n >= 512 && n <= target * 1.3) return single;
     }
     refs = 0;
   }
