@@ -32,7 +32,9 @@ fuzz: deps
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
 	tools/fuzz/run-all $(FUZZ_DIR) $(FUZZ_SECONDS)
 
+# The validate benchmark (not a test): wfc validate on 10,000 JSON and YAML files, beside ajv-cli.
 bench: build
+	tools/install-deps --bench
 	tools/bench/validate/run $(BUILD_DIR)
 
 # Regenerates the generated references: kinds from the catalog, diagnostics from the code
