@@ -211,6 +211,17 @@ TEST_CASE("human: without the source text the location and hint still show", "[r
         "\n");
 }
 
+TEST_CASE("human: a hint of several lines stays under its first line", "[render][human]") {
+  auto d = make("x.json", {}, Code::IoError, "cannot read 'x.json'",
+                "check the path\nor pass '-' to read standard input\n");
+  CHECK(human({d}, nullptr) ==
+        "error[WF100]: cannot read 'x.json'\n"
+        "  --> x.json\n"
+        "   = help: check the path\n"
+        "           or pass '-' to read standard input\n"
+        "\n");
+}
+
 TEST_CASE("human: control characters and bad UTF-8 cannot reach the terminal raw",
           "[render][human]") {
   std::string line = "{\"k\x1b[31m\": 1, \"x\xff\": 2}";
