@@ -128,6 +128,22 @@ TEST_CASE("human: accented text counts one cell per code point", "[render][human
         "\n");
 }
 
+TEST_CASE("human: a byte order mark is neither shown nor counted", "[render][human]") {
+  std::string text = "\xEF\xBB\xBF{\"kind\": \"vidoe\"}\n";
+  SourceFile src("bom.json", text);
+  size_t at = text.find("\"vidoe\"");
+  Span span = src.span(at, at + 7);
+  REQUIRE(span == Span{1, 10, 1, 17});
+  auto d = make("bom.json", span, Code::UnknownKind, "unknown kind 'vidoe'");
+  CHECK(human({d}, &src) ==
+        "error[WF201]: unknown kind 'vidoe'\n"
+        "  --> bom.json:1:10\n"
+        "   |\n"
+        " 1 | {\"kind\": \"vidoe\"}\n"
+        "   |          ^^^^^^^\n"
+        "\n");
+}
+
 TEST_CASE("human: tabs expand to four spaces and carets follow", "[render][human]") {
   SourceFile src("t.yaml", "- kind:\tvidoe\n\tnext: []\n");
   auto kind = make("t.yaml", {1, 9, 1, 14}, Code::UnknownKind, "unknown kind 'vidoe'");
