@@ -14,7 +14,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 // The project's home page. Placeholder until the repository has a public address.
-constexpr std::string_view kInformationUri = "https://github.com/wfc-dev/wfc";
 
 std::string_view level(Severity s) {
   switch (s) {
@@ -104,7 +103,6 @@ void render_sarif(std::ostream& out, const std::vector<Diagnostic>& diags,
   Json driver;
   driver["name"] = "wfc";
   driver["version"] = options.tool_version.empty() ? WFC_VERSION : options.tool_version;
-  driver["informationUri"] = kInformationUri;
   driver["rules"] = rules();
 
   Json run;

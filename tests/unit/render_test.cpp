@@ -438,7 +438,7 @@ TEST_CASE("sarif: a 2.1.0 log with every required field", "[render][sarif]") {
   const auto& driver = run["tool"]["driver"];
   CHECK(driver["name"] == "wfc");
   CHECK(driver["version"] == "9.8.7");
-  CHECK(driver["informationUri"].get<std::string>().rfind("https://", 0) == 0);
+  CHECK_FALSE(driver.contains("informationUri"));  // optional; no invented address
 
   // Every registered code is a rule, in registry order, with the required `id`.
   const auto& rules = driver["rules"];
