@@ -8,6 +8,11 @@ namespace {
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+// A UTF-8 byte order mark is invisible in editors: the character after it is in column 1.
+size_t bom_length(const std::string& text) {
+  return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+}
+
 }  // namespace
 
 SourceFile::SourceFile(std::string path, std::string text)
@@ -40,10 +45,11 @@ Position SourceFile::position(size_t offset) const {
     from = line_starts_[line_index];
     column = 1;
   }
-  for (size_t i = from; i < offset; ++i) {
+  const size_t first = line_starts_[line_index] + (line_index == 0 ? bom_length(text_) : 0);
+  for (size_t i = std::max(from, first); i < offset; ++i) {
     unsigned char c = static_cast<unsigned char>(text_[i]);
     // A lead byte or ASCII starts a new column; continuation bytes belong to their lead.
-    if (!is_continuation(c) || i == line_starts_[line_index]) ++column;
+    if (!is_continuation(c) || i == first) ++column;
   }
   cache_line_ = line_index;
   cache_offset_ = offset;
@@ -58,7 +64,7 @@ Span SourceFile::span(size_t begin, size_t end) const {
 size_t SourceFile::offset(Position p) const {
   if (p.line == 0 || line_starts_.empty()) return 0;
   if (p.line > line_starts_.size()) return text_.size();
-  size_t i = line_starts_[p.line - 1];
+  size_t i = line_starts_[p.line - 1] + (p.line == 1 ? bom_length(text_) : 0);
   uint32_t column = 1;
   while (i < text_.size() && column < p.column && text_[i] != '\n') {
     ++i;
@@ -72,6 +78,7 @@ std::string_view SourceFile::line_text(uint32_t line) const {
   if (line == 0 || line > line_starts_.size()) return {};
   size_t start = line_starts_[line - 1];
   size_t end = line < line_starts_.size() ? line_starts_[line] : text_.size();
+  if (line == 1) start = std::min(bom_length(text_), end);
   std::string_view s(text_.data() + start, end - start);
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
   return s;
