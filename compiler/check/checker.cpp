@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/check/conditions.h"
+#include "compiler/check/frame_select.h"
 #include "compiler/check/messages.h"
 #include "compiler/check/options.h"
 #include "compiler/util/json_pointer.h"
@@ -167,6 +168,7 @@ class Checker {
       }
     } else {
       check_options(t, *spec, diags_);
+      check_frame_predicates(t, *spec, catalog_, diags_);
     }
 
     if (!spec->passthrough) {

@@ -591,7 +591,9 @@ std::optional<Ranges::Term> Ranges::conjunction(const Node& n, bool positive) co
 std::optional<bool> Ranges::never(const Node& n, Conflict* why) const {
   auto terms = dnf(n, true);
   if (!terms) return std::nullopt;
-  if (!terms->empty()) return false;
+  for (const auto& t : *terms) {
+    if (satisfiable(t, nullptr, nullptr)) return false;
+  }
   if (why) {
     // Say why when the condition is one conjunction: re-run it with the explanation on.
     if (auto all = conjunction(n, true)) satisfiable(*all, why, nullptr);
@@ -602,14 +604,19 @@ std::optional<bool> Ranges::never(const Node& n, Conflict* why) const {
 std::optional<bool> Ranges::always(const Node& n) const {
   auto terms = dnf(n, false);
   if (!terms) return std::nullopt;
-  return terms->empty();
+  for (const auto& t : *terms) {
+    if (satisfiable(t, nullptr, nullptr)) return false;
+  }
+  return true;
 }
 
 catalog::FileKinds Ranges::kinds_passing(const Node& n) const {
   auto terms = dnf(n, true);
   if (!terms || terms->empty()) return catalog::kAnyFile;
   catalog::FileKinds kinds = 0;
-  for (const auto& t : *terms) satisfiable(t, nullptr, &kinds);
+  for (const auto& t : *terms) {
+    if (satisfiable(t, nullptr, nullptr)) satisfiable(t, nullptr, &kinds);
+  }
   return kinds ? kinds : catalog::kAnyFile;
 }
 
