@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace wfc::expr {
 
@@ -158,10 +159,18 @@ void append_string(std::string& out, std::string_view s) {
 std::string number_text(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  char buf[40];
+  char buf[64];
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, d);
     if (std::strtod(buf, nullptr) == d) break;
+  }
+  double magnitude = std::fabs(d);
+  if (std::strchr(buf, 'e') && magnitude >= 1e-4 && magnitude < 1e16) {
+    // People write 1500.0, not 1.5e+03: the shortest fixed form that reads back the same.
+    for (int decimals = 1; decimals <= 20; ++decimals) {
+      std::snprintf(buf, sizeof buf, "%.*f", decimals, d);
+      if (std::strtod(buf, nullptr) == d) break;
+    }
   }
   std::string s = buf;
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
