@@ -19,7 +19,6 @@
 #include "compiler/check/messages.h"
 #include "compiler/check/options.h"
 #include "compiler/util/json_pointer.h"
-#include "compiler/util/suggest.h"
 
 namespace wfc::check {
 namespace {
@@ -33,6 +32,9 @@ struct Incoming {
   const ast::Task* from = nullptr;  // the task whose output it is; nullptr for the run's input
   const catalog::KindSpec* from_spec = nullptr;
   FileKinds from_received = 0;  // what `from` itself received (for the "move it" hint)
+  // The task that made what flows, which differs from `from` when `from` only passes it on
+  // (probe, conditions, export); nullptr for the run's input.
+  const ast::Task* producer = nullptr;
 };
 
 /// "video", "an image", "structured data": a file kind as a noun.
@@ -106,12 +108,19 @@ class Checker {
   }
 
  private:
+  /// Whether the document builder already reported a problem with the list at `pointer` (not a
+  /// list) or within `span` (entries that are not tasks): then an empty list is not news.
+  bool list_reported(const std::string& pointer, Span span) const {
+    for (const auto& d : diags_.items()) {
+      if (!pointer.empty() && d.pointer == pointer) return true;
+      if (span.valid() && d.span.valid() && within(d.span, span)) return true;
+    }
+    return false;
+  }
+
   void empty_workflow() {
     if (!doc_.workflow_span.valid()) return;  // not a list at all: already reported
-    // Entries that were not tasks were reported by the builder; the list is not empty.
-    for (const auto& d : diags_.items()) {
-      if (d.span.valid() && within(d.span, doc_.workflow_span)) return;
-    }
+    if (list_reported(doc_.workflow_pointer, doc_.workflow_span)) return;
     report(diags_, Code::EmptyWorkflow, doc_.workflow_span, "workflow has no tasks",
            "a run of an empty workflow does nothing; add a task such as {\"kind\": \"video\"}",
            doc_.workflow_pointer);
@@ -126,6 +135,7 @@ class Checker {
     Incoming out;
     out.kinds = catalog::kAnyFile;
     out.from = &t;
+    out.producer = &t;
     out.from_received = in.kinds;
     if (t.kind.value.empty()) {  // missing or not a string: the builder reported it
       walk(t.next, out, false);
@@ -138,6 +148,7 @@ class Checker {
       return;
     }
     out.from_spec = spec;
+    if (spec->passthrough) out.producer = in.producer;
     bool chain_ok = true;
     if (spec->top_level_only || spec->accepts == 0) {
       if (!top) {
@@ -162,7 +173,7 @@ class Checker {
         chain.from_passthrough = in.from_spec && in.from_spec->passthrough;
       }
       passing = check_conditions(t, catalog_, chain, diags_);
-      if (t.next.empty()) {
+      if (t.next.empty() && !list_reported(pointer_join(t.pointer, "next"), t.next_span)) {
         report(diags_, Code::NothingGated, t.kind.span, "conditions task has no 'next' to gate",
                "add the tasks to run when the conditions hold: \"next\": [...]", t.pointer);
       }
@@ -198,9 +209,9 @@ class Checker {
       message += "the run's input is " + nouns(in.kinds);
     } else {
       const std::string& parent = in.from->kind.value;
-      message += quote(parent) +
-                 (in.from_spec && in.from_spec->passthrough ? " passes on " : " produces ") +
-                 nouns(in.kinds);
+      bool passes = in.from_spec && in.from_spec->passthrough;
+      message += quote(parent) + (passes ? " passes on " : " produces ") + nouns(in.kinds);
+      if (passes && in.producer) message += " from " + quote(in.producer->kind.value);
       // Moving a task out of a conditions' `next` would lose the gate; no hint there.
       if ((in.from_received & spec.accepts) && !(in.from_spec && in.from_spec->passthrough)) {
         hint = "to work on the same file as " + quote(parent) + ", make " + quote(spec.name) +

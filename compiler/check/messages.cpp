@@ -6,11 +6,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "compiler/util/suggest.h"
+#include "compiler/util/names.h"
 
 namespace wfc::check {
 
-std::string quote(std::string_view name) { return "'" + std::string(name) + "'"; }
+std::string quote(std::string_view name) { return quote_name(name); }
 
 std::string format_number(double v) {
   char buf[64];
@@ -85,7 +85,7 @@ std::string join(const std::vector<std::string>& words) {
 
 std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
-  if (auto s = suggest(word, candidates)) return s;
+  if (auto s = suggest_name(word, candidates)) return s;
   if (word.size() < 2) return std::nullopt;
   const std::string* only = nullptr;
   for (const auto& c : candidates) {

@@ -14,7 +14,7 @@
 
 #include "compiler/check/messages.h"
 #include "compiler/util/json_pointer.h"
-#include "compiler/util/suggest.h"
+#include "compiler/util/names.h"
 
 namespace wfc::check {
 namespace {
@@ -184,10 +184,11 @@ class OptionTyper {
         return url(t, v, name, ptr);
       case TypeKind::Language:
         if (v.is_string() && is_language(v.string)) return true;
-        return wrong_type(t, v, name, ptr,
-                          v.is_string() && is_language(lowercase(v.string))
-                              ? "did you mean '" + lowercase(v.string) + "'?"
-                              : "");
+        return wrong_type(
+            t, v, name, ptr,
+            v.is_string() && short_enough_to_echo(v.string) && is_language(lowercase(v.string))
+                ? "did you mean '" + lowercase(v.string) + "'?"
+                : "");
       case TypeKind::Array:
         return array(t, v, name, ptr);
       case TypeKind::Object:
@@ -220,7 +221,9 @@ class OptionTyper {
   }
 
   static std::string number_hint(const Value& v) {
-    if (v.is_string() && is_decimal(v.string)) return "remove the quotes: " + v.string;
+    if (v.is_string() && short_enough_to_echo(v.string) && is_decimal(v.string)) {
+      return "remove the quotes: " + v.string;
+    }
     if (v.type == syntax::ValueType::Number && std::isfinite(v.number)) {
       return "use a whole number";
     }
@@ -251,7 +254,9 @@ class OptionTyper {
     if (!percent) {
       std::string hint;
       std::string_view s = v.string;
-      if (is_decimal(s)) {
+      if (!short_enough_to_echo(s)) {
+        // no hint: the value is too long to repeat
+      } else if (is_decimal(s)) {
         hint = "write pixels as a number: " + v.string;
       } else if (s.size() > 2 && s.substr(s.size() - 2) == "px" &&
                  is_decimal(s.substr(0, s.size() - 2))) {
@@ -300,18 +305,56 @@ class OptionTyper {
              subject(name) + " must have " + bound + ", got " + std::to_string(n), "", ptr);
       return false;
     }
-    bool ok = true;
-    if (t.items) {
-      for (size_t i = 0; i < n; ++i) {
-        ok &=
-            check(*t.items, v.items[i], name + "[" + std::to_string(i) + "]", pointer_join(ptr, i));
+    if (!t.items) return true;
+    // Items that are all the same wrong thing (`renditions: [1080, 720]`) are one mistake:
+    // reported at the first, the hint counting the others.
+    auto shape_ok = [&](const Value& item) {
+      switch (t.items->kind) {
+        case TypeKind::Object:
+        case TypeKind::Map:
+          return item.is_object();
+        case TypeKind::Array:
+          return item.is_array();
+        default:
+          return true;
       }
+    };
+    bool ok = true;
+    std::optional<syntax::ValueType> misshapen;
+    size_t first = 0, repeats = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const Value& item = v.items[i];
+      if (!shape_ok(item) && misshapen == item.type) {
+        ++repeats;
+        continue;
+      }
+      if (!shape_ok(item) && !misshapen) {
+        misshapen = item.type;
+        first = diags_.size();
+      }
+      ok &= check(*t.items, item, name + "[" + std::to_string(i) + "]", pointer_join(ptr, i));
     }
-    return ok;
+    if (repeats > 0) {
+      std::string& hint = diags_.items()[first].hint;
+      hint += (hint.empty() ? "" : "; ") + std::to_string(repeats) +
+              (repeats == 1 ? " more item is like it" : " more items are like it");
+    }
+    return ok && repeats == 0;
   }
 
   bool object(const TypeSpec& t, const Value& v, const std::string& name, const std::string& ptr) {
-    if (!v.is_object()) return wrong_type(t, v, name, ptr);
+    if (!v.is_object()) {
+      // A number where an object with a required number belongs: `renditions: [1080]`.
+      std::string hint;
+      for (const auto& f : t.fields) {
+        bool numeric = f.type.kind == TypeKind::Integer || f.type.kind == TypeKind::Number ||
+                       f.type.kind == TypeKind::Dimension || f.type.kind == TypeKind::Seconds;
+        if (hint.empty() && f.required && numeric && v.is_number()) {
+          hint = "write {\"" + f.name + "\": " + describe_value(v) + "}";
+        }
+      }
+      return wrong_type(t, v, name, ptr, std::move(hint));
+    }
     bool ok = true;
     for (const auto& m : v.members) {
       auto spec = std::find_if(t.fields.begin(), t.fields.end(),

@@ -8,13 +8,14 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "compiler/check/messages.h"
-#include "compiler/util/suggest.h"
+#include "compiler/util/names.h"
 
 namespace wfc::expr {
 namespace {
@@ -31,15 +32,60 @@ using check::with_article;
 using diag::Code;
 using syntax::Value;
 
-// What people write for an operator, from other languages.
+// What people write for an operator or a property, from other languages and APIs. Used only
+// for hints, and only when the catalog has the name meant.
 struct Alias {
   std::string_view written, meant;
 };
 constexpr Alias kOperatorAliases[] = {
-    {"==", "eq"},  {"=", "eq"},   {"!=", "ne"},  {"<>", "ne"},         {">", "gt"},
-    {">=", "gte"}, {"<", "lt"},   {"<=", "lte"}, {"regex", "matches"}, {"not_in", "nin"},
-    {"neq", "ne"}, {"ge", "gte"}, {"le", "lte"}, {"has", "exists"},
+    {"==", "eq"},
+    {"=", "eq"},
+    {"!=", "ne"},
+    {"<>", "ne"},
+    {">", "gt"},
+    {">=", "gte"},
+    {"<", "lt"},
+    {"<=", "lte"},
+    {"equals", "eq"},
+    {"equal", "eq"},
+    {"is", "eq"},
+    {"not_equals", "ne"},
+    {"not_equal", "ne"},
+    {"neq", "ne"},
+    {"greater_than", "gt"},
+    {"greater_than_or_equal", "gte"},
+    {"greater_or_equal", "gte"},
+    {"ge", "gte"},
+    {"less_than", "lt"},
+    {"less_than_or_equal", "lte"},
+    {"less_or_equal", "lte"},
+    {"le", "lte"},
+    {"one_of", "in"},
+    {"not_in", "nin"},
+    {"regex", "matches"},
+    {"match", "matches"},
+    {"has", "exists"},
 };
+constexpr Alias kPropertyAliases[] = {
+    {"mimetype", "type"},
+    {"mime_type", "type"},
+    {"mime", "type"},
+    {"content_type", "type"},
+    {"size", "filesize"},
+    {"length", "duration"},
+    {"codec", "codecs.video"},
+    {"video_codec", "codecs.video"},
+    {"audio_codec", "codecs.audio"},
+    {"framerate", "fps"},
+    {"frame_rate", "fps"},
+    {"container", "format"},
+};
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 bool is_integral(const Value& v) {
   return v.is_integer() || (v.type == syntax::ValueType::Number && std::isfinite(v.number) &&
@@ -165,6 +211,16 @@ class Typer {
       }
     }
     std::string hint = suggestion(key, candidates);
+    for (const auto& a : kPropertyAliases) {
+      if (hint.empty() && a.written == lowercase(key) && catalog_.property(a.meant)) {
+        hint = "did you mean '" + std::string(a.meant) + "'?";
+      }
+    }
+    if (hint.empty() && (key == "resolution" || key == "size" || key == "dimensions") &&
+        catalog_.property("width") && catalog_.property("height")) {
+      hint = infix_ ? "test 'width' and 'height', e.g. 'width >= 1280'"
+                    : "test 'width' and 'height', e.g. {\"width\": {\"gte\": 1280}}";
+    }
     if (hint.empty() && !nested.empty()) {
       hint = "write nested properties with a dot: " + nested;
     } else if (hint.empty() && catalog_.frame_property(key)) {
@@ -285,7 +341,9 @@ class Typer {
   void unknown_operator(const WrittenOp& o) {
     std::string hint;
     for (const auto& a : kOperatorAliases) {
-      if (a.written == o.name) hint = "write '" + std::string(a.meant) + "'";
+      if (hint.empty() && a.written == lowercase(o.name) && catalog_.op(a.meant)) {
+        hint = "did you mean '" + std::string(a.meant) + "'?";
+      }
     }
     if (hint.empty()) {
       // Compared without underscores, so that `gt_eq` finds `gte` and `startsWith` finds
@@ -299,7 +357,7 @@ class Typer {
       };
       std::vector<std::string> names = catalog_.operator_names(), bare_names;
       for (const auto& n : names) bare_names.push_back(bare(n));
-      if (auto s = suggest(bare(o.name), bare_names)) {
+      if (auto s = suggest_name(bare(o.name), bare_names)) {
         size_t i = std::find(bare_names.begin(), bare_names.end(), *s) - bare_names.begin();
         hint = "did you mean '" + names[i] + "'?";
       }
@@ -334,7 +392,8 @@ class Typer {
       case OperatorSpec::Operand::List: {
         if (!v.is_array()) {
           std::string hint;
-          if (!v.is_object() && !v.is_null()) {
+          if (!v.is_object() && !v.is_null() &&
+              (!v.is_string() || short_enough_to_echo(v.string))) {
             hint = infix_ ? "write " + prop + " " + o.spelled + " [" + syntax::to_json(v) + "]"
                           : "write {\"" + o.name + "\": [" + syntax::to_json(v) + "]}";
           }
@@ -439,7 +498,7 @@ class Typer {
         hint = infix_
                    ? "to test whether a file has " + quote(prop) + ", write '!exists(" + prop + ")'"
                    : "to test whether a file has " + quote(prop) + ", write {\"exists\": false}";
-      } else if (hint.empty() && looks_numeric(v) &&
+      } else if (hint.empty() && looks_numeric(v) && short_enough_to_echo(v.string) &&
                  (ref.type == Type::Int || ref.type == Type::Num)) {
         hint = "remove the quotes: " + v.string;
       } else if (hint.empty() && v.is_string() && ref.type == Type::Bool &&

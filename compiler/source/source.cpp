@@ -58,7 +58,10 @@ Position SourceFile::position(size_t offset) const {
 }
 
 Span SourceFile::span(size_t begin, size_t end) const {
-  return Span::between(position(begin), position(std::max(begin, end)));
+  // Begin first: argument evaluation order is unspecified, and asking for the end first would
+  // defeat position()'s cache (quadratic on long lines).
+  Position first = position(begin);
+  return Span::between(first, position(std::max(begin, end)));
 }
 
 size_t SourceFile::offset(Position p) const {

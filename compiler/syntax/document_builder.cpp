@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "compiler/util/json_pointer.h"
-#include "compiler/util/suggest.h"
+#include "compiler/util/names.h"
 
 namespace wfc::syntax {
 namespace {
@@ -44,7 +44,7 @@ constexpr std::string_view kShapesHint =
     "{\"tasks\": [...]}, a single task {\"kind\": ..., \"options\": {...}} or a workflow array "
     "[{\"kind\": ...}, ...]";
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) { return quote_name(s); }
 
 bool contains(Fields fields, std::string_view key) {
   for (auto f : fields) {
@@ -131,10 +131,14 @@ class Builder {
         break;
       }
     }
+    if (shape.empty() && (root.find("name") || root.find("description"))) {
+      // Only automations have these: one whose `workflow` is missing or misspelt.
+      shape = "workflow";
+    }
     if (shape.empty()) {
-      // No key tells the shape; a misspelt one still can ("workfow").
+      // No key tells the shape; a misspelt one still can ("taks").
       for (const Member& m : root.members) {
-        auto guess = suggest(m.key, to_strings(kShapeKeys));
+        auto guess = suggest_name(m.key, to_strings(kShapeKeys));
         if (!guess) continue;
         report(Code::UnknownShape, m.key_span,
                "unknown document shape: no 'workflow', 'tasks' or 'kind' field",
@@ -181,7 +185,7 @@ class Builder {
       if (member == &m) return field;
     }
     std::string message = "unknown field " + quoted(m.key) + " in " + std::string(owner);
-    auto guess = suggest(m.key, to_strings(fields));
+    auto guess = suggest_name(m.key, to_strings(fields));
     if (!guess) {
       report(Code::UnknownField, m.key_span, std::move(message), unknown_field_hint(m.key, fields),
              pointer_join(pointer, m.key));
@@ -308,7 +312,7 @@ class Builder {
       std::string item_ptr = pointer_join(ptr, i);
       if (!item.is_object()) {
         std::string hint = "a task is an object with a 'kind', e.g. {\"kind\": \"video\"}";
-        if (item.is_string() && !item.string.empty()) {
+        if (item.is_string() && !item.string.empty() && short_enough_to_echo(item.string)) {
           hint = "write {\"kind\": \"" + item.string + "\"}";
         }
         report(Code::WrongFieldType, item.span, "task must be an object, got " + a_type(item),
@@ -330,6 +334,7 @@ class Builder {
     Fields fields = single ? Fields(kSingleTaskFields) : Fields(kTaskFields);
     bool has_kind = false;
     const Member* url_member = nullptr;
+    const Member* input_member = nullptr;
     for (const Member& m : obj.members) {
       std::string_view field = field_of(m, fields, obj, "a task", ptr, recovered);
       if (field.empty()) continue;
@@ -394,18 +399,18 @@ class Builder {
         }
       } else if (field == "input") {
         single->input = object(m, "input", ptr);
+        input_member = &m;
       } else if (field == "metadata") {
         single->metadata = object(m, "metadata", ptr);
       }
     }
     if (single && single->url && single->input) {
       // Whichever comes second is the mistake.
-      const Member* input = obj.find("input");
-      bool url_second = url_member > input;
-      const Member& second = url_second ? *url_member : *input;
+      bool url_second = url_member > input_member;
+      const Member& second = url_second ? *url_member : *input_member;
       report(Code::InvalidFieldValue, second.key_span,
              "a task takes either 'url' or 'input', not both",
-             url_second ? "remove 'url' or 'input'" : "remove 'input' or 'url'",
+             "'url' means {\"input\": {\"url\": ...}}; keep one of them",
              pointer_join(ptr, second.key));
       if (url_second) {
         single->url.reset();
@@ -422,11 +427,14 @@ class Builder {
   void build_automation(const Value& obj, ast::Document& doc, Recovered& recovered) {
     doc.kind = ast::DocumentKind::Automation;
     bool has_name = false;
+    bool has_workflow = false;
+    if (!obj.find("workflow")) misnamed_workflow(obj, recovered);
     for (const Member& m : obj.members) {
       std::string_view field = field_of(m, kAutomationFields, obj, "an automation", "", recovered);
       if (field.empty()) continue;
       std::string ptr = pointer_join("", m.key);
       if (field == "workflow") {
+        has_workflow = true;
         doc.workflow_pointer = ptr;
         build_task_list(m, "workflow", ptr, doc.workflow, doc.workflow_span);
       } else if (field == "name") {
@@ -439,7 +447,8 @@ class Builder {
       } else if (field == "status") {
         auto t = text(m, "status", "");
         if (t && t->value != "active" && t->value != "paused") {
-          std::string hint = did_you_mean(t->value, {"active", "paused"});
+          auto guess = suggest_name(t->value, {"active", "paused"});
+          std::string hint = guess ? "did you mean '" + *guess + "'?" : "";
           report(Code::InvalidFieldValue, m.value.span, "invalid status " + quoted(t->value),
                  hint.empty() ? "status is 'active' or 'paused'" : hint, ptr);
         } else {
@@ -453,6 +462,27 @@ class Builder {
     }
     if (!has_name) {
       missing(obj.span, "automation", "name", "add \"name\": \"...\" to say what it is for", "");
+    }
+    if (!has_workflow) {
+      missing(obj.span, "automation", "workflow",
+              "add \"workflow\": [...] with the tasks it runs, e.g. [{\"kind\": \"video\"}]", "");
+    }
+  }
+
+  /// An automation without `workflow` whose tasks are under another name (`steps`, `tasks`):
+  /// one mistake, reported once, and the list is read as the workflow.
+  void misnamed_workflow(const Value& obj, Recovered& recovered) {
+    for (const auto& r : recovered) {
+      if (r.second == "workflow") return;
+    }
+    for (const Member& m : obj.members) {
+      if (contains(kAutomationFields, m.key) || !m.value.is_array()) continue;
+      if (suggest_name(m.key, to_strings(kAutomationFields))) continue;  // field_of's business
+      report(Code::UnknownField, m.key_span, "unknown field " + quoted(m.key) + " in an automation",
+             "an automation lists its tasks in 'workflow'; rename " + quoted(m.key),
+             pointer_join("", m.key));
+      recovered.emplace_back(&m, "workflow");
+      return;
     }
   }
 

@@ -32,6 +32,8 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr size_t kKeepCapacity = 1u << 20;
 // Objects with more members than this find duplicate keys through a hash map.
 constexpr size_t kLinearKeySearch = 16;
+// A file of nothing but one key repeated would otherwise cost a diagnostic per six bytes.
+constexpr size_t kMaxDuplicateReports = 1000;
 
 // What each thread keeps between files, so that reading a file allocates little beyond the Value
 // tree itself: simdjson's parser, a padded copy of the text, and stacks for the children of the
@@ -48,6 +50,22 @@ struct ThreadState {
 thread_local ThreadState t_state;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Whether a scalar's raw token is all of one scalar, which simdjson does not always check.
+bool token_is_whole(od::json_type type, std::string_view raw) {
+  switch (type) {
+    case od::json_type::boolean:
+      return raw == "true" || raw == "false";
+    case od::json_type::null:
+      return raw == "null";
+    case od::json_type::number:
+      return raw.find_first_not_of("0123456789+-.eE") == std::string_view::npos;
+    case od::json_type::string:
+      return raw.size() >= 2 && raw.back() == '"';
+    default:
+      return true;
+  }
+}
 
 // A step in the path from the root to a value, kept on the C++ stack; a JSON pointer is built
 // from it only when a diagnostic needs one.
@@ -109,6 +127,10 @@ class Reader {
   size_t end() const { return end_; }
   // The offset of the first bracket past the depth limit, or npos.
   size_t too_deep_at() const { return too_deep_at_; }
+  // Duplicate keys found beyond kMaxDuplicateReports, which are not reported one by one.
+  size_t unreported_duplicates() const {
+    return duplicates_ > kMaxDuplicateReports ? duplicates_ - kMaxDuplicateReports : 0;
+  }
 
  private:
   size_t offset(const char* p) const { return start_ + static_cast<size_t>(p - base_); }
@@ -147,6 +169,7 @@ class Reader {
   simdjson::error_code error_ = simdjson::SUCCESS;
   size_t too_deep_at_ = std::string_view::npos;
   size_t end_ = 0;
+  size_t duplicates_ = 0;
 };
 
 bool Reader::read_root(Value& out) {
@@ -182,6 +205,8 @@ bool Reader::read_scalar(V& v, od::json_type type, std::string_view raw, Value& 
   const size_t begin = offset(raw.data());
   end_ = begin + raw.size();
   out.span = file_.span(begin, end_);
+  // simdjson 3.0 accepts a root literal that runs on ("falseU"); the token must be exact.
+  if (!token_is_whole(type, raw)) return fail(simdjson::INCORRECT_TYPE);
   switch (type) {
     case od::json_type::string: {
       std::string_view s;
@@ -291,11 +316,13 @@ bool Reader::read_object(od::value v, Value& out, uint32_t depth, const PathStep
     PathStep step{path, key, 0, true};
     Value child;
     if (duplicate) {
-      const Span first_span = duplicate->key_span;
-      auto& d = diags_.add(diag::Code::DuplicateKey, key_span, "duplicate key " + quoted_key(key),
-                           "first defined at " + std::to_string(first_span.line) + ":" +
-                               std::to_string(first_span.column));
-      d.pointer = pointer_of(&step);
+      if (++duplicates_ <= kMaxDuplicateReports) {
+        const Span first_span = duplicate->key_span;
+        auto& d = diags_.add(diag::Code::DuplicateKey, key_span, "duplicate key " + quoted_key(key),
+                             "first defined at " + std::to_string(first_span.line) + ":" +
+                                 std::to_string(first_span.column));
+        d.pointer = pointer_of(&step);
+      }
       // The second value is read for its own problems, then dropped: the first one stands.
       if (!read(field_value, child, depth + 1, &step)) return false;
       continue;
@@ -390,6 +417,10 @@ std::optional<Value> read_json(const SourceFile& file, diag::Diagnostics& diags,
         error_offset = end;
       } else {
         result = std::move(root);
+        if (size_t more = reader.unreported_duplicates()) {
+          diags.items().back().hint +=
+              "; " + std::to_string(more) + " more duplicate keys are not reported";
+        }
       }
     } else if (reader.too_deep_at() != std::string_view::npos) {
       diags.items().resize(diags_before);

@@ -245,6 +245,13 @@ TEST_CASE("nested options are typed field by field", "[checker][WF202][WF203][WF
                   " WF205 invalid value 'h266' for option 'renditions[3].codec' of "
                   "'adaptive_video' | did you mean 'h264'? @/0/options/renditions/3/codec"});
 
+  std::string_view numbers =
+      R"([{"kind": "adaptive_video", "options": {"renditions": [1080, 720, 480]}}])";
+  CHECK(check(numbers) ==
+        Lines{at(numbers, "1080") +
+              " WF203 option 'renditions[0]' of 'adaptive_video' must be an object {height, "
+              "codec}, got 1080 | write {\"height\": 1080}; 2 more items are like it "
+              "@/0/options/renditions/0"});
   std::string_view empty = R"([{"kind": "adaptive_video", "options": {"renditions": []}}])";
   CHECK(check(empty) ==
         Lines{at(empty, "[]") + " WF204 option 'renditions' of 'adaptive_video' must have between "
@@ -395,6 +402,15 @@ TEST_CASE("WF301: conditions narrow what their next receives by 'kind'", "[check
               "it where the files it tests for arrive @/0/next/0/options/kind"});
 }
 
+TEST_CASE("WF301: a task that passes a file on names where it came from", "[checker][WF301]") {
+  std::string_view doc =
+      R"([{"kind": "summary", "next": [{"kind": "conditions", "options": {"width": {"gt": 0}}, "next": [{"kind": "video"}]}]}])";
+  CHECK(check(doc) ==
+        Lines{at(doc, R"("video")") + " WF301 kind 'video' needs a file with a video stream, but "
+                                      "'conditions' passes on data from 'summary' "
+                                      "@/0/next/0/next/0/kind"});
+}
+
 TEST_CASE("chains after a reported mistake are not blamed again", "[checker][WF301]") {
   std::string_view unknown = R"([{"kind": "sumary", "next": [{"kind": "video"}]}])";
   CHECK(check(unknown) == Lines{at(unknown, R"("sumary")") +
@@ -451,6 +467,16 @@ TEST_CASE("WF304: conditions with nothing to gate", "[checker][WF304]") {
                             " WF304 conditions task has no 'next' to gate | add the tasks to run "
                             "when the conditions hold: \"next\": [...] @/0"});
   CHECK(check(R"([{"kind": "conditions", "options": {"kind": "video"}, "next": []}])").size() == 1);
+  // A `next` that is broken was reported as such; it is not also "missing".
+  std::string_view broken =
+      R"([{"kind": "conditions", "options": {"kind": "video"}, "next": "video"}])";
+  CHECK(check(broken) == Lines{at(broken, R"("video")", 1) +
+                               " WF112 'next' must be an array of tasks, got a string @/0/next"});
+  std::string_view strings =
+      R"([{"kind": "conditions", "options": {"kind": "video"}, "next": ["video"]}])";
+  CHECK(check(strings) == Lines{at(strings, R"("video")", 1) +
+                                " WF112 task must be an object, got a string | write {\"kind\": "
+                                "\"video\"} @/0/next/0"});
 }
 
 TEST_CASE("every problem in a file is reported, each once", "[checker]") {
@@ -503,4 +529,18 @@ TEST_CASE("the seeds' examples check clean against the built-in catalog", "[chec
     INFO(doc);
     CHECK(check(doc, builtin).empty());
   }
+}
+
+TEST_CASE("hostile values are cut short in messages and hints", "[checker]") {
+  std::string kind(100000, 'v');
+  auto lines = check("[{\"kind\": \"" + kind + "\"}]");
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].rfind(
+            "1:11-1:100013 WF201 unknown kind '" + std::string(64, 'v') + "…' | kinds: ingest, ",
+            0) == 0);
+  std::string digits(100000, '7');
+  auto fps = check("[{\"kind\": \"video\", \"options\": {\"fps\": \"" + digits + "\"}}]");
+  REQUIRE(fps.size() == 1);
+  CHECK(fps[0].find("WF203 option 'fps' of 'video' must be a number 1–60, got \"" +
+                    std::string(40, '7') + "…\" @/0/options/fps") != std::string::npos);
 }

@@ -69,11 +69,20 @@ TEST_CASE("WF401: unknown properties", "[conditions][WF401]") {
   CHECK(check(bare) == Lines{at(bare, R"("metadata")") +
                              " WF401 property 'metadata' needs a key: 'metadata.<key>' | test one "
                              "key, e.g. 'metadata.title' @/0/options/metadata"});
-  std::string far = gate(R"({"resolution": 1080})");
+  std::string far = gate(R"({"bitdepth": 10})");
   REQUIRE(check(far).size() == 1);
-  CHECK(check(far)[0].rfind(
-            at(far, R"("resolution")") + " WF401 unknown property 'resolution' | properties: ",
-            0) == 0);
+  CHECK(check(far)[0].rfind(at(far, R"("bitdepth")") +
+                                " WF401 unknown property 'bitdepth' | properties: kind, width, ",
+                            0) == 0);
+  std::string mime = gate(R"({"mimetype": {"starts_with": "video/"}})");
+  CHECK(check(mime) == Lines{at(mime, R"("mimetype")") +
+                             " WF401 unknown property 'mimetype' | did you mean 'type'? "
+                             "@/0/options/mimetype"});
+  std::string resolution = gate(R"({"resolution": {"gte": 1080}})");
+  CHECK(check(resolution) == Lines{at(resolution, R"("resolution")") +
+                                   " WF401 unknown property 'resolution' | test 'width' and "
+                                   "'height', e.g. {\"width\": {\"gte\": 1280}} "
+                                   "@/0/options/resolution"});
 }
 
 TEST_CASE("WF402: unknown operators", "[conditions][WF402]") {
@@ -86,8 +95,13 @@ TEST_CASE("WF402: unknown operators", "[conditions][WF402]") {
         Lines{at(camel, R"("startsWith")") + " WF402 unknown operator 'startsWith' | did you mean "
                                              "'starts_with'? @/0/options/format/startsWith"});
   std::string symbol = gate(R"({"width": {">=": 1280}})");
-  CHECK(check(symbol) == Lines{at(symbol, R"(">=")") +
-                               " WF402 unknown operator '>=' | write 'gte' @/0/options/width/>="});
+  CHECK(check(symbol) ==
+        Lines{at(symbol, R"(">=")") + " WF402 unknown operator '>=' | did you mean 'gte'? "
+                                      "@/0/options/width/>="});
+  std::string words = gate(R"({"width": {"greater_than": 1280}})");
+  CHECK(check(words) == Lines{at(words, R"("greater_than")") +
+                              " WF402 unknown operator 'greater_than' | did you mean 'gt'? "
+                              "@/0/options/width/greater_than"});
   std::string property = gate(R"({"kind": {"width": 5}})");
   CHECK(check(property) == Lines{at(property, R"("width")") +
                                  " WF402 unknown operator 'width' | 'width' is a property; "

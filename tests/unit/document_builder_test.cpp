@@ -122,7 +122,7 @@ TEST_CASE("pointers escape '~' and '/' (RFC 6901)", "[builder]") {
 }
 
 TEST_CASE("WF110: a document of no known shape", "[builder][WF110]") {
-  auto b = build(R"({"name": "x", "steps": []})");
+  auto b = build(R"({"id": "x", "steps": []})");
   CHECK_FALSE(b.doc);
   CHECK(b.diags ==
         Lines{"1:1-1:2 WF110 document is not an automation, run request, task or workflow array | "
@@ -141,14 +141,14 @@ TEST_CASE("WF110: a document of no known shape", "[builder][WF110]") {
 
 TEST_CASE("WF110: a misspelt shape key is reported once and the document is still built",
           "[builder][WF110]") {
-  auto b = build(R"({"name": "x", "workfow": [{"kind": "vidoe"}]})");
-  CHECK(b.diags == Lines{"1:15-1:24 WF110 unknown document shape: no 'workflow', 'tasks' or "
-                         "'kind' field | did you mean 'workflow'? @/workfow"});
+  auto b = build(R"({"taks": [{"kind": "vidoe"}]})");
+  CHECK(b.diags == Lines{"1:2-1:8 WF110 unknown document shape: no 'workflow', 'tasks' or "
+                         "'kind' field | did you mean 'tasks'? @/taks"});
   REQUIRE(b.doc);
-  CHECK(b.doc->kind == DocumentKind::Automation);
-  CHECK(b.doc->workflow_pointer == "/workfow");
+  CHECK(b.doc->kind == DocumentKind::RunRequest);
+  CHECK(b.doc->workflow_pointer == "/taks");
   REQUIRE(b.doc->workflow.size() == 1);
-  CHECK(b.doc->workflow[0].pointer == "/workfow/0");
+  CHECK(b.doc->workflow[0].pointer == "/taks/0");
   CHECK(b.doc->workflow[0].kind.value == "vidoe");
 
   auto task = build(R"({"knid": "speech"})");
@@ -157,6 +157,26 @@ TEST_CASE("WF110: a misspelt shape key is reported once and the document is stil
   REQUIRE(task.doc);
   CHECK(task.doc->kind == DocumentKind::Task);
   CHECK(task.doc->workflow[0].kind.value == "speech");
+}
+
+TEST_CASE("an object with a name is an automation, even when its workflow is misspelt or missing",
+          "[builder][WF111][WF113]") {
+  auto typo = build(R"({"name": "x", "workfow": [{"kind": "vidoe"}]})");
+  CHECK(typo.diags == Lines{"1:15-1:24 WF111 unknown field 'workfow' in an automation | did you "
+                            "mean 'workflow'? @/workfow"});
+  REQUIRE(typo.doc);
+  CHECK(typo.doc->kind == DocumentKind::Automation);
+  CHECK(typo.doc->workflow_pointer == "/workfow");
+  REQUIRE(typo.doc->workflow.size() == 1);
+  CHECK(typo.doc->workflow[0].pointer == "/workfow/0");
+
+  auto missing = build(R"({"name": "Process uploads", "status": "active"})");
+  CHECK(missing.diags == Lines{"1:1-1:2 WF113 automation is missing 'workflow' | add "
+                               "\"workflow\": [...] with the tasks it runs, e.g. [{\"kind\": "
+                               "\"video\"}]"});
+  REQUIRE(missing.doc);
+  CHECK(missing.doc->workflow.empty());
+  CHECK_FALSE(missing.doc->workflow_span.valid());
 }
 
 TEST_CASE("WF111: an unknown task field suggests the field it was meant to be",
@@ -207,6 +227,13 @@ TEST_CASE("WF111: hints for fields with no close match", "[builder][WF111]") {
   CHECK(build(R"({"name": "a", "workflow": [], "tasks": []})").diags ==
         Lines{"1:31-1:38 WF111 unknown field 'tasks' in an automation | an automation lists "
               "its tasks in 'workflow' @/tasks"});
+  // Tasks under another name are the workflow, misnamed: one diagnostic, and they are read.
+  auto steps = build(R"({"name": "a", "steps": [{"kind": "video"}]})");
+  CHECK(steps.diags == Lines{"1:15-1:22 WF111 unknown field 'steps' in an automation | an "
+                             "automation lists its tasks in 'workflow'; rename 'steps' @/steps"});
+  REQUIRE(steps.doc);
+  REQUIRE(steps.doc->workflow.size() == 1);
+  CHECK(steps.doc->workflow[0].pointer == "/steps/0");
   CHECK(build(R"({"tasks": [], "webhook_uri": "https://a.b/"})").diags ==
         Lines{"1:15-1:28 WF111 unknown field 'webhook_uri' in a run request | did you mean "
               "'webhook_url'? @/webhook_uri"});
@@ -275,8 +302,14 @@ TEST_CASE("WF115: values a field cannot take", "[builder][WF115]") {
         Lines{"1:26-1:37 WF115 'url' must be an absolute URL, got 'video.mp4' | e.g. "
               "\"https://example.com/video.mp4\" @/url"});
   CHECK(build(R"({"kind": "probe", "input": {}, "url": "https://a.b/c"})").diags ==
-        Lines{"1:32-1:37 WF115 a task takes either 'url' or 'input', not both | remove 'url' or "
-              "'input' @/url"});
+        Lines{"1:32-1:37 WF115 a task takes either 'url' or 'input', not both | 'url' means "
+              "{\"input\": {\"url\": ...}}; keep one of them @/url"});
+  // Misspelt, both are read as what they were meant to be; the conflict is still reported.
+  auto typos = build(R"({"kind": "probe", "inptu": {}, "ulr": "https://a.b/c"})");
+  CHECK(typos.diags.size() == 3);
+  CHECK(typos.diags.back() ==
+        "1:32-1:37 WF115 a task takes either 'url' or 'input', not both | 'url' means "
+        "{\"input\": {\"url\": ...}}; keep one of them @/ulr");
 }
 
 TEST_CASE("the builder keeps going: every broken part is reported once, the rest is built",
@@ -301,4 +334,16 @@ TEST_CASE("the builder keeps going: every broken part is reported once, the rest
   REQUIRE(b.doc->workflow[1].next.size() == 2);
   CHECK(b.doc->workflow[1].next[1].kind.value == "speech");
   CHECK_FALSE(b.doc->workflow[1].next[1].ref);
+}
+
+TEST_CASE("hostile names are cut short in messages and hints", "[builder]") {
+  std::string key(100000, 'x');
+  auto b = build("[{\"kind\": \"video\", \"" + key + "\": 1}]");
+  REQUIRE(b.diags.size() == 1);
+  CHECK(b.diags[0].rfind("1:20-1:100022 WF111 unknown field '" + std::string(64, 'x') +
+                             "…' in a task | expected one of: ",
+                         0) == 0);
+  auto task = build("[\"" + key + "\"]");
+  REQUIRE(task.diags.size() == 1);
+  CHECK(task.diags[0].find(" | a task is an object with a 'kind'") != std::string::npos);
 }

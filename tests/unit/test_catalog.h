@@ -26,7 +26,9 @@ inline const catalog::Catalog& test_catalog() {
     "format": {"type": "string", "doc": "d"},
     "codecs.video": {"type": "string", "doc": "d"},
     "codecs.audio": {"type": "string", "doc": "d"},
-    "metadata": {"type": "map", "items": {"type": "string"}, "doc": "d"}
+    "metadata": {"type": "map", "items": {"type": "string"}, "doc": "d"},
+    "type": {"type": "string", "doc": "d"},
+    "height": {"type": "integer", "min": 0, "doc": "d"}
   },
   "operators": {
     "eq": {"applies_to": [], "operand": "same", "doc": "d"},
