@@ -572,10 +572,12 @@ class Loader {
         for (const auto& f : t.fields) {
           if (f.required && !v.contains(f.name)) return is_not(false);
         }
-        for (const auto& [key, value] : v.items()) {
+        for (const auto& item : v.items()) {
+          // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+          const std::string& key = item.key();
           auto f = std::find_if(t.fields.begin(), t.fields.end(),
                                 [&](const OptionSpec& o) { return o.name == key; });
-          if (f == t.fields.end() || !fits(f->type, value, why)) return is_not(false);
+          if (f == t.fields.end() || !fits(f->type, item.value(), why)) return is_not(false);
         }
         return true;
       case TypeKind::Map:

@@ -266,6 +266,7 @@ std::unique_ptr<JitPredicate> JitEngine::compile(std::shared_ptr<const Program> 
   out->fn_ = reinterpret_cast<JitPredicate::Fn>(static_cast<uintptr_t>(symbol->getAddress()));
   out->program_ = std::move(program);
   out->engine_ = this;
+  out->own_engine_ = weak_from_this().lock();
   out->tracker_ = new llvm::orc::ResourceTrackerSP(std::move(tracker));
   out->compile_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -303,9 +304,7 @@ JitPredicate::~JitPredicate() = default;
 
 std::unique_ptr<JitPredicate> JitPredicate::compile(std::shared_ptr<const Program> program) {
   auto engine = std::make_shared<JitEngine>();
-  auto out = engine->compile(std::move(program));
-  if (out) out->own_engine_ = std::move(engine);
-  return out;
+  return engine->compile(std::move(program));  // the code keeps the engine alive
 }
 
 }  // namespace wfc::expr

@@ -19,7 +19,8 @@ namespace wfc::expr {
 class JitPredicate;
 
 /// One LLVM JIT instance: code for many predicates, each removable on its own. Thread-safe.
-class JitEngine {
+/// Owned by a shared_ptr, the engine lives as long as any code compiled by it.
+class JitEngine : public std::enable_shared_from_this<JitEngine> {
  public:
   JitEngine();
   ~JitEngine();
@@ -62,7 +63,7 @@ class JitPredicate {
   Fn fn_ = nullptr;
   double compile_ms_ = 0;
   std::shared_ptr<const Program> program_;  // the code calls back into it
-  std::shared_ptr<JitEngine> own_engine_;   // when compiled with an engine of its own
+  std::shared_ptr<JitEngine> own_engine_;   // keeps a shared engine alive while the code is
   JitEngine* engine_ = nullptr;
   void* tracker_ = nullptr;  // the code's llvm::orc::ResourceTracker
 };

@@ -439,6 +439,12 @@ std::optional<std::vector<Ranges::Term>> Ranges::dnf(const Node& n, bool positiv
           if (acc.size() > kMaxTerms) return std::nullopt;
           continue;
         }
+        if (kid->size() == 1 && acc.size() <= 1) {
+          // A plain conjunction grows one term: no product, and nothing to prune yet (pruning
+          // each step would make a long conjunction quadratic).
+          if (acc.size() == 1) acc[0].insert(acc[0].end(), (*kid)[0].begin(), (*kid)[0].end());
+          continue;
+        }
         Terms product;
         for (const auto& a : acc) {
           for (const auto& b : *kid) {
