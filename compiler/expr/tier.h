@@ -29,10 +29,10 @@ std::string_view engine_name(Engine e);  // "reference", "vm", "jit"
 /// runs at most its instruction count; the benchmark runs the path through all of them).
 /// Defaults are the figures of docs/benchmarks.md; PredicateCache::calibrate() measures anew.
 struct TierCosts {
-  double vm_ns_per_insn = 2.6;
-  double jit_ns_per_insn = 0.45;
-  double jit_compile_us_base = 350;
-  double jit_compile_us_per_insn = 22;
+  double vm_ns_per_insn = 1.6;
+  double jit_ns_per_insn = 0.55;
+  double jit_compile_us_base = 280;
+  double jit_compile_us_per_insn = 27;
   bool jit_enabled = true;  // false: never JIT (e.g. `--no-jit`)
 
   /// Evaluations from which the JIT is cheaper overall for a program of `insns` instructions;
