@@ -34,6 +34,7 @@ fuzz: deps
 
 bench: build
 	tools/bench/validate/run $(BUILD_DIR)
+	tools/bench/predicates/run $(BUILD_DIR)
 
 # Regenerates the files that are generated from the catalog (a test fails when they are stale).
 docs: build

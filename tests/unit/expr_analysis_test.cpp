@@ -218,3 +218,21 @@ TEST_CASE("the kinds a condition lets through", "[expr][ranges]") {
   // Impossible conditions narrow nothing (they are warned about instead).
   CHECK(ranges.kinds_passing(parse("kind == \"video\" && kind == \"audio\"").root) == kAnyFile);
 }
+
+TEST_CASE("analysis of huge conditions stays bounded", "[expr][analysis][hostile]") {
+  // A conjunction of 20,000 tests: linear, and the contradiction still named precisely.
+  std::string tests;
+  for (int i = 0; i < 20000; ++i) tests += "{\"width\": {\"gt\": " + std::to_string(i) + "}}, ";
+  std::string long_and = gate("{\"and\": [" + tests + "{\"width\": {\"lt\": 5}}]}");
+  Lines got = check(long_and);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].find("WF409 condition can never hold: 'width < 5' contradicts 'width > 19999'") !=
+        std::string::npos);
+  // 2^40 alternatives in normal form: the analysis gives up and says nothing.
+  std::string ors;
+  for (int i = 0; i < 40; ++i) {
+    ors += std::string(i ? ", " : "") + "{\"or\": [{\"width\": {\"gt\": " + std::to_string(i) +
+           "}}, {\"height\": {\"gt\": " + std::to_string(i) + "}}]}";
+  }
+  CHECK(check(gate("{\"and\": [" + ors + "]}")).empty());
+}
