@@ -81,7 +81,7 @@ bool JitEngine::built() { return true; }
 bool JitEngine::ok() const { return impl_ && impl_->jit; }
 
 std::unique_ptr<JitPredicate> JitEngine::compile(std::shared_ptr<const Program> program,
-                                                 std::string* error) {
+                                                 std::string* error, size_t max_instructions) {
   std::string ignored;
   if (!error) error = &ignored;
   if (!ok()) {
@@ -90,6 +90,11 @@ std::unique_ptr<JitPredicate> JitEngine::compile(std::shared_ptr<const Program> 
   }
   if (!program || program->code().empty()) {
     *error = "no program";
+    return nullptr;
+  }
+  if (program->size() > max_instructions) {
+    *error = "a program of " + std::to_string(program->size()) +
+             " instructions is over the JIT's budget of " + std::to_string(max_instructions);
     return nullptr;
   }
   auto start = std::chrono::steady_clock::now();
@@ -294,8 +299,8 @@ JitEngine::~JitEngine() = default;
 bool JitEngine::built() { return false; }
 bool JitEngine::ok() const { return false; }
 
-std::unique_ptr<JitPredicate> JitEngine::compile(std::shared_ptr<const Program>,
-                                                 std::string* error) {
+std::unique_ptr<JitPredicate> JitEngine::compile(std::shared_ptr<const Program>, std::string* error,
+                                                 size_t) {
   if (error) *error = error_;
   return nullptr;
 }

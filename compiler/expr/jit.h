@@ -33,9 +33,13 @@ class JitEngine : public std::enable_shared_from_this<JitEngine> {
   bool ok() const;
   const std::string& error() const { return error_; }
 
-  /// Compiles `program` to native code; nullptr (and why, in *error) on any failure.
+  /// Compiles `program` to native code; nullptr (and why, in *error) on any failure, including
+  /// a program over `max_instructions` (LLVM's compile time grows with it).
   std::unique_ptr<JitPredicate> compile(std::shared_ptr<const Program> program,
-                                        std::string* error = nullptr);
+                                        std::string* error = nullptr,
+                                        size_t max_instructions = kMaxInstructions);
+
+  static constexpr size_t kMaxInstructions = 4096;
 
  private:
   friend class JitPredicate;

@@ -56,8 +56,7 @@ std::string TierChoice::explain() const {
   std::string size = " (" + std::to_string(instructions) + " instructions)";
   if (engine == Engine::Jit) return "jit: " + evaluations + " ≥ " + threshold + size;
   if (!jit_error.empty()) {
-    return "vm: " + evaluations + " ≥ " + threshold + ", but the JIT failed (" + jit_error + ")" +
-           size;
+    return "vm: " + evaluations + " ≥ " + threshold + size + ", but the JIT failed: " + jit_error;
   }
   if (break_even == std::numeric_limits<uint64_t>::max()) {
     return "vm: " + evaluations + ", " + threshold + size;
@@ -142,7 +141,7 @@ std::shared_ptr<const CompiledPredicate> PredicateCache::get(const Predicate& p,
       upgraded->text_ = have.text_;
       upgraded->choice_ = wanted;
       std::string error;
-      upgraded->jit_ = engine->compile(upgraded->vm_, &error);
+      upgraded->jit_ = engine->compile(upgraded->vm_, &error, costs_.jit_max_instructions);
       if (!upgraded->jit_) {
         upgraded->choice_.engine = Engine::Vm;
         upgraded->choice_.jit_error = error;
@@ -167,7 +166,7 @@ std::shared_ptr<const CompiledPredicate> PredicateCache::get(const Predicate& p,
   }
   if (compiled->choice_.engine == Engine::Jit) {
     std::string error;
-    compiled->jit_ = engine->compile(vm, &error);
+    compiled->jit_ = engine->compile(vm, &error, costs_.jit_max_instructions);
     if (!compiled->jit_) {  // never fails a run: the VM takes over
       compiled->choice_.engine = Engine::Vm;
       compiled->choice_.jit_error = error;

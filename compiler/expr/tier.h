@@ -33,7 +33,8 @@ struct TierCosts {
   double jit_ns_per_insn = 0.55;
   double jit_compile_us_base = 280;
   double jit_compile_us_per_insn = 27;
-  bool jit_enabled = true;  // false: never JIT (e.g. `--no-jit`)
+  bool jit_enabled = true;                                    // false: never JIT (e.g. `--no-jit`)
+  size_t jit_max_instructions = JitEngine::kMaxInstructions;  // larger programs stay on the VM
 
   /// Evaluations from which the JIT is cheaper overall for a program of `insns` instructions;
   /// UINT64_MAX when it never is.

@@ -127,3 +127,21 @@ TEST_CASE("a predicate beyond the VM's budget runs on the reference evaluator", 
   r.set_int(static_cast<uint16_t>(r.schema().slot("width")), 70000);
   CHECK_FALSE(big->run(r));
 }
+
+TEST_CASE("a JIT failure leaves the predicate on the VM, and says why", "[expr][tier]") {
+  if (!JitEngine::built()) return;  // without the JIT the tier never picks it (tested above)
+  TierCosts costs = fixed_costs();
+  costs.jit_max_instructions = 2;  // every real program is over this budget
+  PredicateCache cache(costs);
+  Predicate p = parse(
+      "kind == \"video\" && width >= 1280 && height >= 720 && duration < 600 && "
+      "fps <= 60");
+  auto hot = cache.get(p, 2000000);
+  REQUIRE(hot);
+  CHECK(hot->engine() == Engine::Vm);
+  CHECK(hot->choice().explain() ==
+        "vm: 2,000,000 expected evaluations ≥ break-even 41,905 (7 instructions), but the JIT "
+        "failed: a program of 7 instructions is over the JIT's budget of 2");
+  Record r(Schema::builtin(Domain::File));
+  CHECK(hot->run(r) == eval_ref(p.root, r));
+}
