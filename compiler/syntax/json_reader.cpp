@@ -11,6 +11,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -32,40 +33,44 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr size_t kKeepCapacity = 1u << 20;
 // Objects with more members than this find duplicate keys through a hash map.
 constexpr size_t kLinearKeySearch = 16;
+// Most objects and arrays in a workflow have a handful of children, so in files up to this size
+// the first allocation makes room for four (15% faster to read). Bigger files grow each
+// vector from one, so that a hostile `[[0],[0],...]` costs 240 bytes, not 600, per element.
+constexpr size_t kSmallFile = 64u << 10;
+constexpr size_t kFirstCapacity = 4;
 // A file of nothing but one key repeated would otherwise cost a diagnostic per six bytes.
 constexpr size_t kMaxDuplicateReports = 1000;
 
 // What each thread keeps between files, so that reading a file allocates little beyond the Value
-// tree itself: simdjson's parser, a padded copy of the text, and stacks for the children of the
-// containers being read (each container's vector is then allocated once, at its exact size).
+// tree itself: simdjson's parser and a padded copy of the text.
 struct ThreadState {
   std::unique_ptr<od::parser> parser;
   std::unique_ptr<char[]> buffer;
   size_t buffer_capacity = 0;
-  std::vector<Value> items;
-  std::vector<Member> members;
-  std::vector<std::string_view> keys;  // unescaped keys of `members`, in simdjson's string buffer
 };
 
 thread_local ThreadState t_state;
 
+bool is_ascii(std::string_view text) {
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    any |= word;
+  }
+  for (; i < text.size(); ++i) any |= static_cast<unsigned char>(text[i]);
+  return (any & 0x8080808080808080ull) == 0;
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Whether a scalar's raw token is all of one scalar, which simdjson does not always check.
-bool token_is_whole(od::json_type type, std::string_view raw) {
-  switch (type) {
-    case od::json_type::boolean:
-      return raw == "true" || raw == "false";
-    case od::json_type::null:
-      return raw == "null";
-    case od::json_type::number:
-      return raw.find_first_not_of("0123456789+-.eE") == std::string_view::npos;
-    case od::json_type::string:
-      return raw.size() >= 2 && raw.back() == '"';
-    default:
-      return true;
-  }
-}
+// Member index by key, looked up with the string_view simdjson decoded.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using KeyIndex = std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>>;
 
 // A step in the path from the root to a value, kept on the C++ stack; a JSON pointer is built
 // from it only when a diagnostic needs one.
@@ -109,15 +114,14 @@ std::string quoted_key(std::string_view key) {
 class Reader {
  public:
   Reader(const SourceFile& file, const char* base, size_t start, od::document& doc,
-         diag::Diagnostics& diags, const Limits& limits, ThreadState& state)
+         diag::Diagnostics& diags, const Limits& limits)
       : file_(file),
         text_(file.text()),
         base_(base),
         start_(start),
         doc_(doc),
         diags_(diags),
-        limits_(limits),
-        state_(state) {}
+        limits_(limits) {}
 
   // Reads the document's root value. False when reading stopped at an error (error() says which).
   bool read_root(Value& out);
@@ -125,8 +129,9 @@ class Reader {
   simdjson::error_code error() const { return error_; }
   // The offset just past the value read last; after read_root, past the root.
   size_t end() const { return end_; }
-  // The offset of the first bracket past the depth limit, or npos.
+  // The offset of the first bracket past the depth limit, or npos, and its JSON pointer.
   size_t too_deep_at() const { return too_deep_at_; }
+  const std::string& too_deep_pointer() const { return too_deep_pointer_; }
   // Duplicate keys found beyond kMaxDuplicateReports, which are not reported one by one.
   size_t unreported_duplicates() const {
     return duplicates_ > kMaxDuplicateReports ? duplicates_ - kMaxDuplicateReports : 0;
@@ -147,6 +152,42 @@ class Reader {
         doc_.current_location().get(next) == simdjson::SUCCESS ? offset(next) : text_.size();
     return previous_token_end(at);
   }
+  // Positions of offsets asked for in increasing order, as reading does. (SourceFile::position
+  // answers any order, at a cost per call that showed in profiles: a 4 KB file asks about a
+  // thousand times.) In an ASCII file a column is a byte count from the line's start, and the
+  // line starts come from the SourceFile; otherwise the bytes in between are walked.
+  Position position(size_t offset) {
+    if (offset < cursor_) return file_.position(offset);
+    if (ascii_) {
+      while (offset >= next_line_start_) {
+        line_start_ = next_line_start_;
+        ++line_;
+        next_line_start_ =
+            line_ < file_.line_count() ? file_.offset({line_ + 1, 1}) : text_.size() + 1;
+      }
+      cursor_ = offset;
+      return {line_, static_cast<uint32_t>(offset - line_start_ + 1)};
+    }
+    const char* p = text_.data();
+    uint32_t line = line_, column = column_;
+    for (size_t i = cursor_; i < offset; ++i) {
+      const char c = p[i];
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+        ++column;  // continuation bytes belong to their lead byte's column
+      }
+    }
+    cursor_ = offset;
+    line_ = line;
+    column_ = column;
+    return {line, column};
+  }
+  Span span(size_t begin, size_t end) {
+    const Position first = position(begin);
+    return Span::between(first, position(end));
+  }
   bool fail(simdjson::error_code e) {
     error_ = e;
     return false;
@@ -155,8 +196,7 @@ class Reader {
   bool read(od::value v, Value& out, uint32_t depth, const PathStep* path);
   bool read_array(od::value v, Value& out, uint32_t depth, const PathStep* path);
   bool read_object(od::value v, Value& out, uint32_t depth, const PathStep* path);
-  template <typename V>
-  bool read_scalar(V& v, od::json_type type, std::string_view raw, Value& out);
+  bool read_scalar(od::value& v, od::json_type type, std::string_view raw, Value& out);
 
   const SourceFile& file_;
   std::string_view text_;
@@ -165,11 +205,20 @@ class Reader {
   od::document& doc_;
   diag::Diagnostics& diags_;
   const Limits& limits_;
-  ThreadState& state_;
   simdjson::error_code error_ = simdjson::SUCCESS;
   size_t too_deep_at_ = std::string_view::npos;
+  std::string too_deep_pointer_;
   size_t end_ = 0;
   size_t duplicates_ = 0;
+  size_t first_capacity_ = text_.size() <= kSmallFile ? kFirstCapacity : 1;
+  // position()'s place: the offset, and its line and column (a BOM before start_ takes none);
+  // for ASCII text, where the line starts and where the next one does.
+  size_t cursor_ = start_;
+  uint32_t line_ = 1;
+  uint32_t column_ = 1;
+  bool ascii_ = is_ascii(text_.substr(start_));
+  size_t line_start_ = start_;
+  size_t next_line_start_ = file_.line_count() > 1 ? file_.offset({2, 1}) : text_.size() + 1;
 };
 
 bool Reader::read_root(Value& out) {
@@ -180,9 +229,44 @@ bool Reader::read_root(Value& out) {
     if (auto e = doc_.get_value().get(v)) return fail(e);
     return read(v, out, 1, nullptr);
   }
+  // A scalar document is no workflow, but it is JSON. simdjson 3.0 gets root scalars wrong both
+  // ways (it accepts "falseU" and rejects "0" followed by 30 spaces), so the strict scanner
+  // judges the text and the value is taken from the token itself.
   std::string_view raw;
   if (auto e = doc_.raw_json_token().get(raw)) return fail(e);
-  return read_scalar(doc_, type, raw, out);
+  while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+  if (find_json_error(file_, start_, limits_.max_depth)) return fail(simdjson::TAPE_ERROR);
+  const size_t begin = offset(raw.data());
+  end_ = begin + raw.size();
+  out.span = span(begin, end_);
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto e = doc_.get_string().get(s)) return fail(e);
+      out.type = ValueType::String;
+      out.string = std::string(s);
+      return true;
+    }
+    case od::json_type::number: {
+      std::string token(raw);
+      if (token.find_first_of(".eE") == std::string::npos &&
+          std::from_chars(token.data(), token.data() + token.size(), out.integer).ec ==
+              std::errc()) {
+        out.type = ValueType::Integer;
+      } else {
+        out.type = ValueType::Number;
+        out.number = std::strtod(token.c_str(), nullptr);
+      }
+      return true;
+    }
+    case od::json_type::boolean:
+      out.type = ValueType::Bool;
+      out.boolean = raw == "true";
+      return true;
+    default:
+      out.type = ValueType::Null;
+      return true;
+  }
 }
 
 bool Reader::read(od::value v, Value& out, uint32_t depth, const PathStep* path) {
@@ -198,21 +282,18 @@ bool Reader::read(od::value v, Value& out, uint32_t depth, const PathStep* path)
   }
 }
 
-template <typename V>
-bool Reader::read_scalar(V& v, od::json_type type, std::string_view raw, Value& out) {
+bool Reader::read_scalar(od::value& v, od::json_type type, std::string_view raw, Value& out) {
   // The raw token runs on over the spaces that follow it.
   while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
   const size_t begin = offset(raw.data());
   end_ = begin + raw.size();
-  out.span = file_.span(begin, end_);
-  // simdjson 3.0 accepts a root literal that runs on ("falseU"); the token must be exact.
-  if (!token_is_whole(type, raw)) return fail(simdjson::INCORRECT_TYPE);
+  out.span = span(begin, end_);
   switch (type) {
     case od::json_type::string: {
       std::string_view s;
       if (auto e = v.get_string().get(s)) return fail(e);
       out.type = ValueType::String;
-      out.string.assign(s.data(), s.size());
+      out.string = std::string(s);
       return true;
     }
     case od::json_type::number: {
@@ -250,28 +331,24 @@ bool Reader::read_array(od::value v, Value& out, uint32_t depth, const PathStep*
   const size_t begin = offset(v.raw_json_token().data());
   if (depth > limits_.max_depth) {
     too_deep_at_ = begin;
+    too_deep_pointer_ = pointer_of(path);
     return false;
   }
-  const Position begin_position = file_.position(begin);
+  const Position begin_position = position(begin);
   od::array array;
   if (auto e = v.get_array().get(array)) return fail(e);
-  auto& items = state_.items;
-  const size_t first = items.size();
+  out.type = ValueType::Array;
+  // Each element is read in place: reading it touches its own vectors, never these.
   size_t index = 0;
   for (auto element : array) {
     od::value child_value;
     if (auto e = std::move(element).get(child_value)) return fail(e);
     PathStep step{path, {}, index++, false};
-    Value child;
-    if (!read(child_value, child, depth + 1, &step)) return false;
-    items.push_back(std::move(child));
+    if (out.items.empty()) out.items.reserve(first_capacity_);
+    if (!read(child_value, out.items.emplace_back(), depth + 1, &step)) return false;
   }
-  out.type = ValueType::Array;
-  out.items.assign(std::make_move_iterator(items.begin() + first),
-                   std::make_move_iterator(items.end()));
-  items.resize(first);
   end_ = container_end();
-  out.span = Span::between(begin_position, file_.position(end_));
+  out.span = Span::between(begin_position, position(end_));
   return true;
 }
 
@@ -279,15 +356,15 @@ bool Reader::read_object(od::value v, Value& out, uint32_t depth, const PathStep
   const size_t begin = offset(v.raw_json_token().data());
   if (depth > limits_.max_depth) {
     too_deep_at_ = begin;
+    too_deep_pointer_ = pointer_of(path);
     return false;
   }
-  const Position begin_position = file_.position(begin);
+  const Position begin_position = position(begin);
   od::object object;
   if (auto e = v.get_object().get(object)) return fail(e);
-  auto& members = state_.members;
-  auto& keys = state_.keys;
-  const size_t first = members.size();
-  std::unordered_map<std::string_view, size_t> index;  // key -> member, for large objects only
+  out.type = ValueType::Object;
+  auto& members = out.members;
+  KeyIndex index;  // for large objects only
   for (auto field_result : object) {
     od::field field;
     if (auto e = std::move(field_result).get(field)) return fail(e);
@@ -298,23 +375,21 @@ bool Reader::read_object(od::value v, Value& out, uint32_t depth, const PathStep
     // Between the key's closing quote and its value lie only ':' and spaces.
     const size_t value_begin = offset(field_value.raw_json_token().data());
     const size_t key_end = previous_token_end(previous_token_end(value_begin) - 1);
-    const Span key_span = file_.span(key_begin, key_end);
+    const Span key_span = span(key_begin, key_end);
 
     const Member* duplicate = nullptr;
-    const size_t count = members.size() - first;
-    if (count <= kLinearKeySearch) {
-      for (size_t i = first; i < members.size(); ++i) {
-        if (keys[i] == key) duplicate = &members[i];
+    if (members.size() <= kLinearKeySearch) {
+      for (const Member& m : members) {
+        if (m.key == key) duplicate = &m;
       }
     } else {
       if (index.empty()) {
-        for (size_t i = first; i < members.size(); ++i) index.emplace(keys[i], i);
+        for (size_t i = 0; i < members.size(); ++i) index.emplace(members[i].key, i);
       }
       if (auto it = index.find(key); it != index.end()) duplicate = &members[it->second];
     }
 
     PathStep step{path, key, 0, true};
-    Value child;
     if (duplicate) {
       if (++duplicates_ <= kMaxDuplicateReports) {
         const Span first_span = duplicate->key_span;
@@ -324,21 +399,19 @@ bool Reader::read_object(od::value v, Value& out, uint32_t depth, const PathStep
         d.pointer = pointer_of(&step);
       }
       // The second value is read for its own problems, then dropped: the first one stands.
-      if (!read(field_value, child, depth + 1, &step)) return false;
+      Value dropped;
+      if (!read(field_value, dropped, depth + 1, &step)) return false;
       continue;
     }
-    if (!read(field_value, child, depth + 1, &step)) return false;
-    if (!index.empty()) index.emplace(key, members.size());
-    members.push_back(Member{std::string(key), key_span, std::move(child)});
-    keys.push_back(key);
+    if (members.empty()) members.reserve(first_capacity_);
+    Member& member = members.emplace_back();
+    member.key = std::string(key);
+    member.key_span = key_span;
+    if (!index.empty()) index.emplace(member.key, members.size() - 1);
+    if (!read(field_value, member.value, depth + 1, &step)) return false;
   }
-  out.type = ValueType::Object;
-  out.members.assign(std::make_move_iterator(members.begin() + first),
-                     std::make_move_iterator(members.end()));
-  members.resize(first);
-  keys.resize(first);
   end_ = container_end();
-  out.span = Span::between(begin_position, file_.position(end_));
+  out.span = Span::between(begin_position, position(end_));
   return true;
 }
 
@@ -404,7 +477,7 @@ std::optional<Value> read_json(const SourceFile& file, diag::Diagnostics& diags,
           .get(doc);
   size_t error_offset = start;
   if (!error) {
-    Reader reader(file, state.buffer.get(), start, doc, diags, limits, state);
+    Reader reader(file, state.buffer.get(), start, doc, diags, limits);
     Value root;
     bool ok = reader.read_root(root);
     error = reader.error();
@@ -425,7 +498,8 @@ std::optional<Value> read_json(const SourceFile& file, diag::Diagnostics& diags,
     } else if (reader.too_deep_at() != std::string_view::npos) {
       diags.items().resize(diags_before);
       JsonError deep = too_deep_error(file, reader.too_deep_at(), limits.max_depth);
-      diags.add(deep.code, deep.span, std::move(deep.message), std::move(deep.hint));
+      diags.add(deep.code, deep.span, std::move(deep.message), std::move(deep.hint)).pointer =
+          reader.too_deep_pointer();
     } else {
       const char* at = nullptr;
       if (doc.current_location().get(at) == simdjson::SUCCESS) {
@@ -437,17 +511,10 @@ std::optional<Value> read_json(const SourceFile& file, diag::Diagnostics& diags,
     diags.items().resize(diags_before);
     report_syntax_error(file, start, error, error_offset, diags, limits);
   }
-  // The thread-local stacks are empty again unless reading stopped half-way.
-  state.items.clear();
-  state.members.clear();
-  state.keys.clear();
   if (state.buffer_capacity > kKeepCapacity) {
     state.parser.reset();
     state.buffer.reset();
     state.buffer_capacity = 0;
-    state.items.shrink_to_fit();
-    state.members.shrink_to_fit();
-    state.keys.shrink_to_fit();
   }
   return result;
 }

@@ -108,6 +108,22 @@ TEST_CASE("json: columns count code points not bytes", "[json]") {
   CHECK(where(r.value->span) == "1:1-1:41");
 }
 
+TEST_CASE("json: long runs of multi-byte text and indentation", "[json]") {
+  // 24 two-byte and 12 three-byte characters, then values after long runs of spaces.
+  Read r = read(std::string("{\"k\": \"") +
+                "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                "\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5"
+                "\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5"
+                "\",                    \"n\":\n                      1}");
+  REQUIRE(r.value);
+  CHECK(where(r.value->members[0].value.span) == "1:7-1:45");
+  CHECK(where(r.value->members[1].key_span) == "1:66-1:69");
+  CHECK(where(r.value->members[1].value.span) == "2:23-2:24");
+  CHECK(where(r.value->span) == "1:1-2:25");
+}
+
 TEST_CASE("json: escapes are decoded and the span covers the text as written", "[json]") {
   Read r = read(R"(["a\"b\\c\/\n\t", "\u00e9\ud83d\ude00", "\u0061"])");
   REQUIRE(r.value);
@@ -417,6 +433,20 @@ TEST_CASE("json: a literal at the root must end where the word ends", "[json][st
   CHECK(d.message == "'nullx' is not a valid JSON value");
 }
 
+TEST_CASE("json: a scalar at the root may be followed by any amount of space", "[json]") {
+  // simdjson 3.0 on its own rejects these (found by fuzz_json).
+  Read r = read("0" + std::string(30, ' ') + "\n\n");
+  REQUIRE(r.value);
+  CHECK(r.value->integer == 0);
+  CHECK(where(r.value->span) == "1:1-1:2");
+  r = read("true" + std::string(40, ' '));
+  REQUIRE(r.value);
+  CHECK(r.value->boolean);
+  r = read("-1.5e3" + std::string(40, '\n'));
+  REQUIRE(r.value);
+  CHECK(r.value->number == -1500.0);
+}
+
 TEST_CASE("json: invisible characters between tokens", "[json][strict]") {
   auto d = only_error(
       "{\"a\":\xC2\xA0"
@@ -440,6 +470,7 @@ TEST_CASE("json: nesting is limited", "[json][depth]") {
   d = only_error("{\"a\": {\"b\": [{\"c\": {\"d\": 1}}]}}", limits);
   CHECK(d.code == Code::TooDeep);
   CHECK(where(d.span) == "1:20-1:21");
+  CHECK(d.pointer == "/a/b/0/c");
 
   // The default limit is 128.
   Read deep128 = read(std::string(128, '[') + std::string(128, ']'));
