@@ -69,7 +69,7 @@ class Analyzer {
 
   void never(const Node& n, const Conflict& why, bool alternative) {
     std::string what = alternative ? "alternative can never hold" : "condition can never hold";
-    std::string consequence = alternative ? "it never decides the 'or'"
+    std::string consequence = alternative ? "remove it, or fix the test that was meant"
                               : frame_    ? "no frame is ever selected"
                                           : "the tasks it gates never run";
     if (!why.culprit.test) {

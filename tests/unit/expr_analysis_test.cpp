@@ -96,7 +96,8 @@ TEST_CASE("WF409: an alternative of 'or' that can never hold", "[expr][analysis]
         Lines{at(doc, R"("lt": 3)") +
               " WF409 alternative can never hold: 'height < 3' contradicts "
               "'height > 9' | 'height > 9' is at " +
-              where(doc, R"("gt": 9)") + "; it never decides the 'or' @/0/options/or/1/height/lt"});
+              where(doc, R"("gt": 9)") +
+              "; remove it, or fix the test that was meant @/0/options/or/1/height/lt"});
 }
 
 TEST_CASE("WF410: conditions that always hold", "[expr][analysis][WF410]") {
