@@ -47,7 +47,7 @@ catalog::FileKinds check_conditions(const ast::Task& task, const catalog::Catalo
   const expr::Schema& schema = expr::Schema::of(catalog, expr::Domain::File, local);
   auto typed = typed_conditions(task, schema, diags);
   if (!typed) return catalog::kAnyFile;
-  if (typed->ok) expr::analyze(typed->node, schema, chain, diags);
+  if (typed->ok) return expr::analyze(typed->node, schema, chain, diags);
   // Even with errors, the tests that are right narrow the kinds (a wrong one stands as true).
   return expr::Ranges(schema).kinds_passing(typed->node);
 }

@@ -26,20 +26,27 @@ class Analyzer {
         diags_(diags),
         frame_(schema.domain() == Domain::Frame) {}
 
-  void run(const Node& root) {
-    if (root.is_const()) return;  // written `true` / `false`: meant as such
+  catalog::FileKinds run(const Node& root) {
+    if (root.is_const()) return catalog::kAnyFile;  // written `true` / `false`: meant as such
     Conflict why;
-    if (plain_.never(root, &why).value_or(false)) {
+    Ranges::Summary summary = plain_.summarize(root, &why);
+    if (summary.never.value_or(false)) {
       never(root, why, /*alternative=*/false);
-      return;
+      return catalog::kAnyFile;
     }
+    check(root);
+    return summary.kinds;
+  }
+
+ private:
+  void check(const Node& root) {
     if (plain_.always(root).value_or(false)) {
       warn(Code::AlwaysHolds, root, "condition always holds: " + quote(shorten(to_string(root))),
            frame_ ? "every frame is selected; leave 'select' out, or fix the test that was meant"
                   : "it gates nothing; remove it, or fix the test that was meant");
       return;
     }
-    if (chain_.kinds != catalog::kAnyFile && !frame_) {
+    if (chain_.kinds != catalog::kAnyFile && !frame_ && known_.tests_kind(root)) {
       Conflict chain_why;
       if (known_.never(root, &chain_why).value_or(false)) {
         dead(root, chain_why);
@@ -49,7 +56,6 @@ class Analyzer {
     if (node_count(root) <= kMaxNodesForParts) parts(root);
   }
 
- private:
   void parts(const Node& n) {
     for (const auto& k : n.kids) {
       if (n.kind == Node::Kind::And && !k.is_const() && plain_.always(k).value_or(false)) {
@@ -161,9 +167,9 @@ std::string clause_text(const Node& test, bool positive) {
   return text;
 }
 
-void analyze(const Node& root, const Schema& schema, const ChainContext& chain,
-             diag::Diagnostics& diags) {
-  Analyzer(schema, chain, diags).run(root);
+catalog::FileKinds analyze(const Node& root, const Schema& schema, const ChainContext& chain,
+                           diag::Diagnostics& diags) {
+  return Analyzer(schema, chain, diags).run(root);
 }
 
 }  // namespace wfc::expr

@@ -21,8 +21,10 @@ struct ChainContext {
   bool from_passthrough = false;  // `from` passes on what it received (conditions, probe)
 };
 
-void analyze(const Node& root, const Schema& schema, const ChainContext& chain,
-             diag::Diagnostics& diags);
+/// Reports what is wrong with `root` and returns the file kinds that can pass it (as
+/// Ranges::kinds_passing), computed from the same normal form.
+catalog::FileKinds analyze(const Node& root, const Schema& schema, const ChainContext& chain,
+                           diag::Diagnostics& diags);
 
 /// The text of a test as the warnings quote it, negated when `positive` is false, shortened.
 std::string clause_text(const Node& test, bool positive = true);

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <map>
 #include <string_view>
 
 #include "compiler/expr/numeric.h"
@@ -134,7 +133,10 @@ ValueSet everything(Type type, size_t enum_values) {
   s.type = type;
   s.null = true;
   s.bools = 3;
-  s.nums = type == Type::Num ? Intervals::range(kKeyMin, kKeyMax) : Intervals::range(kMin, kMax);
+  // Only the parts of the type's own kind are filled: the others are never read, and each
+  // costs an allocation on a path the checker takes for every condition.
+  if (type == Type::Num) s.nums = Intervals::range(kKeyMin, kKeyMax);
+  if (type == Type::Int) s.nums = Intervals::range(kMin, kMax);
   s.nan = type == Type::Num;
   s.enums = all_enum_bits(enum_values);
   s.other = true;
@@ -159,11 +161,13 @@ ValueSet intersect(const ValueSet& a, const ValueSet& b) {
   s.type = a.type;
   s.null = a.null && b.null;
   s.bools = a.bools & b.bools;
-  s.nums = a.nums.intersect(b.nums);
+  if (a.type == Type::Int || a.type == Type::Num) s.nums = a.nums.intersect(b.nums);
   s.nan = a.nan && b.nan;
   s.enums = a.enums & b.enums;
   s.other = a.other && b.other;
-  if (a.cofinite && b.cofinite) {
+  if (a.type != Type::Str) {
+    s.cofinite = a.cofinite && b.cofinite;
+  } else if (a.cofinite && b.cofinite) {
     s.cofinite = true;
     std::set_union(a.strs.begin(), a.strs.end(), b.strs.begin(), b.strs.end(),
                    std::back_inserter(s.strs));
@@ -184,13 +188,13 @@ ValueSet complement(const ValueSet& a, size_t enum_values) {
   s.type = a.type;
   s.null = !a.null;
   s.bools = static_cast<uint8_t>(~a.bools & 3);
-  s.nums =
-      a.type == Type::Num ? a.nums.complement(kKeyMin, kKeyMax) : a.nums.complement(kMin, kMax);
+  if (a.type == Type::Num) s.nums = a.nums.complement(kKeyMin, kKeyMax);
+  if (a.type == Type::Int) s.nums = a.nums.complement(kMin, kMax);
   s.nan = a.type == Type::Num && !a.nan;
   s.enums = ~a.enums & all_enum_bits(enum_values);
   s.other = !a.other;
   s.cofinite = !a.cofinite;
-  s.strs = a.strs;
+  if (a.type == Type::Str) s.strs = a.strs;
   return s;
 }
 
@@ -307,24 +311,22 @@ bool opaque_holds(const Node& t, std::string_view s) {
 }
 
 /// The values for which test `t` holds (not for the opaque string tests).
-ValueSet holds(const Node& t, size_t enum_values) {
-  Type type = t.prop.type;
-  if (t.op == Op::Exists) {
+ValueSet holds(Type type, Op op, const std::vector<Constant>& args, size_t enum_values) {
+  if (op == Op::Exists) {
     ValueSet s = everything(type, enum_values);
     s.null = false;
     return s;
   }
-  if (t.op == Op::Ne || t.op == Op::Nin) {
+  if (op == Op::Ne || op == Op::Nin) {
     // Not equal (to any): the complement of eq/in, minus null.
-    Node eq = t;
-    eq.op = t.op == Op::Ne ? Op::Eq : Op::In;
-    ValueSet s = complement(holds(eq, enum_values), enum_values);
+    ValueSet s =
+        complement(holds(type, op == Op::Ne ? Op::Eq : Op::In, args, enum_values), enum_values);
     s.null = false;
     return s;
   }
   ValueSet s = nothing(type);
-  if (t.op == Op::In || t.op == Op::Eq) {
-    for (const auto& c : t.args) {
+  if (op == Op::In || op == Op::Eq) {
+    for (const auto& c : args) {
       switch (type) {
         case Type::Bool:
           s.bools |= c.b ? 2 : 1;
@@ -346,26 +348,24 @@ ValueSet holds(const Node& t, size_t enum_values) {
     s.strs = sorted_unique(std::move(s.strs));
     return s;
   }
-  if (is_ordering(t.op)) {
-    if (type == Type::Int) s.nums = int_range(t.op, t.args[0]);
-    if (type == Type::Num) s.nums = num_range(t.op, t.args[0]);
+  if (is_ordering(op)) {
+    if (type == Type::Int) s.nums = int_range(op, args[0]);
+    if (type == Type::Num) s.nums = num_range(op, args[0]);
   }
   return s;
 }
 
-/// A property as the analysis names it: a slot, or a map key.
+/// A property as the analysis names it: a slot, or a map key (viewing the test's own string).
 struct Var {
   bool map;
   uint16_t slot;
-  std::string key;
-  bool operator<(const Var& o) const {
-    return std::tie(map, slot, key) < std::tie(o.map, o.slot, o.key);
-  }
+  std::string_view key;
+  bool operator==(const Var& o) const { return map == o.map && slot == o.slot && key == o.key; }
 };
 
 Var var_of(const Node& t) {
   return Var{t.prop.is_map, t.prop.is_map ? uint16_t(0) : t.prop.slot,
-             t.prop.is_map ? t.prop.key : std::string()};
+             t.prop.is_map ? std::string_view(t.prop.key) : std::string_view()};
 }
 
 bool same_opaque(const Node& a, const Node& b) {
@@ -414,6 +414,28 @@ void restrict_to_universe(const Schema& schema, const Known& known, uint16_t slo
 
 }  // namespace
 
+namespace {
+
+bool tests_slot(const Node& n, int slot) {
+  if (n.kind == Node::Kind::Test) return !n.prop.is_map && static_cast<int>(n.prop.slot) == slot;
+  for (const auto& k : n.kids) {
+    if (tests_slot(k, slot)) return true;
+  }
+  return false;
+}
+
+/// Whether `n` has a `not` or a `true`: without either, a record with every property null
+/// fails it (every test is false on null), so it cannot always hold.
+bool can_always_hold(const Node& n) {
+  if (n.kind == Node::Kind::Not || n.kind == Node::Kind::True) return true;
+  for (const auto& k : n.kids) {
+    if (can_always_hold(k)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Ranges::Ranges(const Schema& schema, Known known) : schema_(schema), known_(known) {}
 
 std::optional<std::vector<Ranges::Term>> Ranges::dnf(const Node& n, bool positive) const {
@@ -446,12 +468,14 @@ std::optional<std::vector<Ranges::Term>> Ranges::dnf(const Node& n, bool positiv
           continue;
         }
         Terms product;
+        // Dropping impossible conjunctions keeps a large product small; a small one is left for
+        // the caller, which checks each term anyway.
+        bool prune = acc.size() * kid->size() > kPruneAbove;
         for (const auto& a : acc) {
           for (const auto& b : *kid) {
             Term t = a;
             t.insert(t.end(), b.begin(), b.end());
-            // Dropping impossible conjunctions early keeps the product small.
-            if (!satisfiable(t, nullptr, nullptr)) continue;
+            if (prune && !satisfiable(t, nullptr, nullptr)) continue;
             product.push_back(std::move(t));
             if (product.size() > kMaxTerms) return std::nullopt;
           }
@@ -471,16 +495,20 @@ bool Ranges::satisfiable(const Term& term, Conflict* why, catalog::FileKinds* ki
     std::vector<Literal> opaques;
     size_t enum_values = 0;
   };
-  std::map<Var, State> vars;
+  // Conditions test a handful of properties: a vector searched in order beats a map.
+  std::vector<std::pair<Var, State>> vars;
+  vars.reserve(term.size());
   auto state = [&](const Node& t) -> State& {
     Var v = var_of(t);
-    auto it = vars.find(v);
-    if (it != vars.end()) return it->second;
+    for (auto& [var, st] : vars) {
+      if (var == v) return st;
+    }
     State s;
     s.enum_values = t.prop.enum_values ? t.prop.enum_values->size() : 0;
     s.set = everything(t.prop.type, s.enum_values);
     if (!t.prop.is_map) restrict_to_universe(schema_, known_, t.prop.slot, s.set);
-    return vars.emplace(v, std::move(s)).first->second;
+    vars.emplace_back(v, std::move(s));
+    return vars.back().second;
   };
   for (const Literal& lit : term) {
     const Node& t = *lit.test;
@@ -495,7 +523,7 @@ bool Ranges::satisfiable(const Term& term, Conflict* why, catalog::FileKinds* ki
       s.opaques.push_back(lit);
       continue;
     }
-    ValueSet h = holds(t, s.enum_values);
+    ValueSet h = holds(t.prop.type, t.op, t.args, s.enum_values);
     if (!lit.positive) h = complement(h, s.enum_values);
     s.set = intersect(s.set, h);
     if (s.set.empty()) {
@@ -529,13 +557,14 @@ bool Ranges::satisfiable(const Term& term, Conflict* why, catalog::FileKinds* ki
   }
   if (kinds) {
     // The kinds that can pass this conjunction: every kind, unless it tests `kind`.
-    auto it = schema_.kind_slot() < 0
-                  ? vars.end()
-                  : vars.find(Var{false, static_cast<uint16_t>(schema_.kind_slot()), {}});
-    if (it == vars.end()) {
+    const State* kind = nullptr;
+    for (const auto& [var, st] : vars) {
+      if (!var.map && static_cast<int>(var.slot) == schema_.kind_slot()) kind = &st;
+    }
+    if (!kind) {
       *kinds |= catalog::kAnyFile;
     } else {
-      const ValueSet& s = it->second.set;
+      const ValueSet& s = kind->set;
       const auto& values = schema_.slots()[schema_.kind_slot()].values;
       for (size_t i = 0; i < values.size() && i < 64; ++i) {
         if (!(s.enums >> i & 1)) continue;
@@ -594,6 +623,28 @@ std::optional<Ranges::Term> Ranges::conjunction(const Node& n, bool positive) co
   return std::nullopt;
 }
 
+Ranges::Summary Ranges::summarize(const Node& n, Conflict* why) const {
+  Summary out;
+  auto terms = dnf(n, true);
+  if (!terms) return out;
+  bool tests = tests_kind(n);
+  catalog::FileKinds kinds = 0;
+  bool any = false;
+  for (const auto& t : *terms) {
+    if (!satisfiable(t, nullptr, nullptr)) continue;
+    any = true;
+    if (!tests) break;  // the kinds need every term; never() needs one
+    satisfiable(t, nullptr, &kinds);
+  }
+  out.never = !any;
+  if (any && tests && kinds) out.kinds = kinds;
+  if (!any && why) {
+    // Say why when the condition is one conjunction: re-run it with the explanation on.
+    if (auto all = conjunction(n, true)) satisfiable(*all, why, nullptr);
+  }
+  return out;
+}
+
 std::optional<bool> Ranges::never(const Node& n, Conflict* why) const {
   auto terms = dnf(n, true);
   if (!terms) return std::nullopt;
@@ -608,6 +659,9 @@ std::optional<bool> Ranges::never(const Node& n, Conflict* why) const {
 }
 
 std::optional<bool> Ranges::always(const Node& n) const {
+  // With nothing known, the all-null record is a counterexample; with the chain's kinds known,
+  // `kind` is never null, so only the general check will do.
+  if (!can_always_hold(n) && (known_.kinds == catalog::kAnyFile || !tests_kind(n))) return false;
   auto terms = dnf(n, false);
   if (!terms) return std::nullopt;
   for (const auto& t : *terms) {
@@ -616,7 +670,12 @@ std::optional<bool> Ranges::always(const Node& n) const {
   return true;
 }
 
+bool Ranges::tests_kind(const Node& n) const {
+  return schema_.kind_slot() >= 0 && tests_slot(n, schema_.kind_slot());
+}
+
 catalog::FileKinds Ranges::kinds_passing(const Node& n) const {
+  if (!tests_kind(n)) return catalog::kAnyFile;
   auto terms = dnf(n, true);
   if (!terms || terms->empty()) return catalog::kAnyFile;
   catalog::FileKinds kinds = 0;

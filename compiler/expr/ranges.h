@@ -38,18 +38,29 @@ struct Conflict {
 class Ranges {
  public:
   static constexpr size_t kMaxTerms = 2048;
+  static constexpr size_t kPruneAbove = 64;
 
   explicit Ranges(const Schema& schema, Known known = {});
 
   /// True when `n` holds for no record (that `known` admits); nullopt when the analysis gave
   /// up. `why` is filled when the condition is one conjunction.
   std::optional<bool> never(const Node& n, Conflict* why = nullptr) const;
+  /// never() and kinds_passing() from one normal form (the checker wants both).
+  struct Summary {
+    std::optional<bool> never;                     // nullopt: the analysis gave up
+    catalog::FileKinds kinds = catalog::kAnyFile;  // as kinds_passing()
+  };
+  Summary summarize(const Node& n, Conflict* why = nullptr) const;
+
   /// True when `n` holds for every record (that `known` admits).
   std::optional<bool> always(const Node& n) const;
 
   /// The file kinds that can pass `n`, judged by its `kind` tests. kAnyFile when `n` says
   /// nothing about kind, can never hold, or the analysis gave up.
   catalog::FileKinds kinds_passing(const Node& n) const;
+
+  /// Whether `n` tests the file's `kind` (the only property the chain narrows).
+  bool tests_kind(const Node& n) const;
 
  private:
   struct Literal {
