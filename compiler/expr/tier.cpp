@@ -179,6 +179,7 @@ std::shared_ptr<const CompiledPredicate> PredicateCache::get(const Predicate& p,
 }
 
 void PredicateCache::calibrate() {
+  std::lock_guard<std::mutex> lock(mutex_);
   // A 20-test numeric predicate on a record that passes every test: the path through all of it.
   const Schema& schema = Schema::builtin(Domain::Frame);
   std::string text;
@@ -204,7 +205,6 @@ void PredicateCache::calibrate() {
   };
   double insns = static_cast<double>(vm->size());
   costs_.vm_ns_per_insn = per_eval_ns([&](const Record& x) { return vm->run(x); }) / insns;
-  std::lock_guard<std::mutex> lock(mutex_);
   JitEngine* engine = jit_engine();
   if (!engine) return;
   auto start = Clock::now();
