@@ -368,7 +368,8 @@ class Builder {
         auto t = text(m, "ref", ptr);
         if (t && !is_ref(t->value)) {
           report(Code::InvalidFieldValue, m.value.span, "invalid ref " + quoted(t->value),
-                 "a ref starts with a letter or '_' and holds only letters, digits, '_' and '-'",
+                 "a ref starts with an ASCII letter or '_' and holds only ASCII letters, digits, "
+                 "'_' and '-'",
                  mptr());
         } else if (t) {
           task.ref = std::move(t);

@@ -283,8 +283,8 @@ TEST_CASE("WF115: values a field cannot take", "[builder][WF115]") {
   CHECK(build(R"({"name": "a", "workflow": [], "status": "on"})").diags ==
         Lines{"1:41-1:45 WF115 invalid status 'on' | status is 'active' or 'paused' @/status"});
   CHECK(build(R"([{"kind": "video", "ref": "my ref"}])").diags ==
-        Lines{"1:27-1:35 WF115 invalid ref 'my ref' | a ref starts with a letter or '_' and "
-              "holds only letters, digits, '_' and '-' @/0/ref"});
+        Lines{"1:27-1:35 WF115 invalid ref 'my ref' | a ref starts with an ASCII letter or '_' "
+              "and holds only ASCII letters, digits, '_' and '-' @/0/ref"});
   CHECK(build(R"([{"kind": "video", "ref": "9lives"}])").diags.size() == 1);
   CHECK(build(R"([{"kind": "video", "ref": "_a-1"}])").diags.empty());
   CHECK(build(R"([{"kind": "video", "label": ""}])").diags ==
@@ -326,8 +326,8 @@ TEST_CASE("the builder keeps going: every broken part is reported once, the rest
               "\"audio\"} @/1",
               "4:30-4:31 WF113 task is missing 'kind' | every task needs a 'kind', e.g. "
               "\"kind\": \"video\" @/2/next/0",
-              "4:72-4:77 WF115 invalid ref 'a b' | a ref starts with a letter or '_' and holds "
-              "only letters, digits, '_' and '-' @/2/next/1/ref"});
+              "4:72-4:77 WF115 invalid ref 'a b' | a ref starts with an ASCII letter or '_' and "
+              "holds only ASCII letters, digits, '_' and '-' @/2/next/1/ref"});
   REQUIRE(b.doc);
   REQUIRE(b.doc->workflow.size() == 2);
   CHECK(b.doc->workflow[1].pointer == "/2");
