@@ -36,6 +36,7 @@ fuzz: deps
 bench: build
 	tools/install-deps --bench
 	tools/bench/validate/run $(BUILD_DIR)
+	tools/bench/predicates/run $(BUILD_DIR)
 
 # Regenerates the generated references: kinds from the catalog, diagnostics from the code
 # registry (a test fails when either is stale).
