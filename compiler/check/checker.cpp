@@ -16,11 +16,15 @@
 
 #include "compiler/check/conditions.h"
 #include "compiler/check/frame_select.h"
-#include "compiler/check/messages.h"
 #include "compiler/check/options.h"
+#include "compiler/diag/wording.h"
 #include "compiler/util/json_pointer.h"
 
 namespace wfc::check {
+using diag::join;
+using diag::quote;
+using diag::report;
+using diag::suggestion;
 namespace {
 
 using catalog::FileKinds;

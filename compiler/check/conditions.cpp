@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "compiler/check/messages.h"
+#include "compiler/diag/wording.h"
 #include "compiler/expr/lower_json.h"
 #include "compiler/expr/ranges.h"
 #include "compiler/expr/schema.h"
@@ -13,6 +13,7 @@
 #include "compiler/util/json_pointer.h"
 
 namespace wfc::check {
+using diag::report;
 namespace {
 
 constexpr std::string_view kConditionExample = "{\"width\": {\"gte\": 1280}}";

@@ -1,14 +1,14 @@
 // Never-holds, always-holds and dead-branch warnings, from Ranges.
 #include "compiler/expr/analyze.h"
 
-#include "compiler/check/messages.h"
+#include "compiler/diag/wording.h"
 #include "compiler/expr/ranges.h"
 
 namespace wfc::expr {
 namespace {
 
-using check::quote;
 using diag::Code;
+using diag::quote;
 
 /// Below this many nodes each part is analyzed too; above, only the whole (each part costs a
 /// normal form of its own).

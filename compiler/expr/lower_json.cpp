@@ -8,16 +8,16 @@
 
 #include <string_view>
 
-#include "compiler/check/messages.h"
+#include "compiler/diag/wording.h"
 #include "compiler/util/json_pointer.h"
 
 namespace wfc::expr {
 namespace {
 
-using check::describe_value;
-using check::quote;
-using check::report;
 using diag::Code;
+using diag::describe_value;
+using diag::quote;
+using diag::report;
 using syntax::Value;
 
 constexpr std::string_view kConditionExample = "{\"width\": {\"gte\": 1280}}";

@@ -10,13 +10,13 @@
 #include <cstdlib>
 #include <vector>
 
-#include "compiler/check/messages.h"
+#include "compiler/diag/wording.h"
 #include "compiler/expr/typecheck.h"
 
 namespace wfc::expr {
 namespace {
 
-using check::quote;
+using diag::quote;
 using syntax::Value;
 using syntax::ValueType;
 

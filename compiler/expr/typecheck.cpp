@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/check/messages.h"
+#include "compiler/diag/wording.h"
 #include "compiler/util/names.h"
 
 namespace wfc::expr {
@@ -23,13 +23,13 @@ namespace {
 using catalog::OperatorSpec;
 using catalog::TypeKind;
 using catalog::TypeSpec;
-using check::describe_value;
-using check::join;
-using check::quote;
-using check::report;
-using check::suggestion;
-using check::with_article;
 using diag::Code;
+using diag::describe_value;
+using diag::join;
+using diag::quote;
+using diag::report;
+using diag::suggestion;
+using diag::with_article;
 using syntax::Value;
 
 // What people write for an operator or a property, from other languages and APIs. Used only
