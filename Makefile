@@ -32,12 +32,17 @@ fuzz: deps
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
 	tools/fuzz/run-all $(FUZZ_DIR) $(FUZZ_SECONDS)
 
+# The validate benchmark (not a test): wfc validate on 10,000 JSON and YAML files, beside ajv-cli.
 bench: build
+	tools/install-deps --bench
 	tools/bench/validate/run $(BUILD_DIR)
+	tools/bench/predicates/run $(BUILD_DIR)
 
-# Regenerates the files that are generated from the catalog (a test fails when they are stale).
+# Regenerates the generated references: kinds from the catalog, diagnostics from the code
+# registry (a test fails when either is stale).
 docs: build
 	$(BUILD_DIR)/tools/wfc/wfc docs kinds > docs/kinds.md
+	$(BUILD_DIR)/tools/wfc/wfc docs diagnostics > docs/diagnostics.md
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

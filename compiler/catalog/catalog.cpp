@@ -211,6 +211,10 @@ const PropertySpec* Catalog::property(std::string_view name) const {
   return p && p->type.kind == TypeKind::Map ? p : nullptr;
 }
 
+const PropertySpec* Catalog::frame_property(std::string_view name) const {
+  return find_sorted(frame_properties_, frame_property_index_, name);
+}
+
 const OperatorSpec* Catalog::op(std::string_view name) const {
   return find_sorted(operators_, operator_index_, name);
 }

@@ -82,14 +82,18 @@ class Loader {
   std::string error;
 
   bool load(const Json& root, Catalog* out, std::vector<KindSpec>* kinds,
-            std::vector<PropertySpec>* properties, std::vector<OperatorSpec>* operators) {
+            std::vector<PropertySpec>* properties, std::vector<OperatorSpec>* operators,
+            std::vector<PropertySpec>* frame_properties) {
     if (!root.is_object()) return fail("", "the catalog must be a JSON object");
-    if (!keys_in(root, "", {"version", "doc", "file_kinds", "properties", "operators", "kinds"}))
+    if (!keys_in(root, "",
+                 {"version", "doc", "file_kinds", "properties", "frame_properties", "operators",
+                  "kinds"}))
       return false;
     if (!root.contains("version") || root["version"] != 1) return fail("/version", "must be 1");
     if (root.contains("doc") && !root["doc"].is_string()) return fail("/doc", "must be a string");
     return load_file_kinds(root) && load_properties(root, properties) &&
-           load_operators(root, operators) && load_kinds(root, kinds);
+           load_frame_properties(root, frame_properties) && load_operators(root, operators) &&
+           load_kinds(root, kinds);
   }
 
   bool fail(const std::string& where, const std::string& message) {
@@ -183,6 +187,28 @@ class Loader {
           return fail(child("/properties", p.name),
                       "clashes with the map property '" + prefix + "'");
       }
+    }
+    return true;
+  }
+
+  // Frame properties (`t`, `scene`, `luma`, `black`) are what a frame predicate (the `select`
+  // option) tests on each decoded frame: scalars only, no maps, optional in a catalog.
+  bool load_frame_properties(const Json& root, std::vector<PropertySpec>* out) {
+    if (!object_at(root, "frame_properties", "", false)) return false;
+    if (!root.contains("frame_properties")) return true;
+    for (const auto& [name, j] : root["frame_properties"].items()) {
+      std::string where = child("/frame_properties", name);
+      if (!j.is_object()) return fail(where, "must be an object");
+      if (!is_identifier(name)) return fail(where, "a frame property name is a lowercase word");
+      if (Catalog::is_combinator(name)) return fail(where, "'" + name + "' is a combinator");
+      PropertySpec p;
+      p.name = name;
+      if (!doc_at(j, where, true) || !read_type(j, where, &p.type, {"doc"})) return false;
+      if (p.type.kind != TypeKind::Integer && p.type.kind != TypeKind::Number &&
+          p.type.kind != TypeKind::Boolean)
+        return fail(child(where, "type"), "a frame property is integer, number or boolean");
+      p.doc = j["doc"].get<std::string>();
+      out->push_back(std::move(p));
     }
     return true;
   }
@@ -547,7 +573,7 @@ class Loader {
           if (f.required && !v.contains(f.name)) return is_not(false);
         }
         for (const auto& item : v.items()) {
-          // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+          // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
           const std::string& key = item.key();
           auto f = std::find_if(t.fields.begin(), t.fields.end(),
                                 [&](const OptionSpec& o) { return o.name == key; });
@@ -643,18 +669,19 @@ std::unique_ptr<Catalog> Catalog::parse(std::string_view json, std::string* erro
   auto catalog = std::make_unique<Catalog>();
   Loader loader;
   if (!loader.load(root, catalog.get(), &catalog->kinds_, &catalog->properties_,
-                   &catalog->operators_)) {
+                   &catalog->operators_, &catalog->frame_properties_)) {
     *error = loader.error;
     return nullptr;
   }
   if (catalog->kinds_.size() > UINT16_MAX || catalog->properties_.size() > UINT16_MAX ||
-      catalog->operators_.size() > UINT16_MAX) {
+      catalog->operators_.size() > UINT16_MAX || catalog->frame_properties_.size() > UINT16_MAX) {
     *error = "/: too many entries";
     return nullptr;
   }
   catalog->kind_index_ = sorted_index(catalog->kinds_);
   catalog->property_index_ = sorted_index(catalog->properties_);
   catalog->operator_index_ = sorted_index(catalog->operators_);
+  catalog->frame_property_index_ = sorted_index(catalog->frame_properties_);
   catalog->source_ = nlohmann::json::parse(json.begin(), json.end());
   return catalog;
 }

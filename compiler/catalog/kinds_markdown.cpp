@@ -223,6 +223,17 @@ void conditions_section(std::string& md, const Catalog& catalog) {
   md +=
       "\nCombinators: `and` and `or` take a non-empty list of conditions, `not` takes one "
       "condition. They are part of the language, not of the catalog.\n";
+  if (catalog.frame_properties().empty()) return;
+  md += "\n### Frame properties\n\n";
+  md +=
+      "The `select` option of frame-taking kinds is a frame predicate: an expression over these "
+      "properties of each decoded frame, such as `scene > 0.3 && !black`, checked when the "
+      "workflow is compiled (see docs/conditions.md).\n\n";
+  md += "| property | type | values | description |\n|---|---|---|---|\n";
+  for (const auto& p : catalog.frame_properties()) {
+    md += "| " + code(p.name) + " | " + std::string(type_kind_name(p.type.kind)) + " | " +
+          cell(admits(p.type)) + " | " + cell(p.doc) + " |\n";
+  }
 }
 
 }  // namespace

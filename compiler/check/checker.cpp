@@ -15,11 +15,16 @@
 #include <vector>
 
 #include "compiler/check/conditions.h"
-#include "compiler/check/messages.h"
+#include "compiler/check/frame_select.h"
 #include "compiler/check/options.h"
+#include "compiler/diag/wording.h"
 #include "compiler/util/json_pointer.h"
 
 namespace wfc::check {
+using diag::join;
+using diag::quote;
+using diag::report;
+using diag::suggestion;
 namespace {
 
 using catalog::FileKinds;
@@ -148,16 +153,6 @@ class Checker {
     }
     out.from_spec = spec;
     if (spec->passthrough) out.producer = in.producer;
-    if (spec->is_conditions) {
-      check_conditions(t, catalog_, diags_);
-      if (t.next.empty() && !list_reported(pointer_join(t.pointer, "next"), t.next_span)) {
-        report(diags_, Code::NothingGated, t.kind.span, "conditions task has no 'next' to gate",
-               "add the tasks to run when the conditions hold: \"next\": [...]", t.pointer);
-      }
-    } else {
-      check_options(t, *spec, catalog_, diags_);
-    }
-
     bool chain_ok = true;
     if (spec->top_level_only || spec->accepts == 0) {
       if (!top) {
@@ -172,14 +167,32 @@ class Checker {
       chain_ok = false;
     }
 
+    FileKinds passing = catalog::kAnyFile;
+    if (spec->is_conditions) {
+      // What reaches the conditions, for the dead-branch warning (unknown after a mistake).
+      expr::ChainContext chain;
+      if (chain_ok) {
+        chain.kinds = spec->accepts ? FileKinds(in.kinds & spec->accepts) : in.kinds;
+        if (in.from) chain.from = in.from->kind.value;
+        chain.from_passthrough = in.from_spec && in.from_spec->passthrough;
+      }
+      passing = check_conditions(t, catalog_, chain, diags_);
+      if (t.next.empty() && !list_reported(pointer_join(t.pointer, "next"), t.next_span)) {
+        report(diags_, Code::NothingGated, t.kind.span, "conditions task has no 'next' to gate",
+               "add the tasks to run when the conditions hold: \"next\": [...]", t.pointer);
+      }
+    } else {
+      check_options(t, *spec, catalog_, diags_);
+      check_frame_predicates(t, *spec, catalog_, diags_);
+    }
+
     if (!spec->passthrough) {
       out.kinds = spec->produces;
     } else if (chain_ok) {
       out.kinds = spec->accepts ? FileKinds(in.kinds & spec->accepts) : in.kinds;
       if (spec->is_conditions) {
-        FileKinds passing = kinds_passing(t);
-        // A condition that cannot hold for what arrives is the planner's to warn about; the
-        // tasks it gates are typed by what the condition asserts.
+        // A condition that cannot hold for what arrives was warned about (WF501); the tasks it
+        // gates are typed by what the condition asserts.
         out.kinds = (out.kinds & passing) ? FileKinds(out.kinds & passing) : passing;
       }
     }

@@ -13,11 +13,20 @@
 #include <string>
 #include <vector>
 
-#include "compiler/check/messages.h"
+#include "compiler/diag/wording.h"
 #include "compiler/util/json_pointer.h"
 #include "compiler/util/names.h"
 
 namespace wfc::check {
+using diag::closest;
+using diag::describe_value;
+using diag::doc_as_hint;
+using diag::format_number;
+using diag::join;
+using diag::quote;
+using diag::report;
+using diag::suggestion;
+using diag::with_article;
 namespace {
 
 using catalog::OptionSpec;

@@ -142,6 +142,27 @@ constexpr std::array kCodes = {
              "`{\"width\": {\"gte\": 1280}}`. A bare value is short for `eq`: "
              "`{\"kind\": \"video\"}` means `{\"kind\": {\"eq\": \"video\"}}`. `and`/`or` "
              "take a list of such objects and `not` takes one."},
+    CodeInfo{Code::NeverHolds, "WF409", "never-holds", S::Warning,
+             "The condition can never hold.",
+             "Its tests contradict each other, so the tasks it gates never run. Example: "
+             "`{\"width\": {\"gt\": 100, \"lt\": 50}}` or `kind == \"video\" && kind == "
+             "\"audio\"`. The diagnostic points at the test that makes it impossible."},
+    CodeInfo{Code::AlwaysHolds, "WF410", "always-holds", S::Warning,
+             "The condition, or a part of it, always holds.",
+             "A test that every file passes gates nothing. Example: `{\"not\": {\"width\": "
+             "{\"gt\": 100, \"lt\": 50}}}`, or `width > 10 || !(width > 10)`. Remove it, or "
+             "fix the test that was meant."},
+    CodeInfo{Code::ExpressionSyntax, "WF411", "expression-syntax", S::Error,
+             "A condition expression cannot be parsed.",
+             "Expressions such as `select: \"scene > 0.3 && !black\"` use `==`, `!=`, `<`, "
+             "`<=`, `>`, `>=`, `in [...]`, `not in [...]`, `contains`, `starts_with`, "
+             "`ends_with`, `matches`, `exists(...)`, `&&`, `||`, `!` and parentheses; strings "
+             "take double quotes."},
+    CodeInfo{Code::DeadBranch, "WF501", "dead-branch", S::Warning,
+             "A branch can never run for the files that reach it.",
+             "The chain fixes what a task receives: after an `audio` task the file is audio, so "
+             "`{\"kind\": \"video\"}` is false there and its `next` never runs. The planner "
+             "prunes the branch."},
 };
 
 }  // namespace

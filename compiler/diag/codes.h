@@ -52,6 +52,11 @@ enum class Code {
   EmptyList,           // WF406
   InvalidRegex,        // WF407
   MalformedCondition,  // WF408
+  NeverHolds,          // WF409 (warning)
+  AlwaysHolds,         // WF410 (warning)
+  ExpressionSyntax,    // WF411
+  // WF5xx: plan warnings
+  DeadBranch,          // WF501 (warning)
 };
 
 /// What the registry knows of a code.

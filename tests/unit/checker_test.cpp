@@ -425,12 +425,15 @@ TEST_CASE("WF301: conditions narrow what their next receives by 'kind'", "[check
   CHECK(check(both) == Lines{at(both, R"("image")", 1) +
                              " WF301 kind 'image' needs video or an image, but 'conditions' "
                              "passes on audio @/0/next/0/kind"});
-  // After audio, a condition on video can never hold (the planner warns); what it gates is
-  // typed by what it asserts, so the gated task is not blamed.
-  CHECK(
-      check(
-          R"([{"kind": "audio", "next": [{"kind": "conditions", "options": {"kind": "video"}, "next": [{"kind": "video"}]}]}])")
-          .empty());
+  // After audio, a condition on video can never hold: the dead branch is warned about
+  // (WF501); what it gates is typed by what it asserts, so the gated task is not blamed.
+  std::string_view dead =
+      R"([{"kind": "audio", "next": [{"kind": "conditions", "options": {"kind": "video"}, "next": [{"kind": "video"}]}]}])";
+  CHECK(check(dead) ==
+        Lines{at(dead, R"("kind": "video")") +
+              " WF501 branch never runs: 'kind == \"video\"' is false for the audio that "
+              "'audio' produces | the tasks in its 'next' never run; remove the branch, or move "
+              "it where the files it tests for arrive @/0/next/0/options/kind"});
 }
 
 TEST_CASE("WF301: a task that passes a file on names where it came from", "[checker][WF301]") {

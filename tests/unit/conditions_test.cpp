@@ -275,7 +275,7 @@ TEST_CASE("WF407: a construct RE2 lacks is named in the hint", "[conditions][WF4
        "without backtracking"},
       {R"(^(?!draft))",
        "RE2 has no lookahead or lookbehind such as '(?!'; to test that a pattern "
-       "does not match, put that condition under 'not'"},
+       "does not match, negate the condition"},
       {R"(mp4(?=$))",
        "RE2 has no lookahead or lookbehind such as '(?='; it matches in linear "
        "time, without backtracking"},
@@ -284,7 +284,7 @@ TEST_CASE("WF407: a construct RE2 lacks is named in the hint", "[conditions][WF4
        "time, without backtracking"},
       {R"((?<!v)2)",
        "RE2 has no lookahead or lookbehind such as '(?<!'; to test that a pattern "
-       "does not match, put that condition under 'not'"},
+       "does not match, negate the condition"},
       {R"((?>a+)b)",
        "RE2 has no atomic groups ('(?>'); it never backtracks, so write a plain group '(?:...)'"},
       {R"(a++b)",

@@ -1,13 +1,13 @@
 // Hints for patterns RE2 rejects (see regex_hint.h). RE2 reports the construct it stopped at
 // (error_arg: "\1", "(?!", "*+"), so the hint follows from RE2's own diagnosis, not from a
 // second parse of the pattern.
-#include "compiler/check/regex_hint.h"
+#include "compiler/expr/regex_hint.h"
 
 #include <re2/re2.h>
 
 #include <string_view>
 
-namespace wfc::check {
+namespace wfc::expr {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -57,7 +57,7 @@ std::string group_hint(std::string_view arg, std::string_view pattern) {
   }
   std::string what = "RE2 has no lookahead or lookbehind such as '" + std::string(construct) + "'";
   if (construct == "(?!" || construct == "(?<!") {
-    return what + "; to test that a pattern does not match, put that condition under 'not'";
+    return what + "; to test that a pattern does not match, negate the condition";
   }
   return what + "; " + std::string(kNoBacktracking);
 }
@@ -95,4 +95,4 @@ std::string regex_hint(const re2::RE2& re) {
   }
 }
 
-}  // namespace wfc::check
+}  // namespace wfc::expr

@@ -10,9 +10,9 @@ namespace re2 {
 class RE2;
 }
 
-namespace wfc::check {
+namespace wfc::expr {
 
 /// The hint for a pattern RE2 rejected (`!re.ok()`), or "" when there is nothing to add.
 std::string regex_hint(const re2::RE2& re);
 
-}  // namespace wfc::check
+}  // namespace wfc::expr

@@ -1,5 +1,5 @@
-// Shared wording of the checker's diagnostics.
-#include "compiler/check/messages.h"
+// Shared wording of diagnostics (see wording.h).
+#include "compiler/diag/wording.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 
 #include "compiler/util/names.h"
 
-namespace wfc::check {
+namespace wfc::diag {
 
 std::string quote(std::string_view name) { return quote_name(name); }
 
@@ -122,4 +122,4 @@ diag::Diagnostic& report(diag::Diagnostics& diags, diag::Code code, Span span, s
   return d;
 }
 
-}  // namespace wfc::check
+}  // namespace wfc::diag

@@ -1,5 +1,6 @@
-// The checker's shared wording: how values, types and lists appear in diagnostics, so that every
-// check phrases them alike ("option 'fps' of 'video' must be a number 1–60, got \"fast\"").
+// Shared diagnostic wording, used by the checker and the condition compiler alike: how values,
+// types and lists appear in messages, so that every check phrases them the same way ("option 'fps'
+// of 'video' must be a number 1–60, got \"fast\"").
 #pragma once
 
 #include <optional>
@@ -10,7 +11,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/syntax/value.h"
 
-namespace wfc::check {
+namespace wfc::diag {
 
 /// 'name'
 std::string quote(std::string_view name);
@@ -46,4 +47,4 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
 diag::Diagnostic& report(diag::Diagnostics& diags, diag::Code code, Span span, std::string message,
                          std::string hint, std::string pointer);
 
-}  // namespace wfc::check
+}  // namespace wfc::diag
