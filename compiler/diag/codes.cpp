@@ -22,19 +22,18 @@ constexpr std::array kCodes = {
              "Most parsers silently keep the last value, so the first is lost. wfc rejects the "
              "second occurrence and points at the first. Example: `{\"width\": 640, \"width\": "
              "720}`."},
-    CodeInfo{Code::InvalidUtf8, "WF103", "invalid-utf8", S::Error,
-             "The file is not valid UTF-8.",
+    CodeInfo{Code::InvalidUtf8, "WF103", "invalid-utf8", S::Error, "The file is not valid UTF-8.",
              "Workflow files must be UTF-8. The diagnostic points at the first invalid byte; "
              "re-save the file as UTF-8."},
     CodeInfo{Code::EmptyFile, "WF104", "empty-file", S::Error, "The file is empty.",
              "A workflow file must contain a document: an automation, a run request, a task or "
              "a workflow array."},
-    CodeInfo{Code::TooDeep, "WF105", "too-deep", S::Error,
-             "The document is nested too deeply.",
+    CodeInfo{Code::TooDeep, "WF105", "too-deep", S::Error, "The document is nested too deeply.",
              "Objects and arrays may nest at most 128 levels; real workflows need far fewer. "
              "The limit keeps hostile input from exhausting the stack."},
     CodeInfo{Code::TooLarge, "WF106", "too-large", S::Error, "The file is too large.",
-             "Workflow files are limited to 8 MiB; the file is not read past the limit."},
+             "Workflow files are limited to 8 MiB (the file is not read past the limit), and a "
+             "document to a million values."},
     CodeInfo{Code::MultipleDocuments, "WF107", "multiple-documents", S::Error,
              "A YAML file holds more than one document.",
              "Put each workflow in its own file. The diagnostic points at the second `---`."},
@@ -56,8 +55,7 @@ constexpr std::array kCodes = {
     CodeInfo{Code::WrongFieldType, "WF112", "wrong-field-type", S::Error,
              "A document field has the wrong type.",
              "Example: `\"next\": {}` — `next` must be an array of tasks."},
-    CodeInfo{Code::MissingField, "WF113", "missing-field", S::Error,
-             "A required field is missing.",
+    CodeInfo{Code::MissingField, "WF113", "missing-field", S::Error, "A required field is missing.",
              "Every task needs `kind`; an automation needs `name` and `workflow`."},
     CodeInfo{Code::BinaryFile, "WF114", "binary-file", S::Error,
              "The file looks binary (it contains NUL bytes).",
@@ -66,8 +64,7 @@ constexpr std::array kCodes = {
              "A document field has a value it cannot take.",
              "Example: an automation `status` other than `active` or `paused`, or an empty "
              "`ref`."},
-    CodeInfo{Code::UnknownKind, "WF201", "unknown-kind", S::Error,
-             "The task kind does not exist.",
+    CodeInfo{Code::UnknownKind, "WF201", "unknown-kind", S::Error, "The task kind does not exist.",
              "Kinds are listed in docs/kinds.md. Example: `\"kind\": \"vidoe\"` — did you mean "
              "`video`?"},
     CodeInfo{Code::UnknownOption, "WF202", "unknown-option", S::Error,
@@ -86,8 +83,7 @@ constexpr std::array kCodes = {
              "Example: video `format` is one of mp4, webm, mov; `\"mp5\"` — did you mean "
              "`mp4`?"},
     CodeInfo{Code::MissingOption, "WF206", "missing-option", S::Error,
-             "A required option is missing.",
-             "Example: `export` needs `url`."},
+             "A required option is missing.", "Example: `export` needs `url`."},
     CodeInfo{Code::DuplicateRef, "WF207", "duplicate-ref", S::Error,
              "Two tasks have the same `ref`.",
              "A `ref` names one task so that others can refer to it; it must be unique in the "
@@ -100,13 +96,11 @@ constexpr std::array kCodes = {
              "A task in `next` consumes its parent's output. `summary` produces data, so "
              "`summary → video` cannot work; `audio → image` and `image → speech` cannot "
              "either."},
-    CodeInfo{Code::NotAtTop, "WF302", "not-at-top", S::Error,
-             "The kind may only start a workflow.",
+    CodeInfo{Code::NotAtTop, "WF302", "not-at-top", S::Error, "The kind may only start a workflow.",
              "`ingest` and `import` fetch the run's input; they belong at the top level, not "
              "in a `next` list."},
     CodeInfo{Code::EmptyWorkflow, "WF303", "empty-workflow", S::Warning,
-             "The workflow has no tasks.",
-             "A run of an empty workflow does nothing."},
+             "The workflow has no tasks.", "A run of an empty workflow does nothing."},
     CodeInfo{Code::NothingGated, "WF304", "nothing-gated", S::Warning,
              "A `conditions` task has no `next`.",
              "Conditions gate the tasks in their `next` list; without one they do nothing."},
@@ -142,8 +136,7 @@ constexpr std::array kCodes = {
              "`{\"width\": {\"gte\": 1280}}`. A bare value is short for `eq`: "
              "`{\"kind\": \"video\"}` means `{\"kind\": {\"eq\": \"video\"}}`. `and`/`or` "
              "take a list of such objects and `not` takes one."},
-    CodeInfo{Code::NeverHolds, "WF409", "never-holds", S::Warning,
-             "The condition can never hold.",
+    CodeInfo{Code::NeverHolds, "WF409", "never-holds", S::Warning, "The condition can never hold.",
              "Its tests contradict each other, so the tasks it gates never run. Example: "
              "`{\"width\": {\"gt\": 100, \"lt\": 50}}` or `kind == \"video\" && kind == "
              "\"audio\"`. The diagnostic points at the test that makes it impossible."},
