@@ -13,19 +13,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
-// The project's home page. Placeholder until the repository has a public address.
-
-std::string_view level(Severity s) {
-  switch (s) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Note:
-      return "note";
-  }
-  return "error";
-}
 
 /// The path as the user gave it, as a relative or absolute URI reference: forward slashes, and
 /// every byte outside RFC 3986's unreserved and path characters percent-encoded (':' too, so a
@@ -65,7 +52,7 @@ Json rules() {
     rule["shortDescription"] = text(c.summary);
     rule["fullDescription"] = text(c.explain);
     rule["help"] = text(c.explain);
-    rule["defaultConfiguration"]["level"] = level(c.severity);
+    rule["defaultConfiguration"]["level"] = severity_name(c.severity);
     list.push_back(std::move(rule));
   }
   return list;
@@ -75,7 +62,7 @@ Json result(const Diagnostic& d) {
   Json r;
   r["ruleId"] = id(d.code);
   r["ruleIndex"] = static_cast<int>(d.code);
-  r["level"] = level(d.severity);
+  r["level"] = severity_name(d.severity);
   std::string message = d.message;
   if (!d.hint.empty()) message.append("\nhelp: ").append(d.hint);
   r["message"] = text(message);

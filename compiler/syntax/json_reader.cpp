@@ -20,7 +20,7 @@
 
 #include "compiler/syntax/json_scanner.h"
 #include "compiler/syntax/reader.h"
-#include "compiler/syntax/utf8.h"
+#include "compiler/util/utf8.h"
 
 namespace wfc::syntax {
 namespace {

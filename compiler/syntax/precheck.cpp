@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "compiler/syntax/reader.h"
-#include "compiler/syntax/utf8.h"
+#include "compiler/util/utf8.h"
 
 namespace wfc::syntax {
 namespace {
