@@ -93,7 +93,7 @@ value
     | QUANTITY                                  # quantityValue   // 2s 500ms 10MB 5Mbps
     | PERCENT                                   # percentValue    // 50% → "50%"
     | (TRUE | FALSE)                            # boolValue
-    | NULL                                      # nullValue
+    | NULL_LITERAL                              # nullValue
     | LBRACK (value (COMMA value)* COMMA?)? RBRACK     # listValue
     | object                                    # objectValue
     | name                                      # wordValue       // mp4 → "mp4"
@@ -132,7 +132,7 @@ URL         : 'url';
 INPUT       : 'input';
 TRUE        : 'true';
 FALSE       : 'false';
-NULL        : 'null';
+NULL_LITERAL : 'null';
 
 ARROW  : '->';
 LPAREN : '(';
@@ -160,20 +160,20 @@ PERCENT  : '-'? DIGITS FRACTION? '%';
 QUANTITY : '-'? DIGITS FRACTION? [a-zA-Z]+;
 NUMBER   : '-'? DIGITS FRACTION? EXPONENT?;
 IDENT    : [a-zA-Z_] [a-zA-Z0-9_]*;
-// JSON's strings: the same escapes, no raw line breaks.
-STRING   : '"' (ESCAPE | ~["\\\r\n])* '"';
-// A string missing its closing quote, up to the end of the line: reported as one mistake.
-UNTERMINATED_STRING : '"' (ESCAPE | ~["\\\r\n])*;
+// JSON's strings: the same escapes, no raw line breaks. The closing quote is optional here so
+// that a string missing it (up to the end of the line) is one mistake the reader reports, and
+// parsing goes on as if it were there.
+STRING   : '"' (ESCAPE | ~["\\\r\n])* '"'?;
 
 LINE_COMMENT  : ('//' | '#') ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN);
 WS            : [ \t\r\n\u000C]+ -> skip;
 // Anything else is one token the reader reports ("unexpected character '@'"), so the lexer
-// itself never reports an error.
-ERROR_CHAR    : .;
+// itself never reports an error; it is on its own channel, so the parser reads on past it.
+ERROR_CHAR    : . -> channel(2);
 
 fragment DIGITS   : '0' | [1-9] [0-9]*;
 fragment FRACTION : '.' [0-9]+;
 fragment EXPONENT : [eE] [+-]? [0-9]+;
-fragment ESCAPE   : '\\' (["\\/bfnrt] | 'u' HEX HEX HEX HEX | .);
+fragment ESCAPE   : '\\' ~[\r\n];
 fragment HEX      : [0-9a-fA-F];
