@@ -64,9 +64,10 @@ option
     : key=name COLON value
     ;
 
-// as hd  → "ref": "hd";  label/folder/filename "..." → the task fields of the same name
+// as hd  → "ref": "hd" (a ref with '-', which JSON allows, is written as a string: as "a-b");
+// label/folder/filename "..." → the task fields of the same name
 attribute
-    : AS name                                   # refAttribute
+    : AS (name | STRING)                        # refAttribute
     | key=(LABEL | FOLDER | FILENAME) STRING    # textAttribute
     ;
 
@@ -81,8 +82,10 @@ condition
     : conditionToken+
     ;
 
+// After '.', a keyword is a field name (exists(metadata.label)), not the start of an attribute.
 conditionToken
-    : ~(LBRACE | RBRACE | SEMI | ARROW | AS | LABEL | FOLDER | FILENAME)
+    : ~(LBRACE | RBRACE | SEMI | ARROW | AS | LABEL | FOLDER | FILENAME | DOT)
+    | DOT (AS | LABEL | FOLDER | FILENAME)?
     ;
 
 // ---- values ---------------------------------------------------------------------------------

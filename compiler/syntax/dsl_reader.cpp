@@ -541,10 +541,11 @@ class Lowerer {
       Span key_span;
       Value v;
       if (auto* ref = dynamic_cast<P::RefAttributeContext*>(a)) {
-        if (!ref->name()) continue;
+        if (!ref->name() && !ref->STRING()) continue;
         key = "ref";
         key_span = r_.span(ref->AS()->getSymbol());
-        v = word(ref->name()->start);
+        // `as "a-b"`: the JSON form allows refs that are no name; the checker judges the text.
+        v = ref->name() ? word(ref->name()->start) : string(ref->STRING()->getSymbol());
       } else if (auto* t = dynamic_cast<P::TextAttributeContext*>(a)) {
         if (!t->STRING()) continue;
         key = t->key->getText();
