@@ -15,8 +15,10 @@ file
     ;
 
 // {"id", "name", "description", "status", "metadata", "webhook_url", "workflow"}
+// An id that is no name (JSON allows "process-uploads") is a string, and then the title follows.
 automation
-    : AUTOMATION id=name? title=STRING? LBRACE body RBRACE
+    : AUTOMATION (id=name title=STRING? | idText=STRING title=STRING | title=STRING)?
+      LBRACE body RBRACE
     ;
 
 // {"tasks", "metadata", "webhook_url"}

@@ -337,6 +337,8 @@ class Lowerer {
     Value root = make(ValueType::Object, r_.span(a));
     if (a->id) {
       root.members.push_back(Member{"id", r_.span(a->id), word(a->id)});
+    } else if (a->idText) {
+      root.members.push_back(Member{"id", r_.span(a->idText), string(a->idText)});
     }
     if (a->title) {
       root.members.push_back(Member{"name", r_.span(a->title), string(a->title)});
