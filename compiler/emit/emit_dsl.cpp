@@ -115,7 +115,8 @@ class DslWriter {
         break;
       case ast::DocumentKind::Automation: {
         std::string head = "automation";
-        if (doc.id) head += " " + doc.id->value;
+        // An id that is no name is a string; the grammar then wants the name after it.
+        if (doc.id) head += " " + key_text(doc.id->value);
         if (doc.name) head += " " + json_string(doc.name->value);
         line(0, head + " {", doc.span.begin());
         if (fields(doc, 2) && !doc.workflow.empty()) blank();

@@ -395,3 +395,20 @@ TEST_CASE("convert: a number JSON cannot hold is named, not written", "[convert]
   CHECK(where == "/metadata/ratio");
   CHECK(wfc::emit::emit_yaml(doc) == "tasks:\n  - kind: summary\nmetadata:\n  ratio: .nan\n");
 }
+
+TEST_CASE("convert: ids and refs that are no DSL name, and keywords after '.', survive the DSL",
+          "[convert]") {
+  auto doc = compile_clean("k.json",
+                           R"({"id": "process-uploads", "name": "Captions", "workflow": [
+  {"kind": "conditions", "options": {"metadata.label": {"exists": true}}, "next": [
+    {"kind": "subtitles", "ref": "captions-vtt", "options": {"format": "vtt"}}]}]})",
+                           Syntax::Json);
+  std::string wf = wfc::emit::emit(doc, Syntax::Dsl);
+  CHECK(wf ==
+        "automation \"process-uploads\" \"Captions\" {\n"
+        "  when exists(metadata.label) {\n"
+        "    subtitles(format: vtt) as \"captions-vtt\"\n"
+        "  }\n"
+        "}\n");
+  check_round_trips("k.json", doc, {Syntax::Json, Syntax::Yaml, Syntax::Dsl});
+}
