@@ -2,8 +2,11 @@
 // back where they belong.
 #include "compiler/emit/dsl_format.h"
 
+#include <antlr4-runtime.h>
+
 #include <algorithm>
 
+#include "WorkflowLexer.h"
 #include "compiler/emit/dsl_layout.h"
 #include "compiler/frontend.h"
 
@@ -31,38 +34,34 @@ std::string place(const Comment& c, size_t indent) { return std::string(indent, 
 }  // namespace
 
 std::vector<Comment> dsl_comments(const SourceFile& source) {
-  const std::string& s = source.text();
+  // The grammar's own lexer, so that what is a comment (and what is inside a string) can never
+  // differ between the reader and the formatter. Called only on text the reader accepted.
+  std::string_view text = source.text();
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
+  antlr4::ANTLRInputStream input(text.data(), text.size());
+  wfcdsl::WorkflowLexer lexer(&input);
+  lexer.removeErrorListeners();
   std::vector<Comment> out;
-  bool code_on_line = false;
-  for (size_t i = 0; i < s.size();) {
-    char c = s[i];
-    if (c == '\n') {
-      code_on_line = false;
-      ++i;
-    } else if (c == '"') {
-      code_on_line = true;
-      for (++i; i < s.size() && s[i] != '"' && s[i] != '\n'; ++i) {
-        if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] != '\n') ++i;
-      }
-      if (i < s.size() && s[i] == '"') ++i;
-    } else if (c == '#' || (c == '/' && i + 1 < s.size() && s[i + 1] == '/')) {
-      size_t end = s.find('\n', i);
-      if (end == std::string::npos) end = s.size();
-      std::string text = s.substr(i, end - i);
-      while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
-        text.pop_back();
-      }
-      out.push_back({source.position(i), std::move(text), code_on_line});
-      i = end;
-    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      size_t end = s.find("*/", i + 2);
-      end = end == std::string::npos ? s.size() : end + 2;
-      out.push_back({source.position(i), s.substr(i, end - i), code_on_line});
-      code_on_line = true;  // code may follow it on its last line
-      i = end;
-    } else {
-      if (c != ' ' && c != '\t' && c != '\r') code_on_line = true;
-      ++i;
+  size_t code_line = 0;  // the line where the last code (or block comment) ended
+  for (auto token = lexer.nextToken(); token->getType() != antlr4::Token::EOF;
+       token = lexer.nextToken()) {
+    size_t line = token->getLine();
+    int type = token->getType();
+    if (type != wfcdsl::WorkflowLexer::LINE_COMMENT &&
+        type != wfcdsl::WorkflowLexer::BLOCK_COMMENT) {
+      code_line = line;
+      continue;
+    }
+    std::string t = token->getText();
+    if (type == wfcdsl::WorkflowLexer::LINE_COMMENT) {
+      while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    }
+    Position at{static_cast<uint32_t>(line),
+                static_cast<uint32_t>(token->getCharPositionInLine() + 1)};
+    out.push_back({at, t, code_line == line});
+    // Code may follow a block comment on its last line.
+    if (type == wfcdsl::WorkflowLexer::BLOCK_COMMENT) {
+      code_line = line + static_cast<size_t>(std::count(t.begin(), t.end(), '\n'));
     }
   }
   return out;

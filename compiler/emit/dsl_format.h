@@ -20,8 +20,8 @@ struct Comment {
   bool trailing = false;  // code precedes it on its line
 };
 
-/// The comments of DSL text, in order. Strings are skipped; the lexing rules are
-/// grammar/Workflow.g4's (LINE_COMMENT, BLOCK_COMMENT on the hidden channel, STRING).
+/// The comments of DSL text, in order: the hidden-channel tokens (LINE_COMMENT, BLOCK_COMMENT)
+/// of grammar/Workflow.g4's lexer.
 std::vector<Comment> dsl_comments(const SourceFile& source);
 
 /// The canonical text of a .wf file, or nullopt when it cannot be read (its problems in
