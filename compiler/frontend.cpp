@@ -9,6 +9,7 @@
 
 #include "compiler/check/checker.h"
 #include "compiler/syntax/document_builder.h"
+#include "compiler/syntax/dsl_reader.h"
 
 namespace wfc {
 namespace {
@@ -101,9 +102,7 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
         root = syntax::read_yaml(source, diags, limits);
         break;
       case syntax::Syntax::Dsl:
-        diags.add(diag::Code::InvalidSyntax, Span{1, 1, 1, 1},
-                  "the workflow DSL (.wf) is not supported by this build yet",
-                  "write the workflow as JSON or YAML, or pass --syntax json|yaml");
+        root = syntax::read_dsl(source, diags, limits, catalog);
         break;
     }
     if (root) {

@@ -12,5 +12,7 @@ void add_validate(CLI::App& app, int& status);
 void add_schema(CLI::App& app, int& status);
 void add_explain(CLI::App& app, int& status);
 void add_docs(CLI::App& app, int& status);
+void add_convert(CLI::App& app, int& status);
+void add_fmt(CLI::App& app, int& status);
 
 }  // namespace wfc::cli

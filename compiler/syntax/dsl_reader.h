@@ -1,0 +1,24 @@
+// The workflow DSL reader (.wf; grammar/Workflow.g4, described in grammar/README.md). It reads
+// a file into the same located Value tree the JSON reader gives for the equivalent JSON, spans on
+// the DSL's tokens, so the document builder and the checker treat every syntax alike.
+#pragma once
+
+#include <optional>
+
+#include "compiler/catalog/catalog.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/source/source.h"
+#include "compiler/syntax/reader.h"
+#include "compiler/syntax/value.h"
+
+namespace wfc::syntax {
+
+/// Syntax errors are WF101, one per mistake, and reading goes on after each so that every
+/// mistake is reported; with any of them the result is nullopt (a half-understood file would
+/// only produce follow-on errors). Nesting past limits.max_depth is WF105, before parsing. The
+/// catalog types unit literals (`2s` only where an option takes seconds).
+std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
+                              const Limits& limits = {},
+                              const catalog::Catalog& catalog = catalog::Catalog::builtin());
+
+}  // namespace wfc::syntax
