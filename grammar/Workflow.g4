@@ -81,7 +81,7 @@ block
 // The infix condition language (compiler/expr/parser.h) as written: its text is handed to the
 // expression parser, so `when` and the `select` option share one parser.
 condition
-    : conditionToken+
+    : conditionToken*      // empty: the reader says a condition is missing
     ;
 
 // After '.', a keyword is a field name (exists(metadata.label)), not the start of an attribute.

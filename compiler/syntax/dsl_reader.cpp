@@ -161,6 +161,13 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
   explicit ErrorStrategy(Reporter& r) : r_(r) {}
 
+  /// ANTLR stays quiet until a token matches after an error; a new line is a fresh start, so
+  /// that a mistake on each of several lines is reported.
+  bool inErrorRecoveryMode(antlr4::Parser* p) override {
+    if (errorRecoveryMode && p->getCurrentToken()->getLine() > last_line_) endErrorCondition(p);
+    return DefaultErrorStrategy::inErrorRecoveryMode(p);
+  }
+
  protected:
   void reportNoViableAlternative(antlr4::Parser* p,
                                  const antlr4::NoViableAltException& e) override {
@@ -197,6 +204,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   void describe(antlr4::Parser* p, Token* t, const antlr4::misc::IntervalSet& expected,
                 bool unwanted) {
     const Token* prev = previous(p, t);
+    last_line_ = t->getLine();
     auto* ctx = p->getContext();
     auto open = innermost_open(r_, ctx);
     int rule = ctx ? static_cast<int>(ctx->getRuleIndex()) : -1;
@@ -210,6 +218,19 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       r_.syntax(t, prev, "unexpected '}': no block is open here",
                 "remove it, or look for a '{' missing earlier");
       return;
+    }
+    if (t->getType() == P::COMMA && prev && prev->getType() == P::COMMA) {
+      r_.syntax(t, prev, "unexpected ',': an item is missing between the commas",
+                "remove the extra ','");
+      return;
+    }
+    if (rule == P::RuleName && prev && prev->getType() == P::AS) {
+      r_.syntax(t, prev, "expected a name after 'as', got " + got, "e.g. video(...) as hd");
+      return;
+    }
+    if (rule == P::RuleValue && ctx->parent && dynamic_cast<P::OptionContext*>(ctx->parent)) {
+      ctx = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent);
+      rule = P::RuleOption;
     }
     if (rule == P::RuleOption) {
       auto* o = dynamic_cast<P::OptionContext*>(ctx);
@@ -305,6 +326,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
   Reporter& r_;
+  size_t last_line_ = 0;
 };
 
 // ---- lowering ---------------------------------------------------------------------------------
@@ -569,6 +591,11 @@ class Lowerer {
   /// The `when` condition: its text goes to the shared expression parser, and the written form
   /// comes back as the conditions task's operator-object options.
   std::optional<Value> condition(P::ConditionContext* c) {
+    if (c->conditionToken().empty()) {
+      r_.error(Code::InvalidSyntax, r_.span(c->start), "expected a condition after 'when'",
+               "e.g. when kind == \"video\" && width >= 1280 { ... }");
+      return std::nullopt;
+    }
     for (auto* tok : c->conditionToken()) {
       if (tok->start->getType() == P::QUANTITY) {
         std::string error, hint;
@@ -736,10 +763,6 @@ class Lowerer {
     Span s = r_.span(t);
     Position b = r_.begin(t);
     bool closed = text.size() >= 2 && text.back() == '"' && !ends_escaped(text);
-    if (!closed) {
-      r_.error(Code::InvalidSyntax, s, "unterminated string",
-               "close the string with '\"' before the end of the line");
-    }
     std::string out;
     size_t end = closed ? text.size() - 1 : text.size();
     size_t column_offset = 0;  // code points before i, for escape positions
@@ -872,6 +895,16 @@ class Lowerer {
 /// likely intent.
 void report_stray(Reporter& r, const std::vector<Token*>& tokens) {
   for (Token* t : tokens) {
+    if (t->getType() == P::STRING) {
+      const std::string text = t->getText();
+      size_t slashes = 0;
+      for (size_t i = text.size() - 1; i > 0 && text[i - 1] == '\\'; --i) ++slashes;
+      if (text.size() < 2 || text.back() != '"' || slashes % 2 == 1) {
+        r.error(Code::InvalidSyntax, r.span(t), "unterminated string",
+                "close the string with '\"' before the end of the line");
+      }
+      continue;
+    }
     if (t->getChannel() != kErrorChannel) continue;
     std::string c = t->getText();
     std::string hint;

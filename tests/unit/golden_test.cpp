@@ -23,6 +23,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend.h"
+#include "compiler/syntax/dsl_reader.h"
 #include "compiler/syntax/reader.h"
 #include "test_meaning.h"
 
@@ -146,9 +147,9 @@ nlohmann::json document_json(const wfc::ast::Document& doc) {
 std::optional<wfc::syntax::Value> read_value(const fs::path& p, wfc::diag::Diagnostics& diags) {
   wfc::SourceFile source(display_path(p), read_file(p));
   if (!wfc::syntax::precheck(source, diags)) return std::nullopt;
-  if (wfc::syntax::syntax_for_path(p.filename().string()) == wfc::syntax::Syntax::Json) {
-    return wfc::syntax::read_json(source, diags);
-  }
+  auto syntax = wfc::syntax::syntax_for_path(p.filename().string());
+  if (syntax == wfc::syntax::Syntax::Json) return wfc::syntax::read_json(source, diags);
+  if (syntax == wfc::syntax::Syntax::Dsl) return wfc::syntax::read_dsl(source, diags);
   return wfc::syntax::read_yaml(source, diags);
 }
 
