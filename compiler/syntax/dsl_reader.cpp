@@ -224,8 +224,10 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
                 "remove the extra ','");
       return;
     }
-    if (rule == P::RuleName && prev && prev->getType() == P::AS) {
-      r_.syntax(t, prev, "expected a name after 'as', got " + got, "e.g. video(...) as hd");
+    // `as` takes a name, or a string for a ref that is no name (JSON allows 'hd-720').
+    if ((rule == P::RuleName || rule == P::RuleAttribute) && prev && prev->getType() == P::AS) {
+      r_.syntax(t, prev, "expected a name after 'as', got " + got,
+                "e.g. video(...) as hd, or as \"hd-720\" for a ref with '-'");
       return;
     }
     if (rule == P::RuleValue && ctx->parent && dynamic_cast<P::OptionContext*>(ctx->parent)) {
