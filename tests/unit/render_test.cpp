@@ -509,7 +509,11 @@ TEST_CASE("want_color: a terminal, NO_COLOR unset or empty, TERM not dumb", "[re
   close(pipe_fds[1]);
 
   int master = posix_openpt(O_RDWR | O_NOCTTY);
-  REQUIRE(master >= 0);
+  if (master < 0) {
+    // A chroot or container without /dev/ptmx has no terminal to test against.
+    WARN("no pseudo-terminal here (posix_openpt failed): the terminal half is not run");
+    return;
+  }
   REQUIRE(grantpt(master) == 0);
   REQUIRE(unlockpt(master) == 0);
   int tty = open(ptsname(master), O_RDWR | O_NOCTTY);
