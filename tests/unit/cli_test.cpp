@@ -11,68 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/test_cli.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-/// A temporary directory, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "wfc-cli-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
-  /// Writes `text` to the relative path `name` (creating directories) and returns the path.
-  std::string write(const std::string& name, const std::string& text) const {
-    fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  fs::path path_;
-};
-
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Runs `wfc ARGS...` in `dir` with `env` assignments in front (e.g. "NO_COLOR=1") and standard
-/// input from `stdin_file` (or /dev/null).
-Run wfc(const TempDir& dir, const std::vector<std::string>& args, const std::string& env = "",
-        const std::string& stdin_file = "/dev/null") {
-  std::string cmd = "cd " + quote(dir.path().string()) + " && env " + env + " " + quote(WFC_BINARY);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " <" + quote(stdin_file) + " >.out 2>.err";
-  int raw = std::system(cmd.c_str());
-  Run r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(dir.path() / ".out");
-  r.err = slurp(dir.path() / ".err");
-  return r;
-}
+using wfc::test::quote;
+using wfc::test::Run;
+using wfc::test::run_wfc;
+using wfc::test::slurp;
+using wfc::test::TempDir;
 
 const char* const kClean =
     "{\n"
@@ -116,7 +65,7 @@ bool has_ansi(const std::string& s) { return s.find("\x1b[") != std::string::npo
 TEST_CASE("cli: a clean workflow exits 0 and says so on stderr", "[cli]") {
   TempDir dir;
   dir.write("ok.json", kClean);
-  Run r = wfc(dir, {"validate", "ok.json"});
+  Run r = run_wfc(dir, {"validate", "ok.json"});
   CHECK(r.status == 0);
   CHECK(r.out.empty());
   CHECK(r.err == "checked 1 file: 0 errors, 0 warnings\n");
@@ -125,7 +74,7 @@ TEST_CASE("cli: a clean workflow exits 0 and says so on stderr", "[cli]") {
 TEST_CASE("cli: an error exits 1 with a located diagnostic", "[cli]") {
   TempDir dir;
   dir.write("bad.json", kUnknownKind);
-  Run r = wfc(dir, {"validate", "bad.json"});
+  Run r = run_wfc(dir, {"validate", "bad.json"});
   CHECK(r.status == 1);
   CHECK(r.out.rfind("error[WF201]: unknown kind 'vidoe'\n  --> bad.json:3:15\n", 0) == 0);
   CHECK(r.out.find("\n 3 |     { \"kind\": \"vidoe\" }\n   |               ^^^^^^^\n") !=
@@ -137,12 +86,12 @@ TEST_CASE("cli: an error exits 1 with a located diagnostic", "[cli]") {
 TEST_CASE("cli: a warning passes unless --strict", "[cli]") {
   TempDir dir;
   dir.write("warn.json", kWarningOnly);
-  Run lax = wfc(dir, {"validate", "warn.json"});
+  Run lax = run_wfc(dir, {"validate", "warn.json"});
   CHECK(lax.status == 0);
   CHECK(lax.out.rfind("warning[WF304]: ", 0) == 0);
   CHECK(lax.out.find("  --> warn.json:2:") != std::string::npos);
   CHECK(lax.err == "checked 1 file: 0 errors, 1 warning\n");
-  Run strict = wfc(dir, {"validate", "--strict", "warn.json"});
+  Run strict = run_wfc(dir, {"validate", "--strict", "warn.json"});
   CHECK(strict.status == 1);
   CHECK(strict.out == lax.out);
 }
@@ -151,28 +100,28 @@ TEST_CASE("cli: usage and I/O errors exit 2", "[cli]") {
   TempDir dir;
   dir.write("ok.json", kClean);
   SECTION("a missing file") {
-    Run r = wfc(dir, {"validate", "ok.json", "missing.json"});
+    Run r = run_wfc(dir, {"validate", "ok.json", "missing.json"});
     CHECK(r.status == 2);
     CHECK(r.out.rfind("error[WF100]: ", 0) == 0);
     CHECK(r.out.find("missing.json") != std::string::npos);
   }
   SECTION("an unknown format") {
-    Run r = wfc(dir, {"validate", "--format", "xml", "ok.json"});
+    Run r = run_wfc(dir, {"validate", "--format", "xml", "ok.json"});
     CHECK(r.status == 2);
     CHECK(r.out.empty());
     CHECK(r.err.find("unknown format 'xml'") != std::string::npos);
   }
   SECTION("an extension that names no syntax, without --syntax") {
     dir.write("flow.txt", kClean);
-    Run r = wfc(dir, {"validate", "flow.txt"});
+    Run r = run_wfc(dir, {"validate", "flow.txt"});
     CHECK(r.status == 2);
     CHECK(r.err.find("--syntax") != std::string::npos);
-    Run forced = wfc(dir, {"validate", "--syntax", "json", "flow.txt"});
+    Run forced = run_wfc(dir, {"validate", "--syntax", "json", "flow.txt"});
     CHECK(forced.status == 0);
   }
   SECTION("a missing file wins over problems in another") {
     dir.write("bad.json", kUnknownKind);
-    CHECK(wfc(dir, {"validate", "bad.json", "missing.json"}).status == 2);
+    CHECK(run_wfc(dir, {"validate", "bad.json", "missing.json"}).status == 2);
   }
 }
 
@@ -182,17 +131,17 @@ TEST_CASE("cli: '-' reads standard input in the syntax given", "[cli]") {
   std::string yaml = dir.write("in.yaml", kUnknownKindYaml);
   std::string clean_yaml = dir.write("ok.yaml", kCleanYaml);
 
-  Run j = wfc(dir, {"validate", "--syntax", "json", "-"}, "", json);
+  Run j = run_wfc(dir, {"validate", "--syntax", "json", "-"}, "", json);
   CHECK(j.status == 1);
   CHECK(j.out.rfind("error[WF201]: unknown kind 'vidoe'\n  --> <stdin>:3:15\n", 0) == 0);
 
-  Run y = wfc(dir, {"validate", "--syntax", "yaml", "-"}, "", yaml);
+  Run y = run_wfc(dir, {"validate", "--syntax", "yaml", "-"}, "", yaml);
   CHECK(y.status == 1);
   CHECK(y.out.rfind("error[WF201]: unknown kind 'audoi'\n  --> <stdin>:3:11\n", 0) == 0);
 
-  CHECK(wfc(dir, {"validate", "--syntax", "yaml", "-"}, "", clean_yaml).status == 0);
+  CHECK(run_wfc(dir, {"validate", "--syntax", "yaml", "-"}, "", clean_yaml).status == 0);
   // Without --syntax, standard input has no extension to go by.
-  CHECK(wfc(dir, {"validate", "-"}, "", json).status == 2);
+  CHECK(run_wfc(dir, {"validate", "-"}, "", json).status == 2);
 }
 
 TEST_CASE("cli: directories are walked recursively, in path order, whatever the threads", "[cli]") {
@@ -209,8 +158,8 @@ TEST_CASE("cli: directories are walked recursively, in path order, whatever the 
   for (int i = 0; i < 40; ++i)
     dir.write("flows/many/" + std::to_string(1000 + i) + ".json", i % 3 ? kClean : kUnknownKind);
 
-  Run one = wfc(dir, {"validate", "-j1", "--format", "json", "flows"});
-  Run eight = wfc(dir, {"validate", "-j8", "--format", "json", "flows"});
+  Run one = run_wfc(dir, {"validate", "-j1", "--format", "json", "flows"});
+  Run eight = run_wfc(dir, {"validate", "-j8", "--format", "json", "flows"});
   CHECK(one.status == 1);
   CHECK(one.out == eight.out);
 
@@ -223,8 +172,8 @@ TEST_CASE("cli: directories are walked recursively, in path order, whatever the 
   want.push_back("flows/z.json");
   CHECK(files == want);
 
-  Run human = wfc(dir, {"validate", "-j8", "flows"});
-  Run human1 = wfc(dir, {"validate", "-j1", "flows"});
+  Run human = run_wfc(dir, {"validate", "-j8", "flows"});
+  Run human1 = run_wfc(dir, {"validate", "-j1", "flows"});
   CHECK(human.out == human1.out);
   CHECK(human.out.find(".git") == std::string::npos);
   CHECK(human.out.find(".cache") == std::string::npos);
@@ -235,7 +184,7 @@ TEST_CASE("cli: --format json is one document with exactly the nine fields", "[c
   TempDir dir;
   dir.write("bad.json", kUnknownKind);
   dir.write("warn.json", kWarningOnly);
-  Run r = wfc(dir, {"validate", "--format", "json", "bad.json", "warn.json", "gone.json"});
+  Run r = run_wfc(dir, {"validate", "--format", "json", "bad.json", "warn.json", "gone.json"});
   CHECK(r.status == 2);
   CHECK(r.err.empty());  // the summary line is for people; machine formats stay clean
   auto doc = nlohmann::ordered_json::parse(r.out);
@@ -269,7 +218,7 @@ TEST_CASE("cli: --format json is one document with exactly the nine fields", "[c
 TEST_CASE("cli: --format sarif has the fields SARIF 2.1.0 requires", "[cli]") {
   TempDir dir;
   dir.write("bad.json", kUnknownKind);
-  Run r = wfc(dir, {"validate", "--format", "sarif", "bad.json"});
+  Run r = run_wfc(dir, {"validate", "--format", "sarif", "bad.json"});
   CHECK(r.status == 1);
   auto log = nlohmann::json::parse(r.out);
   CHECK(log["version"] == "2.1.0");
@@ -292,7 +241,7 @@ TEST_CASE("cli: --format sarif has the fields SARIF 2.1.0 requires", "[cli]") {
 TEST_CASE("cli: --format github escapes properties and data", "[cli]") {
   TempDir dir;
   dir.write("a,b:c.json", kUnknownKind);
-  Run r = wfc(dir, {"validate", "--format", "github", "a,b:c.json"});
+  Run r = run_wfc(dir, {"validate", "--format", "github", "a,b:c.json"});
   CHECK(r.status == 1);
   CHECK(r.out ==
         "::error file=a%2Cb%3Ac.json,line=3,col=15,endLine=3,endColumn=22,title=WF201 "
@@ -303,13 +252,13 @@ TEST_CASE("cli: colour only on a terminal without NO_COLOR, or when forced", "[c
   TempDir dir;
   dir.write("bad.json", kUnknownKind);
   // Standard output is a file here, not a terminal.
-  CHECK_FALSE(has_ansi(wfc(dir, {"validate", "bad.json"}, "-u NO_COLOR TERM=xterm").out));
-  CHECK_FALSE(has_ansi(wfc(dir, {"validate", "bad.json"}, "NO_COLOR=1").out));
-  Run forced = wfc(dir, {"validate", "--color", "always", "bad.json"}, "NO_COLOR=1");
+  CHECK_FALSE(has_ansi(run_wfc(dir, {"validate", "bad.json"}, "-u NO_COLOR TERM=xterm").out));
+  CHECK_FALSE(has_ansi(run_wfc(dir, {"validate", "bad.json"}, "NO_COLOR=1").out));
+  Run forced = run_wfc(dir, {"validate", "--color", "always", "bad.json"}, "NO_COLOR=1");
   CHECK(has_ansi(forced.out));
   CHECK(forced.out.rfind("\x1b[1;31merror[WF201]\x1b[0m", 0) == 0);
-  CHECK_FALSE(has_ansi(wfc(dir, {"validate", "--color", "never", "bad.json"}).out));
-  CHECK(wfc(dir, {"validate", "--color", "sometimes", "bad.json"}).status == 2);
+  CHECK_FALSE(has_ansi(run_wfc(dir, {"validate", "--color", "never", "bad.json"}).out));
+  CHECK(run_wfc(dir, {"validate", "--color", "sometimes", "bad.json"}).status == 2);
 }
 
 TEST_CASE("cli: the summary line counts files, errors and warnings; --quiet drops it", "[cli]") {
@@ -318,17 +267,17 @@ TEST_CASE("cli: the summary line counts files, errors and warnings; --quiet drop
   dir.write("bad.json", kUnknownKind);
   dir.write("warn.json", kWarningOnly);
   dir.write("bad.yaml", kUnknownKindYaml);
-  Run r = wfc(dir, {"validate", "ok.json", "bad.json", "warn.json", "bad.yaml"});
+  Run r = run_wfc(dir, {"validate", "ok.json", "bad.json", "warn.json", "bad.yaml"});
   CHECK(r.status == 1);
   CHECK(r.err == "checked 4 files: 2 errors, 1 warning\n");
-  Run q = wfc(dir, {"validate", "-q", "ok.json", "bad.json"});
+  Run q = run_wfc(dir, {"validate", "-q", "ok.json", "bad.json"});
   CHECK(q.err.empty());
   CHECK_FALSE(q.out.empty());
 }
 
 TEST_CASE("cli: docs diagnostics prints the committed reference", "[cli]") {
   TempDir dir;
-  Run r = wfc(dir, {"docs", "diagnostics"});
+  Run r = run_wfc(dir, {"docs", "diagnostics"});
   CHECK(r.status == 0);
   CHECK(r.out == slurp(fs::path(WFC_SOURCE_DIR) / "docs/diagnostics.md"));
 }
