@@ -1,0 +1,690 @@
+// The scheduler (see scheduler.h). One mutex guards the state; workers run executors without
+// it. Files drive everything: when a file exists (the run's input, or a node's output) it is
+// probed once, the gates testing it are decided, and the nodes reading it are validated
+// against what their kind accepts and queued. Events are collected under the lock and handed
+// to the sink after it is released, so a slow sink never stalls the workers' bookkeeping.
+#include "runtime/exec/scheduler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "compiler/catalog/catalog.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/expr/parser.h"
+#include "compiler/expr/record.h"
+#include "compiler/expr/schema.h"
+#include "compiler/expr/tier.h"
+#include "runtime/exec/ids.h"
+
+namespace wfc::exec {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What a node is doing, beyond its tasks' statuses.
+struct NodeRun {
+  const plan::Node* node = nullptr;
+  Status status = Status::Waiting;
+  FileRef output;
+  bool has_output = false;
+  size_t rank = 0;  // position in plan.order: smaller runs first
+};
+
+// A unit handed to a worker: a probe of a file, or an executor Work.
+struct Job {
+  size_t rank = 0;
+  bool probe = false;
+  std::string file;  // probe: the node id whose output is probed
+  FileRef input;
+  std::vector<std::string> nodes;
+  const plan::FusedGroup* group = nullptr;
+};
+
+struct Running {
+  std::vector<std::string> nodes;
+  std::shared_ptr<std::atomic<bool>> stop;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool timed_out = false;
+};
+
+std::string kind_of_file(const nlohmann::json& file) {
+  if (file.is_object() && file.contains("kind") && file["kind"].is_string()) return file["kind"];
+  return "";
+}
+
+}  // namespace
+
+struct Scheduler::Impl {
+  const plan::Plan& plan;
+  Executor& executor;
+  SchedulerOptions options;
+  EventSink sink;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  RunState run;
+  std::unordered_map<std::string, size_t> task_index;             // plan task id → run.tasks
+  std::unordered_map<std::string, std::vector<size_t>> tasks_of;  // node/gate id → run.tasks
+  std::unordered_map<std::string, NodeRun> nodes;
+  std::unordered_map<std::string, int> gate_result;  // -1 unknown, 0 false, 1 true
+  std::unordered_map<std::string, FileRef> files;    // node id → its (probed) output
+  std::deque<Job> queue;
+  std::map<uint64_t, Running> running;
+  uint64_t next_running = 0;
+  size_t pending_nodes = 0;  // nodes not yet terminal
+  size_t in_flight = 0;      // jobs a worker is executing
+  std::mutex sink_mu;        // events reach the sink one flush at a time, in order
+  bool cancelled = false;
+  bool started = false;
+  std::vector<Event> events;
+  expr::PredicateCache predicates;
+
+  Impl(const plan::Plan& p, Executor& e, SchedulerOptions o, EventSink s)
+      : plan(p), executor(e), options(std::move(o)), sink(std::move(s)) {}
+
+  // ---- set-up ------------------------------------------------------------------------------
+
+  void build() {
+    run.id = options.run_id.empty() ? new_id("run") : options.run_id;
+    run.created_at = run.updated_at = unix_now();
+    std::unordered_map<std::string, size_t> rank;
+    for (size_t i = 0; i < plan.order.size(); ++i) rank.emplace(plan.order[i], i);
+    for (const plan::Node& n : plan.nodes) {
+      if (n.op == "input") continue;
+      NodeRun& r = nodes[n.id];
+      r.node = &n;
+      auto it = rank.find(n.id);
+      r.rank = it == rank.end() ? plan.order.size() : it->second;
+      ++pending_nodes;
+    }
+    for (const plan::Gate& g : plan.gates) gate_result[g.id] = -1;
+
+    // Tasks, in the order they are written (their spans), so run.json reads like the workflow.
+    struct Row {
+      std::string task, target;
+      Span span;
+    };
+    std::vector<Row> rows;
+    for (const auto& [task, target] : plan.tasks) {
+      Span span;
+      if (const plan::Node* n = plan.node(target)) span = n->span;
+      if (const plan::Gate* g = plan.gate(target)) span = g->span;
+      rows.push_back({task, target, span});
+    }
+    for (const plan::Pruned& p : plan.pruned) {
+      if (!plan.tasks.count(p.task)) rows.push_back({p.task, "", Span{}});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      return std::pair(a.span.line, a.span.column) <
+             std::pair(b.span.line, b.span.column);
+    });
+    for (const Row& row : rows) {
+      TaskState t;
+      t.id = new_id("task");
+      t.node = row.task;
+      t.created_at = t.updated_at = run.created_at;
+      if (const plan::Node* n = plan.node(row.target)) {
+        t.kind = n->op;
+        t.options = n->options;
+      } else if (const plan::Gate* g = plan.gate(row.target)) {
+        t.kind = "conditions";
+        t.options = {{"when", g->when}};
+      } else {
+        t.kind = "unknown";
+        t.status = Status::Cancelled;
+        t.skipped = true;
+        for (const plan::Pruned& p : plan.pruned) {
+          if (p.task == row.task) t.skip_reason = p.reason;
+        }
+      }
+      task_index[row.task] = run.tasks.size();
+      if (!row.target.empty()) tasks_of[row.target].push_back(run.tasks.size());
+      run.tasks.push_back(std::move(t));
+    }
+    // Parents: the task whose output a task reads (the gate's task when it is gated).
+    for (auto& [target, indexes] : tasks_of) {
+      std::string parent_target;
+      if (const plan::Node* n = plan.node(target)) {
+        parent_target = !n->gate.empty() ? n->gate : n->input;
+      } else if (const plan::Gate* g = plan.gate(target)) {
+        parent_target = !g->parent.empty() ? g->parent : g->file;
+      }
+      // Planner nodes ($probe.…) pass their file on: the parent is what they read.
+      while (!parent_target.empty() && !tasks_of.count(parent_target)) {
+        const plan::Node* n = plan.node(parent_target);
+        if (!n || n->input.empty()) break;
+        parent_target = n->input;
+      }
+      auto it = tasks_of.find(parent_target);
+      if (it == tasks_of.end()) continue;
+      for (size_t i : indexes) run.tasks[i].parent = run.tasks[it->second.front()].id;
+    }
+  }
+
+  // ---- state changes (all under `mu`) ----------------------------------------------------
+
+  void emit_task(size_t i, std::string_view what) {
+    TaskState& t = run.tasks[i];
+    t.updated_at = unix_now();
+    events.push_back({fmt::format("task.{}", what), t.to_json(run.id)});
+  }
+
+  void set_tasks(const std::string& target, Status s, const std::optional<TaskError>& error = {},
+                 bool skipped = false, const std::string& reason = "") {
+    auto it = tasks_of.find(target);
+    if (it == tasks_of.end()) return;
+    for (size_t i : it->second) {
+      TaskState& t = run.tasks[i];
+      if (is_terminal(t.status) || !can_transition(t.status, s)) continue;
+      t.status = s;
+      if (s == Status::Processing && !t.started_at) t.started_at = unix_now();
+      if (is_terminal(s)) {
+        t.finished_at = unix_now();
+        if (s == Status::Succeeded) t.progress = 100;
+        t.error = error;
+        t.skipped = skipped;
+        t.skip_reason = reason;
+      }
+      std::string what = s == Status::Succeeded   ? "succeeded"
+                         : s == Status::Failed    ? "failed"
+                         : s == Status::Cancelled ? "cancelled"
+                                                  : "updated";
+      emit_task(i, what);
+    }
+  }
+
+  void finish_node(const std::string& id, Status s, const std::optional<TaskError>& error = {},
+                   bool skipped = false, const std::string& reason = "") {
+    NodeRun& r = nodes.at(id);
+    if (is_terminal(r.status)) return;
+    r.status = s;
+    --pending_nodes;
+    set_tasks(id, s, error, skipped, reason);
+  }
+
+  // Everything that needs `id`'s output (or sits under gate `id`): the nodes and gates below.
+  void collect_below(const std::string& id, std::vector<std::string>* out) {
+    for (const std::string& child : plan.children(id)) {
+      out->push_back(child);
+      collect_below(child, out);
+    }
+  }
+
+  void end_subtree(const std::string& id, Status s, const std::optional<TaskError>& error,
+                   bool skipped, const std::string& reason) {
+    std::vector<std::string> below;
+    collect_below(id, &below);
+    for (const std::string& b : below) {
+      if (nodes.count(b)) {
+        if (nodes[b].status == Status::Processing) continue;  // told to stop; ends when it returns
+        finish_node(b, s, error, skipped, reason);
+      } else if (gate_result.count(b) && gate_result[b] < 0) {
+        gate_result[b] = 0;
+        set_tasks(b, s, error, skipped, reason);
+      }
+    }
+  }
+
+  bool gate_chain_holds(const std::string& gate) const {
+    for (std::string g = gate; !g.empty();) {
+      auto it = gate_result.find(g);
+      if (it == gate_result.end() || it->second != 1) return false;
+      g = plan.gate(g)->parent;
+    }
+    return true;
+  }
+
+  // A file exists: probe it unless its File object is known.
+  void file_ready(const std::string& id, FileRef file) {
+    if (cancelled) return;
+    if (file.file.is_null()) {
+      Job job;
+      job.rank = 0;
+      job.probe = true;
+      job.file = id;
+      job.input = std::move(file);
+      queue.push_front(std::move(job));
+      cv.notify_all();
+      return;
+    }
+    file_probed(id, std::move(file));
+  }
+
+  // The file `id` made is known: decide its gates, then queue what reads it.
+  void file_probed(const std::string& id, FileRef file) {
+    files[id] = file;
+    for (const plan::Gate& g : plan.gates) {
+      if (g.file != id || gate_result[g.id] >= 0) continue;
+      if (!g.parent.empty() && !gate_chain_holds(g.parent)) continue;
+      decide_gate(g, file);
+    }
+    std::map<std::string, std::vector<std::string>> groups;  // group id → live members
+    for (const plan::Node& n : plan.nodes) {
+      if (n.input != id || !nodes.count(n.id)) continue;
+      NodeRun& r = nodes[n.id];
+      if (r.status != Status::Waiting) continue;
+      if (!n.gate.empty() && !gate_chain_holds(n.gate)) continue;
+      if (!validate(n, file)) continue;
+      if (n.op == "probe") {  // the file is probed: pass it on
+        r.status = Status::Queued;
+        complete_node(n.id, {file});
+        continue;
+      }
+      const plan::FusedGroup* g = group_of(n);
+      if (g && g->file == id) {
+        groups[g->id].push_back(n.id);
+      } else {
+        enqueue({n.id}, nullptr, file);
+      }
+    }
+    for (auto& [gid, members] : groups) {
+      const plan::FusedGroup* g = nullptr;
+      for (const plan::FusedGroup& fg : plan.groups) {
+        if (fg.id == gid) g = &fg;
+      }
+      if (members.size() == 1) g = nullptr;  // a group of one is a plain node
+      enqueue(members, g, file);
+    }
+  }
+
+  const plan::FusedGroup* group_of(const plan::Node& n) const {
+    if (n.group.empty()) return nullptr;
+    for (const plan::FusedGroup& g : plan.groups) {
+      if (g.id == n.group) return &g;
+    }
+    return nullptr;
+  }
+
+  void decide_gate(const plan::Gate& g, const FileRef& file) {
+    set_tasks(g.id, Status::Processing);
+    diag::Diagnostics diags;
+    const expr::Schema& schema = expr::Schema::builtin(expr::Domain::File);
+    auto predicate = expr::compile_expression({g.when}, schema, diags);
+    if (!predicate) {
+      gate_result[g.id] = 0;
+      TaskError e{"plan_invalid", fmt::format("the condition '{}' does not compile", g.when)};
+      set_tasks(g.id, Status::Failed, e);
+      end_subtree(g.id, Status::Cancelled,
+                  TaskError{"dependency_failed", fmt::format("not run: '{}' failed", g.id)}, false,
+                  "");
+      return;
+    }
+    expr::Record record = expr::Record::from_json(schema, file.file);
+    bool holds = predicates.get(*predicate, 1)->run(record);
+    gate_result[g.id] = holds ? 1 : 0;
+    for (size_t i : tasks_of[g.id]) {
+      run.tasks[i].inputs = {file.file};
+      if (holds) run.tasks[i].outputs = {file.file};
+    }
+    set_tasks(g.id, Status::Succeeded);
+    if (!holds) {
+      end_subtree(g.id, Status::Cancelled, std::nullopt, true,
+                  fmt::format("the condition of '{}' does not hold: {}", g.id, g.when));
+    }
+  }
+
+  // The "validating" step: does the file suit the node's kind?
+  bool validate(const plan::Node& n, const FileRef& file) {
+    set_tasks(n.id, Status::Validating);
+    for (size_t i : tasks_of[n.id]) run.tasks[i].inputs = {file.file};
+    const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(n.op);
+    std::string kind = kind_of_file(file.file);
+    auto fk = catalog::parse_file_kind(kind);
+    if (spec && spec->accepts && !spec->passthrough && fk && !(spec->accepts & *fk)) {
+      fail_node(n.id, TaskError{"input_invalid",
+                                fmt::format(
+                                    "'{}' needs {}; its input is {}{}", n.op,
+                                    catalog::describe_file_kinds(spec->accepts), kind,
+                                    file.file.contains("type")
+                                        ? fmt::format(" ({})", file.file["type"].get<std::string>())
+                                        : "")});
+      return false;
+    }
+    return true;
+  }
+
+  void enqueue(std::vector<std::string> ids, const plan::FusedGroup* group, const FileRef& file) {
+    if (cancelled) return;
+    Job job;
+    job.rank = SIZE_MAX;
+    for (const std::string& id : ids) {
+      job.rank = std::min(job.rank, nodes[id].rank + 1);  // +1: probes (rank 0) go first
+      nodes[id].status = Status::Queued;
+      set_tasks(id, Status::Queued);
+    }
+    job.nodes = std::move(ids);
+    job.group = group;
+    job.input = file;
+    auto at =
+        std::find_if(queue.begin(), queue.end(), [&](const Job& j) { return j.rank > job.rank; });
+    queue.insert(at, std::move(job));
+    cv.notify_all();
+  }
+
+  void fail_node(const std::string& id, const TaskError& error) {
+    finish_node(id, Status::Failed, error);
+    end_subtree(id, Status::Cancelled,
+                TaskError{"dependency_failed",
+                          fmt::format("not run: '{}' ({}) failed", id, nodes[id].node->op)},
+                false, "");
+  }
+
+  void complete_node(const std::string& id, std::vector<FileRef> outputs) {
+    NodeRun& r = nodes[id];
+    set_tasks(id, Status::Finishing);
+    for (size_t i : tasks_of[id]) {
+      run.tasks[i].outputs.clear();
+      for (const FileRef& f : outputs) run.tasks[i].outputs.push_back(f.file);
+    }
+    finish_node(id, Status::Succeeded);
+    if (!outputs.empty()) {
+      r.output = outputs.front();
+      r.has_output = true;
+      file_ready(id, outputs.front());
+    } else {
+      // Data with nothing to read downstream: anything below cannot run.
+      end_subtree(
+          id, Status::Cancelled,
+          TaskError{"dependency_failed", fmt::format("not run: '{}' produced no file to read", id)},
+          false, "");
+    }
+  }
+
+  void progress(const std::string& id, double percent) {
+    auto it = tasks_of.find(id);
+    if (it == tasks_of.end()) return;
+    percent = std::clamp(percent, 0.0, 99.0);  // 100 only once the outputs exist
+    for (size_t i : it->second) {
+      TaskState& t = run.tasks[i];
+      if (t.status != Status::Processing) continue;
+      bool changed = std::floor(percent) != std::floor(t.progress);
+      t.progress = percent;
+      if (changed) emit_task(i, "updated");
+    }
+  }
+
+  void update_run_progress() {
+    double sum = 0;
+    size_t n = 0;
+    for (const TaskState& t : run.tasks) {
+      if (t.skipped) continue;
+      sum += is_terminal(t.status) ? 100 : t.progress;
+      ++n;
+    }
+    double p = n ? sum / n : 100;
+    if (run.status != Status::Succeeded) p = std::min(p, 99.0);
+    if (std::floor(p) != std::floor(run.progress)) {
+      run.progress = p;
+      run.updated_at = unix_now();
+      events.push_back({"run.updated", run.to_json()});
+    }
+  }
+
+  void flush_events(std::unique_lock<std::mutex>& lock) {
+    if (events.empty() || !sink) {
+      events.clear();
+      return;
+    }
+    std::vector<Event> out;
+    out.swap(events);
+    std::unique_lock<std::mutex> delivering(sink_mu);  // taken before `mu` is let go: in order
+    lock.unlock();
+    for (const Event& e : out) sink(e);
+    delivering.unlock();
+    lock.lock();
+  }
+
+  // ---- workers ---------------------------------------------------------------------------
+
+  void worker() {
+    std::unique_lock<std::mutex> lock(mu);
+    while (true) {
+      cv.wait(lock, [&] { return !queue.empty() || pending_nodes == 0 || cancelled; });
+      if (queue.empty()) {
+        if (pending_nodes == 0 || cancelled) return;
+        continue;
+      }
+      Job job = std::move(queue.front());
+      queue.pop_front();
+      ++in_flight;
+      if (job.probe) {
+        lock.unlock();
+        TaskError error;
+        auto file = executor.probe(job.input.path, &error);
+        lock.lock();
+        if (file) {
+          job.input.file = std::move(*file);
+          file_probed(job.file, std::move(job.input));
+        } else {
+          probe_failed(job.file, error);
+        }
+      } else {
+        run_job(job, lock);
+      }
+      --in_flight;
+      update_run_progress();
+      flush_events(lock);
+      cv.notify_all();
+    }
+  }
+
+  void probe_failed(const std::string& file, const TaskError& error) {
+    // Everything that reads the file fails with the probe's error.
+    for (const plan::Node& n : plan.nodes) {
+      if (n.input == file && nodes.count(n.id) && !is_terminal(nodes[n.id].status)) {
+        fail_node(n.id, error);
+      }
+    }
+    for (const plan::Gate& g : plan.gates) {
+      if (g.file == file && gate_result[g.id] < 0) {
+        gate_result[g.id] = 0;
+        set_tasks(g.id, Status::Failed, error);
+        end_subtree(g.id, Status::Cancelled,
+                    TaskError{"dependency_failed", fmt::format("not run: '{}' failed", g.id)},
+                    false, "");
+      }
+    }
+  }
+
+  void run_job(Job& job, std::unique_lock<std::mutex>& lock) {
+    std::vector<const plan::Node*> live;
+    for (const std::string& id : job.nodes) {
+      if (nodes[id].status != Status::Queued) continue;  // cancelled while queued
+      nodes[id].status = Status::Processing;
+      set_tasks(id, Status::Processing);
+      live.push_back(nodes[id].node);
+    }
+    if (live.empty()) return;
+    uint64_t key = next_running++;
+    Running& r = running[key];
+    r.stop = std::make_shared<std::atomic<bool>>(cancelled);
+    for (const plan::Node* n : live) r.nodes.push_back(n->id);
+    if (options.task_time_limit.count() > 0) r.deadline = Clock::now() + options.task_time_limit;
+    cv.notify_all();  // the watchdog learns of the new deadline
+
+    Work work;
+    work.nodes = live;
+    work.group = live.size() > 1 ? job.group : nullptr;
+    work.input = job.input;
+    work.workspace = options.workspace;
+    work.stop = r.stop.get();
+    work.progress = [this](const std::string& node, double percent) {
+      std::unique_lock<std::mutex> l(mu);
+      progress(node, percent);
+      update_run_progress();
+      flush_events(l);
+    };
+    flush_events(lock);
+    lock.unlock();
+    std::vector<NodeResult> results = executor.execute(work);
+    lock.lock();
+    bool timed_out = running[key].timed_out;
+    running.erase(key);
+
+    std::set<std::string> answered;
+    for (NodeResult& res : results) {
+      if (!nodes.count(res.node) || !answered.insert(res.node).second) continue;
+      const std::string& id = res.node;
+      if (timed_out) {
+        fail_node(id, TaskError{"task_timeout",
+                                fmt::format(
+                                    "'{}' ({}) did not finish within its time limit of {} s", id,
+                                    nodes[id].node->op, options.task_time_limit.count() / 1000.0)});
+      } else if (cancelled) {
+        finish_node(id, Status::Cancelled, TaskError{"run_cancelled", "the run was cancelled"});
+        end_subtree(id, Status::Cancelled, TaskError{"run_cancelled", "the run was cancelled"},
+                    false, "");
+      } else if (res.error) {
+        fail_node(id, *res.error);
+      } else {
+        complete_node(id, std::move(res.outputs));
+      }
+    }
+    for (const plan::Node* n : live) {  // an executor that forgot a node failed it
+      if (!answered.count(n->id)) {
+        fail_node(n->id, TaskError{"internal_error",
+                                   fmt::format("the executor returned no result for '{}'", n->id)});
+      }
+    }
+  }
+
+  // The caller's thread: stops work past its deadline, and waits for the end.
+  void watch(std::unique_lock<std::mutex>& lock) {
+    while (pending_nodes > 0 && !(cancelled && running.empty())) {
+      auto next = Clock::time_point::max();
+      for (auto& [key, r] : running) next = std::min(next, r.deadline);
+      if (next == Clock::time_point::max()) {
+        cv.wait(lock);
+      } else {
+        cv.wait_until(lock, next);
+      }
+      auto now = Clock::now();
+      for (auto& [key, r] : running) {
+        if (!r.timed_out && now >= r.deadline) {
+          r.timed_out = true;
+          r.stop->store(true);
+        }
+      }
+      if (pending_nodes > 0 && queue.empty() && in_flight == 0 && !cancelled) end_stuck();
+      flush_events(lock);
+    }
+  }
+
+  // Nothing queued, nothing running, yet nodes wait: no file they read can appear any more.
+  // The plan is inconsistent (a bug, not a user's mistake); end them rather than hang.
+  void end_stuck() {
+    for (auto& [id, r] : nodes) {
+      if (!is_terminal(r.status)) {
+        finish_node(id, Status::Failed,
+                    TaskError{"internal_error",
+                              fmt::format("'{}' never became ready: its input '{}' was never made",
+                                          id, r.node->input)});
+      }
+    }
+    cv.notify_all();
+  }
+
+  void do_cancel() {
+    if (cancelled || pending_nodes == 0) return;
+    cancelled = true;
+    for (auto& [key, r] : running) r.stop->store(true);
+    for (auto& [id, r] : nodes) {
+      if (r.status != Status::Processing && !is_terminal(r.status)) {
+        finish_node(id, Status::Cancelled, TaskError{"run_cancelled", "the run was cancelled"});
+      }
+    }
+    for (auto& [id, result] : gate_result) {
+      if (result < 0) {
+        result = 0;
+        set_tasks(id, Status::Cancelled, TaskError{"run_cancelled", "the run was cancelled"});
+      }
+    }
+    queue.clear();
+    cv.notify_all();
+  }
+
+  void finish_run() {
+    // Gates never decided (their file was never made) end with what stopped it.
+    for (auto& [id, result] : gate_result) {
+      if (result < 0) set_tasks(id, Status::Cancelled);
+    }
+    size_t failed = 0;
+    const TaskState* first = nullptr;
+    for (const TaskState& t : run.tasks) {
+      if (t.status == Status::Failed) {
+        if (!failed++) first = &t;
+      }
+    }
+    if (failed) {
+      run.status = Status::Failed;
+      run.error =
+          TaskError{"task_failed", fmt::format("{} of {} tasks failed; first: '{}' ({}): {}",
+                                               failed, run.tasks.size(), first->node, first->kind,
+                                               first->error ? first->error->message : "failed")};
+    } else if (cancelled) {
+      run.status = Status::Cancelled;
+      run.error = TaskError{"run_cancelled", "the run was cancelled"};
+    } else {
+      run.status = Status::Succeeded;
+      run.progress = 100;
+    }
+    run.finished_at = run.updated_at = unix_now();
+    events.push_back({fmt::format("run.{}", status_name(run.status)), run.to_json()});
+  }
+};
+
+Scheduler::Scheduler(const plan::Plan& plan, Executor& executor, SchedulerOptions options,
+                     EventSink sink)
+    : impl_(std::make_unique<Impl>(plan, executor, std::move(options), std::move(sink))) {
+  impl_->build();
+}
+
+Scheduler::~Scheduler() = default;
+
+RunState Scheduler::run(FileRef input) {
+  Impl& s = *impl_;
+  unsigned threads = s.options.threads ? s.options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  std::vector<std::thread> workers;
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    if (s.started) return s.run;
+    s.started = true;
+    s.run.status = Status::Processing;
+    s.run.started_at = s.run.updated_at = unix_now();
+    s.events.push_back({"run.started", s.run.to_json()});
+    if (!s.cancelled) s.file_ready(std::string(plan::kRunInput), std::move(input));
+    s.flush_events(lock);
+  }
+  for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&s] { s.worker(); });
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.watch(lock);
+    s.cv.notify_all();
+  }
+  for (std::thread& t : workers) t.join();
+  std::unique_lock<std::mutex> lock(s.mu);
+  s.finish_run();
+  s.flush_events(lock);
+  return s.run;
+}
+
+void Scheduler::cancel() {
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  impl_->do_cancel();
+  impl_->update_run_progress();
+  impl_->flush_events(lock);
+}
+
+RunState Scheduler::snapshot() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->run;
+}
+
+}  // namespace wfc::exec

@@ -1,0 +1,66 @@
+// The scheduler: runs one Plan for one input. It probes each file once, evaluates the gates on
+// the file they test, hands ready nodes (a fused group's live members as one unit) to an
+// Executor on a thread pool in the plan's order (longest path first), and keeps the seeds'
+// task state machine: a failed node cancels what depends on it while its siblings go on (the
+// run then ends failed); a gate that does not hold records its subtree as skipped; cancel()
+// and per-task time limits stop work in flight. Every change is an Event for the store, the
+// API and `wfc run` (docs/runtime.md). External interface: Scheduler.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "compiler/plan/plan.h"
+#include "runtime/exec/executor.h"
+#include "runtime/exec/run_state.h"
+
+namespace wfc::exec {
+
+struct SchedulerOptions {
+  unsigned threads = 0;                          // 0: one per core
+  std::chrono::milliseconds task_time_limit{0};  // 0: none
+  std::filesystem::path workspace;               // the run's directory
+  std::string run_id;                            // "" → a new run_… id
+};
+
+/// Events reach the sink from worker threads, one flush at a time and in order; the sink must
+/// not call back into the Scheduler.
+/// `kind`: run.started, run.updated, run.succeeded, run.failed, run.cancelled, task.updated,
+/// task.succeeded, task.failed, task.cancelled. `data`: the task or run object.
+struct Event {
+  std::string kind;
+  nlohmann::json data;
+};
+using EventSink = std::function<void(const Event&)>;
+
+class Scheduler {
+ public:
+  Scheduler(const plan::Plan& plan, Executor& executor, SchedulerOptions options,
+            EventSink sink = {});
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  /// Runs the plan on `input` (a local file; ingest has happened) and returns the terminal
+  /// state. Blocks; call once.
+  RunState run(FileRef input);
+  /// Stops the run: queued tasks are cancelled, running ones are asked to stop. Thread-safe.
+  void cancel();
+  /// The current state (thread-safe; for progress displays and the API).
+  RunState snapshot() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wfc::exec
