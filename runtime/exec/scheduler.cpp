@@ -259,6 +259,12 @@ struct Scheduler::Impl {
   // The file `id` made is known: decide its gates, then queue what reads it.
   void file_probed(const std::string& id, FileRef file) {
     files[id] = file;
+    if (nodes.count(id)) {  // an output made without its File object (ingest): now known
+      for (size_t i : tasks_of[id]) {
+        auto& outputs = run.tasks[i].outputs;
+        if (!outputs.empty() && outputs.front().is_null()) outputs.front() = file.file;
+      }
+    }
     for (const plan::Gate& g : plan.gates) {
       if (g.file != id || gate_result[g.id] >= 0) continue;
       if (!g.parent.empty() && !gate_chain_holds(g.parent)) continue;

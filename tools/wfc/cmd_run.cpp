@@ -1,0 +1,180 @@
+// `wfc run WORKFLOW --input URL|PATH --out DIR [--json] [--no-opt]`: compile a workflow, plan
+// it, fetch the input, and execute the plan in-process; outputs and `run.json` (the run object
+// with its tasks and their output File objects) go to DIR. Exit 0 only when the run succeeded;
+// 1 when the workflow is invalid or the run failed or was cancelled; 2 for usage errors.
+// Ctrl-C cancels the run (the outputs made so far stay, run.json says `cancelled`).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "compiler/diag/render.h"
+#include "compiler/frontend.h"
+#include "compiler/plan/planner.h"
+#include "runtime/exec/media_executor.h"
+#include "runtime/exec/scheduler.h"
+#include "runtime/ingest/fetch.h"
+#include "tools/wfc/access_flags.h"
+#include "tools/wfc/commands.h"
+#include "tools/wfc/run_display.h"
+
+namespace wfc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Args {
+  std::string workflow;
+  std::string input;
+  std::string out;
+  bool json = false;
+  bool no_opt = false;
+  unsigned threads = 0;
+  double time_limit = 0;
+  AccessFlags access;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  if (g_interrupted.exchange(true)) std::_Exit(130);  // a second Ctrl-C: leave now
+}
+
+bool is_url(std::string_view s) { return s.find("://") != std::string_view::npos; }
+
+bool write_run_json(const fs::path& dir, const exec::RunState& run) {
+  std::ofstream out(dir / "run.json", std::ios::trunc);
+  out << run.to_json().dump(2) << "\n";
+  return static_cast<bool>(out);
+}
+
+int run_workflow(const Args& args) {
+  // 1. Compile and plan.
+  diag::Diagnostics load_diags(args.workflow);
+  auto syntax = syntax::syntax_for_path(args.workflow);
+  if (!syntax) {
+    std::cerr << "wfc: cannot tell the syntax of '" << args.workflow
+              << "' from its extension (.json, .yaml, .yml, .wf)\n";
+    return kUsage;
+  }
+  diag::RenderOptions render;
+  render.color = diag::want_color(STDERR_FILENO);
+  auto source = load_source(args.workflow, load_diags);
+  if (!source) {
+    diag::render_human(std::cerr, load_diags.items(), nullptr, render);
+    return kUsage;
+  }
+  auto compiled = compile_source(*source, *syntax);
+  if (compiled.diagnostics.has_errors() || !compiled.document) {
+    diag::render_human(std::cerr, compiled.diagnostics.items(), &*source, render);
+    return kProblems;
+  }
+  plan::PlanOptions plan_options;
+  if (args.no_opt) {
+    for (std::string_view pass : plan::kPassNames) plan_options.disabled.insert(std::string(pass));
+  }
+  diag::Diagnostics plan_diags(args.workflow);
+  plan::Plan plan = plan::make_plan(*compiled.document, plan_options, plan_diags);
+  diag::render_human(std::cerr, compiled.diagnostics.items(), &*source, render);
+  diag::render_human(std::cerr, plan_diags.items(), &*source, render);
+
+  // 2. The input: a local path is read in place; a URL is fetched into the output directory.
+  std::error_code ec;
+  fs::create_directories(args.out, ec);
+  if (ec) {
+    std::cerr << fmt::format("wfc: cannot create '{}': {}\n", args.out, ec.message());
+    return kUsage;
+  }
+  ingest::AccessPolicy policy;
+  std::string error;
+  if (!access_policy(args.access, &policy, &error)) {
+    std::cerr << "wfc: " << error << "\n";
+    return kUsage;
+  }
+  fs::path input_path;
+  if (is_url(args.input) && !args.input.starts_with("file://")) {
+    auto fetched = ingest::fetch(args.input, fs::path(args.out) / ".input", {}, policy);
+    if (!fetched.ok()) {
+      std::cerr << fmt::format("wfc: {} ({})\n", fetched.error->message,
+                               fetched.error->kind_name());
+      return kProblems;
+    }
+    input_path = fetched.file.path;
+  } else {
+    // `wfc run` may always read its own --input.
+    input_path = args.input.starts_with("file://") ? args.input.substr(7) : args.input;
+    if (!fs::is_regular_file(input_path, ec)) {
+      std::cerr << fmt::format("wfc: the input '{}' is not a readable file\n", args.input);
+      return kUsage;
+    }
+  }
+
+  // 3. Run, with a display on standard error.
+  if (!policy.allow_file(fs::absolute(args.out).string(), &error)) {  // exports may write here
+    std::cerr << "wfc: " << error << "\n";
+    return kUsage;
+  }
+  exec::MediaExecutor executor(policy);
+  exec::SchedulerOptions options;
+  options.threads = args.threads;
+  options.workspace = args.out;
+  options.task_time_limit = std::chrono::milliseconds(static_cast<int64_t>(args.time_limit * 1000));
+  RunDisplay display(stderr, isatty(STDERR_FILENO) == 1);
+  exec::Scheduler scheduler(plan, executor, options,
+                            [&display](const exec::Event& e) { display.on_event(e); });
+  g_interrupted = false;
+  auto previous = std::signal(SIGINT, on_interrupt);
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done) {
+      if (g_interrupted) {
+        scheduler.cancel();
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  exec::RunState run = scheduler.run(exec::FileRef{input_path, nullptr});
+  done = true;
+  watcher.join();
+  std::signal(SIGINT, previous);
+  display.finish();
+
+  if (!write_run_json(args.out, run)) {
+    std::cerr << fmt::format("wfc: cannot write '{}'\n",
+                             (fs::path(args.out) / "run.json").string());
+  }
+  if (args.json) {
+    std::cout << run.to_json().dump(2) << "\n";
+  } else {
+    std::cout << fmt::format("run {} {}: {} tasks; outputs and run.json in {}\n", run.id,
+                             exec::status_name(run.status), run.tasks.size(), args.out);
+    if (run.error) std::cout << run.error->message << "\n";
+  }
+  return run.status == exec::Status::Succeeded ? kOk : kProblems;
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, int& status) {
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("run", "Run a workflow on one input, in this process");
+  cmd->add_option("workflow", args->workflow, "The workflow file (.json, .yaml, .wf)")->required();
+  cmd->add_option("--input,-i", args->input, "The input: a local path, file://, http(s):// URL")
+      ->required();
+  cmd->add_option("--out,-o", args->out, "Directory for the outputs and run.json")->required();
+  cmd->add_flag("--json", args->json, "Print the run object (run.json) on standard output");
+  cmd->add_flag("--no-opt", args->no_opt, "Run the unoptimized plan (no fusion, no dedupe, …)");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: one per core)");
+  cmd->add_option("--time-limit", args->time_limit,
+                  "Seconds each task may take before it fails with task_timeout (0: none)");
+  add_access_flags(*cmd, &args->access);
+  cmd->callback([args, &status] { status = run_workflow(*args); });
+}
+
+}  // namespace wfc::cli
