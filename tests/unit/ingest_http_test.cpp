@@ -32,6 +32,16 @@ ingest::AccessPolicy hosts(const std::string& list) {
   return policy;
 }
 
+/// Streams 20 blocks of 1000 bytes without saying how many.
+bool twenty_blocks(size_t offset, httplib::DataSink& sink) {
+  if (offset >= 20000) {
+    sink.done();
+    return true;
+  }
+  std::string block(1000, 'b');
+  return sink.write(block.data(), block.size());
+}
+
 /// A server with the routes the tests below use.
 class MediaServer : public test::HttpServer {
  public:
@@ -53,25 +63,11 @@ class MediaServer : public test::HttpServer {
       res.set_content("internal", "text/plain");
     });
     s.Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
-      res.set_chunked_content_provider("video/mp4", [](size_t offset, httplib::DataSink& sink) {
-        std::string block(1000, 'c');
-        if (offset >= 20000) {
-          sink.done();
-          return true;
-        }
-        return sink.write(block.data(), block.size());
-      });
+      res.set_chunked_content_provider("video/mp4", twenty_blocks);
     });
     s.Get("/unsized", [](const httplib::Request&, httplib::Response& res) {
       // No Content-Length and no chunking: the body ends when the connection closes.
-      res.set_content_provider("video/mp4", [](size_t offset, httplib::DataSink& sink) {
-        std::string block(1000, 'u');
-        if (offset >= 20000) {
-          sink.done();
-          return true;
-        }
-        return sink.write(block.data(), block.size());
-      });
+      res.set_content_provider("video/mp4", twenty_blocks);
     });
     s.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
       res.set_chunked_content_provider("video/mp4", [](size_t offset, httplib::DataSink& sink) {

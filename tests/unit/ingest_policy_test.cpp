@@ -14,18 +14,22 @@ namespace {
 
 using net::AddressClass;
 
-AddressClass class_of(const char* text) {
-  auto address = net::IpAddress::parse(text);
-  REQUIRE(address);
-  return net::classify(*address);
+struct Row {
+  const char* address;
+  AddressClass cls;
+};
+
+void check_classes(std::initializer_list<Row> rows) {
+  for (const auto& row : rows) {
+    INFO(row.address);
+    auto address = net::IpAddress::parse(row.address);
+    REQUIRE(address);
+    CHECK(net::classify(*address) == row.cls);
+  }
 }
 
 TEST_CASE("IPv4 addresses are classified by the special-purpose registry", "[ingest]") {
-  struct Row {
-    const char* address;
-    AddressClass cls;
-  };
-  const Row rows[] = {
+  check_classes({
       {"8.8.8.8", AddressClass::Public},
       {"1.1.1.1", AddressClass::Public},
       {"172.32.0.1", AddressClass::Public},
@@ -48,19 +52,11 @@ TEST_CASE("IPv4 addresses are classified by the special-purpose registry", "[ing
       {"192.0.0.8", AddressClass::Reserved},
       {"192.0.2.1", AddressClass::Documentation},
       {"203.0.113.9", AddressClass::Documentation},
-  };
-  for (const auto& row : rows) {
-    INFO(row.address);
-    CHECK(class_of(row.address) == row.cls);
-  }
+  });
 }
 
 TEST_CASE("IPv6 addresses are classified, embedded IPv4 by the address it embeds", "[ingest]") {
-  struct Row {
-    const char* address;
-    AddressClass cls;
-  };
-  const Row rows[] = {
+  check_classes({
       {"2606:4700:4700::1111", AddressClass::Public},
       {"2a00:1450:4001::200e", AddressClass::Public},
       {"::1", AddressClass::Loopback},
@@ -81,11 +77,7 @@ TEST_CASE("IPv6 addresses are classified, embedded IPv4 by the address it embeds
       {"2001:db8::1", AddressClass::Documentation},
       {"2001::1", AddressClass::Reserved},  // Teredo
       {"4000::1", AddressClass::Reserved},  // outside 2000::/3
-  };
-  for (const auto& row : rows) {
-    INFO(row.address);
-    CHECK(class_of(row.address) == row.cls);
-  }
+  });
 }
 
 TEST_CASE("Address text that is not an address does not parse", "[ingest]") {
