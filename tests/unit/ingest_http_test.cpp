@@ -1,5 +1,10 @@
 // Fetching inputs over HTTP from loopback servers started by the tests: the allow-list, redirects,
 // status codes, size and time limits, and that a failed download leaves nothing in the workspace.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -188,17 +193,22 @@ TEST_CASE("Error statuses map to not found and unreachable", "[ingest]") {
         "cannot fetch " + server.url("/broken") + ": the server answered 500");
   CHECK(files_in(tmp.path()).empty());
 
-  // Nothing listens on the port of a server that has stopped.
-  int port;
-  {
-    MediaServer gone;
-    port = gone.port();
-  }
+  // A port held bound but not listening refuses connections, and no other test can take it.
+  int held = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(held >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(held, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(getsockname(held, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  int port = ntohs(address.sin_port);
   auto closed = ingest::fetch("http://127.0.0.1:" + std::to_string(port) + "/clip.mp4", tmp.path(),
                               {}, hosts("127.0.0.1"));
   REQUIRE_FALSE(closed.ok());
   CHECK(closed.error->kind_name() == "input_unreachable");
   CHECK_THAT(closed.error->message, Catch::Contains("cannot connect to 127.0.0.1"));
+  close(held);
 }
 
 TEST_CASE("A body over the size limit is refused by its header or while streaming", "[ingest]") {
