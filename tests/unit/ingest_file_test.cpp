@@ -8,6 +8,7 @@
 #include "runtime/ingest/fetch.h"
 #include "runtime/ingest/workspace_file.h"
 #include "tests/unit/test_cli.h"
+#include "tests/unit/test_fetch.h"
 
 namespace wfc {
 namespace {
@@ -33,13 +34,6 @@ struct Tree {
   bool workspace_empty() const { return !fs::exists(workspace) || fs::is_empty(workspace); }
 };
 
-void check_error(const ingest::FetchResult& result, std::string_view kind,
-                 const std::string& message) {
-  REQUIRE_FALSE(result.ok());
-  CHECK(result.error->kind_name() == kind);
-  CHECK(result.error->message == message);
-}
-
 TEST_CASE("A file inside an allowed directory is copied into the workspace", "[ingest]") {
   Tree t;
   auto result = t.fetch((t.media / "clip one.mp4").string());
@@ -61,14 +55,15 @@ TEST_CASE("Files outside the allowed directories are refused", "[ingest]") {
   std::string secret = (t.tmp.path() / "secret/key.txt").string();
   std::string outside =
       ": it is outside the directories allowed with --allow-files or WFC_ALLOW_FILES";
-  check_error(t.fetch(secret), "input_refused", "refused to read " + secret + outside);
+  test::check_fetch_error(t.fetch(secret), "input_refused", "refused to read " + secret + outside);
   std::string dotdot = (t.media / "../secret/key.txt").string();
-  check_error(t.fetch(dotdot), "input_refused", "refused to read " + dotdot + outside);
-  check_error(t.fetch("file://" + secret), "input_refused",
-              "refused to read file://" + secret + outside);
+  test::check_fetch_error(t.fetch(dotdot), "input_refused", "refused to read " + dotdot + outside);
+  test::check_fetch_error(t.fetch("file://" + secret), "input_refused",
+                          "refused to read file://" + secret + outside);
   // Whether a path outside exists is not revealed.
   std::string nowhere = (t.tmp.path() / "secret/none.txt").string();
-  check_error(t.fetch(nowhere), "input_refused", "refused to read " + nowhere + outside);
+  test::check_fetch_error(t.fetch(nowhere), "input_refused",
+                          "refused to read " + nowhere + outside);
 
   ingest::AccessPolicy none;
   auto denied = ingest::fetch((t.media / "clip one.mp4").string(), t.workspace, {}, none);
@@ -101,18 +96,20 @@ TEST_CASE("A symlink is judged by where it leads", "[ingest]") {
 TEST_CASE("Directories, special files and missing files are not inputs", "[ingest]") {
   Tree t;
   std::string dir = t.media.string();
-  check_error(t.fetch(dir), "input_invalid",
-              "cannot read " + dir + ": it is a directory; give the path of a file");
+  test::check_fetch_error(t.fetch(dir), "input_invalid",
+                          "cannot read " + dir + ": it is a directory; give the path of a file");
   std::string fifo = (t.media / "pipe.mp4").string();
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-  check_error(t.fetch(fifo), "input_invalid",
-              "cannot read " + fifo + ": it is not a regular file");  // and does not block
+  test::check_fetch_error(
+      t.fetch(fifo), "input_invalid",
+      "cannot read " + fifo + ": it is not a regular file");  // and does not block
   std::string missing = (t.media / "none.mp4").string();
-  check_error(t.fetch(missing), "input_not_found",
-              "cannot read " + missing + ": No such file or directory");
-  check_error(t.fetch("file://otherhost/media/a.mp4"), "input_invalid",
-              "cannot read file://otherhost/media/a.mp4: a file URL names a local path, as in "
-              "file:///media/in.mp4");
+  test::check_fetch_error(t.fetch(missing), "input_not_found",
+                          "cannot read " + missing + ": No such file or directory");
+  test::check_fetch_error(
+      t.fetch("file://otherhost/media/a.mp4"), "input_invalid",
+      "cannot read file://otherhost/media/a.mp4: a file URL names a local path, as in "
+      "file:///media/in.mp4");
   CHECK(t.workspace_empty());
 }
 
@@ -121,8 +118,8 @@ TEST_CASE("A local file over the size limit is refused", "[ingest]") {
   ingest::FetchLimits limits;
   limits.max_bytes = 3;
   std::string clip = (t.media / "clip one.mp4").string();
-  check_error(t.fetch(clip, limits), "input_too_large",
-              "cannot fetch " + clip + ": it is larger than the limit of 3 bytes");
+  test::check_fetch_error(t.fetch(clip, limits), "input_too_large",
+                          "cannot fetch " + clip + ": it is larger than the limit of 3 bytes");
   CHECK(t.workspace_empty());
   limits.max_bytes = 4;
   CHECK(t.fetch(clip, limits).ok());

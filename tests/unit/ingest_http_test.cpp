@@ -13,6 +13,7 @@
 #include "runtime/ingest/fetch.h"
 #include "runtime/net/http_client.h"
 #include "tests/unit/test_cli.h"
+#include "tests/unit/test_fetch.h"
 #include "tests/unit/test_http_server.h"
 
 namespace wfc {
@@ -115,11 +116,10 @@ TEST_CASE("Loopback is refused without an allow-list entry, by address not by na
   test::TempDir tmp;
   ingest::AccessPolicy none;
   auto result = ingest::fetch(server.url("/clip.mp4"), tmp.path(), {}, none);
-  REQUIRE_FALSE(result.ok());
-  CHECK(result.error->kind_name() == "input_refused");
-  CHECK(result.error->message == "refused to fetch " + server.url("/clip.mp4") +
-                                     ": 127.0.0.1 is a loopback address; allow it with "
-                                     "--allow-hosts or WFC_ALLOW_HOSTS");
+  test::check_fetch_error(result, "input_refused",
+                          "refused to fetch " + server.url("/clip.mp4") +
+                              ": 127.0.0.1 is a loopback address; allow it with "
+                              "--allow-hosts or WFC_ALLOW_HOSTS");
   CHECK(files_in(tmp.path()).empty());
 
   // A name that resolves to loopback is refused too: the address connected is what counts.
@@ -149,9 +149,8 @@ TEST_CASE("Redirects are followed up to the limit", "[ingest]") {
   CHECK(three.file.path.filename() == "2");  // named after the URL asked for
 
   auto four = ingest::fetch(server.url("/hop/3"), tmp.path() / "b", limits, hosts("127.0.0.1"));
-  REQUIRE_FALSE(four.ok());
-  CHECK(four.error->kind_name() == "input_unreachable");
-  CHECK(four.error->message == "cannot fetch " + server.url("/hop/3") + ": more than 3 redirects");
+  test::check_fetch_error(four, "input_unreachable",
+                          "cannot fetch " + server.url("/hop/3") + ": more than 3 redirects");
   CHECK(files_in(tmp.path() / "b").empty());
 }
 
@@ -182,15 +181,11 @@ TEST_CASE("Error statuses map to not found and unreachable", "[ingest]") {
   MediaServer server;
   test::TempDir tmp;
   auto missing = ingest::fetch(server.url("/missing"), tmp.path(), {}, hosts("127.0.0.1"));
-  REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error->kind_name() == "input_not_found");
-  CHECK(missing.error->message ==
-        "cannot fetch " + server.url("/missing") + ": the server answered 404");
+  test::check_fetch_error(missing, "input_not_found",
+                          "cannot fetch " + server.url("/missing") + ": the server answered 404");
   auto broken = ingest::fetch(server.url("/broken"), tmp.path(), {}, hosts("127.0.0.1"));
-  REQUIRE_FALSE(broken.ok());
-  CHECK(broken.error->kind_name() == "input_unreachable");
-  CHECK(broken.error->message ==
-        "cannot fetch " + server.url("/broken") + ": the server answered 500");
+  test::check_fetch_error(broken, "input_unreachable",
+                          "cannot fetch " + server.url("/broken") + ": the server answered 500");
   CHECK(files_in(tmp.path()).empty());
 
   // A port held bound but not listening refuses connections, and no other test can take it.
@@ -217,11 +212,10 @@ TEST_CASE("A body over the size limit is refused by its header or while streamin
   ingest::FetchLimits limits;
   limits.max_bytes = 2999;
   auto announced = ingest::fetch(server.url("/clip.mp4"), tmp.path(), limits, hosts("127.0.0.1"));
-  REQUIRE_FALSE(announced.ok());
-  CHECK(announced.error->kind_name() == "input_too_large");
-  CHECK(announced.error->message == "cannot fetch " + server.url("/clip.mp4") +
-                                        ": the server announced 3000 bytes, more than the "
-                                        "limit of 2999");
+  test::check_fetch_error(announced, "input_too_large",
+                          "cannot fetch " + server.url("/clip.mp4") +
+                              ": the server announced 3000 bytes, more than the "
+                              "limit of 2999");
   limits.max_bytes = 3000;
   CHECK(ingest::fetch(server.url("/clip.mp4"), tmp.path() / "ok", limits, hosts("127.0.0.1")).ok());
 
@@ -247,30 +241,27 @@ TEST_CASE("A server slower than the time limit times out and leaves nothing", "[
   ingest::FetchLimits limits;
   limits.total_timeout = std::chrono::milliseconds(1000);
   auto slow = ingest::fetch(server.url("/slow"), tmp.path(), limits, hosts("127.0.0.1"));
-  REQUIRE_FALSE(slow.ok());
-  CHECK(slow.error->kind_name() == "input_timeout");
-  CHECK(slow.error->message == "cannot fetch " + server.url("/slow") + ": took longer than 1 s");
+  test::check_fetch_error(slow, "input_timeout",
+                          "cannot fetch " + server.url("/slow") + ": took longer than 1 s");
   CHECK(files_in(tmp.path()).empty());
 
   limits.total_timeout = std::chrono::milliseconds(60'000);
   limits.low_speed_bytes_per_second = 1000;
   limits.low_speed_time = std::chrono::seconds(1);
   auto trickle = ingest::fetch(server.url("/slow"), tmp.path(), limits, hosts("127.0.0.1"));
-  REQUIRE_FALSE(trickle.ok());
-  CHECK(trickle.error->kind_name() == "input_timeout");
-  CHECK(trickle.error->message ==
-        "cannot fetch " + server.url("/slow") + ": slower than 1000 bytes/s for 1 s");
+  test::check_fetch_error(
+      trickle, "input_timeout",
+      "cannot fetch " + server.url("/slow") + ": slower than 1000 bytes/s for 1 s");
 }
 
 TEST_CASE("Inputs that are not http, https or file URLs are invalid", "[ingest]") {
   test::TempDir tmp;
   ingest::AccessPolicy none;
   auto ftp = ingest::fetch("ftp://user:secret@example.com/a.mp4", tmp.path(), {}, none);
-  REQUIRE_FALSE(ftp.ok());
-  CHECK(ftp.error->kind_name() == "input_invalid");
-  CHECK(ftp.error->message ==
-        "cannot fetch ftp://example.com/a.mp4: 'ftp' URLs are not fetched; use http, https or "
-        "file");
+  test::check_fetch_error(
+      ftp, "input_invalid",
+      "cannot fetch ftp://example.com/a.mp4: 'ftp' URLs are not fetched; use http, https or "
+      "file");
   auto empty = ingest::fetch("", tmp.path(), {}, none);
   REQUIRE_FALSE(empty.ok());
   CHECK(empty.error->kind_name() == "input_invalid");
