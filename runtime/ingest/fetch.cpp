@@ -112,8 +112,10 @@ std::optional<FetchError> copy_capped(int in, WorkspaceFile& part, std::uint64_t
   bool kernel_copy = true;
   while (true) {
     ssize_t n;
-    std::size_t want = static_cast<std::size_t>(
-        std::min<std::uint64_t>(buffer.size(), max - *copied + 1));  // one more reveals growth
+    // Ask for one byte past the limit, so that a file grown since fstat() is caught.
+    std::uint64_t left = max - *copied;
+    std::size_t chunk = kernel_copy ? std::size_t{16} << 20 : buffer.size();
+    std::size_t want = left < chunk ? static_cast<std::size_t>(left) + 1 : chunk;
     if (kernel_copy) {
       n = copy_file_range(in, nullptr, part.fd(), nullptr, want, 0);
       if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
@@ -127,6 +129,10 @@ std::optional<FetchError> copy_capped(int in, WorkspaceFile& part, std::uint64_t
       }
     }
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == ENOSPC || errno == EDQUOT)) {
+      return FetchError{FetchErrorKind::Internal,
+                        "cannot write into the workspace: " + errno_text(errno)};
+    }
     if (n < 0) {
       return FetchError{FetchErrorKind::Unreachable,
                         "cannot read " + std::string(shown) + ": " + errno_text(errno)};
