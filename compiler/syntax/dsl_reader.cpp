@@ -16,6 +16,8 @@
 #include "compiler/diag/wording.h"
 #include "compiler/expr/parser.h"
 #include "compiler/syntax/dsl_conditions.h"
+#include "compiler/syntax/dsl_lexer.h"
+#include "compiler/syntax/dsl_parse.h"
 #include "compiler/syntax/dsl_prescan.h"
 #include "compiler/syntax/dsl_units.h"
 
@@ -934,14 +936,13 @@ std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
   std::string_view text = file.text();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
   Reporter reporter(file, diags);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
-  L lexer(&input);
-  lexer.removeErrorListeners();
+  DslLexer lexer(text);
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   report_stray(reporter, tokens.getTokens());
 
   P parser(&tokens);
+  use_thread_dfa(parser);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
