@@ -52,7 +52,12 @@ class Reporter {
   }
   Position end(const Token* t) const {
     Position p = begin(t);
-    p.column += static_cast<uint32_t>(code_points(t->getText()));
+    // A token read from the text spans stop - start + 1 code points (its indexes count them),
+    // which spares copying its text; EOF and tokens the error strategy made up have only text.
+    bool read = t->getType() != Token::EOF && t->getStartIndex() != INVALID_INDEX &&
+                t->getStopIndex() != INVALID_INDEX && t->getStopIndex() >= t->getStartIndex();
+    p.column += static_cast<uint32_t>(read ? t->getStopIndex() - t->getStartIndex() + 1
+                                           : code_points(t->getText()));
     return p;
   }
   Span span(const Token* t) const { return Span::between(begin(t), end(t)); }
