@@ -16,6 +16,8 @@
 #include "compiler/diag/wording.h"
 #include "compiler/expr/parser.h"
 #include "compiler/syntax/dsl_conditions.h"
+#include "compiler/syntax/dsl_lexer.h"
+#include "compiler/syntax/dsl_parse.h"
 #include "compiler/syntax/dsl_prescan.h"
 #include "compiler/syntax/dsl_units.h"
 
@@ -50,7 +52,12 @@ class Reporter {
   }
   Position end(const Token* t) const {
     Position p = begin(t);
-    p.column += static_cast<uint32_t>(code_points(t->getText()));
+    // A token read from the text spans stop - start + 1 code points (its indexes count them),
+    // which spares copying its text; EOF and tokens the error strategy made up have only text.
+    bool read = t->getType() != Token::EOF && t->getStartIndex() != INVALID_INDEX &&
+                t->getStopIndex() != INVALID_INDEX && t->getStopIndex() >= t->getStartIndex();
+    p.column += static_cast<uint32_t>(read ? t->getStopIndex() - t->getStartIndex() + 1
+                                           : code_points(t->getText()));
     return p;
   }
   Span span(const Token* t) const { return Span::between(begin(t), end(t)); }
@@ -934,14 +941,13 @@ std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
   std::string_view text = file.text();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
   Reporter reporter(file, diags);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
-  L lexer(&input);
-  lexer.removeErrorListeners();
+  DslLexer lexer(text);
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   report_stray(reporter, tokens.getTokens());
 
   P parser(&tokens);
+  use_thread_dfa(parser);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
