@@ -9,7 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <map>
+#include <unordered_map>
+#include <vector>
 
 #include "compiler/catalog/catalog.h"
 #include "compiler/plan/encoder_settings.h"
@@ -208,33 +209,43 @@ Cost estimate(const Plan& plan, const Node& n) {
 }
 
 void cost_and_order(Plan& plan) {
+  const size_t n = plan.nodes.size();
+  std::unordered_map<std::string, size_t> pos;
+  for (size_t i = 0; i < n; ++i) pos.emplace(plan.nodes[i].id, i);
   // A node waits for its input and for the probes of the gates over it.
-  std::multimap<std::string, std::string> dependents;
-  for (const Node& n : plan.nodes) {
-    if (!n.input.empty()) dependents.emplace(n.input, n.id);
-    for (const Gate* g = plan.gate(n.gate); g; g = plan.gate(g->parent)) {
-      if (!g->probe.empty() && g->probe != n.id) dependents.emplace(g->probe, n.id);
+  std::vector<std::vector<size_t>> dependents(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Node& node = plan.nodes[i];
+    if (auto it = pos.find(node.input); it != pos.end()) dependents[it->second].push_back(i);
+    size_t steps = 0;
+    for (const Gate* g = plan.gate(node.gate); g && steps++ <= plan.gates.size();
+         g = plan.gate(g->parent)) {
+      auto it = pos.find(g->probe);
+      if (it != pos.end() && it->second != i) dependents[it->second].push_back(i);
     }
   }
-  std::map<std::string, double> path;
-  std::function<double(const std::string&, size_t)> longest = [&](const std::string& id,
-                                                                  size_t depth) -> double {
-    if (auto it = path.find(id); it != path.end()) return it->second;
-    Node* n = plan.node(id);
-    if (!n || depth > plan.nodes.size()) return 0;  // a cycle: from_json refuses those
+  for (Node& node : plan.nodes) node.cost = estimate(plan, node);
+  // Longest path from each node; chains are as deep as the workflow's nesting.
+  std::vector<double> path(n, -1);
+  std::vector<bool> open(n, false);
+  std::function<double(size_t)> longest = [&](size_t i) -> double {
+    if (path[i] >= 0) return path[i];
+    if (open[i]) return 0;  // a cycle: from_json refuses those; do not loop here
+    open[i] = true;
     double after = 0;
-    auto [b, e] = dependents.equal_range(id);
-    for (auto it = b; it != e; ++it) after = std::max(after, longest(it->second, depth + 1));
-    return path[id] = n->cost.units + after;
+    for (size_t d : dependents[i]) after = std::max(after, longest(d));
+    open[i] = false;
+    return path[i] = plan.nodes[i].cost.units + after;
   };
-  for (Node& n : plan.nodes) n.cost = estimate(plan, n);
-  plan.order.clear();
-  for (Node& n : plan.nodes) {
-    n.cost.path = longest(n.id, 0);
-    plan.order.push_back(n.id);
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) {
+    plan.nodes[i].cost.path = longest(i);
+    order[i] = i;
   }
-  std::stable_sort(plan.order.begin(), plan.order.end(),
-                   [&](const auto& a, const auto& b) { return path[a] > path[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return path[a] > path[b]; });
+  plan.order.clear();
+  for (size_t i : order) plan.order.push_back(plan.nodes[i].id);
 }
 
 }  // namespace wfc::plan

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include "compiler/diag/wording.h"
 #include "compiler/expr/schema.h"
@@ -102,8 +103,16 @@ Plan make_plan(const ast::Document& doc, const PlanOptions& options, diag::Diagn
                const catalog::Catalog& catalog) {
   Plan plan = lower(doc, catalog, options.input_facts);
   plan.source = diags.file();
+  // What a pass that changed nothing says, so that --explain has a line for every pass.
+  const std::map<std::string_view, std::string_view> kNothing = {
+      {"prune", "no condition is decided before the run"},
+      {"dedupe", "no task repeats another on the same input"},
+      {"probe", "no file is probed twice"},
+      {"fuse", "no file is read by two tasks that one decode can serve"},
+      {"tier", "no predicates"}};
   for (std::string_view pass : kPassNames) {
     bool on = options.enabled(pass);
+    size_t lines = plan.explain.size();
     if (on) plan.passes.emplace_back(pass);
     if (pass == "prune" && on) prune_pass(plan, catalog, diags);
     if (pass == "dedupe" && on) dedupe_pass(plan);
@@ -112,6 +121,8 @@ Plan make_plan(const ast::Document& doc, const PlanOptions& options, diag::Diagn
     // Every predicate needs an engine: with tiering off it is the VM.
     if (pass == "tier") tier_pass(plan, options, on, catalog);
     if (!on) plan.explain.push_back(fmt::format("{}: off", pass));
+    if (on && plan.explain.size() == lines)
+      plan.explain.push_back(fmt::format("{}: {}", pass, kNothing.at(pass)));
   }
   cost_and_order(plan);
   for (const std::string& id : plan.order) {

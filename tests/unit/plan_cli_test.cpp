@@ -31,7 +31,10 @@ TEST_CASE("wfc plan: text shows ids, kinds, options, gates and groups", "[plan][
   CHECK(r.out.find("explain:") == std::string::npos);
   auto e = run_wfc(dir, {"plan", "w.json", "--explain"});
   CHECK(e.out.find("explain:\n  ") != std::string::npos);
-  CHECK(e.out.find("  fuse: ") != std::string::npos);
+  for (const char* pass : {"prune", "dedupe", "probe", "fuse", "tier"}) {
+    INFO(pass);
+    CHECK(e.out.find(std::string("\n  ") + pass + ": ") != std::string::npos);
+  }
   CHECK(e.out.find("  cost: ") != std::string::npos);
 }
 

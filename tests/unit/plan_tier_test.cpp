@@ -12,7 +12,16 @@ namespace {
 const char* kWorkflow = R"([
   {"kind": "conditions", "options": {"width": {"gte": 1280}}, "next": [{"kind": "video"}]},
   {"kind": "image", "options": {"select": "scene > 0.4 && !black"}}])";
+
+/// A long input on a machine whose JIT compiles almost for free.
+wfc::plan::PlanOptions cheap_jit() {
+  auto o = with_input("duration=600,fps=30");
+  o.jit_available = true;
+  o.tier_costs.jit_compile_us_base = 1;
+  o.tier_costs.jit_compile_us_per_insn = 0.01;
+  return o;
 }
+}  // namespace
 
 TEST_CASE("plan tier: a file condition is evaluated once per run: VM", "[plan][tier]") {
   auto o = with_input("duration=600,fps=30");
@@ -47,18 +56,11 @@ TEST_CASE("plan tier: a frame predicate expects a frame's worth of evaluations p
 }
 
 TEST_CASE("plan tier: cheap compilation makes the JIT pay off sooner", "[plan][tier]") {
-  auto o = with_input("duration=600,fps=30");
-  o.jit_available = true;
-  o.tier_costs.jit_compile_us_base = 1;
-  o.tier_costs.jit_compile_us_per_insn = 0.01;
-  CHECK(plan_text(kWorkflow, o).plan.node("t1")->select_tier->engine == "jit");
+  CHECK(plan_text(kWorkflow, cheap_jit()).plan.node("t1")->select_tier->engine == "jit");
 }
 
 TEST_CASE("plan tier: switched off, every predicate runs on the VM", "[plan][tier]") {
-  auto o = with_input("duration=600,fps=30");
-  o.jit_available = true;
-  o.tier_costs.jit_compile_us_base = 1;
-  o.tier_costs.jit_compile_us_per_insn = 0.01;
+  auto o = cheap_jit();
   o.disabled.insert("tier");
   auto p = plan_text(kWorkflow, o).plan;
   CHECK(p.node("t1")->select_tier->engine == "vm");
