@@ -62,6 +62,14 @@ std::pair<double, double> window(const Node& n, const Shape& in) {
   return {0, d};
 }
 
+/// What decoding [s, e) of a file costs a member on its own: a seek's lead-in, then the window;
+/// only the audio stream for a member that takes audio alone.
+double alone_cost(const Shape& shape, double s, double e, const std::string& takes) {
+  Shape decoded = shape;
+  if (takes == "audio") decoded.has_video = false;
+  return decode_cost(decoded, std::min(kSeekSeconds, s) + (e - s));
+}
+
 /// Whether `child` can take its frames from `video`'s filtered stream (see the file comment).
 bool tappable(const Plan& plan, const Node& video, const Node& child) {
   if (video.op != "video" || !frame_kind(child.op) || child.gate != video.gate) return false;
@@ -133,7 +141,7 @@ void fuse_pass(Plan& plan) {
         lo = std::min(lo, s), hi = std::max(hi, e);
       }
       group.members.push_back({id, takes(plan.node(id)->op)});
-      group.saved += decode_cost(shape, e - s);
+      group.saved += alone_cost(shape, s, e, group.members.back().takes);
     }
     // Tapped children join their video's group.
     size_t direct = group.members.size();
@@ -146,7 +154,7 @@ void fuse_pass(Plan& plan) {
         group.members.push_back({child, "frames of " + video});
         Shape vout = output_shape(plan, video);
         auto [s, e] = window(*c, vout);
-        group.saved += decode_cost(vout, e - s);
+        group.saved += alone_cost(vout, s, e, "video");
         plan.explain.push_back(
             fmt::format("fuse: {} ({}) takes its frames from {}'s scaled "
                         "stream in the same pass instead of decoding {}'s "
@@ -155,8 +163,10 @@ void fuse_pass(Plan& plan) {
       }
     }
     if (group.members.size() < 2) continue;
-    // One decode is paid; the rest is saved.
-    group.saved -= decode_cost(shape, std::max(0.0, hi - lo));
+    // One decode of the hull is paid (of the audio alone when no member takes video).
+    bool video = std::any_of(group.members.begin(), group.members.end(),
+                             [](const Member& m) { return m.takes != "audio"; });
+    group.saved -= alone_cost(shape, lo, std::max(lo, hi), video ? "video" : "audio");
     group.saved = std::max(0.0, group.saved);
     std::string names;
     for (const Member& m : group.members) {
