@@ -271,6 +271,14 @@ Json to_json(const Plan& p) {
     j["cost"] = cost_json(n.cost);
     nodes.push_back(std::move(j));
   }
+  // What each gate guards directly (derived, for readers; from_json recomputes nothing).
+  std::unordered_map<std::string, std::vector<std::string>> guards;
+  for (const Gate& g : p.gates) {
+    if (!g.parent.empty()) guards[g.parent].push_back(g.id);
+  }
+  for (const Node& n : p.nodes) {
+    if (!n.gate.empty()) guards[n.gate].push_back(n.id);
+  }
   Json gates = Json::array();
   for (const Gate& g : p.gates) {
     gates.push_back({{"id", g.id},
@@ -282,7 +290,8 @@ Json to_json(const Plan& p) {
                      {"pointer", g.pointer},
                      {"span", span_json(g.span)},
                      {"when_span", span_json(g.when_span)},
-                     {"tier", tier_json(g.tier)}});
+                     {"tier", tier_json(g.tier)},
+                     {"guards", strings(guards[g.id])}});
   }
   Json groups = Json::array();
   for (const FusedGroup& g : p.groups) {
