@@ -10,6 +10,7 @@
 #include <map>
 
 #include "compiler/diag/wording.h"
+#include "compiler/expr/record.h"
 #include "compiler/expr/schema.h"
 #include "compiler/plan/cost.h"
 #include "compiler/plan/lower.h"
@@ -99,9 +100,40 @@ std::optional<Json> parse_input_facts(std::string_view text, std::string* error,
   return facts;
 }
 
+namespace {
+
+/// What the document itself says of its input: a single task sent with a probed File as its
+/// `input` (`{"kind": "video", "width": 1920, ...}`), as the checker reads it too. Properties
+/// of the wrong type are left out (the input is data, not a place for errors).
+Json document_facts(const ast::Document& doc, const catalog::Catalog& catalog) {
+  Json facts = Json::object();
+  if (doc.kind != ast::DocumentKind::Task || !doc.input || !doc.input->is_object()) return facts;
+  std::optional<expr::Schema> local;
+  const expr::Schema& schema = expr::Schema::of(catalog, expr::Domain::File, local);
+  auto take = [&](const std::string& name, const syntax::Value& v) {
+    if (schema.slot(name) < 0) return;
+    Json value = Json::parse(syntax::to_json(v), nullptr, /*allow_exceptions=*/false);
+    expr::Record check(schema);
+    if (!value.is_discarded() && check.set(name, value)) facts[name] = value;
+  };
+  for (const auto& m : doc.input->members) {
+    take(m.key, m.value);
+    // The newer File form nests some properties: {"codecs": {"video": "h264"}}.
+    if (m.value.is_object()) {
+      for (const auto& sub : m.value.members) take(m.key + "." + sub.key, sub.value);
+    }
+  }
+  return facts;
+}
+
+}  // namespace
+
 Plan make_plan(const ast::Document& doc, const PlanOptions& options, diag::Diagnostics& diags,
                const catalog::Catalog& catalog) {
-  Plan plan = lower(doc, catalog, options.input_facts);
+  Json facts = document_facts(doc, catalog);
+  for (auto it = options.input_facts.begin(); it != options.input_facts.end(); ++it)
+    facts[it.key()] = *it;  // --input has the last word
+  Plan plan = lower(doc, catalog, facts);
   plan.source = diags.file();
   // What a pass that changed nothing says, so that --explain has a line for every pass.
   const std::map<std::string_view, std::string_view> kNothing = {

@@ -54,3 +54,19 @@ TEST_CASE("plan cost: work is ordered longest path first", "[plan][cost]") {
   CHECK(p.node("t1")->cost.path == Approx(units(p, "t1") + units(p, "t1.0")));
   CHECK(p.order.back() == "t0");
 }
+
+TEST_CASE("plan cost: a task sent with a probed file as its input is costed on that file",
+          "[plan][cost]") {
+  const char* task = R"({"kind": "video", "options": {"quality": "low"}, "input": {
+      "url": "https://e.com/a.mp4", "kind": "video", "width": 640, "height": 360, "fps": 25,
+      "duration": 10, "rotation": "sideways"}})";
+  auto p = plan_text(task).plan;
+  // Properties of the wrong type are left out.
+  CHECK(p.input_facts ==
+        nlohmann::json(
+            {{"kind", "video"}, {"width", 640}, {"height", 360}, {"fps", 25}, {"duration", 10}}));
+  CHECK(p.node("t0")->cost.basis.rfind("640×360 @25 fps × 10 s", 0) == 0);
+  // --input has the last word.
+  auto longer = plan_text(task, with_input("duration=20")).plan;
+  CHECK(longer.node("t0")->cost.basis.rfind("640×360 @25 fps × 20 s", 0) == 0);
+}
