@@ -10,7 +10,8 @@
 // `next` of the third top-level task), the same for the three syntaxes of a workflow and across
 // runs; the planner's own nodes start with '$'. Every task id of the workflow appears in
 // `tasks`, mapped to the node or gate that does its work (a deduplicated task maps to the node
-// that survives) or to nothing when a pass pruned it.
+// that survives; a conditions task whose gate always holds, to the file it passes on) or to
+// nothing when a pass pruned it.
 #pragma once
 
 #include <cstdint>
