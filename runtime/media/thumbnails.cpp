@@ -235,6 +235,12 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
     gate = FrameGate::create(o["select"].get<std::string>(), &error);
     if (!gate) return fail("options_invalid", error);
   }
+  // The files this output may write, so a failed or cancelled pass removes them.
+  size_t per_sheet = static_cast<size_t>(layout.columns) * layout.rows_per_sheet;
+  w.extra_files.push_back(layout.dir / (layout.stem + ".vtt"));
+  for (size_t sheet = 0; sheet * per_sheet < count; ++sheet)
+    w.extra_files.push_back(layout.dir /
+                            (layout.stem + "_" + std::to_string(sheet) + "." + layout.format));
   auto branch = std::make_unique<ThumbnailsBranch>(in.video->time_base, std::move(chain),
                                                    std::move(layout), std::move(gate));
   branch->outputs.push_back(w.index);

@@ -112,3 +112,21 @@ TEST_CASE("progress reaches 100 only when the output exists", "[media][errors]")
     CHECK(std::count(seen[id].begin(), seen[id].end(), 100.0) == 1);
   }
 }
+
+TEST_CASE("a cancelled pass removes thumbnails, playlists and stills too", "[media][errors]") {
+  PassSpec spec;
+  spec.input = sample("long.mp4");
+  fs::path dir = out_dir("cancel-all");
+  spec.outputs.push_back({"t", "thumbnails", {{"count", 3}}, dir});
+  spec.outputs.push_back({"h", "adaptive_video", json::object(), dir});
+  spec.outputs.push_back({"g", "animation", json::object(), dir});
+  std::atomic<bool> cancel{false};
+  spec.cancel = &cancel;
+  spec.progress = [&](const std::string&, double, double) { cancel = true; };
+  PassResult r = wfc::media::run_pass(spec);
+  for (const auto& o : r.outputs) {
+    REQUIRE(o.error);
+    CHECK(o.error->kind == "cancelled");
+  }
+  CHECK(fs::is_empty(dir));
+}
