@@ -27,6 +27,13 @@ struct Rung {
   fs::path playlist;
 };
 
+Rung sized(int width, int height) {
+  Rung r;
+  r.width = width;
+  r.height = height;
+  return r;
+}
+
 int even(double v) { return std::max(2, static_cast<int>(std::lround(v / 2)) * 2); }
 
 /// Peak and average bits per second of a variant playlist, from its segments' sizes and
@@ -76,14 +83,14 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     if (o.contains("width") || o.contains("height")) {
       auto geo = plan_geometry(o, in.width, in.height, true, false, &error);
       if (!geo) return fail("options_invalid", error);
-      ladder.push_back({geo->width, geo->height});
+      ladder.push_back(sized(geo->width, geo->height));
       top = geo->height;
     }
     for (int h : kDefaultLadder) {
       if (h > in.height || (!ladder.empty() && h >= top)) continue;
-      ladder.push_back({even(h * aspect), h});
+      ladder.push_back(sized(even(h * aspect), h));
     }
-    if (ladder.empty()) ladder.push_back({even(in.width), even(in.height)});
+    if (ladder.empty()) ladder.push_back(sized(even(in.width), even(in.height)));
   }
   fs::path dir = w.spec->out_dir / w.spec->id;
   AVRational fps = output_fps(in, json::object(), 60);

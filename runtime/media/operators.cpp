@@ -34,6 +34,13 @@ std::string fmt_seconds(double s) {
   return buf;
 }
 
+/// Seconds as a message shows them: "30", "1.5".
+std::string said(double s) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
 std::string join(std::initializer_list<std::string> parts) {
   std::string out;
   for (const std::string& p : parts) {
@@ -232,6 +239,7 @@ void build_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   if (!b) return set_error(w, "encode_failed", error);
   b->needs_from = std::max(0.0, start - 1);
   if (end) b->set_stop_after(*end + 0.5);
+  b->require_frame("the input has no frames after " + said(start) + " s");
   if (in.audio) {
     std::string aformat = format == "webm" ? "opus" : "aac";
     auto a = plan::audio_encoder_settings(aformat, p.quality);
@@ -357,7 +365,7 @@ void build_image(const InputInfo& in, OutputWork& w, BranchSet& set) {
   b->set_max_frames(1);
   b->set_frame_quality(quality);
   b->needs_from = start ? std::max(0.0, *start - 1) : 0;
-  b->require_frame(start ? "the input has no frame at or after " + fmt_seconds(*start) + " s"
+  b->require_frame(start ? "the input has no frame at or after " + said(*start) + " s"
                          : "no frame of the input satisfies 'select'");
   if (select || (!start && !in.image)) {
     // Without `start` or `select` the representative frame is chosen among frames that are
@@ -409,8 +417,7 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
   if (!b) return set_error(w, "encode_failed", error);
   b->needs_from = std::max(0.0, start - 1);
   b->set_stop_after(end + 0.5);
-  b->require_frame("the input has no frames between " + fmt_seconds(start) + " and " +
-                   fmt_seconds(end) + " s");
+  b->require_frame("the input has no frames between " + said(start) + " and " + said(end) + " s");
   if (o.contains("select") && o["select"].is_string()) {
     auto gate = FrameGate::create(o["select"].get<std::string>(), &error);
     if (!gate) return set_error(w, "options_invalid", error);

@@ -1,6 +1,7 @@
 // The audio operator: each format's container and codec, bitrate, and trim, by probing.
 #include <catch2/catch.hpp>
 
+#include "compiler/plan/encoder_settings.h"
 #include "test_media.h"
 
 using namespace wfc::test;
@@ -41,4 +42,17 @@ TEST_CASE("audio bitrate and trim", "[media][audio]") {
   f = probe_ok(output_path("atrim", r));
   CHECK(f["duration"].get<double>() == Approx(0.75).margin(0.03));
   CHECK(f["sample_rate"] == 48000);
+}
+
+TEST_CASE("audio quality picks the bitrate of the shared quality table", "[media][audio]") {
+  for (const char* quality : {"very_low", "very_high"}) {
+    DYNAMIC_SECTION(quality) {
+      auto expected = wfc::plan::audio_encoder_settings("mp3", quality);
+      REQUIRE(expected);
+      auto r =
+          run_one(sample("tone.wav"), "audio", {{"format", "mp3"}, {"quality", quality}}, "aq");
+      CHECK(probe_ok(output_path("aq", r))["bitrate"].get<double>() ==
+            Approx(expected->bitrate).epsilon(0.1));
+    }
+  }
 }

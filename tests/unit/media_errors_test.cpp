@@ -130,3 +130,14 @@ TEST_CASE("a cancelled pass removes thumbnails, playlists and stills too", "[med
   }
   CHECK(fs::is_empty(dir));
 }
+
+TEST_CASE("a trim past the end of the input is a clear error", "[media][errors]") {
+  PassSpec spec;
+  spec.input = sample("av.mp4");
+  spec.outputs.push_back({"late", "video", {{"start", 30}}, out_dir("late")});
+  PassResult r = wfc::media::run_pass(spec);
+  REQUIRE(r.outputs[0].error);
+  CHECK(r.outputs[0].error->kind == "input_unsupported");
+  CHECK(r.outputs[0].error->message == "the input has no frames after 30 s");
+  CHECK(fs::is_empty(media_dir() / "out-late"));
+}

@@ -56,3 +56,15 @@ TEST_CASE("adaptive_video without renditions derives the ladder from the input",
   std::string master = slurp_file(media_dir() / "out-hlsd" / "hlsd" / "master.m3u8");
   CHECK(lines_starting(master, "#EXT-X-STREAM-INF:").size() == 1);
 }
+
+TEST_CASE("adaptive_video top size and HEVC renditions", "[media][hls]") {
+  auto r = run_one(sample("av.mp4"), "adaptive_video", {{"height", 120}}, "hlstop");
+  CHECK(r.files[0]["width"] == 160);
+  CHECK(r.files[0]["height"] == 120);
+  json options = {{"renditions", {{{"height", 90}, {"width", 100}, {"codec", "h265"}}}}};
+  r = run_one(sample("av.mp4"), "adaptive_video", options, "hls265");
+  json seg = probe_ok(media_dir() / "out-hls265" / "hls265" / "v0" / "seg_000.ts");
+  CHECK(seg["codecs"]["video"] == "hevc");
+  CHECK(seg["width"] == 100);
+  CHECK(seg["height"] == 90);
+}

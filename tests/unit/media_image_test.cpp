@@ -61,3 +61,24 @@ TEST_CASE("image takes the frame at start, or the first that satisfies select", 
   r = run_one(sample("cut.mp4"), "image", json::object(), "irep");
   CHECK(bright(output_path("irep", r), 320));
 }
+
+TEST_CASE("image quality and letterbox background", "[media][image]") {
+  auto low = run_one(sample("av.mp4"), "image", {{"quality", "very_low"}, {"start", 1}}, "iq");
+  int64_t low_size = probe_ok(output_path("iq", low))["filesize"];
+  auto high = run_one(sample("av.mp4"), "image", {{"quality", "very_high"}, {"start", 1}}, "iq");
+  CHECK(probe_ok(output_path("iq", high))["filesize"].get<int64_t>() > low_size);
+  auto boxed = run_one(sample("av.mp4"), "image",
+                       {{"width", 80},
+                        {"height", 80},
+                        {"background", "#00ff00"},
+                        {"position", "bottom"},
+                        {"format", "png"},
+                        {"start", 1}},
+                       "ibg");
+  std::string rgb = first_frame_rgb(output_path("ibg", boxed));
+  REQUIRE(rgb.size() == 80 * 80 * 3);
+  auto top = pixel(rgb, 80, 40, 2);  // 80×60 picture at the bottom: the bar is on top
+  CHECK(top[0] < 30);
+  CHECK(top[1] > 220);
+  CHECK(top[2] < 30);
+}
