@@ -1,5 +1,7 @@
 // Probe: the File object of generated media, as conditions and API users read it, and clear
 // errors for files that are not media.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "compiler/diag/diagnostic.h"
@@ -96,4 +98,35 @@ TEST_CASE("probe gives a clear error for files that are not media", "[media][pro
   CHECK(junk.kind == "input_invalid");
   CHECK(junk.message.find("'junk.mp4'") != std::string::npos);
   CHECK(error_of(media_dir() / "missing.mp4").kind == "input_invalid");
+}
+
+TEST_CASE("probe opens local files only: a playlist pointing at the network is refused",
+          "[media][probe]") {
+  // A loopback HTTP server holds a real segment: the ffmpeg CLI (no whitelist) reads the
+  // playlist, wfc's probe (protocol whitelist `file`) must not.
+  fs::path served = media_dir() / "served";
+  fs::create_directories(served);
+  std::string cmd = "ffmpeg -nostdin -v error -y -i '" + sample("av.mp4").string() +
+                    "' -c copy -f mpegts '" + (served / "segment.ts").string() + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  int port = 20000 + getpid() % 20000;
+  fs::path pid = served / "server.pid";
+  cmd = "cd '" + served.string() + "' && (python3 -m http.server " + std::to_string(port) +
+        " --bind 127.0.0.1 >/dev/null 2>&1 & echo $! > server.pid)";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/segment.ts";
+  fs::path m3u8 = write_sample(
+      "remote.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + url + "\n#EXT-X-ENDLIST\n");
+  std::string reach =
+      "for i in $(seq 50); do curl -sf -o /dev/null " + url + " && exit 0; sleep 0.1; done; exit 1";
+  bool up = std::system(reach.c_str()) == 0;
+  std::string cli =
+      "ffprobe -v error -protocol_whitelist file,http,tcp '" + m3u8.string() + "' >/dev/null 2>&1";
+  bool cli_reads = up && std::system(cli.c_str()) == 0;
+  auto r = wfc::media::probe(m3u8);
+  std::system(("kill $(cat '" + pid.string() + "')").c_str());
+  REQUIRE(up);
+  CHECK(cli_reads);
+  REQUIRE(std::holds_alternative<MediaError>(r));
+  CHECK(std::get<MediaError>(r).kind == "input_invalid");
 }

@@ -86,3 +86,19 @@ TEST_CASE("thumbnails select replaces a failing frame by the next that holds",
     for (int x = 0; x < 32; ++x) first_tile += pixel(rgb, 64, x, y)[1];
   CHECK(first_tile / (32 * 24) > 20);  // the tile at 0 s is the first picture, not black
 }
+
+TEST_CASE("thumbnails split into several sheets when one would be too tall",
+          "[media][thumbnails]") {
+  // 1080 px tiles in one column: 7 fit in 8192 px, so 10 tiles make two sheets.
+  auto r = run_one(sample("av.mp4"), "thumbnails",
+                   {{"count", 10}, {"width", 16}, {"height", 1080}, {"columns", 1}}, "ttall");
+  REQUIRE(r.files.size() == 3);
+  auto c = cues(output_path("ttall", r, 0));
+  REQUIRE(c.size() == 10);
+  CHECK(c[6].image == r.files[1]["filename"]);
+  CHECK(c[6].y == 6 * 1080);
+  CHECK(c[7].image == r.files[2]["filename"]);
+  CHECK(c[7].y == 0);
+  CHECK(probe_ok(output_path("ttall", r, 1))["height"] == 7 * 1080);
+  CHECK(probe_ok(output_path("ttall", r, 2))["height"] == 3 * 1080);
+}
