@@ -436,6 +436,8 @@ void build_output(const InputInfo& in, OutputWork& w, BranchSet& set) {
   w.end = in.duration;
   const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(kind);
   if (!spec) return set_error(w, "options_invalid", "unknown kind '" + kind + "'");
+  if (auto problem = out_of_range(kind, w.options))
+    return set_error(w, "options_invalid", *problem);
   std::string file_kind = in.file.value("kind", "");
   auto fk = catalog::parse_file_kind(file_kind);
   if (!fk || !(spec->accepts & *fk)) {

@@ -19,6 +19,23 @@ json with_defaults(const std::string& kind, const json& options) {
   return out;
 }
 
+std::optional<std::string> out_of_range(const std::string& kind, const json& options) {
+  const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(kind);
+  if (!spec || !options.is_object()) return std::nullopt;
+  for (const auto& [name, value] : options.items()) {
+    const catalog::OptionSpec* o = spec->option(name);
+    if (!o || !value.is_number()) continue;
+    double v = value.get<double>();
+    bool below = o->type.min && v < *o->type.min;
+    bool above = o->type.max && v > *o->type.max;
+    if (below || above || !std::isfinite(v)) {
+      return "option '" + name + "' of '" + kind + "' must be " + o->type.describe() + ", got " +
+             value.dump();
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<int> dimension(const json& value, int reference) {
   if (value.is_number()) return static_cast<int>(std::lround(value.get<double>()));
   if (!value.is_string()) return std::nullopt;

@@ -13,6 +13,11 @@ namespace wfc::media {
 /// return the options unchanged.
 nlohmann::json with_defaults(const std::string& kind, const nlohmann::json& options);
 
+/// The first top-level option whose number lies outside the catalog's range for it (the
+/// checker reports these at compile time; the runtime refuses them rather than trust its
+/// caller), as a message; nullopt when all are in range.
+std::optional<std::string> out_of_range(const std::string& kind, const nlohmann::json& options);
+
 /// A `dimension` value (pixels, or "NN%" of `reference`); nullopt when absent or malformed.
 std::optional<int> dimension(const nlohmann::json& value, int reference);
 

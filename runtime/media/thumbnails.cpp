@@ -248,6 +248,7 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
   set.branches.push_back(std::move(branch));
   w.collect = [raw](OutputWork&, std::string* error) {
     std::vector<json> out;
+    std::error_code ec;
     for (size_t i = 0; i < raw->files.size(); ++i) {
       const fs::path& p = raw->files[i];
       if (i == 0) {
@@ -256,7 +257,7 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
                        {"type", "text/vtt"},
                        {"format", "vtt"},
                        {"filename", p.filename().string()},
-                       {"filesize", static_cast<int64_t>(fs::file_size(p))}});
+                       {"filesize", static_cast<int64_t>(fs::file_size(p, ec))}});
         continue;
       }
       auto f = probe(p);

@@ -141,3 +141,16 @@ TEST_CASE("a trim past the end of the input is a clear error", "[media][errors]"
   CHECK(r.outputs[0].error->message == "the input has no frames after 30 s");
   CHECK(fs::is_empty(media_dir() / "out-late"));
 }
+
+TEST_CASE("options outside the catalog's ranges are refused, not trusted", "[media][errors]") {
+  PassSpec spec;
+  spec.input = sample("av.mp4");
+  spec.outputs.push_back({"t", "thumbnails", {{"count", -5}}, out_dir("range")});
+  spec.outputs.push_back({"v", "video", {{"fps", 1000}}, out_dir("range")});
+  PassResult r = wfc::media::run_pass(spec);
+  REQUIRE(r.outputs[0].error);
+  CHECK(r.outputs[0].error->kind == "options_invalid");
+  CHECK(r.outputs[0].error->message.find("option 'count' of 'thumbnails' must be") == 0);
+  REQUIRE(r.outputs[1].error);
+  CHECK(r.outputs[1].error->message.find("got 1000") != std::string::npos);
+}
