@@ -21,6 +21,8 @@ namespace {
 /// An animation without `end` stops this long after `start` (the catalog's documented rule:
 /// an animation of a whole video is rarely wanted).
 constexpr double kAnimationSeconds = 5;
+/// Memory a GIF's clip may hold while its palette is computed.
+constexpr double kMaxGifBytes = 2.0 * 1024 * 1024 * 1024;
 
 std::optional<double> seconds_option(const json& options, const char* name) {
   auto it = options.find(name);
@@ -406,6 +408,16 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
   std::string rate = "fps=" + std::to_string(fps.num) + "/" + std::to_string(fps.den);
   std::string filters =
       join({trim_filters(start, end, false), rotation_filters(in.rotation), rate, geo->filters});
+  // GIF needs its palette before the first frame, so the whole clip waits in memory (BGRA)
+  // until palettegen has seen the last frame: bound that explicitly.
+  double held = std::max(0.0, std::min(end, in.duration > 0 ? in.duration : end) - start) *
+                av_q2d(fps) * geo->width * geo->height * 4;
+  if (encoder == "gif" && held > kMaxGifBytes) {
+    return set_error(w, "options_invalid",
+                     "a GIF of " + said(end - start) + " s at " + std::to_string(geo->width) + "x" +
+                         std::to_string(geo->height) +
+                         " is too large; shorten it, lower `fps` or `width`, or use webp");
+  }
   if (encoder == "gif") {
     // One palette for the whole clip (palettegen sees every frame first), then dithered.
     filters = (filters.empty() ? "null" : filters) +

@@ -154,3 +154,15 @@ TEST_CASE("options outside the catalog's ranges are refused, not trusted", "[med
   REQUIRE(r.outputs[1].error);
   CHECK(r.outputs[1].error->message.find("got 1000") != std::string::npos);
 }
+
+TEST_CASE("a GIF too large to hold for its palette is refused up front", "[media][errors]") {
+  PassSpec spec;
+  spec.input = sample("long.mp4");
+  // 6 s (the input's length bounds the clip) × 30 fps × 7680×4320 × 4 bytes ≫ the budget.
+  spec.outputs.push_back(
+      {"g", "animation", {{"width", 7680}, {"fps", 30}, {"end", 600}}, out_dir("gifbig")});
+  PassResult r = wfc::media::run_pass(spec);
+  REQUIRE(r.outputs[0].error);
+  CHECK(r.outputs[0].error->kind == "options_invalid");
+  CHECK(r.outputs[0].error->message.find("is too large") != std::string::npos);
+}
