@@ -49,3 +49,16 @@ TEST_CASE("animation select keeps only the frames that satisfy it", "[media][ani
   r = run_one(sample("cut.mp4"), "animation", {{"width", 80}}, "asel");
   CHECK(probe_ok(output_path("asel", r))["frames"] == 20);
 }
+
+TEST_CASE("animation fit into a width × height box", "[media][animation]") {
+  for (const char* fit : {"contain", "cover", "fill"}) {
+    DYNAMIC_SECTION(fit) {
+      auto r = run_one(sample("av.mp4"), "animation",
+                       {{"width", 60}, {"height", 60}, {"fit", fit}, {"end", 0.5}}, "afit");
+      json f = probe_ok(output_path("afit", r));
+      CHECK(f["width"] == 60);
+      CHECK(f["height"] == 60);
+      CHECK(f["frames"] == 5);
+    }
+  }
+}
