@@ -60,15 +60,24 @@ bool cascade(const diag::Diagnostic& d, const Incomplete& in) {
 
 void drop_cascades(const ast::Document& doc, const std::vector<Span>& incomplete,
                    diag::Diagnostics& diags, size_t from) {
-  if (incomplete.empty()) return;
+  auto& items = diags.items();
+  from = std::min(from, items.size());
+  std::unordered_set<uint32_t> syntax_lines;
+  for (size_t i = 0; i < from; ++i) {
+    if (items[i].code == Code::InvalidSyntax || items[i].code == Code::ExpressionSyntax) {
+      syntax_lines.insert(items[i].span.line);
+    }
+  }
+  if (incomplete.empty() && syntax_lines.empty()) return;
   Incomplete in;
   if (listed(incomplete, doc.workflow_span)) in.lists.insert(doc.workflow_pointer);
   collect(doc.workflow, incomplete, in);
-  auto& items = diags.items();
-  auto first = items.begin() + static_cast<std::ptrdiff_t>(std::min(from, items.size()));
-  items.erase(
-      std::remove_if(first, items.end(), [&](const diag::Diagnostic& d) { return cascade(d, in); }),
-      items.end());
+  auto first = items.begin() + static_cast<std::ptrdiff_t>(from);
+  items.erase(std::remove_if(first, items.end(),
+                             [&](const diag::Diagnostic& d) {
+                               return syntax_lines.count(d.span.line) > 0 || cascade(d, in);
+                             }),
+              items.end());
 }
 
 }  // namespace wfc::check

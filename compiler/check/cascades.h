@@ -13,9 +13,11 @@
 
 namespace wfc::check {
 
-/// Drops, from diags.items()[from...], the findings of absence (WF206 missing option, WF208
-/// conflicting options, WF408 "no conditions", WF303 empty workflow, WF304 nothing gated) about
-/// the tasks and task lists whose spans are in `incomplete`.
+/// Drops, from diags.items()[from...] (the checker's), the findings of absence (WF206 missing
+/// option, WF208 conflicting options, WF408 "no conditions", WF303 empty workflow, WF304 nothing
+/// gated) about the tasks and task lists whose spans are in `incomplete`, and every finding on a
+/// line where the reader (diags.items()[0, from)) reported a syntax error: what the parser made
+/// of the rest of that line is a guess (`width: 1280` at the top is no task 'width').
 void drop_cascades(const ast::Document& doc, const std::vector<Span>& incomplete,
                    diag::Diagnostics& diags, size_t from);
 

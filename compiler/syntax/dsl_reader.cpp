@@ -386,7 +386,12 @@ class Lowerer {
       if (!run->LBRACE()) return std::nullopt;
       return run_document(run);
     }
-    if (auto* t = f->taskDocument()) return task_document(t);
+    if (auto* t = f->taskDocument()) {
+      if (!t->call() || !t->call()->kind || t->call()->kind->getTokenIndex() == INVALID_INDEX) {
+        return std::nullopt;  // no kind: no task to check
+      }
+      return task_document(t);
+    }
     Value root = make(ValueType::Array, r_.span(f));
     body(f->body(), nullptr, Where::Workflow, root, 1);
     return root;
@@ -1070,7 +1075,9 @@ void report_repairs(Reporter& r, const std::vector<RepairNote>& notes) {
       case RepairNote::What::UnclosedBlock:
         r.error(Code::InvalidSyntax, n.span,
                 "missing '}' to close " + n.owner + " opened at " + at(n.opened),
-                "the lines after it are indented no further than the line that opened it");
+                n.at_end ? ""
+                         : "the lines after it are indented no further than the line that opened "
+                           "it");
         break;
     }
   }
@@ -1121,7 +1128,12 @@ std::unique_ptr<antlr4::ListTokenSource> repaired_source(const Repaired& repaire
       out.push_back(std::make_unique<antlr4::CommonToken>(tokens[l.original]));
       continue;
     }
-    auto t = std::make_unique<antlr4::CommonToken>(l.type, l.text);
+    // The lexer as its source, like every token: ANTLR's recovery asks a token for it.
+    Token* near = tokens.front();
+    auto t = std::make_unique<antlr4::CommonToken>(
+        std::make_pair(near->getTokenSource(), near->getInputStream()), l.type,
+        Token::DEFAULT_CHANNEL, INVALID_INDEX, INVALID_INDEX);
+    t->setText(l.text);
     t->setLine(l.begin.line);
     t->setCharPositionInLine(l.begin.column - 1);
     out.push_back(std::move(t));

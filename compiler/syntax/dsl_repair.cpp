@@ -289,6 +289,7 @@ void missing_closers(Repaired& r) {
           n.span = Span::point(at);
           n.opened = out[o.index].begin;
           n.owner = block_owner(out, o.index);
+          n.at_end = t.type == kEof;
           notes.push_back(std::move(n));
         }
         out.push_back(synthetic(L::RBRACE, "}", at));

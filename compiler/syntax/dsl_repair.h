@@ -39,6 +39,7 @@ struct RepairNote {
   std::string got_text;  // its text
   Position opened;       // the '(' or '{' concerned (MissingComma, UnclosedBlock)
   std::string owner;     // "the options of 'video'", "the object", "the 'when' block"
+  bool at_end = false;   // UnclosedBlock: the block runs to the end of the file
 };
 
 struct Repaired {
