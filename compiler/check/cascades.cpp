@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <unordered_set>
 
 #include "compiler/util/json_pointer.h"
@@ -19,8 +20,14 @@ struct Incomplete {
   std::unordered_set<std::string> list_owners;  // pointers of the tasks owning those lists
 };
 
+bool span_less(const Span& a, const Span& b) {
+  return std::tie(a.line, a.column, a.end_line, a.end_column) <
+         std::tie(b.line, b.column, b.end_line, b.end_column);
+}
+
+/// Whether `s` is in `spans` (sorted by span_less).
 bool listed(const std::vector<Span>& spans, Span s) {
-  return s.valid() && std::find(spans.begin(), spans.end(), s) != spans.end();
+  return s.valid() && std::binary_search(spans.begin(), spans.end(), s, span_less);
 }
 
 void collect(const std::vector<ast::Task>& tasks, const std::vector<Span>& spans, Incomplete& out) {
@@ -69,9 +76,11 @@ void drop_cascades(const ast::Document& doc, const std::vector<Span>& incomplete
     }
   }
   if (incomplete.empty() && syntax_lines.empty()) return;
+  std::vector<Span> spans = incomplete;
+  std::sort(spans.begin(), spans.end(), span_less);
   Incomplete in;
-  if (listed(incomplete, doc.workflow_span)) in.lists.insert(doc.workflow_pointer);
-  collect(doc.workflow, incomplete, in);
+  if (listed(spans, doc.workflow_span)) in.lists.insert(doc.workflow_pointer);
+  collect(doc.workflow, spans, in);
   auto first = items.begin() + static_cast<std::ptrdiff_t>(from);
   items.erase(std::remove_if(first, items.end(),
                              [&](const diag::Diagnostic& d) {

@@ -5,6 +5,7 @@
 
 #include <antlr4-runtime.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -82,11 +83,12 @@ class Reporter {
     lex_errors_.push_back(s);
     error(code, s, std::move(message), std::move(hint));
   }
+  /// Lex errors come in file order, so the first at or after `outer` decides (a hostile file
+  /// may hold millions of them).
   bool lex_error_within(Span outer) const {
-    for (const Span& s : lex_errors_) {
-      if (!before(s.begin(), outer.begin()) && !before(outer.end(), s.end())) return true;
-    }
-    return false;
+    auto it = std::lower_bound(lex_errors_.begin(), lex_errors_.end(), outer.begin(),
+                               [](const Span& s, Position p) { return before(s.begin(), p); });
+    return it != lex_errors_.end() && !before(outer.end(), it->end());
   }
   /// A problem in a value that leaves the rest of the document sound (a bad escape, an unknown
   /// unit, a duplicate key): reported, and the document is still built without that part.
