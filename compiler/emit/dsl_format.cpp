@@ -68,7 +68,7 @@ std::vector<Comment> dsl_comments(const SourceFile& source) {
 
 std::optional<std::string> format_dsl(const SourceFile& source, diag::Diagnostics& diags) {
   auto result = compile_source(source, syntax::Syntax::Dsl);
-  bool unreadable = !result.document;
+  bool unreadable = !result.document || result.partial;
   for (auto& d : result.diagnostics.items()) {
     // Syntax and shape problems (WF1xx) leave nothing sound to format.
     if (d.severity == diag::Severity::Error && diag::info(d.code).id.substr(0, 3) == "WF1") {
