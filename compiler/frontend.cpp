@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sys/stat.h>
 
+#include "compiler/check/cascades.h"
 #include "compiler/check/checker.h"
 #include "compiler/syntax/document_builder.h"
 #include "compiler/syntax/dsl_reader.h"
@@ -94,6 +95,7 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
   auto& diags = result.diagnostics;
   if (syntax::precheck(source, diags, limits)) {
     std::optional<syntax::Value> root;
+    std::vector<Span> incomplete;  // DSL: what a syntax error took (dsl_reader.h)
     switch (syntax) {
       case syntax::Syntax::Json:
         root = syntax::read_json(source, diags, limits);
@@ -102,12 +104,18 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
         root = syntax::read_yaml(source, diags, limits);
         break;
       case syntax::Syntax::Dsl:
-        root = syntax::read_dsl(source, diags, limits, catalog);
+        root = syntax::read_dsl_recovering(source, diags, incomplete, limits, catalog);
+        result.partial = root && diags.has_errors();
         break;
     }
     if (root) {
+      size_t read = diags.size();
       result.document = syntax::build_document(*root, diags);
-      if (result.document) check::check_document(*result.document, catalog, diags);
+      if (result.document) {
+        result.document->infix_conditions = syntax == syntax::Syntax::Dsl;
+        check::check_document(*result.document, catalog, diags);
+        check::drop_cascades(*result.document, incomplete, diags, read);
+      }
     }
   }
   diags.sort();

@@ -16,6 +16,9 @@ namespace wfc {
 struct FrontendResult {
   std::optional<ast::Document> document;  // present when the text could be read
   diag::Diagnostics diagnostics;          // sorted by position
+  /// The document was read past syntax errors (the DSL recovers): it holds what was read
+  /// cleanly, for the checker's findings, and must never be emitted or run.
+  bool partial = false;
 };
 
 /// Reads, builds and checks one source. Never throws on bad input.

@@ -68,6 +68,9 @@ struct Document {
   std::vector<Task> workflow;       // the top-level tasks (one for the task shape)
   Span workflow_span;               // the `workflow` / `tasks` array (or the task object)
   std::string workflow_pointer;     // "/workflow", "/tasks", "" (bare array or task shape)
+  /// Conditions were written as infix expressions (the DSL's `when`), so diagnostics name
+  /// operators as written there (`>=`, `not in`) rather than by their JSON names.
+  bool infix_conditions = false;
 };
 
 }  // namespace wfc::ast

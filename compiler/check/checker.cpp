@@ -176,7 +176,9 @@ class Checker {
         if (in.from) chain.from = in.from->kind.value;
         chain.from_passthrough = in.from_spec && in.from_spec->passthrough;
       }
-      passing = check_conditions(t, catalog_, chain, diags_);
+      passing =
+          check_conditions(t, catalog_, chain, diags_,
+                           doc_.infix_conditions ? expr::Notation::Dsl : expr::Notation::Json);
       if (t.next.empty() && !list_reported(pointer_join(t.pointer, "next"), t.next_span)) {
         report(diags_, Code::NothingGated, t.kind.span, "conditions task has no 'next' to gate",
                "add the tasks to run when the conditions hold: \"next\": [...]", t.pointer);

@@ -20,7 +20,8 @@ constexpr std::string_view kConditionExample = "{\"width\": {\"gte\": 1280}}";
 
 /// Lowers and types the task's conditions; nullopt when there are none to type.
 std::optional<expr::Typed> typed_conditions(const ast::Task& task, const expr::Schema& schema,
-                                            diag::Diagnostics& diags) {
+                                            diag::Diagnostics& diags,
+                                            expr::Notation notation = expr::Notation::Json) {
   std::string options_ptr = pointer_join(task.pointer, "options");
   if (task.options.empty()) {
     // `options` of the wrong type was reported by the document builder.
@@ -34,8 +35,8 @@ std::optional<expr::Typed> typed_conditions(const ast::Task& task, const expr::S
     return std::nullopt;
   }
   expr::Lowered lowered =
-      expr::lower_conditions(task.options, task.options_span, options_ptr, diags);
-  expr::Typed typed = expr::typecheck(lowered.root, schema, expr::Notation::Json, diags);
+      expr::lower_conditions(task.options, task.options_span, options_ptr, diags, notation);
+  expr::Typed typed = expr::typecheck(lowered.root, schema, notation, diags);
   typed.ok = typed.ok && lowered.ok;
   return typed;
 }
@@ -43,10 +44,11 @@ std::optional<expr::Typed> typed_conditions(const ast::Task& task, const expr::S
 }  // namespace
 
 catalog::FileKinds check_conditions(const ast::Task& task, const catalog::Catalog& catalog,
-                                    const expr::ChainContext& chain, diag::Diagnostics& diags) {
+                                    const expr::ChainContext& chain, diag::Diagnostics& diags,
+                                    expr::Notation notation) {
   std::optional<expr::Schema> local;
   const expr::Schema& schema = expr::Schema::of(catalog, expr::Domain::File, local);
-  auto typed = typed_conditions(task, schema, diags);
+  auto typed = typed_conditions(task, schema, diags, notation);
   if (!typed) return catalog::kAnyFile;
   if (typed->ok) return expr::analyze(typed->node, schema, chain, diags);
   // Even with errors, the tests that are right narrow the kinds (a wrong one stands as true).

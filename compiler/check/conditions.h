@@ -14,14 +14,17 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/expr/analyze.h"
 #include "compiler/expr/ir.h"
+#include "compiler/expr/written.h"
 
 namespace wfc::check {
 
 /// Checks a conditions task that `chain` says what reaches. Returns the file kinds that can
 /// pass its conditions, judged by their `kind` tests (kAnyFile when they say nothing about
 /// kind, or cannot hold at all), for typing its `next`.
+/// `notation` is how the conditions were written (Dsl for a .wf file's `when`), for wording.
 catalog::FileKinds check_conditions(const ast::Task& task, const catalog::Catalog& catalog,
-                                    const expr::ChainContext& chain, diag::Diagnostics& diags);
+                                    const expr::ChainContext& chain, diag::Diagnostics& diags,
+                                    expr::Notation notation = expr::Notation::Json);
 
 /// The checked predicate of a conditions task, for the planner; nullopt (with the errors in
 /// `diags`) when it does not check.

@@ -156,6 +156,12 @@ constexpr std::array kCodes = {
              "The chain fixes what a task receives: after an `audio` task the file is audio, so "
              "`{\"kind\": \"video\"}` is false there and its `next` never runs. The planner "
              "prunes the branch."},
+    CodeInfo{Code::NeverForInput, "WF502", "never-for-input", S::Warning,
+             "A branch can never run for the input the plan was made for.",
+             "`wfc plan --input kind=audio,duration=30` plans for an input with those "
+             "properties; a condition that is false for them, such as `{\"kind\": \"video\"}`, "
+             "gates tasks that never run for it, and the planner leaves them out of the plan. "
+             "The warning is about that input only: the workflow itself is fine."},
 };
 
 }  // namespace

@@ -57,6 +57,7 @@ enum class Code {
   ExpressionSyntax,    // WF411
   // WF5xx: plan warnings
   DeadBranch,          // WF501 (warning)
+  NeverForInput,       // WF502 (warning)
 };
 
 /// What the registry knows of a code.

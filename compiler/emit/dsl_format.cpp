@@ -9,6 +9,7 @@
 #include "WorkflowLexer.h"
 #include "compiler/emit/dsl_layout.h"
 #include "compiler/frontend.h"
+#include "compiler/syntax/dsl_lexer.h"
 
 namespace wfc::emit {
 namespace {
@@ -34,13 +35,11 @@ std::string place(const Comment& c, size_t indent) { return std::string(indent, 
 }  // namespace
 
 std::vector<Comment> dsl_comments(const SourceFile& source) {
-  // The grammar's own lexer, so that what is a comment (and what is inside a string) can never
+  // The reader's own lexer, so that what is a comment (and what is inside a string) can never
   // differ between the reader and the formatter. Called only on text the reader accepted.
   std::string_view text = source.text();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
-  antlr4::ANTLRInputStream input(text.data(), text.size());
-  wfcdsl::WorkflowLexer lexer(&input);
-  lexer.removeErrorListeners();
+  syntax::DslLexer lexer(text);
   std::vector<Comment> out;
   size_t code_line = 0;  // the line where the last code (or block comment) ended
   for (auto token = lexer.nextToken(); token->getType() != antlr4::Token::EOF;
@@ -69,7 +68,7 @@ std::vector<Comment> dsl_comments(const SourceFile& source) {
 
 std::optional<std::string> format_dsl(const SourceFile& source, diag::Diagnostics& diags) {
   auto result = compile_source(source, syntax::Syntax::Dsl);
-  bool unreadable = !result.document;
+  bool unreadable = !result.document || result.partial;
   for (auto& d : result.diagnostics.items()) {
     // Syntax and shape problems (WF1xx) leave nothing sound to format.
     if (d.severity == diag::Severity::Error && diag::info(d.code).id.substr(0, 3) == "WF1") {

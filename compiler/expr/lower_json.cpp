@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "compiler/diag/wording.h"
+#include "compiler/expr/ir.h"
 #include "compiler/util/json_pointer.h"
 
 namespace wfc::expr {
@@ -26,7 +27,7 @@ Span cover(Span a, Span b) { return {a.line, a.column, b.end_line, b.end_column}
 
 class Lowerer {
  public:
-  explicit Lowerer(diag::Diagnostics& diags) : diags_(diags) {}
+  Lowerer(diag::Diagnostics& diags, Notation notation) : diags_(diags), notation_(notation) {}
 
   bool ok() const { return ok_; }
 
@@ -123,6 +124,9 @@ class Lowerer {
     for (const auto& m : value.members) {
       WrittenOp op;
       op.name = op.spelled = m.key;
+      if (auto known = parse_op(m.key); known && notation_ == Notation::Dsl) {
+        op.spelled = op_infix(*known);
+      }
       op.span = m.key_span;
       op.pointer = pointer_join(ptr, m.key);
       op.operand = m.value;
@@ -137,14 +141,16 @@ class Lowerer {
   }
 
   diag::Diagnostics& diags_;
+  Notation notation_;
   bool ok_ = true;
 };
 
 }  // namespace
 
 Lowered lower_conditions(const std::vector<ast::Option>& options, Span options_span,
-                         const std::string& options_pointer, diag::Diagnostics& diags) {
-  Lowerer lowerer(diags);
+                         const std::string& options_pointer, diag::Diagnostics& diags,
+                         Notation notation) {
+  Lowerer lowerer(diags, notation);
   Lowered out;
   out.root.kind = WrittenNode::Kind::And;
   out.root.span = options_span;

@@ -19,7 +19,9 @@ struct Lowered {
 
 /// Lowers a conditions task's options. Structural problems (WF408 malformed, WF406 empty
 /// `and`/`or`) are reported here; everything that needs the catalog is the type checker's.
+/// With Notation::Dsl the operators are spelled as the DSL writes them (`>=` for gte).
 Lowered lower_conditions(const std::vector<ast::Option>& options, Span options_span,
-                         const std::string& options_pointer, diag::Diagnostics& diags);
+                         const std::string& options_pointer, diag::Diagnostics& diags,
+                         Notation notation = Notation::Json);
 
 }  // namespace wfc::expr

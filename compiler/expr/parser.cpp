@@ -46,7 +46,8 @@ enum class Tok {
 struct Token {
   Tok kind = Tok::End;
   size_t begin = 0, end = 0;  // byte offsets into the text
-  std::string text;           // Path: the name; String: the decoded value
+  std::string text;           // Path: the name; String: the decoded value; Number: digits
+  std::string unit;           // Number: a unit suffix (`2s`), when the source allows units
 };
 
 bool ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -161,12 +162,18 @@ class Parser {
           while (j < t.size() && digit(t[j])) ++j;
         }
       }
+      k.text = std::string(t.substr(i, j - i));
+      if (src_.units) {
+        size_t u = j;
+        while (u < t.size() && ((t[u] >= 'a' && t[u] <= 'z') || (t[u] >= 'A' && t[u] <= 'Z'))) ++u;
+        k.unit = std::string(t.substr(j, u - j));
+        j = u;
+      }
       if (j < t.size() && ident_char(t[j])) {
         return lex_error(j, j + 1, "unexpected " + describe_char(j) + " in a number", "");
       }
       k.kind = Tok::Number;
       k.end = j;
-      k.text = std::string(t.substr(i, j - i));
     } else if (c == '"') {
       if (!lex_string(i, &k)) return;
     } else if (c == '\'') {
@@ -621,6 +628,8 @@ class Parser {
     advance();
     op.pointer = src_.pointer;
     if (!literal(&op.operand, op.name == "in" || op.name == "nin")) return {};
+    op.units = std::move(units_);
+    units_.clear();
     n.ops.push_back(std::move(op));
     n.span = span_of(begin, prev_end_);
     return n;
@@ -631,6 +640,8 @@ class Parser {
     size_t begin = tok_.begin;
     WrittenOp op;
     if (!literal(&op.operand, false)) return {};
+    op.units = std::move(units_);
+    units_.clear();
     size_t ob = tok_.begin;
     static constexpr struct {
       Tok tok;
@@ -706,6 +717,19 @@ class Parser {
         out->string = tok_.text;
         break;
       case Tok::Number:
+        if (!tok_.unit.empty()) {
+          std::string error, hint;
+          auto q = syntax::parse_quantity(tok_.text + tok_.unit, &error, &hint);
+          if (!q) {
+            fail(tok_, error, hint);
+            return false;
+          }
+          if (negative) q->value = -q->value;
+          *out = syntax::quantity_value(*q, {});
+          units_.push_back({span_of(begin, tok_.end), q->measure,
+                            std::string(src_.text.substr(begin, tok_.end - begin))});
+          break;
+        }
         number(tok_.text, negative, out);
         break;
       case Tok::Path:
@@ -756,6 +780,7 @@ class Parser {
 
   const ExpressionSource& src_;
   const ParseLimits& limits_;
+  std::vector<WrittenUnit> units_;  // unit literals of the operand being read
   std::vector<Position> positions_;
   Token tok_;
   size_t pos_ = 0;

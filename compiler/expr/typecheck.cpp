@@ -108,7 +108,8 @@ class Typer {
   Typer(const Schema& schema, Notation notation, diag::Diagnostics& diags)
       : schema_(schema),
         catalog_(schema.catalog()),
-        infix_(notation == Notation::Infix),
+        infix_(notation != Notation::Json),
+        text_(notation == Notation::Infix),
         diags_(diags) {}
 
   bool failed() const { return failed_; }
@@ -296,7 +297,7 @@ class Typer {
              "operators for " + quote(prop) + ": " + join(fitting), o.pointer);
         continue;
       }
-      Span span = infix_ ? w.span : cover(o.span, o.operand.span);
+      Span span = text_ ? w.span : cover(o.span, o.operand.span);
       if (auto n = operand(*spec, *op, o, type, *resolved, prop, span)) {
         if (o.negated) *n = Node::negate(std::move(*n));
         tests.push_back(std::move(*n));
@@ -413,7 +414,7 @@ class Typer {
         bool all = true;
         for (size_t i = 0; i < v.items.size(); ++i) {
           auto c = fits(type, r.ref, v.items[i], prop,
-                        infix_ ? o.pointer : o.pointer + "/" + std::to_string(i), "");
+                        text_ ? o.pointer : o.pointer + "/" + std::to_string(i), "");
           if (c) {
             n.args.push_back(std::move(*c));
           } else {
@@ -551,7 +552,8 @@ class Typer {
 
   const Schema& schema_;
   const catalog::Catalog& catalog_;
-  bool infix_;
+  bool infix_;  // words: operators and hints as infix
+  bool text_;   // one expression text: spans and pointers of the text, not of JSON values
   diag::Diagnostics& diags_;
   bool failed_ = false;
   TypeSpec string_type_;  // the items of a map property that declares none

@@ -13,10 +13,6 @@
 
 namespace wfc::expr {
 
-/// How the condition was written, so that hints show the user's own syntax
-/// (`{"exists": false}` or `!exists(width)`).
-enum class Notation { Json, Infix };
-
 struct Typed {
   /// The typed condition. Where a test had an error it stands as `true`, so that what is left
   /// can still narrow the chain's file kinds (as an `and` of the tests that are right).

@@ -8,9 +8,24 @@
 #include <vector>
 
 #include "compiler/source/source.h"
+#include "compiler/syntax/dsl_units.h"
 #include "compiler/syntax/value.h"
 
 namespace wfc::expr {
+
+/// How a condition was written, so that messages and hints show the user's own syntax
+/// (`{"exists": false}` or `!exists(width)`, 'gte' or '>='). Dsl is infix text that the .wf
+/// reader lowered to operator objects: worded as infix, located and pointed as JSON.
+enum class Notation { Json, Infix, Dsl };
+
+/// A unit literal in an infix operand (`2s`, `10MB`, `5Mbps`; ExpressionSource::units): the
+/// operand holds the number converted to seconds, bytes or bits per second, and whoever knows
+/// the property checks that it measures the same.
+struct WrittenUnit {
+  Span span;
+  syntax::Measure measure;
+  std::string text;  // as written: "2s"
+};
 
 /// One operator applied to a property: `"gte": 1280` or `>= 1280`.
 struct WrittenOp {
@@ -20,6 +35,7 @@ struct WrittenOp {
   std::string pointer;    // JSON pointer of the operand
   syntax::Value operand;  // literals as located values (a list is an Array)
   bool negated = false;   // infix `not in`, `!contains`... negate the whole test
+  std::vector<WrittenUnit> units;  // unit literals in the operand (a list may hold several)
 };
 
 struct WrittenNode {

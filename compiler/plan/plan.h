@@ -10,16 +10,17 @@
 // `next` of the third top-level task), the same for the three syntaxes of a workflow and across
 // runs; the planner's own nodes start with '$'. Every task id of the workflow appears in
 // `tasks`, mapped to the node or gate that does its work (a deduplicated task maps to the node
-// that survives) or to nothing when a pass pruned it.
+// that survives; a conditions task whose gate always holds, to the file it passes on) or to
+// nothing when a pass pruned it.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "compiler/source/source.h"
 
@@ -33,47 +34,47 @@ inline constexpr std::string_view kRunInput = "$input";
 /// The estimate of a node's work (compiler/plan/cost.h). Units: the work of encoding one
 /// megapixel with libx264 at `fast` (docs/plan.md, "Cost model").
 struct Cost {
-  double units = 0;     // this node alone
-  double path = 0;      // this node plus the costliest chain after it: the scheduling priority
-  std::string basis;    // how it was estimated: "1280×720 @30 fps × 60 s × libx264 faster (0.8)"
+  double units = 0;   // this node alone
+  double path = 0;    // this node plus the costliest chain after it: the scheduling priority
+  std::string basis;  // how it was estimated: "1280×720 @30 fps × 60 s × libx264 faster (0.8)"
 };
 
 /// A frame predicate (`select` of image, animation, thumbnails) and the engine chosen for it.
 struct Tier {
-  std::string engine = "vm";   // "vm", "jit" or "reference" (expr::engine_name)
-  uint64_t expected = 0;       // evaluations the plan expects
-  uint64_t break_even = 0;     // evaluations from which the JIT pays (expr::TierCosts)
-  size_t instructions = 0;     // of the VM program
-  std::string why;             // expr::TierChoice::explain(), or why tiering was off
+  std::string engine = "vm";  // "vm", "jit" or "reference" (expr::engine_name)
+  uint64_t expected = 0;      // evaluations the plan expects
+  uint64_t break_even = 0;    // evaluations from which the JIT pays (expr::TierCosts)
+  size_t instructions = 0;    // of the VM program
+  std::string why;            // expr::TierChoice::explain(), or why tiering was off
 };
 
 struct Node {
   std::string id;
-  std::string op;               // the catalog kind; "input" for $input; "probe" for a probe
+  std::string op;  // the catalog kind; "input" for $input; "probe" for a probe
   nlohmann::json options = nlohmann::json::object();  // resolved: catalog defaults applied
-  std::string input;            // id of the node whose output this reads; "" for $input/ingest
-  std::string gate;             // innermost gate guarding it; "" when it always runs
-  std::string group;            // fused group it belongs to; "" when it decodes on its own
+  std::string input;               // id of the node whose output this reads; "" for $input/ingest
+  std::string gate;                // innermost gate guarding it; "" when it always runs
+  std::string group;               // fused group it belongs to; "" when it decodes on its own
   std::vector<std::string> tasks;  // task ids it serves: its own plus deduplicated ones
   std::string ref, label, folder, filename;  // as written on the task
-  std::string pointer;          // JSON pointer of the task; "" for planner nodes
-  Span span;                    // of the task; invalid for planner nodes
-  std::optional<std::string> select;  // canonical text of a `select` frame predicate
+  std::string pointer;                       // JSON pointer of the task; "" for planner nodes
+  Span span;                                 // of the task; invalid for planner nodes
+  std::optional<std::string> select;         // canonical text of a `select` frame predicate
   std::optional<Tier> select_tier;
-  uint8_t produces = 0;         // catalog::FileKinds of its output
+  uint8_t produces = 0;  // catalog::FileKinds of its output
   Cost cost;
 };
 
 struct Gate {
-  std::string id;               // the conditions task's id
-  std::string when;             // canonical infix text of the predicate (expr::to_string)
-  std::string file;             // id of the node whose output it tests
-  std::string parent;           // enclosing gate; "" at the top
-  std::string probe;            // the probe node that supplies the file's properties
+  std::string id;                  // the conditions task's id
+  std::string when;                // canonical infix text of the predicate (expr::to_string)
+  std::string file;                // id of the node whose output it tests
+  std::string parent;              // enclosing gate; "" at the top
+  std::string probe;               // the probe node that supplies the file's properties
   std::vector<std::string> tasks;  // task ids it serves (its own plus deduplicated gates)
   std::string pointer;
-  Span span;                    // of the conditions task
-  Span when_span;               // of the condition (its options), where warnings point
+  Span span;       // of the conditions task
+  Span when_span;  // of the condition (its options), where warnings point
   Tier tier;
 };
 
@@ -85,10 +86,10 @@ struct Member {
 
 /// Nodes that read the same file and are served by one demux+decode and one filter graph.
 struct FusedGroup {
-  std::string id;      // "$fuse.<file id>"
-  std::string file;    // the node whose output is decoded once
+  std::string id;    // "$fuse.<file id>"
+  std::string file;  // the node whose output is decoded once
   std::vector<Member> members;
-  double saved = 0;    // cost units of decoding not repeated
+  double saved = 0;  // cost units of decoding not repeated
 };
 
 /// A task that never runs, and why (a pass proved it).
@@ -99,9 +100,9 @@ struct Pruned {
 
 struct Plan {
   int version = kPlanVersion;
-  std::string source;                // the file it was planned from
+  std::string source;                                     // the file it was planned from
   nlohmann::json input_facts = nlohmann::json::object();  // --input: what is known of the input
-  std::vector<Node> nodes;           // in lowering order: parents before children
+  std::vector<Node> nodes;  // in lowering order: parents before children
   std::vector<Gate> gates;
   std::vector<FusedGroup> groups;
   std::map<std::string, std::string> tasks;  // task id → node or gate id that does its work
@@ -110,12 +111,24 @@ struct Plan {
   std::vector<std::string> passes;   // the passes that ran, in order
   std::vector<std::string> explain;  // one line per decision, "pass: what and why"
 
+  /// Lookups by id, in constant time: an index that follows appends and is rebuilt when `nodes`
+  /// or `gates` shrinks or moves. Renaming in place, or inserting anywhere but at the end, needs
+  /// reindex().
   const Node* node(std::string_view id) const;
   Node* node(std::string_view id);
   const Gate* gate(std::string_view id) const;
   Gate* gate(std::string_view id);
-  /// Nodes and gates that read `id`'s output or sit directly under gate `id`.
-  std::vector<std::string> children(std::string_view id) const;
+  void reindex() const;
+
+ private:
+  template <typename T>
+  struct Index {
+    std::unordered_map<std::string, size_t> at;
+    const T* data = nullptr;
+    size_t size = 0;
+  };
+  mutable Index<Node> node_index_;
+  mutable Index<Gate> gate_index_;
 };
 
 /// The versioned JSON form (docs/plan.md, "JSON form").

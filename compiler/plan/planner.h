@@ -37,8 +37,8 @@ Plan make_plan(const ast::Document& doc, const PlanOptions& options, diag::Diagn
 /// Parses `--input` text: comma-separated `name=value` pairs whose names are file properties
 /// (`metadata.<key>` too) and whose values are typed by the catalog. On a problem returns
 /// nullopt and sets *error ("unknown property 'widht'; did you mean 'width'?").
-std::optional<nlohmann::json> parse_input_facts(std::string_view text, std::string* error,
-                                                const catalog::Catalog& catalog =
-                                                    catalog::Catalog::builtin());
+std::optional<nlohmann::json> parse_input_facts(
+    std::string_view text, std::string* error,
+    const catalog::Catalog& catalog = catalog::Catalog::builtin());
 
 }  // namespace wfc::plan

@@ -5,6 +5,7 @@
 
 #include <antlr4-runtime.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -16,7 +17,10 @@
 #include "compiler/diag/wording.h"
 #include "compiler/expr/parser.h"
 #include "compiler/syntax/dsl_conditions.h"
+#include "compiler/syntax/dsl_lexer.h"
+#include "compiler/syntax/dsl_parse.h"
 #include "compiler/syntax/dsl_prescan.h"
+#include "compiler/syntax/dsl_repair.h"
 #include "compiler/syntax/dsl_units.h"
 
 namespace wfc::syntax {
@@ -38,6 +42,10 @@ size_t code_points(const std::string& s) {
 
 std::string at(Position p) { return std::to_string(p.line) + ":" + std::to_string(p.column); }
 
+bool before(Position a, Position b) {
+  return a.line < b.line || (a.line == b.line && a.column < b.column);
+}
+
 /// Where tokens are, and the syntax diagnostics: one per line at most, since a second complaint
 /// on a line where the parser already lost its way is almost always a follow-on.
 class Reporter {
@@ -50,7 +58,12 @@ class Reporter {
   }
   Position end(const Token* t) const {
     Position p = begin(t);
-    p.column += static_cast<uint32_t>(code_points(t->getText()));
+    // A token read from the text spans stop - start + 1 code points (its indexes count them),
+    // which spares copying its text; EOF and tokens the error strategy made up have only text.
+    bool read = t->getType() != Token::EOF && t->getStartIndex() != INVALID_INDEX &&
+                t->getStopIndex() != INVALID_INDEX && t->getStopIndex() >= t->getStartIndex();
+    p.column += static_cast<uint32_t>(read ? t->getStopIndex() - t->getStartIndex() + 1
+                                           : code_points(t->getText()));
     return p;
   }
   Span span(const Token* t) const { return Span::between(begin(t), end(t)); }
@@ -67,20 +80,39 @@ class Reporter {
     error(Code::InvalidSyntax, s, std::move(message), std::move(hint));
   }
   void error(Code code, Span s, std::string message, std::string hint) {
-    failed_ = true;
+    fail();
     if (!lines_.insert(s.line).second) return;
     diags_.add(code, s, std::move(message), std::move(hint));
+  }
+  /// A mistake the lexer found (a stray character, an unterminated string): the parser reads
+  /// on past it, so what holds it is damaged although the parse tree does not show it.
+  void lex_error(Code code, Span s, std::string message, std::string hint) {
+    lex_errors_.push_back(s);
+    error(code, s, std::move(message), std::move(hint));
+  }
+  /// Lex errors come in file order, so the first at or after `outer` decides (a hostile file
+  /// may hold millions of them).
+  bool lex_error_within(Span outer) const {
+    auto it = std::lower_bound(lex_errors_.begin(), lex_errors_.end(), outer.begin(),
+                               [](const Span& s, Position p) { return before(s.begin(), p); });
+    return it != lex_errors_.end() && !before(outer.end(), it->end());
   }
   /// A problem in a value that leaves the rest of the document sound (a bad escape, an unknown
   /// unit, a duplicate key): reported, and the document is still built without that part.
   void value_error(Code code, Span s, std::string message, std::string hint) {
-    if (code != Code::DuplicateKey && code != Code::WrongOptionType) {
-      failed_ = true;
-    }
+    if (code != Code::DuplicateKey && code != Code::WrongOptionType) fail();
     diags_.add(code, s, std::move(message), std::move(hint));
   }
-  bool failed() const { return failed_; }
-  void fail() { failed_ = true; }
+  bool failed() const { return failures_ > 0; }
+  /// How many failures so far, so that lowering can tell which part a failure was in.
+  size_t failures() const { return failures_; }
+  void fail() { ++failures_; }
+  /// A failure after which not even a partial document is built (nesting past the limit).
+  void fatal() {
+    fail();
+    fatal_ = true;
+  }
+  bool fatal_failure() const { return fatal_; }
   const SourceFile& file() const { return file_; }
   diag::Diagnostics& diags() { return diags_; }
 
@@ -88,7 +120,9 @@ class Reporter {
   const SourceFile& file_;
   diag::Diagnostics& diags_;
   std::set<uint32_t> lines_;
-  bool failed_ = false;
+  std::vector<Span> lex_errors_;
+  size_t failures_ = 0;
+  bool fatal_ = false;
 };
 
 std::string describe_token(const Token* t) {
@@ -342,13 +376,31 @@ Value make(ValueType type, Span span) {
 
 class Lowerer {
  public:
-  Lowerer(Reporter& r, const Limits& limits, const catalog::Catalog& catalog)
-      : r_(r), limits_(limits), catalog_(catalog) {}
+  /// With `incomplete`, a tree the parser recovered is lowered too: what parsed cleanly is
+  /// kept, and the spans of the tasks and task lists that lost a part go to `incomplete`.
+  Lowerer(Reporter& r, const Limits& limits, const catalog::Catalog& catalog,
+          std::vector<Span>* incomplete = nullptr)
+      : r_(r),
+        limits_(limits),
+        catalog_(catalog),
+        incomplete_(incomplete),
+        recovered_(incomplete && r.failed()) {}
 
   std::optional<Value> file(P::FileContext* f) {
-    if (auto* a = f->automation()) return automation(a);
-    if (auto* run = f->run()) return run_document(run);
-    if (auto* t = f->taskDocument()) return task_document(t);
+    if (auto* a = f->automation()) {
+      if (!a->LBRACE()) return std::nullopt;  // a header the parser lost: nothing to place
+      return automation(a);
+    }
+    if (auto* run = f->run()) {
+      if (!run->LBRACE()) return std::nullopt;
+      return run_document(run);
+    }
+    if (auto* t = f->taskDocument()) {
+      if (!t->call() || !t->call()->kind || t->call()->kind->getTokenIndex() == INVALID_INDEX) {
+        return std::nullopt;  // no kind: no task to check
+      }
+      return task_document(t);
+    }
     Value root = make(ValueType::Array, r_.span(f));
     body(f->body(), nullptr, Where::Workflow, root, 1);
     return root;
@@ -356,6 +408,37 @@ class Lowerer {
 
  private:
   enum class Where { Automation, Run, Task, Workflow, Block };
+
+  // ---- recovery ----
+
+  /// Whether the parser recovered inside this context (it holds a token the parser skipped or
+  /// conjured, or a rule that failed), or the lexer reported something in it.
+  bool damaged(antlr4::ParserRuleContext* c) const {
+    return recovered_ && c && (has_error(c) || r_.lex_error_within(r_.span(c)));
+  }
+  static bool has_error(antlr4::tree::ParseTree* t) {
+    if (dynamic_cast<antlr4::tree::ErrorNode*>(t)) return true;
+    auto* c = dynamic_cast<antlr4::ParserRuleContext*>(t);
+    if (!c) return false;
+    if (c->exception) return true;
+    for (auto* k : c->children) {
+      if (has_error(k)) return true;
+    }
+    return false;
+  }
+  /// A recovery inside this context itself, not within one of its rules.
+  bool damaged_here(antlr4::ParserRuleContext* c) const {
+    if (!recovered_ || !c) return false;
+    if (c->exception) return true;
+    for (auto* k : c->children) {
+      if (dynamic_cast<antlr4::tree::ErrorNode*>(k)) return true;
+    }
+    return false;
+  }
+  /// A task or task list that lost a part: the checker must not judge what it lacks.
+  void mark(Span s) {
+    if (incomplete_) incomplete_->push_back(s);
+  }
 
   Value automation(P::AutomationContext* a) {
     Value root = make(ValueType::Object, r_.span(a));
@@ -394,7 +477,7 @@ class Lowerer {
                        "a 'task' document holds one task; its block takes only url, input and "
                        "metadata",
                        "for several tasks write 'run { ... }'");
-        r_.fail();
+        r_.fatal();
       }
     }
     return task;
@@ -403,11 +486,16 @@ class Lowerer {
   /// Tasks of a body into `tasks`; fields into `fields` where the document allows them.
   void body(P::BodyContext* b, Value* fields, Where where, Value& tasks, uint32_t depth) {
     if (!b) return;
+    if (damaged_here(b)) mark(tasks.span);
     for (auto* child : b->children) {
       if (auto* f = dynamic_cast<P::FieldContext*>(child)) {
-        field(f, fields, where);
+        if (!damaged(f)) field(f, fields, where);
       } else if (auto* c = dynamic_cast<P::ChainContext*>(child)) {
-        if (auto v = chain(c, depth)) tasks.items.push_back(std::move(*v));
+        if (auto v = chain(c, depth)) {
+          tasks.items.push_back(std::move(*v));
+        } else {
+          mark(tasks.span);
+        }
       }
     }
   }
@@ -449,7 +537,10 @@ class Lowerer {
                      "first defined at " + at(prior->key_span.begin()));
       return;
     }
-    fields->members.push_back(Member{key, key_span, value(f->value(), nullptr, "")});
+    size_t failures = r_.failures();
+    Value v = value(f->value(), nullptr, "");
+    if (incomplete_ && r_.failures() != failures) return;  // a bad escape: leave the field out
+    fields->members.push_back(Member{key, key_span, std::move(v)});
   }
 
   static std::string place(Where w) {
@@ -472,6 +563,19 @@ class Lowerer {
   std::optional<Value> chain(P::ChainContext* c, uint32_t depth) {
     auto steps = c->step();
     std::optional<Value> next;
+    std::optional<Value> lost;  // recovered: an empty `next` that stands for the steps lost
+    if (incomplete_) {
+      size_t kept = 0;
+      while (kept < steps.size() && usable(steps[kept])) ++kept;
+      if (kept == 0) return std::nullopt;
+      if (kept < steps.size() || damaged_here(c)) {
+        lost = make(ValueType::Array, kept < steps.size() ? r_.span(steps[kept]) : r_.span(c));
+        auto* last = dynamic_cast<P::TaskStepContext*>(steps[kept - 1]);
+        if (last && last->block()) lost.reset();  // its block is its `next`
+        if (lost) mark(lost->span);
+        steps.resize(kept);
+      }
+    }
     for (size_t i = steps.size(); i-- > 0;) {
       uint32_t d = depth + 2 * static_cast<uint32_t>(i);
       if (d > limits_.max_depth) {
@@ -481,7 +585,7 @@ class Lowerer {
               "tasks nest more than " + std::to_string(limits_.max_depth) + " levels deep",
               "workflows need far fewer levels; check for a runaway generator");
         }
-        r_.fail();
+        r_.fatal();
         next.reset();
         continue;
       }
@@ -491,16 +595,27 @@ class Lowerer {
         Value list = make(ValueType::Array, r_.span(steps[i + 1]->start, c->stop));
         list.items.push_back(std::move(*next));
         tail = std::move(list);
+      } else if (i + 1 == steps.size()) {
+        tail = std::move(lost);
       }
       next = step(steps[i], whole, std::move(tail), d);
     }
     return next;
   }
 
+  /// Whether the parser gave this step a kind (a task) or a `when`.
+  bool usable(P::StepContext* s) const {
+    if (auto* t = dynamic_cast<P::TaskStepContext*>(s)) {
+      return t->call() && t->call()->kind && t->call()->kind->getTokenIndex() != INVALID_INDEX;
+    }
+    return dynamic_cast<P::WhenStepContext*>(s) != nullptr;
+  }
+
   std::optional<Value> step(P::StepContext* s, Span whole, std::optional<Value> tail,
                             uint32_t depth) {
     Value task = make(ValueType::Object, whole);
     P::BlockContext* block = nullptr;
+    if (damaged_here(s)) mark(whole);
     if (auto* t = dynamic_cast<P::TaskStepContext*>(s)) {
       call(t->call(), task);
       attributes(t->attribute(), task);
@@ -508,10 +623,14 @@ class Lowerer {
     } else if (auto* w = dynamic_cast<P::WhenStepContext*>(s)) {
       Span when = r_.span(w->WHEN()->getSymbol());
       task.members.push_back(Member{"kind", when, Value::make_string("conditions", when)});
-      if (w->condition()) {
-        if (auto options = condition(w->condition())) {
-          task.members.push_back(Member{"options", when, std::move(*options)});
-        }
+      // A condition the parser recovered in was already reported; parsing its text again
+      // would only repeat that.
+      std::optional<Value> options;
+      if (w->condition() && !damaged(w->condition())) options = condition(w->condition());
+      if (options) {
+        task.members.push_back(Member{"options", when, std::move(*options)});
+      } else {
+        mark(whole);
       }
       attributes(w->attribute(), task);
       block = w->block();
@@ -520,10 +639,12 @@ class Lowerer {
       r_.value_error(Code::InvalidSyntax, r_.span(block->start),
                      "only the last task of a chain can have a block",
                      "put the tasks after '->' inside the block");
+      mark(whole);
       return task;
     }
     if (block) {
       Value list = make(ValueType::Array, r_.span(block));
+      if (damaged_here(block)) mark(list.span);
       body(block->body(), nullptr, Where::Block, list, depth + 2);
       task.members.push_back(Member{"next", r_.span(block->start), std::move(list)});
     } else if (tail) {
@@ -541,8 +662,12 @@ class Lowerer {
     if (!args) return;
     const catalog::KindSpec* spec = catalog_.kind(kind);
     Value options = make(ValueType::Object, r_.span(args));
+    if (damaged_here(args)) mark(task.span);
     for (auto* o : args->option()) {
-      if (!o->key || !o->value()) continue;
+      if (!o->key || !o->value() || damaged(o)) {
+        mark(task.span);
+        continue;
+      }
       std::string key = o->key->getText();
       Span key_span = r_.span(o->key);
       if (auto* prior = options.find(key)) {
@@ -554,7 +679,12 @@ class Lowerer {
       const catalog::OptionSpec* opt = spec ? spec->option(key) : nullptr;
       Context where{opt ? &opt->type : nullptr, key, kind};
       bool dropped = false;
+      size_t failures = r_.failures();
       Value v = value(o->value(), &where, key, &dropped);
+      if (incomplete_ && r_.failures() != failures) {
+        mark(task.span);  // a bad escape or unit: the option is left out, and not missed
+        continue;
+      }
       if (dropped) continue;
       options.members.push_back(Member{key, key_span, std::move(v)});
     }
@@ -563,6 +693,7 @@ class Lowerer {
 
   void attributes(const std::vector<P::AttributeContext*>& attrs, Value& task) {
     for (auto* a : attrs) {
+      if (damaged(a)) continue;
       std::string key;
       Span key_span;
       Value v;
@@ -598,26 +729,12 @@ class Lowerer {
                "e.g. when kind == \"video\" && width >= 1280 { ... }");
       return std::nullopt;
     }
-    for (auto* tok : c->conditionToken()) {
-      if (tok->start->getType() == P::QUANTITY) {
-        std::string error, hint;
-        auto q = parse_quantity(tok->start->getText(), &error, &hint);
-        r_.value_error(Code::ExpressionSyntax, r_.span(tok->start),
-                       "unit literals are not allowed in conditions yet",
-                       q ? "write the number in " +
-                               std::string(q->measure == Measure::Duration ? "seconds"
-                                           : q->measure == Measure::Size   ? "bytes"
-                                                                           : "bits per second") +
-                               ": " + diag::format_number(q->value)
-                         : hint);
-        return std::nullopt;
-      }
-    }
     const std::string& text = r_.file().text();
     size_t b = r_.file().offset(r_.begin(c->start));
     size_t e = r_.file().offset(r_.end(c->stop));
     if (e < b || e > text.size()) return std::nullopt;
-    expr::ExpressionSource src{std::string_view(text).substr(b, e - b), r_.begin(c->start), ""};
+    expr::ExpressionSource src{std::string_view(text).substr(b, e - b), r_.begin(c->start), "",
+                               /*units=*/true};
     size_t before = r_.diags().size();
     auto written = expr::parse_expression(src, r_.diags());
     if (!written) {
@@ -632,7 +749,30 @@ class Lowerer {
       return std::nullopt;
     }
     (void)before;
+    if (!units_fit(*written)) return std::nullopt;
     return lower_condition(*written, r_.span(c));
+  }
+
+  /// Unit literals against what the property measures (`duration > 2s`, not `width > 2s`);
+  /// the operand is already in the property's unit. An unknown property is the checker's.
+  bool units_fit(const expr::WrittenNode& n) {
+    bool ok = true;
+    for (const auto& k : n.kids) ok = units_fit(k) && ok;
+    const catalog::PropertySpec* p = n.ops.empty() ? nullptr : catalog_.property(n.property);
+    for (const auto& op : n.ops) {
+      for (const auto& u : op.units) {
+        if (!p || property_takes_measure(n.property, p->type, u.measure)) continue;
+        bool plain =
+            p->type.kind == catalog::TypeKind::Integer || p->type.kind == catalog::TypeKind::Number;
+        r_.value_error(Code::WrongValueType, u.span,
+                       "value of " + quote(n.property) + " must be " +
+                           diag::with_article(p->type.describe()) + ", got " +
+                           std::string(measure_name(u.measure)) + " '" + u.text + "'",
+                       plain ? "write a plain number" : "");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   static const expr::WrittenNode* constant(const expr::WrittenNode& n) {
@@ -683,7 +823,7 @@ class Lowerer {
     if (auto* o = dynamic_cast<P::ObjectValueContext*>(v)) {
       Value out = make(ValueType::Object, s);
       for (auto* m : o->object()->member()) {
-        if (!m->value()) continue;
+        if (!m->value() || (!m->name() && !m->STRING()) || damaged(m)) continue;
         Token* k = m->name() ? m->name()->start : m->STRING()->getSymbol();
         std::string name = m->name() ? k->getText() : string(k).string;
         Span key_span = r_.span(k);
@@ -727,15 +867,7 @@ class Lowerer {
                          : "write a plain number");
       if (dropped) *dropped = true;
     }
-    Value out = make(ValueType::Number, s);
-    double v = parsed->value;
-    if (std::floor(v) == v && std::fabs(v) < 9e15) {
-      out.type = ValueType::Integer;
-      out.integer = static_cast<int64_t>(v);
-    } else {
-      out.number = v;
-    }
-    return out;
+    return quantity_value(*parsed, s);
   }
 
   Value number(Token* t) {
@@ -891,6 +1023,8 @@ class Lowerer {
   Reporter& r_;
   const Limits& limits_;
   const catalog::Catalog& catalog_;
+  std::vector<Span>* incomplete_;
+  bool recovered_;  // the parser or the lexer reported a mistake: look for damage
 };
 
 /// Characters the lexer could not place (its error channel), reported with a hint for the
@@ -902,8 +1036,8 @@ void report_stray(Reporter& r, const std::vector<Token*>& tokens) {
       size_t slashes = 0;
       for (size_t i = text.size() - 1; i > 0 && text[i - 1] == '\\'; --i) ++slashes;
       if (text.size() < 2 || text.back() != '"' || slashes % 2 == 1) {
-        r.error(Code::InvalidSyntax, r.span(t), "unterminated string",
-                "close the string with '\"' before the end of the line");
+        r.lex_error(Code::InvalidSyntax, r.span(t), "unterminated string",
+                    "close the string with '\"' before the end of the line");
       }
       continue;
     }
@@ -922,48 +1056,173 @@ void report_stray(Reporter& r, const std::vector<Token*>& tokens) {
       hint = "names are letters, digits and '_'";
     else if (c == "\\")
       hint = "a backslash belongs inside a \"string\"";
-    r.error(Code::InvalidSyntax, r.span(t), "unexpected character " + quote(c), hint);
+    r.lex_error(Code::InvalidSyntax, r.span(t), "unexpected character " + quote(c), hint);
   }
+}
+
+/// The repairs' diagnostics, worded like the parser's own (ErrorStrategy).
+void report_repairs(Reporter& r, const std::vector<RepairNote>& notes) {
+  for (const auto& n : notes) {
+    std::string got;
+    if (n.what != RepairNote::What::UnclosedBlock) {
+      got = n.got_type == P::STRING
+                ? "a string"
+                : quote(n.got_text.size() > 24 ? n.got_text.substr(0, 21) + "..." : n.got_text);
+    }
+    switch (n.what) {
+      case RepairNote::What::MissingComma:
+        r.error(Code::InvalidSyntax, n.span,
+                "expected ',' or '" + std::string(n.owner == "the object" ? "}" : ")") + "' in " +
+                    n.owner + ", got " + got,
+                "separate the items with ','");
+        break;
+      case RepairNote::What::MissingBrace:
+        r.error(Code::InvalidSyntax, n.span,
+                "expected '{' after the condition of 'when', got " + got,
+                "write: when kind == \"video\" { ... }");
+        break;
+      case RepairNote::What::UnclosedBlock:
+        r.error(Code::InvalidSyntax, n.span,
+                "missing '}' to close " + n.owner + " opened at " + at(n.opened),
+                n.at_end ? ""
+                         : "the lines after it are indented no further than the line that opened "
+                           "it");
+        break;
+    }
+  }
+}
+
+/// Whether a `when` condition goes on past the end of its line (rare, and then worth a look for a
+/// missing '{').
+bool multiline_when(const std::vector<Token*>& tokens) {
+  size_t line = 0;  // of the `when` whose condition is being read; 0 outside one
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token* t = tokens[i];
+    if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+    size_t type = t->getType();
+    if (type == P::WHEN) {
+      line = t->getLine();
+    } else if (type == P::LBRACE || type == P::RBRACE || type == P::SEMI || type == P::ARROW) {
+      line = 0;
+    } else if (line && t->getLine() != line) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// The lexer's default-channel tokens (and EOF), for the repairs.
+std::vector<LexToken> lex_tokens(const Reporter& r, const std::vector<Token*>& tokens) {
+  std::vector<LexToken> out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    Token* t = tokens[i];
+    if (t->getChannel() != Token::DEFAULT_CHANNEL && t->getType() != Token::EOF) continue;
+    LexToken l;
+    l.type = t->getType();
+    l.begin = r.begin(t);
+    l.end = t->getType() == Token::EOF ? l.begin : r.end(t);
+    if (t->getType() != Token::EOF) l.text = t->getText();
+    l.original = i;
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+/// A token source for the repaired list: the lexer's own tokens, and new ones where inserted.
+std::unique_ptr<antlr4::ListTokenSource> repaired_source(const Repaired& repaired,
+                                                         const std::vector<Token*>& tokens) {
+  std::vector<std::unique_ptr<Token>> out;
+  for (const auto& l : repaired.tokens) {
+    if (!l.synthetic) {
+      out.push_back(std::make_unique<antlr4::CommonToken>(tokens[l.original]));
+      continue;
+    }
+    // The lexer as its source, like every token: ANTLR's recovery asks a token for it.
+    Token* near = tokens.front();
+    auto t = std::make_unique<antlr4::CommonToken>(
+        std::make_pair(near->getTokenSource(), near->getInputStream()), l.type,
+        Token::DEFAULT_CHANNEL, INVALID_INDEX, INVALID_INDEX);
+    t->setText(l.text);
+    t->setLine(l.begin.line);
+    t->setCharPositionInLine(l.begin.column - 1);
+    out.push_back(std::move(t));
+  }
+  return std::make_unique<antlr4::ListTokenSource>(std::move(out));
+}
+
+std::optional<Value> read(const SourceFile& file, diag::Diagnostics& diags, const Limits& limits,
+                          const catalog::Catalog& catalog, std::vector<Span>* incomplete) {
+  if (!prescan_dsl(file, diags, limits)) return std::nullopt;
+  std::string_view text = file.text();
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
+  Reporter reporter(file, diags);
+  DslLexer lexer(text);
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  report_stray(reporter, tokens.getTokens());
+
+  P parser(&tokens);
+  use_thread_dfa(parser);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  P::FileContext* tree = nullptr;
+  std::unique_ptr<antlr4::ListTokenSource> source;
+  std::unique_ptr<antlr4::CommonTokenStream> repaired_tokens;
+  long braces = 0;  // '{' less '}' as parsed: unbalanced, no part of the tree can be trusted
+  // Full LL with the error strategy that reports and recovers, on the tokens as repaired.
+  auto recover = [&] {
+    parser.reset();
+    auto lexed = lex_tokens(reporter, tokens.getTokens());
+    auto repaired = repair_tokens(lexed);
+    for (const auto& t : repaired ? repaired->tokens : lexed) {
+      braces += t.type == P::LBRACE ? 1 : t.type == P::RBRACE ? -1 : 0;
+    }
+    if (repaired) {
+      report_repairs(reporter, repaired->notes);
+      source = repaired_source(*repaired, tokens.getTokens());
+      repaired_tokens = std::make_unique<antlr4::CommonTokenStream>(source.get());
+      repaired_tokens->fill();
+      parser.setTokenStream(repaired_tokens.get());
+    } else {
+      tokens.seek(0);
+    }
+    parser.setErrorHandler(std::make_shared<ErrorStrategy>(reporter));
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    tree = parser.file();
+  };
+  try {
+    tree = parser.file();
+    // A `when` without '{' whose condition ran on into the next line can still parse (when that
+    // line's task has a block); the repairs tell.
+    if (multiline_when(tokens.getTokens())) {
+      auto repaired = repair_tokens(lex_tokens(reporter, tokens.getTokens()));
+      if (repaired && !repaired->notes.empty()) recover();
+    }
+  } catch (const antlr4::ParseCancellationException&) {
+    // SLL is exact for almost every file; only a real or apparent error needs full LL.
+    recover();
+  }
+  if (!tree || (reporter.failed() && (!incomplete || braces != 0))) return std::nullopt;
+  Lowerer lowerer(reporter, limits, catalog, incomplete);
+  auto root = lowerer.file(tree);
+  if (reporter.fatal_failure() || (reporter.failed() && !incomplete)) return std::nullopt;
+  return root;
 }
 
 }  // namespace
 
 std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
                               const Limits& limits, const catalog::Catalog& catalog) {
-  if (!prescan_dsl(file, diags, limits)) return std::nullopt;
-  std::string_view text = file.text();
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
-  Reporter reporter(file, diags);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
-  L lexer(&input);
-  lexer.removeErrorListeners();
-  antlr4::CommonTokenStream tokens(&lexer);
-  tokens.fill();
-  report_stray(reporter, tokens.getTokens());
+  return read(file, diags, limits, catalog, nullptr);
+}
 
-  P parser(&tokens);
-  parser.removeErrorListeners();
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-      antlr4::atn::PredictionMode::SLL);
-  P::FileContext* tree = nullptr;
-  try {
-    tree = parser.file();
-  } catch (const antlr4::ParseCancellationException&) {
-    // SLL is exact for almost every file; only a real or apparent error needs full LL, with
-    // the error strategy that reports and recovers.
-    tokens.seek(0);
-    parser.reset();
-    parser.setErrorHandler(std::make_shared<ErrorStrategy>(reporter));
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::LL);
-    tree = parser.file();
-  }
-  if (reporter.failed() || !tree) return std::nullopt;
-  Lowerer lowerer(reporter, limits, catalog);
-  auto root = lowerer.file(tree);
-  if (reporter.failed()) return std::nullopt;
-  return root;
+std::optional<Value> read_dsl_recovering(const SourceFile& file, diag::Diagnostics& diags,
+                                         std::vector<Span>& incomplete, const Limits& limits,
+                                         const catalog::Catalog& catalog) {
+  return read(file, diags, limits, catalog, &incomplete);
 }
 
 }  // namespace wfc::syntax

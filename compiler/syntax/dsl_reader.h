@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "compiler/catalog/catalog.h"
 #include "compiler/diag/diagnostic.h"
@@ -20,5 +21,15 @@ namespace wfc::syntax {
 std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
                               const Limits& limits = {},
                               const catalog::Catalog& catalog = catalog::Catalog::builtin());
+
+/// For `wfc validate`: like read_dsl, but after mistakes it still returns the document made of
+/// what was read cleanly, so that independent mistakes elsewhere are reported too. A task whose
+/// options or condition were lost, a task list that lost a task, and a task that lost the rest
+/// of its chain have their spans (of the task object or the list) added to `incomplete`, so
+/// that what they lack is not reported as missing (check/cascades.h). nullopt when the file is
+/// beyond that (an unclosed brace the indentation cannot place, nesting past the limits).
+std::optional<Value> read_dsl_recovering(
+    const SourceFile& file, diag::Diagnostics& diags, std::vector<Span>& incomplete,
+    const Limits& limits = {}, const catalog::Catalog& catalog = catalog::Catalog::builtin());
 
 }  // namespace wfc::syntax

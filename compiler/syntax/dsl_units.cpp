@@ -1,6 +1,7 @@
 // Unit literals: the table of units and the catalog types that take them (dsl_units.h).
 #include "compiler/syntax/dsl_units.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
@@ -93,6 +94,25 @@ bool takes_measure(std::string_view option, const catalog::TypeSpec& type, Measu
       return numeric && (contains(option, "size") || contains(option, "bytes"));
   }
   return false;
+}
+
+bool property_takes_measure(std::string_view property, const catalog::TypeSpec& type, Measure m) {
+  bool numeric = type.kind == catalog::TypeKind::Integer || type.kind == catalog::TypeKind::Number;
+  if (m == Measure::Duration && numeric && property == "duration") return true;
+  return takes_measure(property, type, m);
+}
+
+Value quantity_value(const Quantity& q, Span span) {
+  Value out;
+  out.span = span;
+  if (std::floor(q.value) == q.value && std::fabs(q.value) < 9e15) {
+    out.type = ValueType::Integer;
+    out.integer = static_cast<int64_t>(q.value);
+  } else {
+    out.type = ValueType::Number;
+    out.number = q.value;
+  }
+  return out;
 }
 
 }  // namespace wfc::syntax

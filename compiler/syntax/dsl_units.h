@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "compiler/catalog/catalog.h"
+#include "compiler/syntax/value.h"
 
 namespace wfc::syntax {
 
@@ -30,5 +31,12 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string* error
 /// `seconds` options, bitrates for numeric options named like `bitrate`, sizes for numeric
 /// options named like `size`/`bytes`.
 bool takes_measure(std::string_view option, const catalog::TypeSpec& type, Measure m);
+
+/// The same for a file property in a condition (`duration > 2s`): also the property named
+/// `duration`, a number of seconds.
+bool property_takes_measure(std::string_view property, const catalog::TypeSpec& type, Measure m);
+
+/// The converted number as a value: an Integer when whole (10MB is 10000000), else a Number.
+Value quantity_value(const Quantity& q, Span span);
 
 }  // namespace wfc::syntax

@@ -14,6 +14,7 @@ void add_explain(CLI::App& app, int& status);
 void add_docs(CLI::App& app, int& status);
 void add_convert(CLI::App& app, int& status);
 void add_fmt(CLI::App& app, int& status);
+void add_plan(CLI::App& app, int& status);
 void add_run(CLI::App& app, int& status);
 
 }  // namespace wfc::cli

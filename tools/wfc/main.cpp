@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   wfc::cli::add_explain(app, status);
   wfc::cli::add_convert(app, status);
   wfc::cli::add_fmt(app, status);
+  wfc::cli::add_plan(app, status);
   wfc::cli::add_run(app, status);
   wfc::cli::add_docs(app, status);
   try {

@@ -1,0 +1,59 @@
+// Small RAII owners and helpers over the FFmpeg C API shared by probe and the pass engine: owning
+// pointers with the right free function, error text, and opening a local file for demuxing with
+// the `file`-only protocol whitelist (DESIGN.md: libavformat never touches the network).
+#pragma once
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavformat/avformat.h>
+#include <libavutil/frame.h>
+}
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace wfc::media {
+
+struct InputCloser {
+  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+};
+struct CodecCloser {
+  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct GraphFreer {
+  void operator()(AVFilterGraph* g) const { avfilter_graph_free(&g); }
+};
+
+using InputPtr = std::unique_ptr<AVFormatContext, InputCloser>;
+using CodecPtr = std::unique_ptr<AVCodecContext, CodecCloser>;
+using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
+using GraphPtr = std::unique_ptr<AVFilterGraph, GraphFreer>;
+
+/// Sets how much the FFmpeg libraries log to stderr (AV_LOG_ERROR, AV_LOG_INFO...). Their log
+/// level is process-wide by FFmpeg's design; the CLI and tests choose it, the engine never does.
+void set_ffmpeg_log_level(int level);
+
+/// FFmpeg's text for an AVERROR code.
+std::string av_error_text(int err);
+
+/// Opens `path` for demuxing (local files only) and reads its stream info. On failure returns
+/// nullptr and sets *error to a message naming the file.
+InputPtr open_local_input(const std::filesystem::path& path, std::string* error);
+
+/// The display rotation of a stream in degrees clockwise (0, 90, 180, 270), from its display
+/// matrix side data, as the ffmpeg CLI's autorotate reads it.
+int stream_rotation(const AVStream* st);
+
+/// The first stream of `type` that is real media (an attached cover picture is not video).
+int best_stream(const AVFormatContext* fmt, AVMediaType type);
+
+}  // namespace wfc::media

@@ -1,0 +1,101 @@
+// A branch is one consumer of the decoded frames of one stream, run on its own thread behind a
+// bounded FrameQueue: the decode thread hands every branch a reference to each frame (the same
+// zero-copy fan-out as libavfilter's split), and each branch filters and encodes in parallel
+// with the others. EncodeBranch covers video, audio, image and animation outputs and each HLS
+// rendition; ThumbnailsBranch (thumbnails.h) builds sprite sheets.
+#pragma once
+
+#include <atomic>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/media/container.h"
+#include "runtime/media/filter_chain.h"
+#include "runtime/media/frame_gate.h"
+#include "runtime/media/frame_queue.h"
+#include "runtime/media/probe.h"
+
+namespace wfc::media {
+
+class Branch {
+ public:
+  Branch(AVMediaType media, AVRational time_base) : media_(media), time_base_(time_base) {}
+  virtual ~Branch() = default;
+
+  AVMediaType media() const { return media_; }
+  /// Seconds of a frame of the branch's stream (timestamps start at 0: the decoder rebases).
+  double seconds(const AVFrame* f) const;
+
+  /// On the branch thread: one decoded frame. Sets error() and done() on failure.
+  virtual void consume(AVFrame* frame) = 0;
+  /// On the branch thread: the end of the input; flushes. Idempotent.
+  virtual void finish() = 0;
+
+  /// True when the branch needs no more frames (finished early, or failed).
+  bool done() const { return done_; }
+  const std::optional<MediaError>& error() const { return error_; }
+  void fail(std::string kind, std::string message);
+
+  /// Frames before this time are not needed (trim start); the decoder may skip them.
+  double needs_from = 0;
+  std::vector<size_t> outputs;  // indices of the pass outputs this branch serves
+  FrameQueue queue{8};
+
+ protected:
+  AVMediaType media_;
+  AVRational time_base_;
+  std::atomic<bool> done_{false};
+  std::optional<MediaError> error_;
+};
+
+/// Filter chain → encoder → container(s).
+class EncodeBranch : public Branch {
+ public:
+  EncodeBranch(AVMediaType media, AVRational time_base, std::unique_ptr<FilterChain> chain,
+               std::unique_ptr<Encoder> encoder)
+      : Branch(media, time_base), chain_(std::move(chain)), encoder_(std::move(encoder)) {}
+
+  Encoder& encoder() { return *encoder_; }
+  /// Keeps only frames the predicate admits, closing the gaps (animation `select`); with
+  /// `first_only`, the first admitted frame at or after `start` (image `select`).
+  void set_gate(std::unique_ptr<FrameGate> gate) { gate_ = std::move(gate); }
+  /// With a gate: when no frame is admitted, use the first frame rather than fail (the
+  /// representative image of an all-black video is still an image).
+  void set_fallback_to_first() { fallback_ = true; }
+  /// Stops after this many encoded frames (1 for a still image).
+  void set_max_frames(int64_t n) { max_frames_ = n; }
+  /// Input after this time is not needed (trim end).
+  void set_stop_after(double seconds) { stop_after_ = seconds; }
+  /// Fails with this message when the input ends before any frame was encoded.
+  void require_frame(std::string message) { no_frame_message_ = std::move(message); }
+  /// Frame quality for encoders that read it per frame (mjpeg's qscale).
+  void set_frame_quality(int q) { frame_quality_ = q; }
+  int64_t frames_encoded() const { return encoded_; }
+
+  void consume(AVFrame* frame) override;
+  void finish() override;
+
+ private:
+  bool drain();  // filtered frames → encoder; false on failure
+
+  std::unique_ptr<FilterChain> chain_;
+  std::unique_ptr<Encoder> encoder_;
+  std::unique_ptr<FrameGate> gate_;
+  int64_t max_frames_ = std::numeric_limits<int64_t>::max();
+  double stop_after_ = std::numeric_limits<double>::infinity();
+  std::string no_frame_message_;
+  int frame_quality_ = 0;
+  int64_t encoded_ = 0;
+  int64_t pushed_ = 0;
+  int64_t gap_ = 0;  // timestamps removed by the gate so far
+  int64_t last_pts_ = AV_NOPTS_VALUE;
+  bool finished_ = false;
+  bool fallback_ = false;
+  FramePtr first_;  // the first frame seen, kept for the fallback
+  FramePtr filtered_{av_frame_alloc()};
+};
+
+}  // namespace wfc::media

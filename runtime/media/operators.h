@@ -1,0 +1,96 @@
+// The media operators: for each output of a pass, the branches (filter chain + encoder), the
+// containers they write and how the finished files are reported. One builder per kind; they
+// read options with catalog defaults (options.h) and the quality table shared with the plan
+// (compiler/plan/encoder_settings.h).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/media/branch.h"
+#include "runtime/media/pass.h"
+
+namespace wfc::media {
+
+/// The input as the builders see it: its File object and its decoded streams.
+struct InputInfo {
+  nlohmann::json file;
+  bool image = false;
+  std::optional<SourceParams> video, audio;
+  int rotation = 0;
+  int width = 0, height = 0;  // as displayed (after rotation)
+  AVRational fps{0, 1};
+  double duration = 0;
+};
+
+/// One output under construction and, after the pass, its files.
+struct OutputWork {
+  size_t index = 0;
+  const OutputSpec* spec = nullptr;
+  nlohmann::json options;  // with catalog defaults
+  std::vector<std::unique_ptr<Container>> containers;
+  std::vector<std::map<std::string, std::string>> header_options;  // one per container
+  double start = 0, end = 0;  // the span of the input this output reads (progress)
+  /// After a successful pass: writes what is left (playlists, tracks) and returns the File
+  /// objects. Unset: probe every container's file.
+  std::function<std::vector<nlohmann::json>(OutputWork&, std::string* error)> collect;
+  std::vector<std::filesystem::path> extra_files;  // written besides the containers
+  std::optional<MediaError> error;
+
+  Container* add_container(std::unique_ptr<Container> c,
+                           std::map<std::string, std::string> options = {});
+};
+
+/// All branches of a pass, with the audio encodes shared between outputs.
+struct BranchSet {
+  std::vector<std::unique_ptr<Branch>> branches;
+  std::map<std::string, EncodeBranch*> shared_audio;
+};
+
+/// Builds `work` (sets work.error on bad options or an input the kind cannot use).
+void build_output(const InputInfo& in, OutputWork& work, BranchSet& set);
+
+// Shared by the builders (operators.cpp, thumbnails.cpp, hls.cpp).
+struct VideoEncodeParams {
+  std::string codec = "h264";
+  std::string quality = "medium";
+  int64_t bitrate = 0;  // 0: constant quality from the table
+  int width = 0, height = 0;
+  AVRational fps{25, 1};
+  int gop = 0;  // 0: the encoder's default; else fixed keyframe interval (HLS alignment)
+  bool global_header = false;
+};
+CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error);
+
+/// The output frame rate: `fps` when given, else the input's capped at `cap`.
+AVRational output_fps(const InputInfo& in, const nlohmann::json& options, double cap);
+
+/// The trim filters for [start, end) ("" when neither is set); `audio` picks atrim.
+std::string trim_filters(double start, std::optional<double> end, bool audio);
+
+/// An encode of the input's audio with these settings, shared by every output that asks for
+/// the same; `target` receives its packets. nullptr with *error on failure.
+EncodeBranch* shared_audio(const InputInfo& in, BranchSet& set, const std::string& encoder,
+                           int64_t bitrate, double start, std::optional<double> end,
+                           Container* target, size_t output, std::string* error);
+
+/// Adds a video EncodeBranch reading the input through `filters` into `target`.
+EncodeBranch* add_video_branch(const InputInfo& in, BranchSet& set, const std::string& filters,
+                               CodecPtr enc, Container* target, size_t output, std::string* error);
+
+/// Pixel format of a picture encoder (mjpeg, png, gif, libwebp, libwebp_anim, libaom-av1).
+AVPixelFormat picture_format(const std::string& encoder, bool alpha);
+/// Opens a picture encoder with the quality table's `value` for it; *frame_quality is what
+/// each frame must carry (mjpeg), else 0.
+CodecPtr open_picture_encoder(const std::string& encoder, int value, int w, int h,
+                              AVPixelFormat fmt, AVRational fps, int* frame_quality,
+                              std::string* error);
+
+void build_thumbnails(const InputInfo& in, OutputWork& work, BranchSet& set);
+void build_adaptive_video(const InputInfo& in, OutputWork& work, BranchSet& set);
+
+}  // namespace wfc::media

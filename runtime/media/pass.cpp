@@ -1,0 +1,304 @@
+// The fused pass (see pass.h): probe, open decoders, build every output's branches, write the
+// headers, then one thread demuxes and decodes while each branch filters and encodes on its own
+// thread, and finally trailers, playlists and File objects. Failures stay with the output they
+// concern; only an unreadable input fails them all.
+#include "runtime/media/pass.h"
+
+#include <thread>
+
+#include "runtime/media/operators.h"
+
+namespace wfc::media {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Decoder {
+  int stream = -1;
+  CodecPtr ctx;
+  int64_t start_pts = 0;
+  AVRational time_base{1, 1};
+};
+
+/// Opens the decoder of stream `index`; false with *error when it cannot decode.
+bool open_decoder(AVFormatContext* fmt, int index, Decoder* d, std::string* error) {
+  AVStream* st = fmt->streams[index];
+  const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+  if (!codec) {
+    *error =
+        std::string("no decoder for the codec '") + avcodec_get_name(st->codecpar->codec_id) + "'";
+    return false;
+  }
+  CodecPtr ctx(avcodec_alloc_context3(codec));
+  avcodec_parameters_to_context(ctx.get(), st->codecpar);
+  ctx->pkt_timebase = st->time_base;
+  ctx->thread_count = 0;
+  int err = avcodec_open2(ctx.get(), codec, nullptr);
+  if (err < 0) {
+    *error = std::string("cannot decode '") + codec->name + "': " + av_error_text(err);
+    return false;
+  }
+  d->stream = index;
+  d->ctx = std::move(ctx);
+  d->time_base = st->time_base;
+  d->start_pts = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+  return true;
+}
+
+SourceParams video_source(const Decoder& d, const AVStream* st) {
+  SourceParams p;
+  p.type = AVMEDIA_TYPE_VIDEO;
+  p.time_base = d.time_base;
+  p.width = d.ctx->width;
+  p.height = d.ctx->height;
+  p.pix_fmt = d.ctx->pix_fmt;
+  p.sar = d.ctx->sample_aspect_ratio;
+  p.frame_rate = st->avg_frame_rate;
+  return p;
+}
+
+SourceParams audio_source(const Decoder& d) {
+  SourceParams p;
+  p.type = AVMEDIA_TYPE_AUDIO;
+  p.time_base = d.time_base;
+  p.sample_rate = d.ctx->sample_rate;
+  p.sample_fmt = d.ctx->sample_fmt;
+  av_channel_layout_copy(&p.layout, &d.ctx->ch_layout);
+  if (p.layout.order == AV_CHANNEL_ORDER_UNSPEC)
+    av_channel_layout_default(&p.layout, p.layout.nb_channels);
+  return p;
+}
+
+void run_branch(Branch* b) {
+  while (true) {
+    std::optional<FramePtr> f = b->queue.pop();
+    if (!f) return;  // aborted
+    if (!*f) {
+      b->finish();
+      return;
+    }
+    if (!b->done()) b->consume(f->get());
+  }
+}
+
+/// Reports progress per output: the decoded time within the span each output reads.
+class ProgressReporter {
+ public:
+  ProgressReporter(const PassSpec& spec, const std::vector<OutputWork>& works)
+      : spec_(spec), works_(works), last_(works.size(), -1), begun_(Clock::now()) {}
+
+  void at(double t, bool force = false) {
+    if (!spec_.progress) return;
+    auto now = Clock::now();
+    if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
+    last_report_ = now;
+    double wall = std::chrono::duration<double>(now - begun_).count();
+    double speed = wall > 0 ? t / wall : 0;
+    for (size_t i = 0; i < works_.size(); ++i) {
+      const OutputWork& w = works_[i];
+      if (w.error) continue;
+      double span = w.end - w.start;
+      double pct = span > 0 ? (t - w.start) / span * 100 : 0;
+      pct = std::clamp(pct, 0.0, 99.0);  // 100 only once the files exist
+      if (pct != last_[i]) spec_.progress(w.spec->id, pct, speed);
+      last_[i] = pct;
+    }
+  }
+
+  void done(size_t i, double t) {
+    if (!spec_.progress) return;
+    double wall = std::chrono::duration<double>(Clock::now() - begun_).count();
+    spec_.progress(works_[i].spec->id, 100, wall > 0 ? t / wall : 0);
+  }
+
+ private:
+  const PassSpec& spec_;
+  const std::vector<OutputWork>& works_;
+  std::vector<double> last_;
+  Clock::time_point begun_, last_report_{};
+};
+
+}  // namespace
+
+PassResult run_pass(const PassSpec& spec) {
+  PassResult result;
+  for (const OutputSpec& o : spec.outputs) result.outputs.push_back({o.id, {}, std::nullopt});
+  auto fail_all = [&](const MediaError& e) {
+    for (OutputResult& r : result.outputs)
+      if (!r.error) r.error = e;
+    return result;
+  };
+
+  auto probed = probe(spec.input);
+  if (auto* e = std::get_if<MediaError>(&probed)) return fail_all(*e);
+  InputInfo in;
+  in.file = std::get<json>(probed);
+  result.input = in.file;
+  if (spec.outputs.empty()) return result;
+  std::string error;
+  InputPtr fmt = open_local_input(spec.input, &error);
+  if (!fmt) return fail_all({"input_invalid", error});
+
+  in.image = in.file.value("kind", "") == "image";
+  in.width = in.file.value("width", 0);
+  in.height = in.file.value("height", 0);
+  in.rotation = in.file.value("rotation", 0);
+  in.duration = in.file.value("duration", 0.0);
+  Decoder vdec, adec;
+  std::string video_problem, audio_problem;
+  if (int vi = best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO);
+      vi >= 0 && open_decoder(fmt.get(), vi, &vdec, &video_problem)) {
+    const AVStream* st = fmt->streams[vi];
+    in.video = video_source(vdec, st);
+    in.fps = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+  }
+  if (int ai = best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO);
+      ai >= 0 && open_decoder(fmt.get(), ai, &adec, &audio_problem)) {
+    in.audio = audio_source(adec);
+  }
+
+  // Build every output; an output that cannot be built fails alone.
+  std::vector<OutputWork> works(spec.outputs.size());
+  BranchSet set;
+  for (size_t i = 0; i < works.size(); ++i) {
+    works[i].index = i;
+    works[i].spec = &spec.outputs[i];
+    build_output(in, works[i], set);
+    if (works[i].error && works[i].error->kind == "input_unsupported") {
+      const std::string& problem = spec.outputs[i].kind == "audio" ? audio_problem : video_problem;
+      if (!problem.empty()) works[i].error->message += " (" + problem + ")";
+    }
+  }
+  for (OutputWork& w : works) {
+    for (size_t c = 0; c < w.containers.size() && !w.error; ++c) {
+      AVDictionary* opts = nullptr;
+      for (const auto& [k, v] : w.header_options[c]) av_dict_set(&opts, k.c_str(), v.c_str(), 0);
+      if (!w.containers[c]->write_header(&opts, &error)) w.error = {"encode_failed", error};
+      av_dict_free(&opts);
+    }
+  }
+  // A branch runs when at least one of its outputs is still wanted.
+  std::vector<Branch*> active;
+  for (auto& b : set.branches) {
+    bool wanted = false;
+    for (size_t o : b->outputs) wanted |= !works[o].error;
+    if (wanted) active.push_back(b.get());
+  }
+  for (OutputWork& w : works)
+    if (w.error)
+      for (auto& c : w.containers) c->abandon();
+
+  std::vector<std::thread> threads;
+  for (Branch* b : active) threads.emplace_back(run_branch, b);
+
+  // Demux and decode once; hand each frame to every branch of its stream that still wants it.
+  ProgressReporter progress(spec, works);
+  auto deadline =
+      spec.time_limit.count() > 0 ? Clock::now() + spec.time_limit : Clock::time_point::max();
+  std::optional<MediaError> stopped;
+  double decoded_to = 0;
+  FramePtr frame(av_frame_alloc());
+  PacketPtr pkt(av_packet_alloc());
+  auto all_done = [&] {
+    for (Branch* b : active)
+      if (!b->done()) return false;
+    return true;
+  };
+  auto deliver = [&](Decoder& d, AVMediaType type) {
+    while (avcodec_receive_frame(d.ctx.get(), frame.get()) >= 0) {
+      int64_t ts = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp
+                                                                  : frame->pts;
+      if (ts != AV_NOPTS_VALUE) ts -= d.start_pts;
+      frame->pts = frame->best_effort_timestamp = ts;
+      double t = ts != AV_NOPTS_VALUE ? ts * av_q2d(d.time_base) : decoded_to;
+      for (Branch* b : active) {
+        if (b->media() != type || b->done() || t < b->needs_from) continue;
+        b->queue.push(FramePtr(av_frame_clone(frame.get())));
+      }
+      av_frame_unref(frame.get());
+      if (type == AVMEDIA_TYPE_VIDEO || !in.video) {
+        decoded_to = std::max(decoded_to, t);
+        progress.at(decoded_to);
+      }
+    }
+  };
+  bool need_video = false, need_audio = false;
+  for (Branch* b : active) (b->media() == AVMEDIA_TYPE_VIDEO ? need_video : need_audio) = true;
+  while (!active.empty()) {
+    if (spec.cancel && spec.cancel->load()) {
+      stopped = MediaError{"cancelled", "the task was cancelled"};
+      break;
+    }
+    if (Clock::now() > deadline) {
+      stopped = MediaError{"time_limit", "the task exceeded its time limit"};
+      break;
+    }
+    if (all_done()) break;
+    if (av_read_frame(fmt.get(), pkt.get()) < 0) break;  // end of file, or truncated: stop
+    Decoder* d = nullptr;
+    AVMediaType type = AVMEDIA_TYPE_UNKNOWN;
+    if (need_video && pkt->stream_index == vdec.stream) d = &vdec, type = AVMEDIA_TYPE_VIDEO;
+    if (need_audio && pkt->stream_index == adec.stream) d = &adec, type = AVMEDIA_TYPE_AUDIO;
+    // A corrupt packet is skipped (the decoder resynchronises), as players do.
+    if (d && avcodec_send_packet(d->ctx.get(), pkt.get()) >= 0) deliver(*d, type);
+    av_packet_unref(pkt.get());
+  }
+  if (!stopped) {
+    if (need_video && avcodec_send_packet(vdec.ctx.get(), nullptr) >= 0)
+      deliver(vdec, AVMEDIA_TYPE_VIDEO);
+    if (need_audio && avcodec_send_packet(adec.ctx.get(), nullptr) >= 0)
+      deliver(adec, AVMEDIA_TYPE_AUDIO);
+    for (Branch* b : active) b->queue.push(nullptr);
+  } else {
+    for (Branch* b : active) b->queue.abort();
+  }
+  for (std::thread& t : threads) t.join();
+
+  // Finish each output: its branches' errors, the trailers, then its File objects.
+  for (Branch* b : active) {
+    if (!b->error()) continue;
+    for (size_t o : b->outputs)
+      if (!works[o].error) works[o].error = b->error();
+  }
+  for (size_t i = 0; i < works.size(); ++i) {
+    OutputWork& w = works[i];
+    if (!w.error && stopped) w.error = stopped;
+    for (auto& c : w.containers) {
+      if (w.error) {
+        c->abandon();
+      } else if (!c->finish(&error)) {
+        w.error = MediaError{"encode_failed", error};
+      }
+    }
+    OutputResult& r = result.outputs[i];
+    if (!w.error) {
+      if (w.collect) {
+        std::string problem;
+        r.files = w.collect(w, &problem);
+        if (!problem.empty()) w.error = MediaError{"encode_failed", problem};
+      } else {
+        for (auto& c : w.containers) {
+          auto f = probe(c->path());
+          if (auto* e = std::get_if<MediaError>(&f)) {
+            w.error = MediaError{"encode_failed", "the output is unreadable: " + e->message};
+            break;
+          }
+          r.files.push_back(std::get<json>(f));
+        }
+      }
+    }
+    if (w.error) {
+      r.error = w.error;
+      r.files.clear();
+      std::error_code ec;
+      for (auto& c : w.containers) std::filesystem::remove(c->path(), ec);
+      for (auto& p : w.extra_files) std::filesystem::remove_all(p, ec);
+    } else {
+      progress.done(i, decoded_to);
+    }
+  }
+  return result;
+}
+
+}  // namespace wfc::media

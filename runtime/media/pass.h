@@ -1,0 +1,58 @@
+// The fused media pass: one input file demuxed once and decoded once per stream, its frames fanned
+// out to N outputs (video, audio, image, animation, thumbnails, adaptive_video), each filtering
+// and encoding on its own thread. This is the engine the scheduler calls for a fused group of the
+// plan, and also for a single task (a group of one). Contract in runtime/media/README.md.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/media/probe.h"
+
+namespace wfc::media {
+
+/// One output of a pass: a task of a media kind with its options as the catalog names them.
+/// An option that is absent takes the catalog's default (stdlib/kinds.json).
+struct OutputSpec {
+  std::string id;    // the task id; also the stem of the files written
+  std::string kind;  // video, audio, image, animation, thumbnails, adaptive_video
+  nlohmann::json options = nlohmann::json::object();
+  std::filesystem::path out_dir;  // created when missing
+};
+
+struct PassSpec {
+  std::filesystem::path input;  // a local file (ingest has fetched URLs already)
+  std::vector<OutputSpec> outputs;
+  /// Set by another thread to stop the pass; every unfinished output then fails `cancelled`.
+  const std::atomic<bool>* cancel = nullptr;
+  /// Called from the decode thread: output id, percent 0–100 of the decoded input that output
+  /// needs, speed (seconds of media per second of wall time). At most a few times a second.
+  std::function<void(const std::string& id, double percent, double speed)> progress;
+  /// Wall-time budget of the whole pass; 0 means none. Unfinished outputs fail `time_limit`.
+  std::chrono::milliseconds time_limit{0};
+};
+
+struct OutputResult {
+  std::string id;
+  /// The File objects written (probe() of each, plus `filename`); for thumbnails the WebVTT
+  /// track first, then the sprite sheets; for adaptive_video the master playlist.
+  std::vector<nlohmann::json> files;
+  std::optional<MediaError> error;  // set when this output failed; files is then empty
+};
+
+struct PassResult {
+  std::optional<nlohmann::json> input;  // the probed input File, when it could be read
+  std::vector<OutputResult> outputs;    // in the order of PassSpec::outputs
+};
+
+/// Runs the pass. Never throws on bad media or bad options: each output gets files or an error,
+/// and a bad input fails every output with `input_invalid`.
+PassResult run_pass(const PassSpec& spec);
+
+}  // namespace wfc::media

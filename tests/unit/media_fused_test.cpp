@@ -1,0 +1,43 @@
+// A fused pass (one decode feeding several outputs) gives the same files as separate passes:
+// the same properties, and pictures within 40 dB PSNR.
+#include <catch2/catch.hpp>
+
+#include "test_media.h"
+
+using namespace wfc::test;
+
+TEST_CASE("a fused pass matches separate single-output passes", "[media][fused]") {
+  std::vector<wfc::media::OutputSpec> outputs = {
+      {"small", "video", {{"width", 160}}, {}},
+      {"large", "video", {{"width", 240}, {"quality", "high"}}, {}},
+      {"sound", "audio", {{"format", "aac"}}, {}},
+      {"poster", "image", {{"width", 100}, {"start", 1}}, {}},
+      {"clip", "animation", {{"width", 80}, {"end", 1}}, {}},
+  };
+  wfc::media::PassSpec fused;
+  fused.input = sample("av.mp4");
+  fs::path fused_dir = out_dir("fused");
+  for (auto o : outputs) {
+    o.out_dir = fused_dir;
+    fused.outputs.push_back(o);
+  }
+  wfc::media::PassResult together = wfc::media::run_pass(fused);
+  REQUIRE(together.outputs.size() == outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const auto& o = together.outputs[i];
+    INFO(outputs[i].id << (o.error ? ": " + o.error->message : ""));
+    REQUIRE_FALSE(o.error);
+    auto alone = run_one(sample("av.mp4"), outputs[i].kind, outputs[i].options, outputs[i].id);
+    json a = probe_ok(output_path(outputs[i].id, alone));
+    json f = probe_ok(fused_dir / o.files[0]["filename"].get<std::string>());
+    for (const char* key : {"kind", "format", "width", "height", "frames", "codecs", "fps"}) {
+      INFO(key);
+      CHECK(a.value(key, json()) == f.value(key, json()));
+    }
+    if (a.contains("duration"))
+      CHECK(f["duration"].get<double>() == Approx(a["duration"].get<double>()).margin(0.03));
+    if (outputs[i].kind == "video" || outputs[i].kind == "image")
+      CHECK(psnr(output_path(outputs[i].id, alone),
+                 fused_dir / o.files[0]["filename"].get<std::string>()) >= 40);
+  }
+}
