@@ -3,7 +3,12 @@
 
 #include <fmt/format.h>
 
+extern "C" {
+#include <libavutil/log.h>
+}
+
 #include <array>
+#include <cstdlib>
 #include <system_error>
 
 #include "runtime/media/pass.h"
@@ -33,6 +38,14 @@ FileRef file_ref(const fs::path& dir, const nlohmann::json& file) {
 }
 
 }  // namespace
+
+MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits)
+    : policy_(std::move(policy)), limits_(limits) {
+  // FFmpeg's own log would interleave with the progress display; what matters reaches the
+  // tasks' errors. WFC_FFMPEG_LOG=1 keeps it, for debugging an input.
+  const char* keep = std::getenv("WFC_FFMPEG_LOG");
+  if (!keep || std::string_view(keep) != "1") av_log_set_level(AV_LOG_FATAL);
+}
 
 bool is_media_kind(std::string_view kind) {
   for (std::string_view k : kMediaKinds) {

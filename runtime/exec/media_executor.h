@@ -14,8 +14,7 @@ namespace wfc::exec {
 
 class MediaExecutor : public Executor {
  public:
-  MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits = {})
-      : policy_(std::move(policy)), limits_(limits) {}
+  explicit MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits = {});
 
   std::optional<nlohmann::json> probe(const std::filesystem::path& path, TaskError* error) override;
   std::vector<NodeResult> execute(const Work& work) override;

@@ -74,6 +74,9 @@ struct Scheduler::Impl {
   std::unordered_map<std::string, NodeRun> nodes;
   std::unordered_map<std::string, int> gate_result;  // -1 unknown, 0 false, 1 true
   std::unordered_map<std::string, FileRef> files;    // node id → its (probed) output
+  // What cannot run without a node's output or a gate's holding: the nodes reading the output,
+  // the gates testing it; the nodes and gates directly under a gate.
+  std::unordered_map<std::string, std::vector<std::string>> below;
   std::deque<Job> queue;
   std::map<uint64_t, Running> running;
   uint64_t next_running = 0;
@@ -91,6 +94,7 @@ struct Scheduler::Impl {
   // ---- set-up ------------------------------------------------------------------------------
 
   void build() {
+    plan.reindex();  // lookups below are then read-only, safe from any thread
     run.id = options.run_id.empty() ? new_id("run") : options.run_id;
     run.created_at = run.updated_at = unix_now();
     std::unordered_map<std::string, size_t> rank;
@@ -103,7 +107,15 @@ struct Scheduler::Impl {
       r.rank = it == rank.end() ? plan.order.size() : it->second;
       ++pending_nodes;
     }
-    for (const plan::Gate& g : plan.gates) gate_result[g.id] = -1;
+    for (const plan::Gate& g : plan.gates) {
+      gate_result[g.id] = -1;
+      below[g.file].push_back(g.id);
+      if (!g.parent.empty()) below[g.parent].push_back(g.id);
+    }
+    for (const plan::Node& n : plan.nodes) {
+      if (!n.input.empty()) below[n.input].push_back(n.id);
+      if (!n.gate.empty()) below[n.gate].push_back(n.id);
+    }
 
     // Tasks, in the order they are written (their spans), so run.json reads like the workflow.
     struct Row {
@@ -121,8 +133,7 @@ struct Scheduler::Impl {
       if (!plan.tasks.count(p.task)) rows.push_back({p.task, "", Span{}});
     }
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return std::pair(a.span.line, a.span.column) <
-             std::pair(b.span.line, b.span.column);
+      return std::pair(a.span.line, a.span.column) < std::pair(b.span.line, b.span.column);
     });
     for (const Row& row : rows) {
       TaskState t;
@@ -210,7 +221,9 @@ struct Scheduler::Impl {
 
   // Everything that needs `id`'s output (or sits under gate `id`): the nodes and gates below.
   void collect_below(const std::string& id, std::vector<std::string>* out) {
-    for (const std::string& child : plan.children(id)) {
+    auto it = below.find(id);
+    if (it == below.end()) return;
+    for (const std::string& child : it->second) {
       out->push_back(child);
       collect_below(child, out);
     }

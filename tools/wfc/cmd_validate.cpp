@@ -38,12 +38,14 @@ bool expand(const std::vector<std::string>& paths, std::optional<syntax::Syntax>
     std::error_code ec;
     if (p != "-" && fs::is_directory(p, ec)) {
       std::vector<Job> found;
-      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec),
+          end;
       for (; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
         auto name = entry.path().filename().string();
         if (entry.is_directory(ec)) {
-          if (!name.empty() && name[0] == '.' && name != "." && name != "..") it.disable_recursion_pending();
+          if (!name.empty() && name[0] == '.' && name != "." && name != "..")
+            it.disable_recursion_pending();
           continue;
         }
         if (auto s = syntax::syntax_for_path(name)) {
