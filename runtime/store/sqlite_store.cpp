@@ -140,8 +140,9 @@ ApiKey key_row(const Statement& s) {
 }
 
 std::vector<Task> tasks_of(Connection& c, const std::string& run_id) {
-  Query q =
-      c.prepare(fmt::format("SELECT {} FROM tasks WHERE run_id = ? ORDER BY seq", kTaskColumns));
+  static const std::string sql =
+      fmt::format("SELECT {} FROM tasks WHERE run_id = ? ORDER BY seq", kTaskColumns);
+  Query q = c.prepare(sql);
   q->bind(1, run_id);
   std::vector<Task> out;
   while (q->step()) out.push_back(task_row(*q));
@@ -151,7 +152,8 @@ std::vector<Task> tasks_of(Connection& c, const std::string& run_id) {
 std::optional<Run> load_run(Connection& c, const std::string& id) {
   Run r;
   {
-    Query q = c.prepare(fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns));
+    static const std::string sql = fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
+    Query q = c.prepare(sql);
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
     r = run_row(*q);
@@ -483,10 +485,11 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
       }
       if (!existing.empty()) return {*load_run(c, existing), false};
     }
-    c.prepare(fmt::format(
-                  "INSERT INTO runs ({}) VALUES (?, ?, 'queued', 0, ?, ?, NULL, ?, ?, ?, ?, 0, '', "
-                  "0, 0, ?, 0, 0, ?)",
-                  kRunColumns))
+    static const std::string insert_run = fmt::format(
+        "INSERT INTO runs ({}) VALUES (?, ?, 'queued', 0, ?, ?, NULL, ?, ?, ?, ?, 0, '', "
+        "0, 0, ?, 0, 0, ?)",
+        kRunColumns);
+    c.prepare(insert_run)
         ->bind(1, r.id)
         .bind(2, r.automation_id)
         .bind(3, r.input_url)
@@ -499,10 +502,11 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
         .bind(10, now)
         .run();
     for (const Task& t : r.tasks) {
-      c.prepare(fmt::format(
-                    "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
-                    "'', ?, ?, 0, 0, ?)",
-                    kTaskColumns))
+      static const std::string insert_task = fmt::format(
+          "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
+          "'', ?, ?, 0, 0, ?)",
+          kTaskColumns);
+      c.prepare(insert_task)
           ->bind(1, t.id)
           .bind(2, t.run_id)
           .bind(3, t.node)
@@ -614,6 +618,17 @@ Lease SqliteStore::renew_lease(const std::string& run_id, const std::string& wor
     }
     tx.commit();
     return result;
+  });
+}
+
+int SqliteStore::release_worker(const std::string& worker_id) {
+  return write([&](Connection& c) {
+    Transaction tx(c, Transaction::Write);
+    // 1, not 0: claim_run looks for leases below now, and 0 could tie with a fake clock.
+    c.prepare("UPDATE runs SET lease_until_ms = 1 WHERE worker_id = ?")->bind(1, worker_id).run();
+    int n = static_cast<int>(c.changes());
+    tx.commit();
+    return n;
   });
 }
 

@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
                                std::chrono::milliseconds lease) override;
   Lease renew_lease(const std::string& run_id, const std::string& worker_id,
                     std::chrono::milliseconds lease) override;
+  int release_worker(const std::string& worker_id) override;
   bool apply_event(const std::string& run_id, const std::string& worker_id, const std::string& kind,
                    const nlohmann::json& data) override;
   bool finish_run(const std::string& run_id, const std::string& worker_id, exec::Status status,

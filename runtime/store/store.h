@@ -181,6 +181,10 @@ class Store {
                                        std::chrono::milliseconds lease) = 0;
   virtual Lease renew_lease(const std::string& run_id, const std::string& worker_id,
                             std::chrono::milliseconds lease) = 0;
+  /// Lapses every lease `worker_id` holds, so its runs are claimable at once (their attempts
+  /// stay counted). For a restarted server whose worker id is stable (docs/store.md, "Restart"):
+  /// it need not wait out the leases of its previous life. Returns how many runs it let go.
+  virtual int release_worker(const std::string& worker_id) = 0;
   /// Persists one scheduler event of a run the worker holds: the task (matched on its `node`) or
   /// the run changes and the event row is inserted, in one transaction. A terminal run event
   /// finishes the run (as finish_run). False when the worker no longer holds the run.
