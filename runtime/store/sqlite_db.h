@@ -78,6 +78,7 @@ class Connection {
   /// Runs SQL with no parameters (schema, pragmas, BEGIN/COMMIT).
   void exec(const std::string& sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
+  sqlite3* handle() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;

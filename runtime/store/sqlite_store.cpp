@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "runtime/exec/ids.h"
+#include "runtime/store/checkpointer.h"
 #include "runtime/store/migrations.h"
 #include "runtime/store/sqlite_db.h"
 #include "runtime/store/wire_json.h"
@@ -316,6 +317,8 @@ SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
     throw std::invalid_argument("store: synchronous must be NORMAL or FULL");
   writer_ = open_connection();
   sqlite::migrate(*writer_);
+  checkpointer_ = std::make_unique<sqlite::Checkpointer>(*writer_, open_connection(),
+                                                         options_.checkpoint_pages);
 }
 
 SqliteStore::~SqliteStore() = default;

@@ -18,8 +18,9 @@
 namespace wfc::store {
 
 namespace sqlite {
+class Checkpointer;
 class Connection;
-}
+}  // namespace sqlite
 
 class SqliteStore final : public Store {
  public:
@@ -28,8 +29,9 @@ class SqliteStore final : public Store {
     /// NORMAL: a commit survives the death of the process (kill -9), not a power cut; FULL adds
     /// an fsync per commit for the latter. docs/store.md, "Durability".
     std::string synchronous = "NORMAL";
-    int busy_timeout_ms = 5000;  // other processes on the same file (wfc deploy, a second server)
-    int max_attempts = 3;        // claims of one run before an interrupted run fails
+    int busy_timeout_ms = 5000;   // other processes on the same file (wfc deploy, a second server)
+    int max_attempts = 3;         // claims of one run before an interrupted run fails
+    int checkpoint_pages = 1000;  // WAL pages that wake the background checkpointer
     /// Unix milliseconds; tests pass a fake clock to expire leases without sleeping.
     std::function<int64_t()> clock_ms;
   };
@@ -86,6 +88,7 @@ class SqliteStore final : public Store {
   Options options_;
   std::mutex writer_mutex_;
   std::unique_ptr<sqlite::Connection> writer_;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // declared after writer_: goes first
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> readers_;  // idle ones
 };

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -117,14 +118,15 @@ int main(int argc, char** argv) {
                           [&](int t, int i) { ids[i] = store_of(t).create_run(inputs[i]).run.id; });
   std::vector<std::mt19937> rng;
   for (int t = 0; t < cfg.threads; ++t) rng.emplace_back(t + 1);
+  if (ids.empty()) return 1;
   Result get = measure(cfg.runs, cfg.threads, [&](int t, int) {
     auto r = store_of(t).get_run(ids[rng[t]() % ids.size()]);
     if (!r || r->tasks.size() != 4) std::abort();
   });
-  std::printf("| %s | %d | %s | %d | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f |\n",
+  std::printf("| %s | %d | %s | %d | %d | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f |\n",
               cfg.synchronous.c_str(), cfg.threads, cfg.store_per_thread ? "per thread" : "shared",
-              cfg.runs, create.per_second, create.p50_ms, create.p99_ms, get.per_second, get.p50_ms,
-              get.p99_ms);
+              cfg.runs, failed.load(), create.per_second, create.p50_ms, create.p99_ms,
+              get.per_second, get.p50_ms, get.p99_ms);
   stores.clear();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
   return 0;
