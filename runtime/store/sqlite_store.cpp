@@ -442,9 +442,10 @@ bool SqliteStore::delete_automation(const std::string& id) {
 
 // ---- runs and the queue
 
-CreatedRun SqliteStore::create_run(const NewRun& in) {
-  // Everything that needs no lock is prepared before taking the writer.
-  int64_t now = now_ms() / 1000;
+namespace {
+
+/// A run about to be inserted: ids, parent links and timestamps made before any lock.
+Run prepare_run(const NewRun& in, int64_t now) {
   Run r;
   r.id = exec::new_id("run");
   r.automation_id = in.automation_id;
@@ -475,54 +476,104 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
     node_ids[nt.node] = t.id;
     r.tasks.push_back(std::move(t));
   }
-  std::string metadata = dump(r.metadata), plan = dump(r.plan);
+  return r;
+}
 
-  return write([&](Connection& c) -> CreatedRun {
-    Transaction tx(c, Transaction::Write);
-    if (!in.idempotency_key.empty()) {
-      std::string existing;
-      {
-        Query q = c.prepare("SELECT id FROM runs WHERE created_by = ? AND idempotency_key = ?");
-        q->bind(1, in.created_by).bind(2, in.idempotency_key);
-        if (q->step()) existing = q->text(0);
-      }
-      if (!existing.empty()) return {*load_run(c, existing), false};
+/// Inserts a prepared run and its tasks inside the caller's write transaction, or finds the run
+/// its idempotency key already names.
+CreatedRun insert_run(Connection& c, Run r) {
+  if (!r.idempotency_key.empty()) {
+    std::string existing;
+    {
+      Query q = c.prepare("SELECT id FROM runs WHERE created_by = ? AND idempotency_key = ?");
+      q->bind(1, r.created_by).bind(2, r.idempotency_key);
+      if (q->step()) existing = q->text(0);
     }
-    static const std::string insert_run = fmt::format(
-        "INSERT INTO runs ({}) VALUES (?, ?, 'queued', 0, ?, ?, NULL, ?, ?, ?, ?, 0, '', "
-        "0, 0, ?, 0, 0, ?)",
-        kRunColumns);
-    c.prepare(insert_run)
-        ->bind(1, r.id)
-        .bind(2, r.automation_id)
-        .bind(3, r.input_url)
-        .bind(4, metadata)
-        .bind(5, r.created_by)
-        .bind(6, plan)
-        .bind(7, r.idempotency_key)
-        .bind(8, r.webhook_url)
-        .bind(9, now)
-        .bind(10, now)
+    if (!existing.empty()) return {*load_run(c, existing), false};
+  }
+  static const std::string insert_run = fmt::format(
+      "INSERT INTO runs ({}) VALUES (?, ?, 'queued', 0, ?, ?, NULL, ?, ?, ?, ?, 0, '', "
+      "0, 0, ?, 0, 0, ?)",
+      kRunColumns);
+  c.prepare(insert_run)
+      ->bind(1, r.id)
+      .bind(2, r.automation_id)
+      .bind(3, r.input_url)
+      .bind(4, dump(r.metadata))
+      .bind(5, r.created_by)
+      .bind(6, dump(r.plan))
+      .bind(7, r.idempotency_key)
+      .bind(8, r.webhook_url)
+      .bind(9, r.created_at)
+      .bind(10, r.updated_at)
+      .run();
+  static const std::string insert_task = fmt::format(
+      "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
+      "'', ?, ?, 0, 0, ?)",
+      kTaskColumns);
+  for (const Task& t : r.tasks) {
+    c.prepare(insert_task)
+        ->bind(1, t.id)
+        .bind(2, t.run_id)
+        .bind(3, t.node)
+        .bind(4, t.kind)
+        .bind(5, dump(t.options))
+        .bind(6, t.parent_id)
+        .bind(7, t.created_at)
+        .bind(8, t.updated_at)
         .run();
-    for (const Task& t : r.tasks) {
-      static const std::string insert_task = fmt::format(
-          "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
-          "'', ?, ?, 0, 0, ?)",
-          kTaskColumns);
-      c.prepare(insert_task)
-          ->bind(1, t.id)
-          .bind(2, t.run_id)
-          .bind(3, t.node)
-          .bind(4, t.kind)
-          .bind(5, dump(t.options))
-          .bind(6, t.parent_id)
-          .bind(7, now)
-          .bind(8, now)
-          .run();
+  }
+  return {std::move(r), true};
+}
+
+}  // namespace
+
+struct SqliteStore::PendingCreate {
+  Run run;
+  std::optional<CreatedRun> result;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+CreatedRun SqliteStore::create_run(const NewRun& in) {
+  // Group commit: concurrent creations share one transaction, and so one WAL append. The first
+  // caller to find no commit in progress leads: it takes every request queued so far, commits
+  // them together and wakes their callers; a caller that arrives during a commit waits for the
+  // next one. Alone, a caller commits just its own run. Nobody returns before its run is
+  // committed.
+  PendingCreate me;
+  me.run = prepare_run(in, now_ms() / 1000);
+  std::unique_lock lock(batch_mutex_);
+  batch_.push_back(&me);
+  while (!me.done) {
+    if (committing_) {
+      batch_done_.wait(lock);
+      continue;
     }
-    tx.commit();
-    return {std::move(r), true};
-  });
+    committing_ = true;
+    std::vector<PendingCreate*> batch;
+    batch.swap(batch_);
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      write([&](Connection& c) {
+        Transaction tx(c, Transaction::Write);
+        for (PendingCreate* p : batch) p->result = insert_run(c, std::move(p->run));
+        tx.commit();
+      });
+    } catch (...) {
+      error = std::current_exception();  // the transaction rolled back: nobody's run is in
+    }
+    lock.lock();
+    for (PendingCreate* p : batch) {
+      p->error = error;
+      p->done = true;
+    }
+    committing_ = false;
+    batch_done_.notify_all();
+  }
+  if (me.error) std::rethrow_exception(me.error);
+  return std::move(*me.result);
 }
 
 std::optional<Run> SqliteStore::get_run(const std::string& id) {

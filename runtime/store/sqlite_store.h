@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -85,7 +86,14 @@ class SqliteStore final : public Store {
   auto write(F&& f);
   int64_t now_ms() const;
 
+  struct PendingCreate;
+
   Options options_;
+  // create_run's group commit.
+  std::mutex batch_mutex_;
+  std::condition_variable batch_done_;
+  std::vector<PendingCreate*> batch_;  // waiting for the next commit
+  bool committing_ = false;
   std::mutex writer_mutex_;
   std::unique_ptr<sqlite::Connection> writer_;
   std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // declared after writer_: goes first

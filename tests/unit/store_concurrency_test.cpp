@@ -63,6 +63,34 @@ TEST_CASE("concurrent creators lose nothing and readers see whole runs", "[store
   CHECK(listed == created);
 }
 
+TEST_CASE("concurrent creations with the same idempotency keys make one run per key", "[store]") {
+  test::StoreFixture f;
+  auto s = f.open();
+  constexpr int kThreads = 6, kKeys = 25;
+  // ids[t][k]: the run thread t was given for key k; creations share commits (group commit),
+  // so a key's first and second request can land in the same transaction.
+  std::vector<std::vector<std::string>> ids(kThreads, std::vector<std::string>(kKeys));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < kKeys; ++k) {
+        store::NewRun r = test::three_task_run();
+        r.idempotency_key = "key-" + std::to_string((k + t) % kKeys);
+        ids[t][(k + t) % kKeys] = s->create_run(r).run.id;
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> distinct;
+  for (int k = 0; k < kKeys; ++k) {
+    for (int t = 1; t < kThreads; ++t) CHECK(ids[t][k] == ids[0][k]);
+    distinct.insert(ids[0][k]);
+  }
+  CHECK(distinct.size() == kKeys);
+  store::ListQuery q;
+  q.limit = 100;
+  CHECK(s->list_runs(q)->items.size() == kKeys);
+}
+
 TEST_CASE("concurrent workers claim every run exactly once", "[store]") {
   test::StoreFixture f;
   auto s = f.open();

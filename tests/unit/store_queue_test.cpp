@@ -129,9 +129,7 @@ TEST_CASE("a run interrupted max_attempts times fails with a clear error", "[sto
 TEST_CASE("scheduler events update tasks and the run and are listed in order", "[store]") {
   test::StoreFixture f;
   auto s = f.open();
-  store::NewRun nr = test::three_task_run();
-  nr.webhook_url = "https://hooks.example.com/runs";
-  std::string id = s->create_run(nr).run.id;
+  std::string id = s->create_run(test::hooked_run()).run.id;
   REQUIRE(s->claim_run("w", seconds(30)));
 
   REQUIRE(s->apply_event(id, "w", "run.started", {{"status", "processing"}, {"progress", 0}}));
@@ -187,9 +185,7 @@ TEST_CASE("scheduler events update tasks and the run and are listed in order", "
 TEST_CASE("webhook deliveries are due, retried later, then done", "[store]") {
   test::StoreFixture f;
   auto s = f.open();
-  store::NewRun nr = test::three_task_run();
-  nr.webhook_url = "https://hooks.example.com/runs";
-  std::string with_hook = s->create_run(nr).run.id;
+  std::string with_hook = s->create_run(test::hooked_run()).run.id;
   std::string without = s->create_run(test::three_task_run()).run.id;
   REQUIRE(s->claim_run("w", seconds(30)));
   REQUIRE(s->claim_run("w", seconds(30)));

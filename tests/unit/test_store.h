@@ -51,4 +51,11 @@ inline store::NewRun three_task_run(const std::string& url = "https://example.co
   return r;
 }
 
+/// The same run with a webhook receiver: its events are due for delivery.
+inline store::NewRun hooked_run() {
+  store::NewRun r = three_task_run();
+  r.webhook_url = "https://hooks.example.com/runs";
+  return r;
+}
+
 }  // namespace wfc::test
