@@ -39,7 +39,11 @@ const char* kEventColumns =
     "id, kind, run_id, data, created_at, webhook_url, attempts, next_attempt_at, delivered_at";
 const char* kKeyColumns = "id, name, hash, status, created_at, updated_at";
 
-std::string dump(const nlohmann::json& j) { return j.dump(); }
+// Invalid UTF-8 in a string (nlohmann keeps what it is given) is stored as U+FFFD rather than
+// failing the write.
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 nlohmann::json parse(const Statement& s, int col) {
   if (s.is_null(col)) return nullptr;

@@ -102,6 +102,19 @@ TEST_CASE("a created run is queued with its tasks, parents linked, and reads bac
   CHECK(j["created_at"] == 1'800'000'000);
 }
 
+TEST_CASE("invalid UTF-8 in metadata or options is stored replaced, not refused", "[store]") {
+  test::StoreFixture f;
+  auto s = f.open();
+  store::NewRun r = test::three_task_run();
+  r.metadata = {{"name", std::string("clip\xff.mp4")}};
+  r.tasks[0].options = {{"label", std::string("\xc3")}};
+  std::string id = s->create_run(r).run.id;
+  auto got = s->get_run(id);
+  REQUIRE(got);
+  CHECK(got->metadata["name"] == "clip\xef\xbf\xbd.mp4");
+  CHECK(got->tasks[0].options["label"] == "\xef\xbf\xbd");
+}
+
 TEST_CASE("a task listed before its parent is refused, and nothing is written", "[store]") {
   test::StoreFixture f;
   auto s = f.open();
