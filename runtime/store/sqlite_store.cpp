@@ -527,6 +527,8 @@ CreatedRun insert_run(Connection& c, Run r) {
         .bind(8, t.updated_at)
         .run();
   }
+  // run.created, for GET /events and webhooks, committed with the run it announces.
+  insert_event(c, "run.created", r.id, to_json(r), r.webhook_url, r.created_at);
   return {std::move(r), true};
 }
 

@@ -170,8 +170,9 @@ class Store {
   virtual bool delete_automation(const std::string& id) = 0;
 
   // Runs and the queue.
-  /// The run and its tasks (all queued) in one transaction; with an idempotency key already used
-  /// by the same created_by, the earlier run instead (created = false).
+  /// The run and its tasks (all queued) and its run.created event in one transaction; with an
+  /// idempotency key already used by the same created_by, the earlier run instead (created =
+  /// false, no new event).
   virtual CreatedRun create_run(const NewRun& r) = 0;
   virtual std::optional<Run> get_run(const std::string& id) = 0;  // with its tasks
   virtual std::optional<Page<Run>> list_runs(const ListQuery& q) = 0;

@@ -100,6 +100,14 @@ TEST_CASE("a created run is queued with its tasks, parents linked, and reads bac
   CHECK(j["tasks"][1]["parent_id"] == r->tasks[0].id);
   CHECK(j["started_at"].is_null());
   CHECK(j["created_at"] == 1'800'000'000);
+
+  store::ListQuery q;
+  q.run_id = r->id;
+  auto events = s->list_events(q);
+  REQUIRE(events);
+  REQUIRE(events->items.size() == 1);
+  CHECK(events->items[0].kind == "run.created");
+  CHECK(events->items[0].data == j);
 }
 
 TEST_CASE("invalid UTF-8 in metadata or options is stored replaced, not refused", "[store]") {

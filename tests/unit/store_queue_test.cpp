@@ -42,6 +42,9 @@ TEST_CASE("an idempotency key returns the run it created, per API key", "[store]
     CHECK_FALSE(b.created);
     CHECK(b.run.id == first);
     CHECK(b.run.tasks.size() == 3);
+    store::ListQuery q;
+    q.run_id = first;
+    CHECK(s->list_events(q)->items.size() == 1);  // one run.created, not one per request
 
     r.created_by = "key_someoneelse00000";  // another key's namespace
     CHECK(s->create_run(r).run.id != first);
@@ -172,14 +175,14 @@ TEST_CASE("scheduler events update tasks and the run and are listed in order", "
   REQUIRE(events);
   std::vector<std::string> kinds;
   for (const store::Event& e : events->items) kinds.push_back(e.kind);
-  CHECK(kinds == std::vector<std::string>{"run.started", "task.updated", "task.succeeded",
+  CHECK(kinds == std::vector<std::string>{"run.created", "run.started", "task.updated", "task.succeeded",
                                           "task.failed", "task.cancelled", "run.failed"});
   // Event data names tasks by the ids the API showed, not the scheduler's.
-  CHECK(events->items[1].data["id"] == r->tasks[0].id);
-  CHECK(events->items[1].data["run_id"] == id);
-  CHECK(events->items[3].data["parent_id"] == r->tasks[0].id);
-  CHECK(events->items[5].data["tasks"][0]["id"] == r->tasks[0].id);
-  CHECK(events->items[5].webhook_url == "https://hooks.example.com/runs");
+  CHECK(events->items[2].data["id"] == r->tasks[0].id);
+  CHECK(events->items[2].data["run_id"] == id);
+  CHECK(events->items[4].data["parent_id"] == r->tasks[0].id);
+  CHECK(events->items[6].data["tasks"][0]["id"] == r->tasks[0].id);
+  CHECK(events->items[6].webhook_url == "https://hooks.example.com/runs");
 }
 
 TEST_CASE("webhook deliveries are due, retried later, then done", "[store]") {
@@ -194,7 +197,14 @@ TEST_CASE("webhook deliveries are due, retried later, then done", "[store]") {
 
   int64_t now = 1'800'000'000;
   auto due = s->due_deliveries(now, 10);
-  REQUIRE(due.size() == 1);  // a run without a webhook has nothing to deliver
+  // run.created then run.succeeded, of the run with a webhook only.
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].kind == "run.created");
+  CHECK(due[0].data["id"] == with_hook);
+  CHECK(due[0].data["status"] == "queued");
+  s->record_delivery(due[0].id, {true, 0});
+  due = s->due_deliveries(now, 10);
+  REQUIRE(due.size() == 1);
   CHECK(due[0].kind == "run.succeeded");
   CHECK(due[0].data["status"] == "succeeded");
   CHECK(due[0].data["progress"] == 100);
