@@ -3,7 +3,6 @@
 // parent SIGKILLs it mid-stream, reopens the database, and finds every reported run whole, the
 // database intact, and the runs claimable.
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,14 +78,7 @@ TEST_CASE("runs acknowledged before a kill -9 are all there after it", "[store]"
   CHECK(total >= acknowledged.size());
   CHECK(total <= acknowledged.size() + 1);
 
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "ok");
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  CHECK(test::sqlite_scalar(f.path, "PRAGMA integrity_check") == "ok");
 
   // And the queue goes on: the first run acknowledged is the first claimed.
   auto c = s->claim_run("after-crash", std::chrono::seconds(30));

@@ -1,7 +1,5 @@
 // The store's schema: created by migrations on an empty file, kept on reopen, and a database
 // from a newer build refused with a clear error instead of being written to.
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 
 #include "runtime/store/migrations.h"
@@ -32,28 +30,14 @@ TEST_CASE("reopening keeps the data and applies no migration twice", "[store]") 
   REQUIRE(r);
   CHECK(r->tasks.size() == 3);
   // One row per applied migration, none repeated by the second open.
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM schema_version", -1, &st, nullptr) ==
-          SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(st, 0) == store::sqlite::latest_schema_version());
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  CHECK(test::sqlite_scalar(f.path, "SELECT COUNT(*) FROM schema_version") ==
+        std::to_string(store::sqlite::latest_schema_version()));
 }
 
 TEST_CASE("the database is in WAL mode", "[store]") {
   test::StoreFixture f;
   auto s = f.open();
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  CHECK(test::sqlite_scalar(f.path, "PRAGMA journal_mode") == "wal");
 }
 
 TEST_CASE("a database from a newer build is refused", "[store]") {

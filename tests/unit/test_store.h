@@ -2,6 +2,8 @@
 // (leases expire without sleeping), and small run requests.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <memory>
@@ -36,6 +38,21 @@ struct StoreFixture {
     return std::make_unique<store::SqliteStore>(options());
   }
 };
+
+/// Runs `sql` on the database file through a connection of its own (as another process would)
+/// and returns the first column of the first row as text ("" when there is none).
+inline std::string sqlite_scalar(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
 
 /// A run of three tasks: t0 (video) at the top with t1 (image) and t2 (audio) reading its output.
 inline store::NewRun three_task_run(const std::string& url = "https://example.com/in.mp4") {
