@@ -1,0 +1,138 @@
+// The numbered migrations (see migrations.h). JSON-valued columns hold JSON text; statuses hold
+// the seeds' names; `seq` is each table's monotonic sequence, the tie-breaker of the list order
+// (created_at, seq). Indexes are few on purpose: each one is paid by every create_run.
+#include "runtime/store/migrations.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace wfc::store::sqlite {
+namespace {
+
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE automations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  plan TEXT NOT NULL,
+  status TEXT NOT NULL,
+  webhook_url TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX automations_order ON automations (created_at, seq);
+
+CREATE TABLE runs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  automation_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  progress REAL NOT NULL,
+  input_url TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  error TEXT,
+  created_by TEXT NOT NULL,
+  plan TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  webhook_url TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  worker_id TEXT NOT NULL,
+  lease_until_ms INTEGER NOT NULL,
+  cancel_requested INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX runs_order ON runs (created_at, seq);
+CREATE INDEX runs_status_order ON runs (status, created_at, seq);
+CREATE INDEX runs_held ON runs (lease_until_ms) WHERE worker_id <> '';
+CREATE UNIQUE INDEX runs_idempotency ON runs (created_by, idempotency_key)
+  WHERE idempotency_key <> '';
+
+CREATE TABLE tasks (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  node TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  progress REAL NOT NULL,
+  options TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  outputs TEXT NOT NULL,
+  error TEXT,
+  skip_reason TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX tasks_of_run ON tasks (run_id, node);
+CREATE INDEX tasks_order ON tasks (created_at, seq);
+CREATE INDEX tasks_status_order ON tasks (status, created_at, seq);
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  webhook_url TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at INTEGER NOT NULL
+);
+CREATE INDEX events_order ON events (created_at, seq);
+CREATE INDEX events_due ON events (next_attempt_at) WHERE next_attempt_at > 0;
+
+CREATE TABLE api_keys (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+int schema_version(Connection& c) {
+  c.exec(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  Query q = c.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  q->step();
+  return static_cast<int>(q->integer(0));
+}
+
+void migrate(Connection& c) {
+  Transaction tx(c, Transaction::Write);  // the check and the steps under one write lock
+  int current = schema_version(c);
+  if (current > latest_schema_version())
+    throw StoreError(fmt::format(
+        "the database has schema version {}, newer than this build knows ({}); use a newer wfc",
+        current, latest_schema_version()));
+  for (int v = current + 1; v <= latest_schema_version(); ++v) {
+    c.exec(kMigrations[static_cast<size_t>(v - 1)]);
+    c.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, unixepoch())")
+        ->bind(1, static_cast<int64_t>(v))
+        .run();
+  }
+  tx.commit();
+}
+
+}  // namespace wfc::store::sqlite

@@ -1,0 +1,227 @@
+// The durable store: automations, runs, tasks, events and API keys, and the queue of runs that
+// workers claim. `Store` is an interface so that PostgreSQL can sit behind the same calls for
+// many workers; SqliteStore (sqlite_store.h) is the embedded default. docs/store.md holds the
+// schema, the durability choice and the queue's semantics.
+//
+// Contracts every implementation keeps:
+// - Every write is one transaction: when create_run returns, the run and all its tasks are
+//   committed (the API's 201 means the run survives a crash of the process).
+// - Lists are in a stable order, (created_at, seq) with seq a per-table monotonic sequence, so a
+//   cursor walk (`after`/`before`) in either order sees every row exactly once.
+// - The queue: claim_run hands the oldest queued run (or one whose lease expired because its
+//   worker died) to one worker at a time and counts the attempt; after max_attempts a run that
+//   keeps getting interrupted fails with a clear error instead of being claimed again.
+// - Problems in what callers ask (an unknown id, an unknown cursor) are values (nullopt, false);
+//   a broken database or disk throws StoreError.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/exec/status.h"
+
+namespace wfc::store {
+
+/// The database or the disk failed (not a problem in the caller's input).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Automation {
+  std::string id;  // auto_…; given for git-deployed automations (stable), else generated
+  std::string name, description;
+  nlohmann::json workflow = nlohmann::json::array();  // as the user wrote it (JSON form)
+  nlohmann::json plan = nullptr;                      // the compiled plan (plan::to_json)
+  std::string status = "active";                      // active | paused
+  std::string webhook_url;
+  std::string source_path;  // the file it was deployed from; "" when created over the API
+  int64_t created_at = 0, updated_at = 0;  // unix seconds
+};
+
+struct Task {
+  std::string id;      // task_…
+  std::string run_id;  // run_…
+  std::string node;    // the plan's id of the task: what scheduler events are matched on
+  std::string kind;
+  exec::Status status = exec::Status::Queued;
+  double progress = 0;
+  nlohmann::json options = nlohmann::json::object();
+  nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
+  nlohmann::json error = nullptr;  // null, or {kind, message}
+  std::string skip_reason;         // set when a condition skipped it (status cancelled, no error)
+  std::string parent_id;           // task_… whose output it reads; "" at the top
+  int64_t created_at = 0, started_at = 0, finished_at = 0, updated_at = 0;
+};
+
+struct Run {
+  std::string id;  // run_…
+  std::string automation_id;
+  exec::Status status = exec::Status::Queued;
+  double progress = 0;
+  std::string input_url;
+  nlohmann::json metadata = nlohmann::json::object();
+  nlohmann::json error = nullptr;  // null, or {kind, message}
+  std::string created_by;          // key_… of the API key that created it
+  nlohmann::json plan = nullptr;
+  std::string idempotency_key;
+  std::string webhook_url;
+  int attempts = 0;            // how many times a worker claimed it
+  std::string worker_id;       // the worker holding it, "" when none
+  int64_t lease_until_ms = 0;  // the claim lapses after this (unix ms)
+  bool cancel_requested = false;
+  int64_t created_at = 0, started_at = 0, finished_at = 0, updated_at = 0;
+  std::vector<Task> tasks;  // filled by get_run and claim_run (plan order); empty in lists
+};
+
+/// A change worth telling: GET /events lists them, webhooks deliver them.
+struct Event {
+  std::string id;    // evt_…
+  std::string kind;  // run.succeeded, task.updated, …
+  std::string run_id;
+  nlohmann::json data;  // the run or task object
+  int64_t created_at = 0;
+  // Webhook delivery; webhook_url "" means there is nothing to deliver.
+  std::string webhook_url;
+  int attempts = 0;
+  int64_t next_attempt_at = 0;  // unix seconds; 0 once delivered or when nothing to deliver
+  int64_t delivered_at = 0;
+};
+
+struct ApiKey {
+  std::string id;  // key_…
+  std::string name;
+  std::string hash;               // hex SHA-256 of the secret; the secret itself is never stored
+  std::string status = "active";  // active | paused
+  int64_t created_at = 0, updated_at = 0;
+};
+
+enum class Order { Asc, Desc };
+
+/// A cursor page request (DESIGN.md "Lists"). `after`/`before` are ids of the listed kind:
+/// `after` returns the rows that follow it in `order`, `before` the rows that precede it (the
+/// `limit` nearest ones, still in `order`). Filters that do not apply to a table are ignored.
+struct ListQuery {
+  std::string after, before;
+  int limit = 20;  // clamped to 1–100 (the API rejects out-of-range values before asking)
+  Order order = Order::Desc;
+  std::optional<exec::Status> status;  // runs, tasks
+  std::string automation_status;       // automations: active | paused
+  std::string kind;                    // tasks, events
+  std::string run_id;                  // tasks, events
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  bool has_more = false;  // more rows beyond this page in the direction of travel
+};
+
+/// One task of a new run, in plan order (parents before children).
+struct NewTask {
+  std::string node, kind;
+  nlohmann::json options = nlohmann::json::object();
+  std::string parent_node;  // "" at the top
+};
+
+struct NewRun {
+  std::string automation_id;
+  std::string input_url;
+  nlohmann::json metadata = nlohmann::json::object();
+  std::string created_by;
+  nlohmann::json plan = nullptr;
+  std::string idempotency_key;  // "" for none; unique per created_by
+  std::string webhook_url;
+  std::vector<NewTask> tasks;
+};
+
+struct CreatedRun {
+  Run run;
+  bool created = true;  // false: the idempotency key was used before and `run` is that run
+};
+
+/// What a worker hears when it renews its lease.
+enum class Lease {
+  Held,             // go on
+  CancelRequested,  // go on holding it, but stop the work: POST /runs/{id}/cancel came
+  Lost,             // another worker has it now, or it is terminal: stop and write nothing
+};
+
+/// Delivery bookkeeping for webhooks.
+struct DeliveryResult {
+  bool delivered = false;
+  int64_t next_attempt_at = 0;  // when not delivered: when to try again; 0 to give up
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Automations.
+  virtual Automation create_automation(Automation a) = 0;  // fills id (if empty), timestamps
+  virtual std::optional<Automation> get_automation(const std::string& id) = 0;
+  virtual std::optional<Page<Automation>> list_automations(const ListQuery& q) = 0;
+  virtual bool update_automation(const Automation& a) = 0;  // false: no such id
+  virtual bool delete_automation(const std::string& id) = 0;
+
+  // Runs and the queue.
+  /// The run and its tasks (all queued) and its run.created event in one transaction; with an
+  /// idempotency key already used by the same created_by, the earlier run instead (created =
+  /// false, no new event).
+  virtual CreatedRun create_run(const NewRun& r) = 0;
+  virtual std::optional<Run> get_run(const std::string& id) = 0;  // with its tasks
+  virtual std::optional<Page<Run>> list_runs(const ListQuery& q) = 0;
+  /// Claims the oldest claimable run for `worker_id` for `lease`: status processing, attempts
+  /// counted. Runs whose lease lapsed `max_attempts` times are failed on the way. nullopt: none.
+  virtual std::optional<Run> claim_run(const std::string& worker_id,
+                                       std::chrono::milliseconds lease) = 0;
+  virtual Lease renew_lease(const std::string& run_id, const std::string& worker_id,
+                            std::chrono::milliseconds lease) = 0;
+  /// Lapses every lease `worker_id` holds, so its runs are claimable at once (their attempts
+  /// stay counted). For a restarted server whose worker id is stable (docs/store.md, "Restart"):
+  /// it need not wait out the leases of its previous life. Returns how many runs it let go.
+  virtual int release_worker(const std::string& worker_id) = 0;
+  /// Persists one scheduler event of a run the worker holds: the task (matched on its `node`) or
+  /// the run changes and the event row is inserted, in one transaction. A terminal run event
+  /// finishes the run (as finish_run). False when the worker no longer holds the run.
+  virtual bool apply_event(const std::string& run_id, const std::string& worker_id,
+                           const std::string& kind, const nlohmann::json& data) = 0;
+  /// Makes a held run terminal (e.g. its input could not be fetched): unfinished tasks are
+  /// cancelled, the lease is released, a run.<status> event is recorded. False when not held.
+  virtual bool finish_run(const std::string& run_id, const std::string& worker_id,
+                          exec::Status status, const nlohmann::json& error) = 0;
+  /// POST /runs/{id}/cancel: a queued run is cancelled at once; a processing one is flagged for
+  /// its worker (renew_lease answers CancelRequested). nullopt: no such run.
+  virtual std::optional<Run> cancel_run(const std::string& run_id) = 0;
+
+  // Tasks.
+  virtual std::optional<Task> get_task(const std::string& id) = 0;
+  virtual std::optional<Page<Task>> list_tasks(const ListQuery& q) = 0;
+
+  // Events and webhooks.
+  virtual std::optional<Page<Event>> list_events(const ListQuery& q) = 0;
+  /// Events with a webhook to deliver whose next attempt is due at `now` (unix seconds), oldest
+  /// first.
+  virtual std::vector<Event> due_deliveries(int64_t now, int limit) = 0;
+  virtual void record_delivery(const std::string& event_id, const DeliveryResult& r) = 0;
+
+  // API keys.
+  /// Stores a key for `secret` (only its hash). With a secret already stored, that key.
+  virtual ApiKey add_api_key(const std::string& name, const std::string& secret) = 0;
+  /// The key whose secret this is (any status; the caller checks `status`).
+  virtual std::optional<ApiKey> find_api_key(const std::string& secret) = 0;
+  virtual std::vector<ApiKey> list_api_keys() = 0;
+  virtual bool set_api_key_status(const std::string& id, const std::string& status) = 0;
+};
+
+/// The hex SHA-256 of an API key's secret, as stored.
+std::string hash_secret(const std::string& secret);
+/// A new random secret for an API key ("wfc_" and 40 characters of [0-9a-z]).
+std::string new_secret();
+
+}  // namespace wfc::store

@@ -1,0 +1,142 @@
+// Store micro-benchmark (docs/benchmarks.md, "The store"): how many durable run creations and
+// run reads per second SqliteStore sustains, and their p50/p99 latencies, on a fresh database in
+// a temporary directory. A run is the shape POST /automations/{id}/run creates: a plan of a few
+// KB, metadata, four tasks. Prints one markdown row per configuration.
+//
+//   bench_store [--runs N] [--threads T] [--synchronous NORMAL|FULL] [--stores shared|per-thread]
+//               [--dir DIR]
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/store/sqlite_store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace store = wfc::store;
+
+struct Config {
+  int runs = 20000;
+  int threads = 1;
+  std::string synchronous = "NORMAL";
+  bool store_per_thread = false;  // each thread its own SqliteStore (its own writer connection)
+  std::filesystem::path dir = std::filesystem::temp_directory_path();
+};
+
+store::NewRun sample_run(int i) {
+  store::NewRun r;
+  r.automation_id = "auto_benchmark00000001";
+  r.input_url = "https://media.example.com/uploads/" + std::to_string(i) + ".mp4";
+  r.created_by = "key_benchmark000000001";
+  r.metadata = {{"customer", "c" + std::to_string(i % 97)}, {"source", "bench"}};
+  nlohmann::json nodes = nlohmann::json::array();
+  for (int n = 0; n < 4; ++n)
+    nodes.push_back({{"id", "t" + std::to_string(n)},
+                     {"kind", n == 0 ? "video" : "image"},
+                     {"options", {{"width", 1280 >> n}, {"format", "mp4"}, {"quality", "high"}}}});
+  r.plan = {{"version", 1}, {"nodes", nodes}, {"gates", nlohmann::json::array()}};
+  r.tasks = {{"t0", "video", {{"width", 1280}}, ""},
+             {"t1", "image", {{"width", 640}}, "t0"},
+             {"t2", "image", {{"width", 320}}, "t0"},
+             {"t3", "audio", nlohmann::json::object(), ""}};
+  return r;
+}
+
+struct Result {
+  double per_second;
+  double p50_ms, p99_ms;
+};
+
+/// Runs `op(thread, i)` `total` times split over `threads` threads; latency of each call.
+template <typename Op>
+Result measure(int total, int threads, Op op) {
+  std::vector<std::vector<double>> lat(threads);
+  auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      lat[t].reserve(total / threads + 1);
+      for (int i = t; i < total; i += threads) {
+        auto a = Clock::now();
+        op(t, i);
+        lat[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+      }
+    });
+  for (auto& th : pool) th.join();
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all[static_cast<size_t>(p * (all.size() - 1))]; };
+  return {total / secs, pct(0.50), pct(0.99)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Config cfg;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--runs")
+      cfg.runs = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--threads")
+      cfg.threads = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--synchronous")
+      cfg.synchronous = v;
+    else if (k == "--stores")
+      cfg.store_per_thread = v == "per-thread";
+    else if (k == "--dir")
+      cfg.dir = v;
+    else {
+      std::fprintf(stderr, "bench_store: unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  std::filesystem::path db = cfg.dir / ("wfc-bench-store-" + std::to_string(getpid()) + ".db");
+  store::SqliteStore::Options o;
+  o.path = db;
+  o.synchronous = cfg.synchronous;
+  std::vector<std::unique_ptr<store::SqliteStore>> stores;
+  for (int t = 0; t < (cfg.store_per_thread ? cfg.threads : 1); ++t)
+    stores.push_back(std::make_unique<store::SqliteStore>(o));
+  auto store_of = [&](int t) -> store::Store& { return *stores[cfg.store_per_thread ? t : 0]; };
+
+  std::vector<store::NewRun> inputs;
+  for (int i = 0; i < cfg.runs; ++i) inputs.push_back(sample_run(i));
+  std::vector<std::string> ids(cfg.runs);
+  // With a store per thread, writers meet on SQLite's lock, whose busy handler (sleep and retry)
+  // is not fair: a writer can starve past busy_timeout. Those failures are counted, not fatal.
+  std::atomic<int> failed{0};
+  Result create = measure(cfg.runs, cfg.threads, [&](int t, int i) {
+    try {
+      ids[i] = store_of(t).create_run(inputs[i]).run.id;
+    } catch (const store::StoreError&) {
+      ++failed;
+    }
+  });
+  std::erase(ids, std::string());
+  std::vector<std::mt19937> rng;
+  for (int t = 0; t < cfg.threads; ++t) rng.emplace_back(t + 1);
+  if (ids.empty()) return 1;
+  Result get = measure(cfg.runs, cfg.threads, [&](int t, int) {
+    auto r = store_of(t).get_run(ids[rng[t]() % ids.size()]);
+    if (!r || r->tasks.size() != 4) std::abort();
+  });
+  std::printf("| %s | %d | %s | %d | %d | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f |\n",
+              cfg.synchronous.c_str(), cfg.threads, cfg.store_per_thread ? "per thread" : "shared",
+              cfg.runs, failed.load(), create.per_second, create.p50_ms, create.p99_ms,
+              get.per_second, get.p50_ms, get.p99_ms);
+  stores.clear();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  return 0;
+}
