@@ -160,7 +160,8 @@ TEST_CASE("Ctrl-C cancels a run: run.json says cancelled and wfc exits 1", "[cli
                        "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
                        wfc::test::quote(input))
                           .c_str()) == 0);
-  dir.write("w.json", R"({"name": "slow", "workflow": [{"kind": "video", "options": {"codec": "h265",
+  dir.write("w.json",
+            R"({"name": "slow", "workflow": [{"kind": "video", "options": {"codec": "h265",
       "quality": "very_high"}, "next": [{"kind": "image"}]}]})");
   std::fflush(nullptr);  // the child must not repeat our buffered output
   pid_t pid = fork();
@@ -173,12 +174,17 @@ TEST_CASE("Ctrl-C cancels a run: run.json says cancelled and wfc exits 1", "[cli
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Wait until the encode is under way (its task reports processing in the events: the
-  // output directory exists and the encoder has written something), then interrupt.
-  for (int i = 0; i < 200 && !fs::exists(dir.path() / "out"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  // Wait until the encode is under way (the encoder has written something), then interrupt.
+  auto encoding = [&] {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir.path() / "out", ec)) {
+      if (e.is_regular_file() && e.file_size() > 0) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 2000 && !encoding(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   kill(pid, SIGINT);
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);

@@ -54,6 +54,13 @@ bool write_run_json(const fs::path& dir, const exec::RunState& run) {
 }
 
 int run_workflow(const Args& args) {
+  // Ctrl-C from here on cancels the run (once it has started) instead of killing wfc.
+  g_interrupted = false;
+  auto previous = std::signal(SIGINT, on_interrupt);
+  struct Restore {
+    void (*handler)(int);
+    ~Restore() { std::signal(SIGINT, handler); }
+  } restore{previous};
   // 1. Compile and plan.
   diag::Diagnostics load_diags(args.workflow);
   auto syntax = syntax::syntax_for_path(args.workflow);
@@ -127,8 +134,6 @@ int run_workflow(const Args& args) {
   RunDisplay display(stderr, isatty(STDERR_FILENO) == 1);
   exec::Scheduler scheduler(plan, executor, options,
                             [&display](const exec::Event& e) { display.on_event(e); });
-  g_interrupted = false;
-  auto previous = std::signal(SIGINT, on_interrupt);
   std::atomic<bool> done{false};
   std::thread watcher([&] {
     while (!done) {
@@ -142,7 +147,6 @@ int run_workflow(const Args& args) {
   exec::RunState run = scheduler.run(exec::FileRef{input_path, nullptr});
   done = true;
   watcher.join();
-  std::signal(SIGINT, previous);
   display.finish();
 
   if (!write_run_json(args.out, run)) {
