@@ -195,3 +195,15 @@ TEST_CASE("Ctrl-C cancels a run: run.json says cancelled and wfc exits 1", "[cli
   CHECK(task_of(run, "t0")["status"] == "cancelled");
   CHECK(task_of(run, "t0.0")["status"] == "cancelled");
 }
+
+TEST_CASE("wfc hands run to wfc-runtime with every argument, --help included", "[cli][run]") {
+  TempDir dir;
+  Run help = wfc::test::run_wfc(dir, {"run", "--help"});
+  CHECK(help.status == 0);
+  CHECK(help.out.find("Usage: wfc run") != std::string::npos);
+  CHECK(help.out.find("--input") != std::string::npos);
+  // A usage error is the runtime's, with wfc's exit status for usage errors.
+  Run bad = wfc::test::run_wfc(dir, {"run", "w.json", "--out", "out"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--input is required") != std::string::npos);
+}

@@ -7,7 +7,7 @@
 #include "runtime/ingest/access_policy.h"
 #include "runtime/net/ip_address.h"
 #include "tests/unit/test_cli.h"
-#include "tools/wfc/access_flags.h"
+#include "tools/wfc/runtime/access_flags.h"
 
 namespace wfc {
 namespace {

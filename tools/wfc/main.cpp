@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "tools/wfc/commands.h"
+#include "tools/wfc/runtime_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"wfc: compile, check and run media automation workflows"};
@@ -14,7 +15,7 @@ int main(int argc, char** argv) {
   wfc::cli::add_convert(app, status);
   wfc::cli::add_fmt(app, status);
   wfc::cli::add_plan(app, status);
-  wfc::cli::add_run(app, status);
+  wfc::cli::add_runtime_commands(app, status);  // run, …: handed to wfc-runtime
   wfc::cli::add_docs(app, status);
   try {
     app.parse(argc, argv);

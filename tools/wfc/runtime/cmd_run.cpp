@@ -19,9 +19,11 @@
 #include "runtime/exec/media_executor.h"
 #include "runtime/exec/scheduler.h"
 #include "runtime/ingest/fetch.h"
-#include "tools/wfc/access_flags.h"
 #include "tools/wfc/commands.h"
-#include "tools/wfc/run_display.h"
+#include "tools/wfc/runtime/access_flags.h"
+#include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/run_display.h"
+#include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
 namespace {
@@ -167,7 +169,7 @@ int run_workflow(const Args& args) {
 
 void add_run(CLI::App& app, int& status) {
   auto args = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("run", "Run a workflow on one input, in this process");
+  auto* cmd = app.add_subcommand("run", runtime_summary("run"));
   cmd->add_option("workflow", args->workflow, "The workflow file (.json, .yaml, .wf)")->required();
   cmd->add_option("--input,-i", args->input, "The input: a local path, file://, http(s):// URL")
       ->required();

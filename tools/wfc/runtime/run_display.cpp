@@ -1,5 +1,5 @@
 // `wfc run`'s progress display (see run_display.h).
-#include "tools/wfc/run_display.h"
+#include "tools/wfc/runtime/run_display.h"
 
 #include <fmt/format.h>
 

@@ -1,0 +1,11 @@
+// The runtime commands (tools/wfc/runtime_commands.h lists them); each registers itself on the
+// app and its callback stores the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace wfc::cli {
+
+void add_run(CLI::App& app, int& status);
+
+}  // namespace wfc::cli

@@ -1,0 +1,21 @@
+// wfc-runtime: the commands of `wfc` that run work (runtime_commands.h). Users start them as
+// `wfc run …`; `wfc` replaces itself with this program, which links the runtime.
+#include <CLI/CLI.hpp>
+
+#include "tools/wfc/commands.h"
+#include "tools/wfc/runtime/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"wfc: compile, check and run media automation workflows", "wfc"};
+  app.set_version_flag("--version", std::string("wfc ") + WFC_VERSION);
+  app.require_subcommand(1);
+  int status = wfc::cli::kOk;
+  wfc::cli::add_run(app, status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : wfc::cli::kUsage;
+  }
+  return status;
+}
