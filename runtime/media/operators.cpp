@@ -97,6 +97,10 @@ CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error) {
   c->sample_aspect_ratio = {1, 1};
   c->framerate = p.fps;
   c->time_base = av_inv_q(p.fps);
+  // The encoder's own threads, as many as it wants for the machine (as the ffmpeg CLI sets
+  // them): a branch thread each is not enough when one rendition is most of the work (the top
+  // rung of an HLS ladder), and the other branches finish early and leave a core idle.
+  c->thread_count = 0;
   if (p.global_header) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   AVDictionary* opts = nullptr;
   std::string crf = std::to_string(settings->crf);
