@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -43,6 +44,8 @@ class Branch {
   double needs_from = 0;
   std::vector<size_t> outputs;  // indices of the pass outputs this branch serves
   FrameQueue queue{8};
+  /// Fed by a ScaleTap rather than by the decoder (which then neither feeds nor ends it).
+  bool fed_by_tap = false;
 
  protected:
   AVMediaType media_;
@@ -75,6 +78,21 @@ class EncodeBranch : public Branch {
   void set_frame_quality(int q) { frame_quality_ = q; }
   int64_t frames_encoded() const { return encoded_; }
 
+  /// The filter description the chain was built from (video: what scaling cascades match on).
+  std::string filters;
+  /// Whether every frame of the stream goes through the chain to the encoder unchanged in
+  /// number (no gate, no frame limit), so the frames may come from a ScaleTap instead.
+  bool takes_every_frame() const {
+    return !gate_ && !fallback_ && max_frames_ == std::numeric_limits<int64_t>::max();
+  }
+  /// Feeds the branch from a tap: a new chain from the tap's frames, whose timestamps count in
+  /// `time_base`.
+  void refeed(std::unique_ptr<FilterChain> chain, AVRational time_base) {
+    chain_ = std::move(chain);
+    time_base_ = time_base;
+    fed_by_tap = true;
+  }
+
   void consume(AVFrame* frame) override;
   void finish() override;
 
@@ -97,5 +115,36 @@ class EncodeBranch : public Branch {
   FramePtr first_;  // the first frame seen, kept for the fallback
   FramePtr filtered_{av_frame_alloc()};
 };
+
+/// A shared scaling step (scale_tap.cpp): filters the frames once and hands each result to its
+/// children (encode branches, or the next, smaller tap), so that a ladder of sizes scales each
+/// rung from the one above instead of every rung from the full-size input. It encodes nothing and
+/// is done when all its children are.
+class ScaleTap : public Branch {
+ public:
+  ScaleTap(AVRational time_base, std::unique_ptr<FilterChain> chain)
+      : Branch(AVMEDIA_TYPE_VIDEO, time_base), chain_(std::move(chain)) {}
+
+  FilterChain& chain() { return *chain_; }
+  void add_child(Branch* child);
+
+  void consume(AVFrame* frame) override;
+  void finish() override;
+
+ private:
+  void forward();  // filtered frames → children that still want them
+
+  std::unique_ptr<FilterChain> chain_;
+  std::vector<Branch*> children_;
+  FramePtr filtered_{av_frame_alloc()};
+  bool finished_ = false;
+};
+
+/// Rewires `branches` so that video encode branches which differ only in their final plain
+/// scale (same trim, rotation and frame rate; no crop, pad or gate) scale in a cascade through
+/// ScaleTaps, largest first. `wanted(b)` tells the branches that will run. A group whose chains
+/// do not all build is left as it was. Returns how many taps it made (appended to `branches`).
+size_t cascade_scaling(const SourceParams& video, std::vector<std::unique_ptr<Branch>>& branches,
+                       const std::function<bool(const Branch&)>& wanted);
 
 }  // namespace wfc::media

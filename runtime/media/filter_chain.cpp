@@ -96,4 +96,16 @@ AVRational FilterChain::time_base() const { return av_buffersink_get_time_base(s
 int FilterChain::width() const { return av_buffersink_get_w(sink_); }
 int FilterChain::height() const { return av_buffersink_get_h(sink_); }
 
+SourceParams FilterChain::output() const {
+  SourceParams p;
+  p.type = AVMEDIA_TYPE_VIDEO;
+  p.time_base = time_base();
+  p.width = width();
+  p.height = height();
+  p.pix_fmt = av_buffersink_get_format(sink_);
+  p.sar = av_buffersink_get_sample_aspect_ratio(sink_);
+  p.frame_rate = av_buffersink_get_frame_rate(sink_);
+  return p;
+}
+
 }  // namespace wfc::media

@@ -48,6 +48,8 @@ class FilterChain {
   AVRational time_base() const;
   int width() const;
   int height() const;
+  /// What the sink delivers, as the source parameters of a chain fed from this one (video).
+  SourceParams output() const;
 
  private:
   GraphPtr graph_;

@@ -152,6 +152,7 @@ EncodeBranch* add_video_branch(const InputInfo& in, BranchSet& set, const std::s
   if (target) encoder->add_target({target, target->add_stream(encoder->ctx())});
   auto branch = std::make_unique<EncodeBranch>(AVMEDIA_TYPE_VIDEO, in.video->time_base,
                                                std::move(chain), std::move(encoder));
+  branch->filters = filters;
   branch->outputs.push_back(output);
   EncodeBranch* raw = branch.get();
   set.branches.push_back(std::move(branch));

@@ -178,13 +178,17 @@ PassResult run_pass(const PassSpec& spec) {
       av_dict_free(&opts);
     }
   }
+  // Renditions that differ only in size scale in a cascade, each from the next larger one.
+  auto wanted = [&](const Branch& b) {
+    for (size_t o : b.outputs)
+      if (!works[o].error) return true;
+    return false;
+  };
+  if (in.video) cascade_scaling(*in.video, set.branches, wanted);
   // A branch runs when at least one of its outputs is still wanted.
   std::vector<Branch*> active;
-  for (auto& b : set.branches) {
-    bool wanted = false;
-    for (size_t o : b->outputs) wanted |= !works[o].error;
-    if (wanted) active.push_back(b.get());
-  }
+  for (auto& b : set.branches)
+    if (wanted(*b)) active.push_back(b.get());
   for (OutputWork& w : works)
     if (w.error)
       for (auto& c : w.containers) c->abandon();
@@ -213,7 +217,7 @@ PassResult run_pass(const PassSpec& spec) {
       frame->pts = frame->best_effort_timestamp = ts;
       double t = ts != AV_NOPTS_VALUE ? ts * av_q2d(d.time_base) : decoded_to;
       for (Branch* b : active) {
-        if (b->media() != type || b->done() || t < b->needs_from) continue;
+        if (b->fed_by_tap || b->media() != type || b->done() || t < b->needs_from) continue;
         b->queue.push(FramePtr(av_frame_clone(frame.get())));
       }
       av_frame_unref(frame.get());
@@ -249,7 +253,8 @@ PassResult run_pass(const PassSpec& spec) {
       deliver(vdec, AVMEDIA_TYPE_VIDEO);
     if (need_audio && avcodec_send_packet(adec.ctx.get(), nullptr) >= 0)
       deliver(adec, AVMEDIA_TYPE_AUDIO);
-    for (Branch* b : active) b->queue.push(nullptr);
+    for (Branch* b : active)
+      if (!b->fed_by_tap) b->queue.push(nullptr);  // a tap ends its children after their frames
   } else {
     for (Branch* b : active) b->queue.abort();
   }

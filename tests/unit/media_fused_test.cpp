@@ -41,3 +41,39 @@ TEST_CASE("a fused pass matches separate single-output passes", "[media][fused]"
                  fused_dir / o.files[0]["filename"].get<std::string>()) >= 40);
   }
 }
+
+TEST_CASE("renditions of a large input that differ only in size match separate passes",
+          "[media][fused]") {
+  // In one pass these scale in a cascade (540p from the 720p frames, 360p from the 540p ones,
+  // runtime/media/scale_tap.cpp); alone, each scales the decoded frames.
+  std::vector<wfc::media::OutputSpec> outputs = {
+      {"r360", "video", {{"height", 360}}, {}},
+      {"r720", "video", {{"height", 720}}, {}},
+      {"r540", "video", {{"height", 540}, {"quality", "high"}}, {}},
+      {"r540b", "video", {{"height", 540}, {"format", "webm"}, {"codec", "vp9"}}, {}},
+  };
+  wfc::media::PassSpec fused;
+  fused.input = sample("hd.mp4");
+  fs::path fused_dir = out_dir("cascade");
+  for (auto o : outputs) {
+    o.out_dir = fused_dir;
+    fused.outputs.push_back(o);
+  }
+  wfc::media::PassResult together = wfc::media::run_pass(fused);
+  REQUIRE(together.outputs.size() == outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const auto& o = together.outputs[i];
+    INFO(outputs[i].id << (o.error ? ": " + o.error->message : ""));
+    REQUIRE_FALSE(o.error);
+    auto alone = run_one(sample("hd.mp4"), outputs[i].kind, outputs[i].options, outputs[i].id);
+    json a = probe_ok(output_path(outputs[i].id, alone));
+    json f = probe_ok(fused_dir / o.files[0]["filename"].get<std::string>());
+    for (const char* key : {"format", "width", "height", "frames", "codecs", "fps"}) {
+      INFO(key);
+      CHECK(a.value(key, json()) == f.value(key, json()));
+    }
+    CHECK(f["duration"].get<double>() == Approx(a["duration"].get<double>()).margin(0.05));
+    CHECK(psnr(output_path(outputs[i].id, alone),
+               fused_dir / o.files[0]["filename"].get<std::string>()) >= 40);
+  }
+}

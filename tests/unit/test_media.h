@@ -43,7 +43,7 @@ inline const fs::path& media_dir() {
   return dir;
 }
 
-/// ffmpeg arguments that make each named sample (all ≤ 3 s, ≤ 320×240).
+/// ffmpeg arguments that make each named sample (all ≤ 6 s, ≤ 320×240 but for one 1 s of 720p).
 inline const std::map<std::string, std::string>& sample_recipes() {
   static const std::map<std::string, std::string> r = {
       // 2 s of 320×240 at 25 fps with a stereo 44.1 kHz tone: the general video input.
@@ -65,6 +65,11 @@ inline const std::map<std::string, std::string>& sample_recipes() {
        "-f lavfi -i color=black:size=320x240:rate=25:duration=1 -f lavfi -i "
        "testsrc2=size=320x240:rate=25:duration=1 -filter_complex [0][1]concat=n=2:v=1 "
        "-c:v libx264 -preset ultrafast -pix_fmt yuv420p"},
+      // 1 s of 720p: large enough that renditions of it scale in a cascade (scale_tap.cpp).
+      {"hd.mp4",
+       "-f lavfi -i testsrc2=size=1280x720:rate=25:duration=1 -f lavfi -i "
+       "sine=frequency=440:sample_rate=44100:duration=1 -ac 2 -c:v libx264 -preset ultrafast "
+       "-pix_fmt yuv420p -c:a aac -shortest"},
       // 6 s at a low resolution for the HLS ladder (several 2 s segments).
       {"long.mp4",
        "-f lavfi -i testsrc2=size=320x180:rate=25:duration=6 -f lavfi -i "
