@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <random>
 #include <vector>
@@ -111,6 +113,7 @@ int64_t WebhookDeliverer::now() const {
 }
 
 void WebhookDeliverer::note(const std::string& text) const {
+  std::lock_guard<std::mutex> lock(log_mu_);
   if (options_.log) {
     options_.log(text);
   } else {
@@ -118,41 +121,74 @@ void WebhookDeliverer::note(const std::string& text) const {
   }
 }
 
-DeliveryStats WebhookDeliverer::deliver_due(int64_t now) {
-  DeliveryStats stats;
+WebhookDeliverer::Outcome WebhookDeliverer::attempt(const store::Event& e, int64_t now) {
   thread_local std::mt19937 rng{std::random_device{}()};
-  for (const store::Event& e : store_.due_deliveries(now, std::max(1, options_.batch))) {
-    ++stats.attempted;
-    std::string why;
-    int attempt = e.attempts + 1;
-    Outcome outcome = deliver_one(e, now, &why);
-    if (outcome == Outcome::Retry && attempt >= options_.max_attempts) outcome = Outcome::GiveUp;
-    store::DeliveryResult result;
-    if (outcome == Outcome::Delivered) {
-      result.delivered = true;
-    } else if (outcome == Outcome::Retry) {
-      // Jitter stays under half the delay, so each wait is still longer than the one before.
-      int64_t delay = backoff_delay(options_, attempt).count();
-      int64_t jitter =
-          std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(0, (delay - 1) / 2))(rng);
-      result.next_attempt_at = now + delay + jitter;
-    }
-    store_.record_delivery(e.id, result);
-    switch (outcome) {
-      case Outcome::Delivered:
-        ++stats.delivered;
-        break;
-      case Outcome::Retry:
-        ++stats.retrying;
-        break;
-      case Outcome::GiveUp:
-        ++stats.given_up;
-        note("gave up delivering " + e.id + " (" + e.kind + ") to " +
-             net::redact_url(e.webhook_url) + " after " + std::to_string(attempt) +
-             (attempt == 1 ? " attempt: " : " attempts: ") + why);
-        break;
-    }
+  std::string why;
+  int attempt = e.attempts + 1;
+  Outcome outcome = deliver_one(e, now, &why);
+  if (outcome == Outcome::Retry && attempt >= options_.max_attempts) outcome = Outcome::GiveUp;
+  store::DeliveryResult result;
+  if (outcome == Outcome::Delivered) {
+    result.delivered = true;
+  } else if (outcome == Outcome::Retry) {
+    // Jitter stays under half the delay, so each wait is still longer than the one before.
+    int64_t delay = backoff_delay(options_, attempt).count();
+    int64_t jitter =
+        std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(0, (delay - 1) / 2))(rng);
+    result.next_attempt_at = now + delay + jitter;
   }
+  store_.record_delivery(e.id, result);
+  if (outcome == Outcome::GiveUp) {
+    note("gave up delivering " + e.id + " (" + e.kind + ") to " + net::redact_url(e.webhook_url) +
+         " after " + std::to_string(attempt) + (attempt == 1 ? " attempt: " : " attempts: ") + why);
+  }
+  return outcome;
+}
+
+DeliveryStats WebhookDeliverer::deliver_due(int64_t now) {
+  std::vector<store::Event> due = store_.due_deliveries(now, std::max(1, options_.batch));
+  // One group per receiver, each in the store's order: a receiver gets its events one at a time
+  // and in order, and a slow one holds up only its own.
+  std::vector<std::vector<const store::Event*>> groups;
+  std::map<std::string, size_t> group_of;
+  for (const auto& e : due) {
+    auto [it, added] = group_of.emplace(e.webhook_url, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(&e);
+  }
+  DeliveryStats stats;
+  std::mutex mu;
+  std::exception_ptr failure;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t g; (g = next++) < groups.size();) {
+      for (const store::Event* e : groups[g]) {
+        Outcome outcome = Outcome::GiveUp;
+        try {
+          outcome = attempt(*e, now);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!failure) failure = std::current_exception();
+          return;
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        ++stats.attempted;
+        if (outcome == Outcome::Delivered) {
+          ++stats.delivered;
+        } else if (outcome == Outcome::Retry) {
+          ++stats.retrying;
+        } else {
+          ++stats.given_up;
+        }
+      }
+    }
+  };
+  size_t threads = std::min<size_t>(std::max(1, options_.concurrency), groups.size());
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  if (failure) std::rethrow_exception(failure);
   return stats;
 }
 

@@ -49,6 +49,8 @@ struct WebhookOptions {
   std::chrono::seconds backoff_base{2};
   std::chrono::seconds backoff_cap{3600};
   int batch = 32;  // events taken from the store per step
+  /// Receivers served at once in a step; each receiver gets its events one at a time, in order.
+  int concurrency = 4;
   /// Unix seconds for the background thread; tests call deliver_due() with their own clock.
   std::function<int64_t()> clock;
   /// Where notes go (an event given up, a store failure); default standard error.
@@ -67,8 +69,9 @@ struct DeliveryStats {
 std::chrono::seconds backoff_delay(const WebhookOptions& options, int failed_attempts);
 
 /// Delivers due events from the store, in a background thread (start/stop) or one step at a time
-/// (deliver_due). Every POST goes through net::http_request with a guard from the access policy,
-/// so a webhook_url on a private or loopback address is refused unless the allow-list names it.
+/// (deliver_due); a step serves up to `concurrency` receivers in parallel. Every POST goes through
+/// net::http_request with a guard from the access policy, so a webhook_url on a private or loopback
+/// address is refused unless the allow-list names it.
 class WebhookDeliverer {
  public:
   /// `secret` signs every delivery; with an empty secret the signature header is left out.
@@ -92,6 +95,8 @@ class WebhookDeliverer {
   /// POSTs one event. Retry: worth another attempt; GiveUp: the URL is refused or malformed,
   /// which the next attempt would meet again. *why says what went wrong.
   Outcome deliver_one(const store::Event& e, int64_t now, std::string* why);
+  /// deliver_one, then the outcome recorded in the store (and noted when given up).
+  Outcome attempt(const store::Event& e, int64_t now);
   void loop();
   int64_t now() const;
   void note(const std::string& text) const;
@@ -101,6 +106,7 @@ class WebhookDeliverer {
   ingest::AccessPolicy policy_;
   WebhookOptions options_;
 
+  mutable std::mutex log_mu_;  // options_.log is called from the step's threads
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

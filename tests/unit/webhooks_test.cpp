@@ -255,6 +255,28 @@ TEST_CASE("webhooks: a dead receiver is retried, then given up after max attempt
   CHECK_THAT(notes[0], Catch::Contains("after 3 attempts"));
 }
 
+TEST_CASE("webhooks: each receiver gets its events in order, receivers side by side",
+          "[webhooks]") {
+  wfc::test::StoreFixture fx;
+  auto store = fx.open();
+  Receiver a, b;
+  std::vector<std::string> for_a;
+  for (int i = 0; i < 5; ++i) {
+    for_a.push_back(run_with_webhook(*store, a.http.url("/hook")).id);
+    fx.clock.advance_seconds(1);  // created_at (and so the store's order) differ
+  }
+  auto for_b = run_with_webhook(*store, b.http.url("/hook"));
+  WebhookDeliverer deliverer(*store, kSecret, loopback_allowed());
+  DeliveryStats stats = deliverer.deliver_due(store_now(fx));
+  CHECK(stats.attempted == 6);
+  CHECK(stats.delivered == 6);
+  REQUIRE(a.hits() == 5);
+  for (size_t i = 0; i < for_a.size(); ++i)
+    CHECK(a.got[i].get_header_value("Wfc-Event-Id") == for_a[i]);
+  REQUIRE(b.hits() == 1);
+  CHECK(b.got[0].get_header_value("Wfc-Event-Id") == for_b.id);
+}
+
 TEST_CASE("webhooks: backoff doubles up to its cap", "[webhooks]") {
   WebhookOptions options;
   options.backoff_base = std::chrono::seconds(2);
