@@ -42,7 +42,7 @@ struct WebhookOptions {
   /// The receiver must answer within this, connection included (API-NOTES: 200 within 5 s).
   std::chrono::milliseconds timeout{5000};
   /// Attempts per event, the first included; after the last failure the event is given up.
-  int max_attempts = 8;
+  int max_attempts = 16;  // with the defaults below, about 5 hours of retrying
   /// The wait after the n-th failed attempt is backoff_base * 2^(n-1), capped at backoff_cap,
   /// plus up to half of it again as jitter (so receivers that failed together do not all get
   /// their retries in the same second).
