@@ -125,7 +125,9 @@ std::size_t stop(Hop* hop, HttpFailure failure, std::string message) {
 std::size_t end_of_head(Hop* hop, std::size_t n) {
   if (hop->status >= 100 && hop->status < 200) return n;  // informational; the real head follows
   hop->head_done = true;
-  if (hop->status < 200 || hop->status >= 300) {
+  bool wanted = (hop->status >= 200 && hop->status < 300) ||
+                (hop->request->read_error_body && !is_redirect(hop->status));
+  if (!wanted) {
     hop->stopped = true;
     return 0;
   }

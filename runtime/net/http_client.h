@@ -43,6 +43,9 @@ struct HttpRequest {
   std::string body;
   HttpLimits limits;
   ConnectGuard guard;  // empty: every address allowed
+  /// Also read the body of a final non-2xx answer (an API's error object), within
+  /// max_body_bytes; it goes to the sink or to body like a 2xx body. Redirects stay unread.
+  bool read_error_body = false;
 };
 
 /// Why a request failed; callers map these onto their own error kinds.
@@ -59,7 +62,8 @@ enum class HttpFailure {
 struct HttpResponse {
   HttpFailure failure = HttpFailure::None;
   std::string message;  // what went wrong, when failure != None: "10.0.0.5 is a private address"
-  long status = 0;      // the final answer's status; its body is read only when it is 2xx
+  long status = 0;      // the final answer's status; its body is read only when it is 2xx (or when
+                        // read_error_body asks for it)
   std::string content_type;
   std::string final_url;    // after redirects
   std::uint64_t bytes = 0;  // body bytes received
