@@ -16,6 +16,7 @@ struct RuntimeCommand {
 
 inline constexpr RuntimeCommand kRuntimeCommands[] = {
     {"run", "Run a workflow on one input, in this process"},
+    {"deploy", "Sync a directory of workflows to a running server"},
 };
 
 /// The summary of runtime command `name` ("" when there is no such command).

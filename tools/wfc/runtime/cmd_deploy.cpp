@@ -14,6 +14,8 @@
 #include "runtime/api/workflow_dir.h"
 #include "runtime/net/http_client.h"
 #include "tools/wfc/commands.h"
+#include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
 namespace {
@@ -223,7 +225,7 @@ int run_deploy(const Args& args) {
 }  // namespace
 
 void add_deploy(CLI::App& app, int& status) {
-  auto* cmd = app.add_subcommand("deploy", "Sync a directory of workflows to a running server");
+  auto* cmd = app.add_subcommand("deploy", runtime_summary("deploy"));
   auto args = std::make_shared<Args>();
   cmd->add_option("dir", args->dir, "Directory of workflow files (.json, .yaml, .yml, .wf)")
       ->required();
