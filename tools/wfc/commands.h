@@ -16,5 +16,6 @@ void add_convert(CLI::App& app, int& status);
 void add_fmt(CLI::App& app, int& status);
 void add_plan(CLI::App& app, int& status);
 void add_run(CLI::App& app, int& status);
+void add_serve(CLI::App& app, int& status);
 
 }  // namespace wfc::cli

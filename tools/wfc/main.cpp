@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   wfc::cli::add_fmt(app, status);
   wfc::cli::add_plan(app, status);
   wfc::cli::add_run(app, status);
+  wfc::cli::add_serve(app, status);
   wfc::cli::add_docs(app, status);
   try {
     app.parse(argc, argv);
