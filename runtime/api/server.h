@@ -34,9 +34,11 @@ struct Config {
   unsigned scheduler_threads = 0;  // per run; 0: one per core
   ingest::AccessPolicy access;     // what inputs may be fetched from (--allow-hosts, …)
   ingest::FetchLimits fetch_limits;
-  size_t max_body_bytes = 1u << 20;  // larger request bodies are 413
-  std::chrono::milliseconds lease{30'000};  // a worker's claim on a run; renewed every lease/3
-  std::chrono::milliseconds poll{500};      // how often idle workers look for lapsed leases
+  size_t max_body_bytes = 1u << 20;         // larger request bodies are 413
+  std::chrono::milliseconds lease{30'000};  // a worker's claim on a run
+  /// How often a worker renews its lease, which is also how soon it hears of a cancel request.
+  std::chrono::milliseconds renew{2'000};
+  std::chrono::milliseconds poll{500};  // how often idle workers look for lapsed leases
 };
 
 /// Where other parts of the server plug in (the lead wires them in cmd_serve).

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <unordered_map>
@@ -156,15 +157,16 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   };
   std::thread lease([&] {
     std::unique_lock lock(shared.mu);
-    // Wakes often to notice a shutdown; renews every third of the lease.
-    auto next_renewal = std::chrono::steady_clock::now() + config_.lease / 3;
+    // Wakes often to notice a shutdown; renews every `renew`.
+    auto renew = std::min(config_.renew, config_.lease / 3);
+    auto next_renewal = std::chrono::steady_clock::now() + renew;
     while (!shared.done) {
       shared.cv.wait_for(lock, std::chrono::milliseconds(200));
       if (shared.done) break;
       if (stopping_) {
         shared.lost = true;  // shutting down: abandon the run, write nothing more
       } else if (std::chrono::steady_clock::now() >= next_renewal) {
-        next_renewal = std::chrono::steady_clock::now() + config_.lease / 3;
+        next_renewal = std::chrono::steady_clock::now() + renew;
         try {
           store::Lease answer = store_.renew_lease(run.id, worker_id, config_.lease);
           if (answer == store::Lease::CancelRequested) shared.cancel = true;
@@ -207,8 +209,8 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   }
   plan::ReadPlan read = plan::from_json(run.plan);
   if (!read.plan) {
-    finish(exec::Status::Failed,
-           {{"kind", "internal_error"}, {"message", "the stored plan cannot be read: " + read.error}});
+    finish(exec::Status::Failed, {{"kind", "internal_error"},
+                                  {"message", "the stored plan cannot be read: " + read.error}});
     return end();
   }
   const plan::Plan& plan = *read.plan;
@@ -224,8 +226,20 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
     }
     input.path = got.file.path;
   }
+  // The fetch may have taken long: hear of a cancel before starting the work.
+  try {
+    if (!shared.lost) {
+      store::Lease answer = store_.renew_lease(run.id, worker_id, config_.lease);
+      if (answer == store::Lease::CancelRequested) shared.cancel = true;
+      if (answer == store::Lease::Lost) shared.lost = true;
+    }
+  } catch (const store::StoreError&) {
+    // The lease thread keeps trying.
+  }
+  if (shared.lost) return end();
   if (shared.cancel) {
-    finish(exec::Status::Cancelled, {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
+    finish(exec::Status::Cancelled,
+           {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
     return end();
   }
 

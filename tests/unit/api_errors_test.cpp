@@ -25,7 +25,11 @@ void check_error(const wfc::test::Answer& a, int status, const std::string& kind
 
 TEST_CASE("auth: missing and wrong keys are 401; runs record the key that made them", "[api]") {
   TempDir dir;
-  ApiServer api(dir, {"--workers", "0"});
+  std::string keys =
+      dir.write("keys.txt", "# one key per line\n\nwfc_fromthefile0000000000000000000000000000\n");
+  ApiServer api(dir, {"--workers", "0", "--keys", keys});
+  CHECK(api.get("/runs", "wfc_fromthefile0000000000000000000000000000").status == 200);
+  CHECK(api.get("/runs").status == 200);
   check_error(api.get("/runs", nullptr), 401, "token_missing");
   check_error(api.request("GET", "/runs", "", {{"Authorization", "Basic abc"}}, nullptr), 401,
               "token_missing");

@@ -202,3 +202,25 @@ TEST_CASE("POST /runs with an explicit ingest and POST /tasks run to succeeded",
   REQUIRE(audio["outputs"].size() == 1);
   CHECK(audio["outputs"][0]["type"] == "audio/mpeg");
 }
+
+TEST_CASE("cancelling a processing run ends it cancelled", "[api][media]") {
+  std::string bytes = wfc::test::slurp_file(wfc::test::sample("av.mp4"));
+  auto requests = std::make_shared<std::atomic<int>>(0);
+  wfc::test::HttpServer http;
+  serve_input(http, bytes, requests, true);
+  http.start();
+  TempDir dir;
+  ApiServer api(dir, {"--allow-hosts", "127.0.0.1"});
+  std::string auto_id = api.post("/automations", renditions()).body["id"];
+  auto made = api.post("/automations/" + auto_id + "/run", {{"url", http.url("/in.mp4")}});
+  REQUIRE(made.status == 201);
+  std::string id = made.body["id"];
+  api.wait_run(id, [&](const json& r) { return r["status"] == "processing" && *requests > 0; });
+  auto asked = api.post("/runs/" + id + "/cancel", json::object());
+  REQUIRE(asked.status == 200);
+  json run = api.wait_run(id);
+  INFO(run.dump(2) << api.log());
+  CHECK(run["status"] == "cancelled");
+  for (const json& t : run["tasks"]) CHECK(t["status"] == "cancelled");
+  CHECK(api.get("/healthz", nullptr).status == 200);
+}

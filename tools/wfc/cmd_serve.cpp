@@ -62,7 +62,8 @@ std::string trim(const std::string& s) {
 
 // The keys that may call the API: --keys (one per line, `#` comments) and WFC_API_KEYS. With
 // none, a development key is made once per data directory and printed.
-bool register_keys(const Args& args, store::Store& store, std::string* error) {
+bool register_keys(const Args& args, store::Store& store, std::string* dev_key,
+                   std::string* error) {
   int n = 0;
   if (!args.keys_file.empty()) {
     std::ifstream in(args.keys_file);
@@ -95,9 +96,7 @@ bool register_keys(const Args& args, store::Store& store, std::string* error) {
     ::chmod(file.c_str(), 0600);
   }
   store.add_api_key("development", secret);
-  std::cerr << fmt::format(
-      "wfc serve: no --keys or WFC_API_KEYS; development API key (kept in {}):\n  {}\n",
-      file.string(), secret);
+  *dev_key = secret;
   return true;
 }
 
@@ -130,16 +129,18 @@ int serve(const Args& args) {
   // The runs' outputs are written under the data directory (exports may name it too).
   config.data_dir = fs::absolute(args.data);
   config.public_url = args.public_url;
-  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
   config.workers = std::max(0, args.workers);
   config.scheduler_threads = args.threads;
 
   std::unique_ptr<store::SqliteStore> store;
+  std::string dev_key;  // set when no key was configured
   try {
     store::SqliteStore::Options options;
     options.path = args.db.empty() ? config.data_dir / "wfc.db" : fs::path(args.db);
     store = std::make_unique<store::SqliteStore>(options);
-    if (!register_keys(args, *store, &error)) {
+    if (!register_keys(args, *store, &dev_key, &error)) {
       std::cerr << "wfc serve: " << error << "\n";
       return kUsage;
     }
@@ -169,6 +170,18 @@ int serve(const Args& args) {
   std::cout << "listening on " << server.address() << std::endl;
   std::cerr << fmt::format("wfc serve: {} worker(s), data in {}\n", config.workers,
                            config.data_dir.string());
+  if (!dev_key.empty()) {
+    std::string a = server.address();
+    std::cerr << fmt::format(
+        "wfc serve: no --keys or WFC_API_KEYS: a development API key (kept in {}):\n"
+        "  export WFC_KEY={}\n"
+        "  curl -s {}/automations -H \"Authorization: Bearer $WFC_KEY\"\n"
+        "  curl -s {}/runs -H \"Authorization: Bearer $WFC_KEY\"\n"
+        "  curl -s -X POST {}/tasks -H \"Authorization: Bearer $WFC_KEY\" \\\n"
+        "    -d '{{\"url\": \"https://example.com/in.mp4\", \"kind\": \"video\", "
+        "\"options\": {{\"width\": 320}}}}'\n",
+        (fs::path(args.data) / "dev-api-key").string(), dev_key, a, a, a);
+  }
 
   std::thread waiter([&] {
     for (;;) {
@@ -214,8 +227,7 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--public-url", args->public_url,
                   "Base URL of output files' `url` (default: the listening address)")
       ->envname("WFC_PUBLIC_URL");
-  cmd->add_option("--workers", args->workers,
-                  "Runs executed at once (0: accept and queue only)")
+  cmd->add_option("--workers", args->workers, "Runs executed at once (0: accept and queue only)")
       ->envname("WFC_WORKERS")
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "Threads per run (default: one per core)");
