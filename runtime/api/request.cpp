@@ -20,15 +20,24 @@ ApiError not_found(std::string_view kind, std::string_view id) {
 
 std::string_view kind_for_status(int status) {
   switch (status) {
-    case 400: return "request_invalid";
-    case 401: return "token_missing";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    case 413: return "request_too_large";
-    case 416: return "range_not_satisfiable";
-    case 422: return "request_invalid";
-    default: return status >= 500 ? "internal_error" : "request_invalid";
+    case 400:
+      return "request_invalid";
+    case 401:
+      return "token_missing";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 409:
+      return "conflict";
+    case 413:
+      return "request_too_large";
+    case 416:
+      return "range_not_satisfiable";
+    case 422:
+      return "request_invalid";
+    default:
+      return status >= 500 ? "internal_error" : "request_invalid";
   }
 }
 
@@ -50,8 +59,18 @@ std::optional<ApiError> parse_object(const httplib::Request& req, json* out, boo
     *out = json::object();
     return std::nullopt;
   }
+  // JSON nested past kMaxDepth is refused while it is read: the serializer and the compiler
+  // recurse, and a 1 MiB body of '[' would otherwise exhaust a thread's stack.
+  constexpr int kMaxDepth = 256;
+  struct TooDeep {};
+  auto depth_limit = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) throw TooDeep{};
+    return true;
+  };
   try {
-    *out = json::parse(req.body);
+    *out = json::parse(req.body, depth_limit);
+  } catch (const TooDeep&) {
+    return bad_request(fmt::format("the JSON is nested more than {} levels deep", kMaxDepth));
   } catch (const json::parse_error& e) {
     // nlohmann's byte is 1-based and points just past the offending character.
     size_t at = e.byte > 0 ? e.byte - 1 : 0;
@@ -66,8 +85,8 @@ std::optional<ApiError> parse_object(const httplib::Request& req, json* out, boo
     }
     std::string what = e.what();
     if (auto colon = what.find("]: "); colon != std::string::npos) what = what.substr(colon + 3);
-    ApiError err = bad_request(fmt::format("malformed JSON at line {}, column {} (byte {}): {}",
-                                           line, column, at, what));
+    ApiError err = bad_request(
+        fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, at, what));
     err.extra = {{"line", line}, {"column", column}, {"offset", at}};
     return err;
   }
@@ -79,22 +98,32 @@ namespace {
 
 bool has_type(const json& v, Type t) {
   switch (t) {
-    case Type::String: return v.is_string();
-    case Type::Object: return v.is_object();
-    case Type::Array: return v.is_array();
-    case Type::Boolean: return v.is_boolean();
-    case Type::Any: return true;
+    case Type::String:
+      return v.is_string();
+    case Type::Object:
+      return v.is_object();
+    case Type::Array:
+      return v.is_array();
+    case Type::Boolean:
+      return v.is_boolean();
+    case Type::Any:
+      return true;
   }
   return false;
 }
 
 std::string_view type_name(Type t) {
   switch (t) {
-    case Type::String: return "a string";
-    case Type::Object: return "an object";
-    case Type::Array: return "an array";
-    case Type::Boolean: return "true or false";
-    case Type::Any: return "any value";
+    case Type::String:
+      return "a string";
+    case Type::Object:
+      return "an object";
+    case Type::Array:
+      return "an array";
+    case Type::Boolean:
+      return "true or false";
+    case Type::Any:
+      return "any value";
   }
   return "";
 }
@@ -113,8 +142,7 @@ std::optional<ApiError> check_fields(const json& body, std::initializer_list<Fie
     if (!field) {
       std::string hint = diag::suggestion(key, names);
       ApiError e = bad_request(fmt::format("unknown field '{}'{}{}; expected one of: {}", key,
-                                           where.empty() ? "" : " in ", where,
-                                           diag::join(names)));
+                                           where.empty() ? "" : " in ", where, diag::join(names)));
       if (!hint.empty()) e.message += " (" + hint + ")";
       e.extra = {{"field", key}};
       return e;

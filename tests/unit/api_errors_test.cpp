@@ -60,6 +60,11 @@ TEST_CASE("malformed JSON is a 400 that says where", "[api]") {
   CHECK(a.body["line"] == 2);
   CHECK(a.body["column"] == 16);
   check_error(api.request("POST", "/runs", "[1, 2]"), 400, "request_invalid");
+  // Nesting that would exhaust a stack is refused, not followed.
+  std::string deep =
+      R"({"name": "x", "workflow": )" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  check_error(api.request("POST", "/automations", deep), 400, "request_invalid");
+  CHECK(api.get("/healthz", nullptr).status == 200);
   check_error(api.request("POST", "/tasks", ""), 400, "request_invalid");
 }
 
