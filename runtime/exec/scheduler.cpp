@@ -324,7 +324,9 @@ struct Scheduler::Impl {
     set_tasks(g.id, Status::Processing);
     diag::Diagnostics diags;
     const expr::Schema& schema = expr::Schema::builtin(expr::Domain::File);
-    auto predicate = expr::compile_expression({g.when}, schema, diags);
+    expr::ExpressionSource source;
+    source.text = g.when;
+    auto predicate = expr::compile_expression(source, schema, diags);
     if (!predicate) {
       gate_result[g.id] = 0;
       TaskError e{"plan_invalid", fmt::format("the condition '{}' does not compile", g.when)};
@@ -679,6 +681,13 @@ RunState Scheduler::run(FileRef input) {
     s.run.started_at = s.run.updated_at = unix_now();
     s.events.push_back({"run.started", s.run.to_json()});
     if (!s.cancelled) s.file_ready(std::string(plan::kRunInput), std::move(input));
+    // Nodes that read no file start at once: an ingest at the top of a run request (seeds/000)
+    // fetches the run's input itself.
+    for (const plan::Node& n : s.plan.nodes) {
+      auto it = s.nodes.find(n.id);
+      if (!n.input.empty() || !n.gate.empty() || it == s.nodes.end()) continue;
+      if (it->second.status == Status::Waiting) s.enqueue({n.id}, nullptr, FileRef{});
+    }
     s.flush_events(lock);
   }
   for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&s] { s.worker(); });

@@ -616,6 +616,17 @@ std::optional<Run> SqliteStore::get_run(const std::string& id) {
   return read([&](Connection& c) { return load_run(c, id); });
 }
 
+StatusCounts SqliteStore::count_by_status() {
+  return read([&](Connection& c) {
+    StatusCounts out;
+    for (auto [table, counts] : {std::pair("runs", &out.runs), std::pair("tasks", &out.tasks)}) {
+      Query q = c.prepare(fmt::format("SELECT status, count(*) FROM {} GROUP BY status", table));
+      while (q->step()) counts->push_back({status_at(*q, 0), q->integer(1)});
+    }
+    return out;
+  });
+}
+
 std::optional<Page<Run>> SqliteStore::list_runs(const ListQuery& q) {
   std::vector<Filter> filters;
   if (q.status) filters.push_back({"status", std::string(exec::status_name(*q.status))});

@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   bool finish_run(const std::string& run_id, const std::string& worker_id, exec::Status status,
                   const nlohmann::json& error) override;
   std::optional<Run> cancel_run(const std::string& run_id) override;
+  StatusCounts count_by_status() override;
 
   std::optional<Task> get_task(const std::string& id) override;
   std::optional<Page<Task>> list_tasks(const ListQuery& q) override;

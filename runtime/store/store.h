@@ -145,6 +145,12 @@ struct CreatedRun {
   bool created = true;  // false: the idempotency key was used before and `run` is that run
 };
 
+/// How many runs and tasks are in each status now (GET /metrics; queued runs are the queue's
+/// depth). Statuses with none are absent.
+struct StatusCounts {
+  std::vector<std::pair<exec::Status, int64_t>> runs, tasks;
+};
+
 /// What a worker hears when it renews its lease.
 enum class Lease {
   Held,             // go on
@@ -198,6 +204,9 @@ class Store {
   /// POST /runs/{id}/cancel: a queued run is cancelled at once; a processing one is flagged for
   /// its worker (renew_lease answers CancelRequested). nullopt: no such run.
   virtual std::optional<Run> cancel_run(const std::string& run_id) = 0;
+
+  /// One pass over each status index; for monitoring, not for every request.
+  virtual StatusCounts count_by_status() = 0;
 
   // Tasks.
   virtual std::optional<Task> get_task(const std::string& id) = 0;

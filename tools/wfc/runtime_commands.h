@@ -16,6 +16,7 @@ struct RuntimeCommand {
 
 inline constexpr RuntimeCommand kRuntimeCommands[] = {
     {"run", "Run a workflow on one input, in this process"},
+    {"serve", "Serve the HTTP API and execute the runs it accepts"},
     {"deploy", "Sync a directory of workflows to a running server"},
 };
 

@@ -7,6 +7,7 @@
 namespace wfc::cli {
 
 void add_run(CLI::App& app, int& status);
+void add_serve(CLI::App& app, int& status);
 void add_deploy(CLI::App& app, int& status);
 
 }  // namespace wfc::cli

@@ -1,0 +1,133 @@
+// Workflows from request bodies through the compiler (see compile.h).
+#include "runtime/api/compile.h"
+
+#include <unordered_map>
+
+#include "compiler/diag/codes.h"
+#include "compiler/frontend.h"
+#include "compiler/plan/planner.h"
+#include "runtime/exec/scheduler.h"
+
+namespace wfc::api {
+
+namespace {
+
+using nlohmann::json;
+
+json diagnostics_json(const diag::Diagnostics& diags) {
+  json out = json::array();
+  for (const diag::Diagnostic& d : diags.items()) {
+    out.push_back({{"code", diag::id(d.code)},
+                   {"severity", diag::severity_name(d.severity)},
+                   {"message", d.message},
+                   {"hint", d.hint.empty() ? json(nullptr) : json(d.hint)},
+                   {"pointer", d.pointer}});
+  }
+  return out;
+}
+
+// The scheduler builds a run's task list from a plan without executing anything; this executor
+// is never called.
+class NoExecutor : public exec::Executor {
+ public:
+  std::optional<json> probe(const std::filesystem::path&, exec::TaskError* error) override {
+    *error = {"internal_error", "not executing"};
+    return std::nullopt;
+  }
+  std::vector<exec::NodeResult> execute(const exec::Work&) override { return {}; }
+};
+
+std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
+  NoExecutor none;
+  exec::Scheduler scheduler(plan, none, {});
+  exec::RunState state = scheduler.snapshot();
+  std::unordered_map<std::string, std::string> node_of;  // task_… → its plan task id
+  for (const exec::TaskState& t : state.tasks) node_of[t.id] = t.node;
+  std::vector<store::NewTask> out;
+  for (const exec::TaskState& t : state.tasks) {
+    store::NewTask n{t.node, t.kind, t.options, ""};
+    if (!t.parent.empty()) n.parent_node = node_of[t.parent];
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+void describe_input(const plan::Plan& plan, Compiled* c) {
+  const plan::Node* input = plan.node(plan::kRunInput);
+  c->reads_input = input != nullptr;
+  if (input && input->options.contains("url") && input->options["url"].is_string()) {
+    c->input_url = input->options["url"].get<std::string>();
+  }
+  if (!c->reads_input) {  // an explicit ingest at the top (POST /runs)
+    for (const plan::Node& n : plan.nodes) {
+      if ((n.op == "ingest" || n.op == "import") && n.input.empty()) {
+        c->input_url = n.options.value("url", "");
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Compiled compile_document(const json& document) {
+  Compiled c;
+  SourceFile source("request", document.dump(-1, ' ', false, json::error_handler_t::replace));
+  FrontendResult front = compile_source(source, syntax::Syntax::Json);
+  if (front.diagnostics.has_errors() || !front.document || front.partial) {
+    c.diagnostics = diagnostics_json(front.diagnostics);
+    return c;
+  }
+  diag::Diagnostics plan_diags("request");
+  plan::Plan plan = plan::make_plan(*front.document, {}, plan_diags);
+  for (const auto& d : plan_diags.items()) front.diagnostics.add(d);
+  c.diagnostics = diagnostics_json(front.diagnostics);
+  c.ok = true;
+  c.plan = plan::to_json(plan);
+  c.tasks = tasks_of(plan);
+  describe_input(plan, &c);
+  return c;
+}
+
+ApiError invalid_workflow(const Compiled& c) {
+  size_t errors = 0;
+  for (const json& d : c.diagnostics) errors += d["severity"] == "error";
+  std::string first;
+  for (const json& d : c.diagnostics) {
+    if (d["severity"] == "error") {
+      first = d["code"].get<std::string>() + " at " +
+              (d["pointer"].get<std::string>().empty() ? "/" : d["pointer"].get<std::string>()) +
+              ": " + d["message"].get<std::string>();
+      break;
+    }
+  }
+  ApiError e{422, "request_invalid",
+             "the workflow is invalid (" + std::to_string(errors) +
+                 (errors == 1 ? " error" : " errors") + "): " + first};
+  e.extra = {{"diagnostics", c.diagnostics}};
+  return e;
+}
+
+std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id,
+                                               const json& plan, std::string* error) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(automation_id);
+    if (it != cache_.end() && it->second.plan == plan) return it->second.tasks;
+  }
+  plan::ReadPlan read = plan::from_json(plan);
+  if (!read.plan) {
+    *error = read.error;
+    return nullptr;
+  }
+  auto c = std::make_shared<Compiled>();
+  c->ok = true;
+  c->plan = plan;
+  c->tasks = tasks_of(*read.plan);
+  describe_input(*read.plan, c.get());
+  std::lock_guard lock(mu_);
+  cache_[automation_id] = {plan, c};
+  return c;
+}
+
+}  // namespace wfc::api

@@ -1,0 +1,45 @@
+// What the resource handlers share: the store, the configuration, the metrics, the plan cache
+// and the workers' wake-up; and the registration function of each resource's routes (one file
+// each: automations.cpp, runs.cpp, tasks.cpp, events.cpp, files.cpp, meta.cpp).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "runtime/api/compile.h"
+#include "runtime/api/metrics.h"
+#include "runtime/api/router.h"
+#include "runtime/api/server.h"
+#include "runtime/store/store.h"
+
+namespace wfc::api {
+
+struct Context {
+  store::Store& store;
+  const Config& config;
+  Metrics& metrics;
+  PlanTasks plans;
+  std::function<void()> wake_workers;
+};
+
+void add_automation_routes(Router& router, Context& ctx);
+void add_run_routes(Router& router, Context& ctx);
+void add_task_routes(Router& router, Context& ctx);
+void add_event_routes(Router& router, Context& ctx);
+void add_file_routes(Router& router, Context& ctx);
+/// GET /healthz, /metrics and /openapi.json (generated from `router` as it is when called).
+void add_meta_routes(Router& router, Context& ctx);
+
+/// Creates a run for a call (with its Idempotency-Key and the caller's key as `created_by`) and
+/// answers 201 with `respond(run)`, or 200 with the earlier run when the key was used before.
+void create_run(Context& ctx, Call& call, store::NewRun run,
+                const std::function<nlohmann::json(const store::Run&)>& respond);
+
+/// The 400 `url_required` of a run without a usable input url.
+std::optional<ApiError> check_input_url(const nlohmann::json& url, std::string_view field);
+
+/// OpenAPI fragments the resources share.
+nlohmann::json json_body(std::string_view description);
+nlohmann::json list_params(std::initializer_list<std::string_view> filters);
+
+}  // namespace wfc::api

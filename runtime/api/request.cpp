@@ -1,0 +1,172 @@
+// Request parsing and error responses (see request.h).
+#include "runtime/api/request.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "compiler/diag/wording.h"
+
+namespace wfc::api {
+
+using nlohmann::json;
+
+ApiError bad_request(std::string message) { return {400, "request_invalid", std::move(message)}; }
+
+ApiError not_found(std::string_view kind, std::string_view id) {
+  std::string_view what = kind.substr(0, kind.find('_'));
+  return {404, std::string(kind), fmt::format("no {} has the id '{}'", what, id)};
+}
+
+std::string_view kind_for_status(int status) {
+  switch (status) {
+    case 400:
+      return "request_invalid";
+    case 401:
+      return "token_missing";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 409:
+      return "conflict";
+    case 413:
+      return "request_too_large";
+    case 416:
+      return "range_not_satisfiable";
+    case 422:
+      return "request_invalid";
+    default:
+      return status >= 500 ? "internal_error" : "request_invalid";
+  }
+}
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  // User text (names, metadata) may hold invalid UTF-8: replace it rather than throw.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
+                  "application/json");
+}
+
+void send_error(httplib::Response& res, const ApiError& error) {
+  json body = {{"kind", error.kind}, {"message", error.message}};
+  for (const auto& [k, v] : error.extra.items()) body[k] = v;
+  send_json(res, error.status, body);
+}
+
+std::optional<ApiError> parse_object(const httplib::Request& req, json* out, bool empty_ok) {
+  if (req.body.empty() && empty_ok) {
+    *out = json::object();
+    return std::nullopt;
+  }
+  // JSON nested past kMaxDepth is refused while it is read: the serializer and the compiler
+  // recurse, and a 1 MiB body of '[' would otherwise exhaust a thread's stack.
+  constexpr int kMaxDepth = 256;
+  struct TooDeep {};
+  auto depth_limit = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) throw TooDeep{};
+    return true;
+  };
+  try {
+    *out = json::parse(req.body, depth_limit);
+  } catch (const TooDeep&) {
+    return bad_request(fmt::format("the JSON is nested more than {} levels deep", kMaxDepth));
+  } catch (const json::parse_error& e) {
+    // nlohmann's byte is 1-based and points just past the offending character.
+    size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < at && i < req.body.size(); ++i) {
+      if (req.body[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    if (auto colon = what.find("]: "); colon != std::string::npos) what = what.substr(colon + 3);
+    ApiError err = bad_request(
+        fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, at, what));
+    err.extra = {{"line", line}, {"column", column}, {"offset", at}};
+    return err;
+  }
+  if (!out->is_object()) return bad_request("the request body must be a JSON object");
+  return std::nullopt;
+}
+
+namespace {
+
+bool has_type(const json& v, Type t) {
+  switch (t) {
+    case Type::String:
+      return v.is_string();
+    case Type::Object:
+      return v.is_object();
+    case Type::Array:
+      return v.is_array();
+    case Type::Boolean:
+      return v.is_boolean();
+    case Type::Any:
+      return true;
+  }
+  return false;
+}
+
+std::string_view type_name(Type t) {
+  switch (t) {
+    case Type::String:
+      return "a string";
+    case Type::Object:
+      return "an object";
+    case Type::Array:
+      return "an array";
+    case Type::Boolean:
+      return "true or false";
+    case Type::Any:
+      return "any value";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<ApiError> check_fields(const json& body, std::initializer_list<Field> spec,
+                                     std::string_view where) {
+  std::vector<std::string> names;
+  for (const Field& f : spec) names.emplace_back(f.name);
+  for (const auto& [key, value] : body.items()) {
+    const Field* field = nullptr;
+    for (const Field& f : spec) {
+      if (f.name == key) field = &f;
+    }
+    if (!field) {
+      std::string hint = diag::suggestion(key, names);
+      ApiError e = bad_request(fmt::format("unknown field '{}'{}{}; expected one of: {}", key,
+                                           where.empty() ? "" : " in ", where, diag::join(names)));
+      if (!hint.empty()) e.message += " (" + hint + ")";
+      e.extra = {{"field", key}};
+      return e;
+    }
+    if (!has_type(value, field->type)) {
+      ApiError e = bad_request(fmt::format("'{}' must be {}", key, type_name(field->type)));
+      e.extra = {{"field", key}};
+      return e;
+    }
+  }
+  for (const Field& f : spec) {
+    if (f.required && !body.contains(f.name)) {
+      ApiError e = bad_request(fmt::format("'{}' is required", f.name));
+      e.extra = {{"field", f.name}};
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> idempotency_key(const httplib::Request& req, std::string* out) {
+  *out = req.get_header_value("Idempotency-Key");
+  if (out->size() > 255) return bad_request("'Idempotency-Key' is longer than 255 bytes");
+  return std::nullopt;
+}
+
+}  // namespace wfc::api

@@ -1,0 +1,118 @@
+// /runs: create a run from a `tasks` array (ingest explicit, as in seeds/000_*), list, get
+// (with its tasks), cancel; and the run creation every run-creating POST shares.
+#include <fmt/format.h>
+
+#include "runtime/api/context.h"
+#include "runtime/api/pagination.h"
+#include "runtime/store/wire_json.h"
+
+namespace wfc::api {
+
+using nlohmann::json;
+
+std::optional<ApiError> check_input_url(const json& url, std::string_view field) {
+  if (url.is_null() || (url.is_string() && url.get<std::string>().empty())) {
+    ApiError e{400, "url_required", fmt::format("'{}' is required: the URL of the input file",
+                                                field)};
+    e.extra = {{"field", field}};
+    return e;
+  }
+  if (!url.is_string()) {
+    ApiError e = bad_request(fmt::format("'{}' must be a string", field));
+    e.extra = {{"field", field}};
+    return e;
+  }
+  // What may actually be fetched is the access policy's call, made by the worker (the run then
+  // fails with input_refused); only what can never be a URL is refused here.
+  std::string u = url.get<std::string>();
+  if (u.find("://") == std::string::npos) {
+    ApiError e{400, "url_required",
+               fmt::format("'{}' must be an http(s):// or file:// URL, got '{}'", field, u)};
+    e.extra = {{"field", field}};
+    return e;
+  }
+  return std::nullopt;
+}
+
+void create_run(Context& ctx, Call& call, store::NewRun run,
+                const std::function<json(const store::Run&)>& respond) {
+  if (auto e = idempotency_key(call.req, &run.idempotency_key)) return send_error(call.res, *e);
+  run.created_by = call.key.id;
+  store::CreatedRun created = ctx.store.create_run(run);
+  if (created.created) {
+    ctx.metrics.count_run_created();
+    if (ctx.wake_workers) ctx.wake_workers();
+  }
+  // A repeated Idempotency-Key answers 200 with the first run, so a client can tell.
+  send_json(call.res, created.created ? 201 : 200, respond(created.run));
+}
+
+namespace {
+
+void create(Context& ctx, Call& call) {
+  json body;
+  if (auto e = parse_object(call.req, &body)) return send_error(call.res, *e);
+  if (auto e = check_fields(body, {{"tasks", Type::Array, true},
+                                   {"metadata", Type::Object},
+                                   {"webhook_url", Type::String}})) {
+    return send_error(call.res, *e);
+  }
+  Compiled c = compile_document({{"tasks", body["tasks"]}});
+  if (!c.ok) return send_error(call.res, invalid_workflow(c));
+  if (c.reads_input && c.input_url.empty()) {
+    ApiError e{400, "url_required",
+               "the run has no input: start its tasks with {\"kind\": \"ingest\", \"options\": "
+               "{\"url\": …}} and chain the others in its `next`"};
+    e.extra = {{"field", "tasks"}};
+    return send_error(call.res, e);
+  }
+  store::NewRun run;
+  run.input_url = c.input_url;
+  run.metadata = body.value("metadata", json::object());
+  run.plan = std::move(c.plan);
+  run.webhook_url = body.value("webhook_url", "");
+  run.tasks = std::move(c.tasks);
+  create_run(ctx, call, std::move(run), [](const store::Run& r) { return store::to_json(r); });
+}
+
+void list(Context& ctx, Call& call) {
+  store::ListQuery q;
+  if (auto e = parse_list_query(call.req, {Filter::Status}, &q)) return send_error(call.res, *e);
+  auto page = ctx.store.list_runs(q);
+  if (!page) return send_error(call.res, unknown_cursor(q));
+  send_page(call.req, call.res, q, *page, [](const store::Run& r) {
+    json j = store::to_json(r);
+    j.erase("tasks");  // lists carry no tasks (GET /runs/{id} has them)
+    return j;
+  });
+}
+
+void get(Context& ctx, Call& call) {
+  auto r = ctx.store.get_run(call.params[0]);
+  if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
+  send_json(call.res, 200, store::to_json(*r));
+}
+
+void cancel(Context& ctx, Call& call) {
+  auto r = ctx.store.cancel_run(call.params[0]);
+  if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
+  auto full = ctx.store.get_run(r->id);
+  send_json(call.res, 200, store::to_json(full ? *full : *r));
+}
+
+}  // namespace
+
+void add_run_routes(Router& router, Context& ctx) {
+  Context* c = &ctx;
+  router.add({"POST", "/runs", "Create a run from a tasks array (next chains, conditions)", true,
+              [c](Call& call) { create(*c, call); },
+              {{"requestBody", json_body("tasks, optional metadata and webhook_url")}}});
+  router.add({"GET", "/runs", "List runs", true, [c](Call& call) { list(*c, call); },
+              {{"parameters", list_params({"status"})}}});
+  router.add({"GET", "/runs/{id}", "Get a run with its tasks", true,
+              [c](Call& call) { get(*c, call); }});
+  router.add({"POST", "/runs/{id}/cancel", "Cancel a run", true,
+              [c](Call& call) { cancel(*c, call); }});
+}
+
+}  // namespace wfc::api

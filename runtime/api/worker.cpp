@@ -1,0 +1,293 @@
+// The workers that execute queued runs (see worker.h).
+#include "runtime/api/worker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <unordered_map>
+
+#include "compiler/plan/plan.h"
+#include "runtime/exec/ids.h"
+#include "runtime/exec/media_executor.h"
+#include "runtime/exec/scheduler.h"
+#include "runtime/ingest/fetch.h"
+
+namespace wfc::api {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Worker ids this data directory may have used: one per thread, and a restart may run fewer.
+constexpr int kReleasedIds = 64;
+
+std::string thread_id(const std::string& base, int i) { return base + "." + std::to_string(i); }
+
+// Where a task's files are, relative to the run's directory: its node's `folder` (as the
+// executor places them, runtime/exec/media_executor.cpp) and the file's name.
+std::string relative_path(const plan::Plan& plan, const std::string& task,
+                          const std::string& filename) {
+  fs::path rel;
+  auto it = plan.tasks.find(task);
+  if (it != plan.tasks.end()) {
+    if (const plan::Node* n = plan.node(it->second); n && !n->folder.empty()) {
+      fs::path folder = fs::path(n->folder).relative_path().lexically_normal();
+      if (!folder.empty() && *folder.begin() != "..") rel = folder;
+    }
+  }
+  return (rel / filename).generic_string();
+}
+
+// Gives each output File object of a task object its download `url` and a stable `id`.
+void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run_id,
+                      const std::string& files_url) {
+  if (!task.is_object() || !task.contains("outputs") || !task["outputs"].is_array()) return;
+  std::string node = task.value("node", "");
+  for (json& file : task["outputs"]) {
+    if (!file.is_object() || !file.contains("filename") || !file["filename"].is_string()) continue;
+    std::string rel = relative_path(plan, node, file["filename"].get<std::string>());
+    file["url"] = files_url + "/" + rel;
+    if (!file.contains("id")) {
+      file["id"] = "file_" + store::hash_secret(run_id + "/" + rel).substr(0, 16);
+    }
+  }
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(store::Store& store, const Config& config, Metrics& metrics,
+                       std::function<std::string(const std::string&)> files_url)
+    : store_(store), config_(config), metrics_(metrics), files_url_(std::move(files_url)) {}
+
+WorkerPool::~WorkerPool() { stop(); }
+
+std::string WorkerPool::stable_id(const fs::path& data_dir) {
+  fs::path file = data_dir / "worker_id";
+  std::string id;
+  std::ifstream(file) >> id;
+  if (exec::is_id(id, "wkr")) return id;
+  id = exec::new_id("wkr");
+  fs::create_directories(data_dir);
+  std::ofstream(file, std::ios::trunc) << id << "\n";
+  return id;
+}
+
+void WorkerPool::start() {
+  base_id_ = stable_id(config_.data_dir);
+  int released = 0;
+  for (int i = 0; i < kReleasedIds; ++i) released += store_.release_worker(thread_id(base_id_, i));
+  if (released) {
+    fmt::print(stderr, "wfc serve: resuming {} run(s) interrupted in the previous process\n",
+               released);
+  }
+  stopping_ = false;
+  for (int i = 0; i < config_.workers; ++i) {
+    threads_.emplace_back([this, id = thread_id(base_id_, i)] { loop(id); });
+  }
+}
+
+void WorkerPool::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  if (!threads_.empty()) {
+    for (int i = 0; i < config_.workers; ++i) {
+      try {
+        store_.release_worker(thread_id(base_id_, i));
+      } catch (const store::StoreError&) {
+        // The leases lapse on their own.
+      }
+    }
+  }
+  threads_.clear();
+}
+
+void WorkerPool::wake() {
+  {
+    std::lock_guard lock(mu_);
+    ++wakes_;
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::loop(const std::string& worker_id) {
+  while (!stopping_) {
+    uint64_t seen;
+    {
+      std::lock_guard lock(mu_);
+      seen = wakes_;
+    }
+    std::optional<store::Run> run;
+    try {
+      run = store_.claim_run(worker_id, config_.lease);
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr, "wfc serve: worker {}: {}\n", worker_id, e.what());
+    }
+    if (run) {
+      execute(*run, worker_id);
+      continue;
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, config_.poll, [&] { return stopping_ || wakes_ != seen; });
+  }
+}
+
+void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
+  // State the lease thread and the event sink share. The sink runs on scheduler threads and
+  // must not call back into the scheduler (scheduler.h), so it only sets `lost`; the lease
+  // thread does the cancelling.
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    exec::Scheduler* scheduler = nullptr;
+    bool done = false, stopped = false;
+    std::atomic<bool> cancel{false}, lost{false};
+  } shared;
+  auto stop_if_asked = [&shared] {  // under shared.mu
+    if ((shared.cancel || shared.lost) && shared.scheduler && !shared.stopped) {
+      shared.stopped = true;
+      shared.scheduler->cancel();
+    }
+  };
+  std::thread lease([&] {
+    std::unique_lock lock(shared.mu);
+    // Wakes often to notice a shutdown; renews every `renew`.
+    auto renew = std::min(config_.renew, config_.lease / 3);
+    auto next_renewal = std::chrono::steady_clock::now() + renew;
+    while (!shared.done) {
+      shared.cv.wait_for(lock, std::chrono::milliseconds(200));
+      if (shared.done) break;
+      if (stopping_) {
+        shared.lost = true;  // shutting down: abandon the run, write nothing more
+      } else if (std::chrono::steady_clock::now() >= next_renewal) {
+        next_renewal = std::chrono::steady_clock::now() + renew;
+        try {
+          store::Lease answer = store_.renew_lease(run.id, worker_id, config_.lease);
+          if (answer == store::Lease::CancelRequested) shared.cancel = true;
+          if (answer == store::Lease::Lost) shared.lost = true;
+        } catch (const store::StoreError& e) {
+          // Try again next time; if the database stays broken the lease lapses.
+          fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run.id, e.what());
+        }
+      }
+      stop_if_asked();
+    }
+  });
+  auto finish = [&](exec::Status status, json error) {
+    if (shared.lost) return;
+    try {
+      store_.finish_run(run.id, worker_id, status, error);
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
+    }
+  };
+  auto end = [&] {
+    {
+      std::lock_guard lock(shared.mu);
+      shared.done = true;
+    }
+    shared.cv.notify_all();
+    lease.join();
+  };
+
+  // A new attempt starts from nothing: what a dead attempt left is not trusted (docs/store.md).
+  fs::path workspace = config_.data_dir / "runs" / run.id;
+  std::error_code ec;
+  fs::remove_all(workspace, ec);
+  fs::create_directories(workspace, ec);
+  if (ec) {
+    finish(exec::Status::Failed,
+           {{"kind", "internal_error"},
+            {"message", fmt::format("cannot create the run's directory: {}", ec.message())}});
+    return end();
+  }
+  plan::ReadPlan read = plan::from_json(run.plan);
+  if (!read.plan) {
+    finish(exec::Status::Failed, {{"kind", "internal_error"},
+                                  {"message", "the stored plan cannot be read: " + read.error}});
+    return end();
+  }
+  const plan::Plan& plan = *read.plan;
+
+  exec::FileRef input;
+  if (plan.node(plan::kRunInput)) {
+    ingest::FetchResult got =
+        ingest::fetch(run.input_url, workspace / ".input", config_.fetch_limits, config_.access);
+    if (!got.ok()) {
+      finish(exec::Status::Failed,
+             {{"kind", got.error->kind_name()}, {"message", got.error->message}});
+      return end();
+    }
+    input.path = got.file.path;
+  }
+  // The fetch may have taken long: hear of a cancel before starting the work.
+  try {
+    if (!shared.lost) {
+      store::Lease answer = store_.renew_lease(run.id, worker_id, config_.lease);
+      if (answer == store::Lease::CancelRequested) shared.cancel = true;
+      if (answer == store::Lease::Lost) shared.lost = true;
+    }
+  } catch (const store::StoreError&) {
+    // The lease thread keeps trying.
+  }
+  if (shared.lost) return end();
+  if (shared.cancel) {
+    finish(exec::Status::Cancelled,
+           {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
+    return end();
+  }
+
+  std::string files_url = files_url_(run.id);
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
+  exec::MediaExecutor executor(config_.access, config_.fetch_limits);
+  exec::SchedulerOptions options;
+  options.threads = config_.scheduler_threads;
+  options.workspace = workspace;
+  options.run_id = run.id;
+  auto sink = [&](const exec::Event& e) {
+    if (shared.lost) return;
+    json data = e.data;
+    if (e.kind.starts_with("task.")) {
+      annotate_outputs(data, plan, run.id, files_url);
+      std::string node = data.value("node", "");
+      std::string status = data.value("status", "");
+      auto now = std::chrono::steady_clock::now();
+      if (status == "processing") started.emplace(node, now);
+      if (status == "succeeded" || status == "failed") {
+        auto it = started.find(node);
+        if (it != started.end()) {
+          metrics_.observe_task(data.value("kind", ""), status,
+                                std::chrono::duration<double>(now - it->second).count());
+        }
+      }
+    } else if (data.contains("tasks") && data["tasks"].is_array()) {
+      for (json& t : data["tasks"]) annotate_outputs(t, plan, run.id, files_url);
+    }
+    try {
+      if (!store_.apply_event(run.id, worker_id, e.kind, data)) shared.lost = true;
+    } catch (const store::StoreError& err) {
+      fmt::print(stderr, "wfc serve: recording {} of {}: {}\n", e.kind, run.id, err.what());
+      shared.lost = true;  // stop; the lease lapses and the run is tried again
+    }
+  };
+  exec::Scheduler scheduler(plan, executor, options, sink);
+  {
+    std::lock_guard lock(shared.mu);
+    shared.scheduler = &scheduler;
+    stop_if_asked();
+  }
+  scheduler.run(input);
+  {
+    std::lock_guard lock(shared.mu);
+    shared.scheduler = nullptr;
+  }
+  end();
+}
+
+}  // namespace wfc::api

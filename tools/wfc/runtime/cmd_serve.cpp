@@ -1,0 +1,263 @@
+// `wfc serve [--listen HOST:PORT] [--db PATH] [--data DIR] [--workflows DIR] [--keys FILE]`: the
+// HTTP API (runtime/api/server.h, docs/api.md) on the embedded SQLite store, with the workers
+// that execute queued runs. Every option has an environment variable (WFC_LISTEN, WFC_DB,
+// WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS);
+// the access flags are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. The
+// first line on standard output is `listening on http://HOST:PORT` with the port actually bound
+// (`--listen 127.0.0.1:0` picks an ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP
+// reloads --workflows.
+#include <fmt/format.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "runtime/api/server.h"
+#include "runtime/api/webhooks.h"
+#include "runtime/api/workflow_dir.h"
+#include "runtime/store/sqlite_store.h"
+#include "tools/wfc/commands.h"
+#include "tools/wfc/runtime/access_flags.h"
+#include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime_commands.h"
+
+namespace wfc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Args {
+  std::string listen = "127.0.0.1:8080";
+  std::string db;  // "" → DATA/wfc.db
+  std::string data = "wfc-data";
+  std::string workflows;
+  std::string keys_file;
+  std::vector<std::string> keys;  // WFC_API_KEYS
+  std::string public_url;
+  std::string webhook_secret;  // "" → one made once per data directory
+  int workers = 1;
+  unsigned threads = 0;
+  AccessFlags access;
+};
+
+bool parse_listen(const std::string& text, std::string* host, int* port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = text.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  if (host->empty()) *host = "0.0.0.0";
+  try {
+    size_t used = 0;
+    *port = std::stoi(text.substr(colon + 1), &used);
+    return used == text.size() - colon - 1 && *port >= 0 && *port <= 65535;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// A secret kept in DATA/NAME (made on first use, readable by the owner alone).
+std::string kept_secret(const Args& args, const std::string& name) {
+  fs::path file = fs::path(args.data) / name;
+  std::string secret;
+  std::ifstream(file) >> secret;
+  if (secret.empty()) {
+    secret = store::new_secret();
+    std::ofstream(file, std::ios::trunc) << secret << "\n";
+    ::chmod(file.c_str(), 0600);
+  }
+  return secret;
+}
+
+// The keys that may call the API: --keys (one per line, `#` comments) and WFC_API_KEYS. With
+// none, a development key is made once per data directory and printed.
+bool register_keys(const Args& args, store::Store& store, std::string* dev_key,
+                   std::string* error) {
+  int n = 0;
+  if (!args.keys_file.empty()) {
+    std::ifstream in(args.keys_file);
+    if (!in) {
+      *error = fmt::format("cannot read the keys file '{}'", args.keys_file);
+      return false;
+    }
+    std::string line;
+    for (int at = 1; std::getline(in, line); ++at) {
+      line = trim(line);
+      if (line.empty() || line[0] == '#') continue;
+      store.add_api_key(fmt::format("{}:{}", fs::path(args.keys_file).filename().string(), at),
+                        line);
+      ++n;
+    }
+  }
+  for (size_t i = 0; i < args.keys.size(); ++i) {
+    std::string key = trim(args.keys[i]);
+    if (key.empty()) continue;
+    store.add_api_key(fmt::format("WFC_API_KEYS:{}", i + 1), key);
+    ++n;
+  }
+  if (n > 0) return true;
+  std::string secret = kept_secret(args, "dev-api-key");
+  store.add_api_key("development", secret);
+  *dev_key = secret;
+  return true;
+}
+
+int serve(const Args& args) {
+  // Signals go to one thread that sigwait()s, blocked everywhere else: set before any thread
+  // starts (the store starts its checkpointer).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  api::Config config;
+  if (!parse_listen(args.listen, &config.host, &config.port)) {
+    std::cerr << fmt::format("wfc serve: --listen must be HOST:PORT, got '{}'\n", args.listen);
+    return kUsage;
+  }
+  std::string error;
+  if (!access_policy(args.access, &config.access, &error)) {
+    std::cerr << "wfc serve: " << error << "\n";
+    return kUsage;
+  }
+  std::error_code ec;
+  fs::create_directories(args.data, ec);
+  if (ec) {
+    std::cerr << fmt::format("wfc serve: cannot create '{}': {}\n", args.data, ec.message());
+    return kUsage;
+  }
+  // The runs' outputs are written under the data directory (exports may name it too).
+  config.data_dir = fs::absolute(args.data);
+  config.public_url = args.public_url;
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
+  config.workers = std::max(0, args.workers);
+  config.scheduler_threads = args.threads;
+
+  std::unique_ptr<store::SqliteStore> store;
+  std::string dev_key;  // set when no key was configured
+  try {
+    store::SqliteStore::Options options;
+    options.path = args.db.empty() ? config.data_dir / "wfc.db" : fs::path(args.db);
+    store = std::make_unique<store::SqliteStore>(options);
+    if (!register_keys(args, *store, &dev_key, &error)) {
+      std::cerr << "wfc serve: " << error << "\n";
+      return kUsage;
+    }
+  } catch (const store::StoreError& e) {
+    std::cerr << "wfc serve: " << e.what() << "\n";
+    return kProblems;
+  }
+
+  api::Hooks hooks;
+  if (!args.workflows.empty()) {
+    // The files become automations before the socket opens (invalid ones are reported and
+    // skipped; the server starts all the same), and again on SIGHUP.
+    auto load = [&store, dir = args.workflows] {
+      try {
+        std::cerr << "wfc serve: " << dir << ": "
+                  << api::describe(api::load_workflow_dir(*store, dir));
+      } catch (const store::StoreError& e) {
+        std::cerr << "wfc serve: loading " << dir << ": " << e.what() << "\n";
+      }
+    };
+    load();
+    hooks.reload = load;
+  }
+  // Webhooks: the store is the outbox; a thread delivers what is due, signed with the secret.
+  std::string webhook_secret =
+      args.webhook_secret.empty() ? kept_secret(args, "webhook-secret") : args.webhook_secret;
+  api::WebhookDeliverer webhooks(*store, webhook_secret, config.access);
+  hooks.start_background = [&webhooks] { webhooks.start(); };
+  hooks.stop_background = [&webhooks] { webhooks.stop(); };
+
+  api::Server server(*store, config, hooks);
+  int port = server.bind(&error);
+  if (port < 0) {
+    std::cerr << "wfc serve: " << error << "\n";
+    return kProblems;
+  }
+  std::cout << "listening on " << server.address() << std::endl;
+  std::cerr << fmt::format("wfc serve: {} worker(s), data in {}\n", config.workers,
+                           config.data_dir.string());
+  if (!dev_key.empty()) {
+    std::string a = server.address();
+    std::cerr << fmt::format(
+        "wfc serve: no --keys or WFC_API_KEYS: a development API key (kept in {}):\n"
+        "  export WFC_KEY={}\n"
+        "  curl -s {}/automations -H \"Authorization: Bearer $WFC_KEY\"\n"
+        "  curl -s {}/runs -H \"Authorization: Bearer $WFC_KEY\"\n"
+        "  curl -s -X POST {}/tasks -H \"Authorization: Bearer $WFC_KEY\" \\\n"
+        "    -d '{{\"url\": \"https://example.com/in.mp4\", \"kind\": \"video\", "
+        "\"options\": {{\"width\": 320}}}}'\n",
+        (fs::path(args.data) / "dev-api-key").string(), dev_key, a, a, a);
+  }
+
+  std::thread waiter([&] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&signals, &sig) != 0) continue;
+      if (sig == SIGHUP) {
+        server.reload();
+        continue;
+      }
+      std::cerr << fmt::format("wfc serve: {}: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+      server.stop();
+      return;
+    }
+  });
+  server.run();
+  server.stop();
+  // run() may also end without a signal (the socket failed): wake the waiter so it returns.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return kOk;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app, int& status) {
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("serve", runtime_summary("serve"));
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->envname("WFC_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--db", args->db, "The SQLite database (default: DATA/wfc.db)")
+      ->envname("WFC_DB");
+  cmd->add_option("--data", args->data, "Directory for the runs' inputs and outputs")
+      ->envname("WFC_DATA")
+      ->capture_default_str();
+  cmd->add_option("--workflows", args->workflows,
+                  "Directory of workflow files served as automations (SIGHUP reloads)")
+      ->envname("WFC_WORKFLOWS");
+  cmd->add_option("--keys", args->keys_file, "File of API keys, one per line");
+  cmd->add_option("--api-keys", args->keys, "API keys (comma-separated)")
+      ->envname("WFC_API_KEYS")
+      ->delimiter(',');
+  cmd->add_option("--public-url", args->public_url,
+                  "Base URL of output files' `url` (default: the listening address)")
+      ->envname("WFC_PUBLIC_URL");
+  cmd->add_option("--workers", args->workers, "Runs executed at once (0: accept and queue only)")
+      ->envname("WFC_WORKERS")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Threads per run (default: one per core)");
+  cmd->add_option("--webhook-secret", args->webhook_secret,
+                  "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
+      ->envname("WFC_WEBHOOK_SECRET");
+  add_access_flags(*cmd, &args->access);
+  cmd->callback([args, &status] { status = serve(*args); });
+}
+
+}  // namespace wfc::cli
