@@ -96,6 +96,11 @@ class ApiServer {
     reap();
   }
 
+  /// SIGHUP: the server reloads --workflows.
+  void hup() const {
+    if (pid_ > 0) kill(pid_, SIGHUP);
+  }
+
   const std::string& address() const { return address_; }
   int port() const { return port_; }
   std::string log() const { return slurp(dir_.path() / "serve.err"); }
