@@ -19,8 +19,10 @@ $(BUILD_DIR)/build.ninja: | deps
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The API server for development (tools/dev-server): workflows/ as automations, a dev key and
+# curl examples that work as printed.
 run: build
-	$(BUILD_DIR)/tools/wfc/wfc validate workflows/
+	tools/dev-server $(BUILD_DIR)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

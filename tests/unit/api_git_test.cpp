@@ -63,7 +63,7 @@ TEST_CASE("wfc serve --workflows: files are automations with stable ids; SIGHUP 
   std::string flows = (dir.path() / "flows").string();
   std::map<std::string, json> first;
   {
-    ApiServer api(dir, {"--workflows", flows});
+    ApiServer api(dir, {"--workflows", flows, "--workers", "0"});
     first = wait_for(api, 2);
     REQUIRE(first.count("Alpha"));
     REQUIRE(first.count("Beta"));
@@ -93,7 +93,7 @@ TEST_CASE("wfc serve --workflows: files are automations with stable ids; SIGHUP 
   }
   // The same files on another server (a new database): the same ids.
   TempDir other;
-  ApiServer again(other, {"--workflows", flows});
+  ApiServer again(other, {"--workflows", flows, "--workers", "0"});
   auto second = wait_for(again, 2);
   CHECK(second["Beta"]["id"] == first["Beta"]["id"]);
   CHECK(second.count("Gamma"));
@@ -101,7 +101,7 @@ TEST_CASE("wfc serve --workflows: files are automations with stable ids; SIGHUP 
 
 TEST_CASE("wfc deploy syncs a directory to a running server and prints the diff", "[api][git]") {
   TempDir dir;
-  ApiServer api(dir);
+  ApiServer api(dir, {"--workers", "0"});
   dir.write("flows/a.json", kFlowA);
   dir.write("flows/b.wf", kFlowB);
   // An automation made over the API is never deleted by a deploy.

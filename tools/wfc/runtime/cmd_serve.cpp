@@ -198,11 +198,8 @@ int serve(const Args& args) {
         "wfc serve: no --keys or WFC_API_KEYS: a development API key (kept in {}):\n"
         "  export WFC_KEY={}\n"
         "  curl -s {}/automations -H \"Authorization: Bearer $WFC_KEY\"\n"
-        "  curl -s {}/runs -H \"Authorization: Bearer $WFC_KEY\"\n"
-        "  curl -s -X POST {}/tasks -H \"Authorization: Bearer $WFC_KEY\" \\\n"
-        "    -d '{{\"url\": \"https://example.com/in.mp4\", \"kind\": \"video\", "
-        "\"options\": {{\"width\": 320}}}}'\n",
-        (fs::path(args.data) / "dev-api-key").string(), dev_key, a, a, a);
+        "  curl -s {}/runs -H \"Authorization: Bearer $WFC_KEY\"\n",
+        (fs::path(args.data) / "dev-api-key").string(), dev_key, a, a);
   }
 
   std::thread waiter([&] {
