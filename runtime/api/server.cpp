@@ -37,6 +37,10 @@ struct Server::Impl {
     // httplib writes the headers and the body separately: without TCP_NODELAY, Nagle and the
     // client's delayed ACK hold every response about 40 ms (measured: ~280 requests/s at c=8).
     http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(static_cast<size_t>(std::max(1, config.keep_alive_requests)));
+    http.new_task_queue = [n = std::max(1, config.http_threads)] {
+      return new httplib::ThreadPool(static_cast<size_t>(n));
+    };
     auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
       router.dispatch(req, res,
                       [this](const httplib::Request& r, httplib::Response& s, store::ApiKey* key) {
@@ -56,15 +60,16 @@ struct Server::Impl {
     http.Options(".*", dispatch);
     // Statuses httplib sets itself (413 for a large body, 400 for a bad request line, 416 for
     // a bad range) leave without a body; give them the seeds' shape.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty() || res.status == 204) return httplib::Server::HandlerResponse::Unhandled;
-      std::string message = res.status == 413   ? "the request body is larger than the limit"
-                            : res.status == 416 ? "the requested range is not satisfiable"
-                                                : fmt::format("HTTP {}", res.status);
-      send_error(res, {res.status, std::string(kind_for_status(res.status)), message});
-      return httplib::Server::HandlerResponse::Handled;
-    }));
+    http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          if (!res.body.empty() || res.status == 204)
+            return httplib::Server::HandlerResponse::Unhandled;
+          std::string message = res.status == 413   ? "the request body is larger than the limit"
+                                : res.status == 416 ? "the requested range is not satisfiable"
+                                                    : fmt::format("HTTP {}", res.status);
+          send_error(res, {res.status, std::string(kind_for_status(res.status)), message});
+          return httplib::Server::HandlerResponse::Handled;
+        }));
     // A handler that throws (a broken database, a bug) answers 500; the server lives on.
     http.set_exception_handler(
         [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {

@@ -34,7 +34,13 @@ struct Config {
   unsigned scheduler_threads = 0;  // per run; 0: one per core
   ingest::AccessPolicy access;     // what inputs may be fetched from (--allow-hosts, …)
   ingest::FetchLimits fetch_limits;
-  size_t max_body_bytes = 1u << 20;         // larger request bodies are 413
+  size_t max_body_bytes = 1u << 20;  // larger request bodies are 413
+  /// Connections served at once. cpp-httplib gives each open connection a pool thread for as
+  /// long as it stays open (keep-alive), so with its default of 8 on 2 cores the 9th client
+  /// waits for a whole connection to end: 64 keep-alive clients saw p99 latencies over a second.
+  /// Threads waiting on a socket cost only their stacks.
+  int http_threads = 128;
+  int keep_alive_requests = 1000;           // requests per connection before the server closes it
   std::chrono::milliseconds lease{30'000};  // a worker's claim on a run
   /// How often a worker renews its lease, which is also how soon it hears of a cancel request.
   std::chrono::milliseconds renew{2'000};
