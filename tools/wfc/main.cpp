@@ -17,11 +17,5 @@ int main(int argc, char** argv) {
   wfc::cli::add_plan(app, status);
   wfc::cli::add_runtime_commands(app, status);  // run, …: handed to wfc-runtime
   wfc::cli::add_docs(app, status);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : wfc::cli::kUsage;
-  }
-  return status;
+  return wfc::cli::run_app(app, argc, argv, status);
 }

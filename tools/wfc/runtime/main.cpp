@@ -13,11 +13,5 @@ int main(int argc, char** argv) {
   wfc::cli::add_run(app, status);
   wfc::cli::add_serve(app, status);
   wfc::cli::add_deploy(app, status);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : wfc::cli::kUsage;
-  }
-  return status;
+  return wfc::cli::run_app(app, argc, argv, status);
 }
