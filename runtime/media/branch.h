@@ -39,6 +39,9 @@ class Branch {
   bool done() const { return done_; }
   const std::optional<MediaError>& error() const { return error_; }
   void fail(std::string kind, std::string message);
+  /// Whether the branch's encoder spreads its work over threads of its own (x264, x265, libvpx,
+  /// SVT-AV1): such encoders can keep every core busy by themselves.
+  virtual bool encoder_threads_itself() const { return false; }
 
   /// Frames before this time are not needed (trim start); the decoder may skip them.
   double needs_from = 0;
@@ -62,6 +65,9 @@ class EncodeBranch : public Branch {
       : Branch(media, time_base), chain_(std::move(chain)), encoder_(std::move(encoder)) {}
 
   Encoder& encoder() { return *encoder_; }
+  bool encoder_threads_itself() const override {
+    return encoder_->ctx()->codec->capabilities & AV_CODEC_CAP_OTHER_THREADS;
+  }
   /// Keeps only frames the predicate admits, closing the gaps (animation `select`); with
   /// `first_only`, the first admitted frame at or after `start` (image `select`).
   void set_gate(std::unique_ptr<FrameGate> gate) { gate_ = std::move(gate); }

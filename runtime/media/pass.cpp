@@ -21,8 +21,10 @@ struct Decoder {
   AVRational time_base{1, 1};
 };
 
-/// Opens the decoder of stream `index`; false with *error when it cannot decode.
-bool open_decoder(AVFormatContext* fmt, int index, Decoder* d, std::string* error) {
+/// Opens the decoder of stream `index` with `threads` threads (0: as many as suit the machine);
+/// false with *error when it cannot decode.
+bool open_decoder(AVFormatContext* fmt, int index, Decoder* d, std::string* error,
+                  int threads = 0) {
   AVStream* st = fmt->streams[index];
   const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
   if (!codec) {
@@ -33,7 +35,7 @@ bool open_decoder(AVFormatContext* fmt, int index, Decoder* d, std::string* erro
   CodecPtr ctx(avcodec_alloc_context3(codec));
   avcodec_parameters_to_context(ctx.get(), st->codecpar);
   ctx->pkt_timebase = st->time_base;
-  ctx->thread_count = 0;
+  ctx->thread_count = threads;
   int err = avcodec_open2(ctx.get(), codec, nullptr);
   if (err < 0) {
     *error = std::string("cannot decode '") + codec->name + "': " + av_error_text(err);
@@ -192,6 +194,17 @@ PassResult run_pass(const PassSpec& spec) {
   for (OutputWork& w : works)
     if (w.error)
       for (auto& c : w.containers) c->abandon();
+
+  // When there are at least as many self-threading video encoders as cores, the encoders fill
+  // the cores and the decoder has time to spare: its frame threads would only add their cost
+  // (an H.264 1080p decode takes about 18 % more CPU with them: `ffmpeg -threads 0|1 -i src
+  // -an -f null -`, docs/benchmarks.md). Reopened before any packet was read.
+  size_t self_threaded = 0;
+  for (Branch* b : active) self_threaded += b->encoder_threads_itself();
+  if (vdec.ctx && self_threaded >= std::max(1u, std::thread::hardware_concurrency())) {
+    Decoder single;
+    if (open_decoder(fmt.get(), vdec.stream, &single, &error, 1)) vdec = std::move(single);
+  }
 
   std::vector<std::thread> threads;
   for (Branch* b : active) threads.emplace_back(run_branch, b);
