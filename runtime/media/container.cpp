@@ -38,13 +38,21 @@ bool Container::needs_global_header() const { return fmt_->oformat->flags & AVFM
 int Container::add_stream(const AVCodecContext* enc) {
   AVStream* st = avformat_new_stream(fmt_, nullptr);
   if (!st) return -1;
+  describe_stream(st, enc);
+  return st->index;
+}
+
+void Container::refresh_stream(int stream, const AVCodecContext* enc) {
+  describe_stream(fmt_->streams[stream], enc);
+}
+
+void Container::describe_stream(AVStream* st, const AVCodecContext* enc) {
   avcodec_parameters_from_context(st->codecpar, enc);
   st->time_base = enc->time_base;
   if (enc->codec_type == AVMEDIA_TYPE_VIDEO) st->avg_frame_rate = enc->framerate;
   // Apple players want HEVC tagged hvc1 in MP4/MOV.
   if (enc->codec_id == AV_CODEC_ID_HEVC && std::string(fmt_->oformat->name) != "hls")
     st->codecpar->codec_tag = MKTAG('h', 'v', 'c', '1');
-  return st->index;
 }
 
 bool Container::write_header(AVDictionary** options, std::string* error) {
@@ -113,6 +121,15 @@ int Encoder::encode(AVFrame* frame) {
     }
     av_packet_unref(pkt.get());
   }
+}
+
+bool Encoder::set_threads(int threads, std::string* error) {
+  if (!reopen_) return true;
+  CodecPtr reopened = reopen_(threads, error);
+  if (!reopened) return false;
+  ctx_ = std::move(reopened);
+  for (const PacketTarget& t : targets_) t.container->refresh_stream(t.stream, ctx_.get());
+  return true;
 }
 
 CodecPtr alloc_encoder(const std::string& name, std::string* error) {

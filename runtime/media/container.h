@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,8 @@ class Container {
   bool needs_global_header() const;
   /// Adds a stream carrying `enc`'s output; returns its index.
   int add_stream(const AVCodecContext* enc);
+  /// Before the header: `stream` now carries `enc`'s output (the encoder was reopened).
+  void refresh_stream(int stream, const AVCodecContext* enc);
   /// Muxer options (movflags, hls_time...) are consumed here. False with *error on failure.
   bool write_header(AVDictionary** options, std::string* error);
   /// Thread-safe; `pkt` is in `enc_tb` and is consumed. False (and failed()) on a write error.
@@ -40,6 +43,8 @@ class Container {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  void describe_stream(AVStream* st, const AVCodecContext* enc);
+
   std::filesystem::path path_;
   AVFormatContext* fmt_ = nullptr;
   std::mutex mu_;
@@ -57,10 +62,22 @@ struct PacketTarget {
 /// An opened encoder and where its packets go.
 class Encoder {
  public:
+  /// Opens the same encoder again with `threads` threads of its own (0: the encoder's choice
+  /// for the machine); nullptr with *error on failure.
+  using Reopen = std::function<CodecPtr(int threads, std::string* error)>;
+
   explicit Encoder(CodecPtr ctx) : ctx_(std::move(ctx)) {}
   AVCodecContext* ctx() const { return ctx_.get(); }
   void add_target(PacketTarget t) { targets_.push_back(t); }
   const std::vector<PacketTarget>& targets() const { return targets_; }
+
+  void set_reopen(Reopen reopen) { reopen_ = std::move(reopen); }
+  /// Whether set_threads can change the encoder's thread count.
+  bool can_set_threads() const { return static_cast<bool>(reopen_); }
+  /// Before any frame and before the targets' headers: reopens the encoder with `threads`
+  /// threads and refreshes the targets' stream parameters. False with *error on failure (the
+  /// encoder opened before is kept).
+  bool set_threads(int threads, std::string* error);
 
   /// Encodes `frame` (nullptr flushes) and writes the packets to every target whose container
   /// has not failed. AVERROR code on an encoder failure.
@@ -69,6 +86,7 @@ class Encoder {
  private:
   CodecPtr ctx_;
   std::vector<PacketTarget> targets_;
+  Reopen reopen_;
 };
 
 /// Allocates an encoder context by FFmpeg encoder name; nullptr with *error when this FFmpeg

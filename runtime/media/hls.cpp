@@ -119,13 +119,11 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     p.height = rung.height;
     p.fps = fps;
     p.gop = gop;
-    CodecPtr enc = open_video_encoder(p, &error);
-    if (!enc) return fail("encode_failed", error);
     std::string scale = "scale=" + std::to_string(rung.width) + ":" + std::to_string(rung.height) +
                         ":flags=bicubic,setsar=1";
     std::string rot = rotation_filters(in.rotation);
     std::string filters = (rot.empty() ? "" : rot + ",") + rate + "," + scale;
-    if (!add_video_branch(in, set, filters, std::move(enc), out, w.index, &error))
+    if (!add_video_encode(in, set, filters, p, out, w.index, &error))
       return fail("encode_failed", error);
     if (in.audio) {
       auto a = plan::audio_encoder_settings("aac", quality);

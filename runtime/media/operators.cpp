@@ -97,10 +97,11 @@ CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error) {
   c->sample_aspect_ratio = {1, 1};
   c->framerate = p.fps;
   c->time_base = av_inv_q(p.fps);
-  // The encoder's own threads, as many as it wants for the machine (as the ffmpeg CLI sets
-  // them): a branch thread each is not enough when one rendition is most of the work (the top
-  // rung of an HLS ladder), and the other branches finish early and leave a core idle.
-  c->thread_count = 0;
+  // The encoder's own threads: by default as many as it wants for the machine (as the ffmpeg
+  // CLI sets them), since a branch thread each is not enough when one rendition is most of the
+  // work (the top rung of an HLS ladder); the pass lowers them when encoders fill the cores
+  // (encoder_threads.cpp).
+  c->thread_count = p.threads;
   if (p.global_header) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   AVDictionary* opts = nullptr;
   std::string crf = std::to_string(settings->crf);
@@ -157,6 +158,21 @@ EncodeBranch* add_video_branch(const InputInfo& in, BranchSet& set, const std::s
   EncodeBranch* raw = branch.get();
   set.branches.push_back(std::move(branch));
   return raw;
+}
+
+EncodeBranch* add_video_encode(const InputInfo& in, BranchSet& set, const std::string& filters,
+                               const VideoEncodeParams& p, Container* target, size_t output,
+                               std::string* error) {
+  CodecPtr enc = open_video_encoder(p, error);
+  if (!enc) return nullptr;
+  EncodeBranch* b = add_video_branch(in, set, filters, std::move(enc), target, output, error);
+  if (!b) return nullptr;
+  b->encoder().set_reopen([p](int threads, std::string* e) {
+    VideoEncodeParams with = p;
+    with.threads = threads;
+    return open_video_encoder(with, e);
+  });
+  return b;
 }
 
 EncodeBranch* shared_audio(const InputInfo& in, BranchSet& set, const std::string& encoder,
@@ -235,14 +251,12 @@ void build_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   p.height = geo->height;
   p.fps = output_fps(in, o, 60);
   p.global_header = out->needs_global_header();
-  CodecPtr enc = open_video_encoder(p, &error);
-  if (!enc) return set_error(w, "encode_failed", error);
   double start = o.value("start", 0.0);
   std::optional<double> end = seconds_option(o, "end");
   std::string fps = "fps=" + std::to_string(p.fps.num) + "/" + std::to_string(p.fps.den);
   std::string filters =
       join({trim_filters(start, end, false), rotation_filters(in.rotation), fps, geo->filters});
-  EncodeBranch* b = add_video_branch(in, set, filters, std::move(enc), out, w.index, &error);
+  EncodeBranch* b = add_video_encode(in, set, filters, p, out, w.index, &error);
   if (!b) return set_error(w, "encode_failed", error);
   b->needs_from = std::max(0.0, start - 1);
   if (end) b->set_stop_after(*end + 0.5);

@@ -63,6 +63,7 @@ struct VideoEncodeParams {
   AVRational fps{25, 1};
   int gop = 0;  // 0: the encoder's default; else fixed keyframe interval (HLS alignment)
   bool global_header = false;
+  int threads = 0;  // the encoder's own threads; 0: its choice for the machine
 };
 CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error);
 
@@ -81,6 +82,12 @@ EncodeBranch* shared_audio(const InputInfo& in, BranchSet& set, const std::strin
 /// Adds a video EncodeBranch reading the input through `filters` into `target`.
 EncodeBranch* add_video_branch(const InputInfo& in, BranchSet& set, const std::string& filters,
                                CodecPtr enc, Container* target, size_t output, std::string* error);
+
+/// Opens the video encoder `p` and adds its EncodeBranch (add_video_branch); the pass may later
+/// reopen the encoder with another thread count (Encoder::set_threads).
+EncodeBranch* add_video_encode(const InputInfo& in, BranchSet& set, const std::string& filters,
+                               const VideoEncodeParams& p, Container* target, size_t output,
+                               std::string* error);
 
 /// Pixel format of a picture encoder (mjpeg, png, gif, libwebp, libwebp_anim, libaom-av1).
 AVPixelFormat picture_format(const std::string& encoder, bool alpha);

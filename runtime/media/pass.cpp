@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "runtime/media/encoder_threads.h"
 #include "runtime/media/operators.h"
 
 namespace wfc::media {
@@ -172,6 +173,22 @@ PassResult run_pass(const PassSpec& spec) {
       if (!problem.empty()) works[i].error->message += " (" + problem + ")";
     }
   }
+  // A branch runs when at least one of its outputs is still wanted.
+  auto wanted = [&](const Branch& b) {
+    for (size_t o : b.outputs)
+      if (!works[o].error) return true;
+    return false;
+  };
+  auto wanted_branches = [&] {
+    std::vector<Branch*> branches;
+    for (auto& b : set.branches)
+      if (wanted(*b)) branches.push_back(b.get());
+    return branches;
+  };
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  // Encoders that fill the cores share them by their work, before the headers take their
+  // stream parameters.
+  share_encoder_threads(wanted_branches(), cores);
   for (OutputWork& w : works) {
     for (size_t c = 0; c < w.containers.size() && !w.error; ++c) {
       AVDictionary* opts = nullptr;
@@ -181,16 +198,8 @@ PassResult run_pass(const PassSpec& spec) {
     }
   }
   // Renditions that differ only in size scale in a cascade, each from the next larger one.
-  auto wanted = [&](const Branch& b) {
-    for (size_t o : b.outputs)
-      if (!works[o].error) return true;
-    return false;
-  };
   if (in.video) cascade_scaling(*in.video, set.branches, wanted);
-  // A branch runs when at least one of its outputs is still wanted.
-  std::vector<Branch*> active;
-  for (auto& b : set.branches)
-    if (wanted(*b)) active.push_back(b.get());
+  std::vector<Branch*> active = wanted_branches();
   for (OutputWork& w : works)
     if (w.error)
       for (auto& c : w.containers) c->abandon();
@@ -199,9 +208,7 @@ PassResult run_pass(const PassSpec& spec) {
   // the cores and the decoder has time to spare: its frame threads would only add their cost
   // (an H.264 1080p decode takes about 18 % more CPU with them: `ffmpeg -threads 0|1 -i src
   // -an -f null -`, docs/benchmarks.md). Reopened before any packet was read.
-  size_t self_threaded = 0;
-  for (Branch* b : active) self_threaded += b->encoder_threads_itself();
-  if (vdec.ctx && self_threaded >= std::max(1u, std::thread::hardware_concurrency())) {
+  if (vdec.ctx && encoders_fill_cores(active, cores)) {
     Decoder single;
     if (open_decoder(fmt.get(), vdec.stream, &single, &error, 1)) vdec = std::move(single);
   }
