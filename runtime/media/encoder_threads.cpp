@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <string_view>
 
 namespace wfc::media {
 
@@ -25,14 +26,27 @@ std::vector<int> encoder_thread_shares(const std::vector<double>& pixel_rates, u
   return threads;
 }
 
+namespace {
+
+/// Whether FFmpeg 5.1's wrapper of this encoder passes AVCodecContext::thread_count on to the
+/// library (libx264: `threads`; libvpx: `g_threads`). libx265 sizes its own thread pools and
+/// libsvtav1 its own processes, whatever thread_count says, so reopening them would only cost
+/// the open.
+bool honours_thread_count(const AVCodec* codec) {
+  std::string_view name = codec->name;
+  return name == "libx264" || name == "libvpx-vp9" || name == "libvpx";
+}
+
+}  // namespace
+
 void share_encoder_threads(const std::vector<Branch*>& branches, unsigned cores) {
+  // Every self-threading video encoder has its share of the cores; those whose thread count
+  // takes effect are reopened with it.
   std::vector<EncodeBranch*> encoders;
   std::vector<double> rates;
   for (Branch* b : branches) {
     auto* e = dynamic_cast<EncodeBranch*>(b);
-    if (!e || e->media() != AVMEDIA_TYPE_VIDEO || !e->encoder_threads_itself() ||
-        !e->encoder().can_set_threads())
-      continue;
+    if (!e || e->media() != AVMEDIA_TYPE_VIDEO || !e->encoder_threads_itself()) continue;
     const AVCodecContext* c = e->encoder().ctx();
     double fps = c->framerate.num > 0 ? av_q2d(c->framerate) : 25;
     encoders.push_back(e);
@@ -40,8 +54,10 @@ void share_encoder_threads(const std::vector<Branch*>& branches, unsigned cores)
   }
   std::vector<int> threads = encoder_thread_shares(rates, cores);
   for (size_t i = 0; i < encoders.size(); ++i) {
+    Encoder& enc = encoders[i]->encoder();
     std::string error;
-    if (threads[i] > 0) encoders[i]->encoder().set_threads(threads[i], &error);
+    if (threads[i] > 0 && enc.can_set_threads() && honours_thread_count(enc.ctx()->codec))
+      enc.set_threads(threads[i], &error);
   }
 }
 

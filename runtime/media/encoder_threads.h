@@ -22,9 +22,10 @@ bool encoders_fill_cores(const std::vector<Branch*>& branches, unsigned cores);
 /// ceil(cores × share), at least 1.
 std::vector<int> encoder_thread_shares(const std::vector<double>& pixel_rates, unsigned cores);
 
-/// Applies encoder_thread_shares to the self-threading video encoders among `branches` whose
-/// thread count can be set, before any header is written. An encoder that cannot be reopened
-/// keeps its threads.
+/// Applies encoder_thread_shares to the self-threading video encoders among `branches`, before
+/// any header is written: those whose thread count takes effect (x264, libvpx) are reopened
+/// with their share; the others (x265, SVT-AV1) still count in the shares. An encoder that
+/// cannot be reopened keeps its threads.
 void share_encoder_threads(const std::vector<Branch*>& branches, unsigned cores);
 
 }  // namespace wfc::media

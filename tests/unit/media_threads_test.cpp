@@ -1,6 +1,7 @@
 // How a fused pass shares the cores between its encoders (encoder_threads.h), and that an
 // encoder reopened with another thread count still writes a file players read.
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "runtime/media/container.h"
 #include "runtime/media/encoder_threads.h"
@@ -30,13 +31,18 @@ TEST_CASE("encoders that fill the cores get threads by their share of the pixels
   CHECK(encoder_thread_shares({0, 0}, 2) == std::vector<int>{0, 0});
 }
 
-TEST_CASE("a video encoder reopened with one thread writes a playable MP4", "[media][threads]") {
+TEST_CASE("a video encoder reopened with one thread writes a playable file", "[media][threads]") {
   namespace m = wfc::media;
-  fs::path dir = out_dir("reopened");
+  auto [codec, format, decoded] =
+      GENERATE(std::make_tuple("h264", "mp4", "h264"), std::make_tuple("vp9", "webm", "vp9"));
+  INFO(codec);
+  fs::path dir = out_dir(std::string("reopened-") + codec);
+  fs::path file = dir / (std::string("v.") + format);
   std::string error;
-  auto out = m::Container::create(dir / "v.mp4", "mp4", &error);
+  auto out = m::Container::create(file, format, &error);
   REQUIRE(out);
   m::VideoEncodeParams p;
+  p.codec = codec;
   p.width = 160;
   p.height = 96;
   p.fps = {10, 1};
@@ -75,8 +81,8 @@ TEST_CASE("a video encoder reopened with one thread writes a playable MP4", "[me
   REQUIRE(enc.encode(nullptr) >= 0);
   REQUIRE(out->finish(&error));
 
-  json f = probe_ok(dir / "v.mp4");
-  CHECK(f["codecs"]["video"] == "h264");
+  json f = probe_ok(file);
+  CHECK(f["codecs"]["video"] == decoded);
   CHECK(f["width"] == p.width);
   CHECK(f["height"] == p.height);
   CHECK(f["frames"] == kFrames);
