@@ -183,6 +183,40 @@ const OptionSpec* KindSpec::option(std::string_view name) const {
   return nullptr;
 }
 
+const nlohmann::json* KindSpec::constant(std::string_view name) const {
+  for (const auto& c : constants) {
+    if (c.name == name) return &c.value;
+  }
+  return nullptr;
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kEngineNames = {"transfer", "probe", "media",
+                                                          "intelligence", "gate"};
+constexpr std::array<std::string_view, 11> kCostNames = {
+    "none",      "transfer", "header", "encode",     "ladder",  "still",
+    "animation", "sprites",  "audio",  "transcribe", "classify"};
+
+}  // namespace
+
+std::string_view engine_name(Execution::Engine e) { return kEngineNames[static_cast<size_t>(e)]; }
+std::string_view cost_name(Execution::Cost c) { return kCostNames[static_cast<size_t>(c)]; }
+
+std::optional<Execution::Engine> parse_engine(std::string_view name) {
+  for (size_t i = 0; i < kEngineNames.size(); ++i) {
+    if (kEngineNames[i] == name) return static_cast<Execution::Engine>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<Execution::Cost> parse_cost(std::string_view name) {
+  for (size_t i = 0; i < kCostNames.size(); ++i) {
+    if (kCostNames[i] == name) return static_cast<Execution::Cost>(i);
+  }
+  return std::nullopt;
+}
+
 const Catalog& Catalog::builtin() {
   static const std::unique_ptr<Catalog> catalog = [] {
     std::string error;

@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace wfc::catalog {
 
@@ -40,24 +39,46 @@ struct OptionSpec;
 
 struct TypeSpec {
   TypeKind kind = TypeKind::String;
-  std::vector<std::string> values;       // Enum
-  std::optional<double> min, max;        // Integer, Number, Seconds, Dimension (pixels)
+  std::vector<std::string> values;             // Enum
+  std::optional<double> min, max;              // Integer, Number, Seconds, Dimension (pixels)
   std::optional<size_t> min_items, max_items;  // Array
-  std::vector<std::string> schemes;      // Url: allowed schemes ("http", "https", "s3", ...)
-  std::shared_ptr<TypeSpec> items;       // Array, Map
-  std::vector<OptionSpec> fields;        // Object
-  std::string pattern_doc;               // human description for String patterns, optional
+  std::vector<std::string> schemes;            // Url: allowed schemes ("http", "https", "s3", ...)
+  std::shared_ptr<TypeSpec> items;             // Array, Map
+  std::vector<OptionSpec> fields;              // Object
+  std::string pattern_doc;                     // human description for String patterns, optional
 
   /// One-line human description: "integer 1–60", "one of mp4, webm, mov", "pixels or \"NN%\"".
   std::string describe() const;
+};
+
+/// `default_from`: the default is another option's value (0 when it has none) plus `add`
+/// (an animation's `end` is a few seconds after its `start`).
+struct DefaultFrom {
+  std::string option;
+  double add = 0;
+};
+
+/// `default_by`: the default depends on another option's value (an image's `background` on its
+/// `format`); a value the map does not name has no default.
+struct DefaultBy {
+  std::string option;
+  std::vector<std::pair<std::string, nlohmann::json>> values;
 };
 
 struct OptionSpec {
   std::string name;
   TypeSpec type;
   std::optional<nlohmann::json> default_value;
+  /// `default_unless`: the default applies only when none of these options is given
+  /// (thumbnails' `interval` gives way to `count`).
+  std::vector<std::string> default_unless;
+  std::optional<DefaultFrom> default_from;
+  std::optional<DefaultBy> default_by;
   bool required = false;
   std::string doc;
+
+  /// Whether the option has a default of any form.
+  bool has_default() const { return default_value || default_from || default_by; }
 };
 
 /// What flows along a chain. A set of these is what a task may receive.
@@ -83,9 +104,59 @@ struct Constraint {
     Exclusive,  // at most one of `options` may be given
     Less,       // options[0] < options[1] when both are given
     Requires,   // options[0] given → options[1] must be given
+    Allows,     // options[0] == when_value → options[1] is one of `values` (defaults count)
   };
   Type type;
   std::vector<std::string> options;
+  std::string when_value;           // Allows
+  std::vector<std::string> values;  // Allows
+  std::string doc;
+};
+
+/// How the plan and the runtime treat a kind: kinds.json's `execution`, the kind registry. The
+/// plan passes (cost, fuse, tier) and the runtime's executor derive what they do for a kind from
+/// this, never from its name (docs/plan.md, "The kind registry").
+struct Execution {
+  /// What runs it: fetching or copying bytes, reading a header, the decode-once media pass, the
+  /// intelligence engines, or the scheduler itself (a gate).
+  enum class Engine : uint8_t { Transfer, Probe, Media, Intelligence, Gate };
+  /// The stretch of its input it reads: all of it, its `start`…`end` window, or one frame at
+  /// `start` (or the first that satisfies `select`).
+  enum class Reads : uint8_t { All, Window, Frame };
+  /// The cost model's estimate for it (compiler/plan/cost.cpp has one formula per model).
+  enum class Cost : uint8_t {
+    None,        // decided by the scheduler (conditions)
+    Transfer,    // a fixed estimate of network or disk I/O
+    Header,      // reads the container header
+    Encode,      // encodes a video: pixels × frames × the encoder's cost
+    Ladder,      // encodes one video per rendition
+    Still,       // encodes one picture
+    Animation,   // encodes an animated picture
+    Sprites,     // encodes tiles of frames at regular times
+    Audio,       // encodes audio
+    Transcribe,  // transcribes the speech (per second of input)
+    Classify,    // classifies sampled frames (per second of input)
+  };
+
+  Engine engine = Engine::Transfer;
+  std::string decodes;  // what it reads of a decode: "video", "audio", "video+audio"; "" none
+  bool fuses = false;   // a fused pass can serve it with other readers of its file
+  Reads reads = Reads::All;
+  Cost cost = Cost::None;
+  bool taps = false;        // can take its frames from its parent's filtered video stream
+  bool tap_source = false;  // its filtered video stream can feed a child that `taps`
+};
+
+std::string_view engine_name(Execution::Engine e);  // "transfer", "probe", "media", ...
+std::string_view cost_name(Execution::Cost c);      // "none", "transfer", "header", ...
+std::optional<Execution::Engine> parse_engine(std::string_view name);
+std::optional<Execution::Cost> parse_cost(std::string_view name);
+
+/// A value a kind's operator uses that is not an option (an HLS segment's length): the one place
+/// it is written, so the runtime, the cost model and the docs read the same number.
+struct ConstantSpec {
+  std::string name;
+  nlohmann::json value;
   std::string doc;
 };
 
@@ -95,13 +166,17 @@ struct KindSpec {
   std::string doc;
   std::vector<OptionSpec> options;
   std::vector<Constraint> constraints;
-  FileKinds accepts = 0;       // what it can work on; 0 = only at the top (ingest, import)
+  FileKinds accepts = 0;  // what it can work on; 0 = only at the top (ingest, import)
   bool top_level_only = false;
   bool passthrough = false;    // produces what it received (probe, conditions, export)
   FileKinds produces = 0;      // when not passthrough
   bool is_conditions = false;  // options are conditions over file properties, not options
+  Execution execution;
+  std::vector<ConstantSpec> constants;
 
   const OptionSpec* option(std::string_view name) const;
+  /// The constant's value; nullptr when the kind has none of that name.
+  const nlohmann::json* constant(std::string_view name) const;
 };
 
 /// A file property that conditions may test (`width`, `kind`, `metadata.<key>`...).

@@ -273,10 +273,12 @@ class Loader {
       KindSpec k;
       k.name = name;
       if (!keys_in(j, where,
-                   {"category", "doc", "accepts", "top_level_only", "produces", "options",
-                    "constraints", "conditions"}) ||
+                   {"category", "doc", "accepts", "top_level_only", "produces", "execution",
+                    "constants", "options", "constraints", "conditions"}) ||
           !doc_at(j, where, false) || !load_kind_flow(j, where, &k) ||
-          !load_options(j, where, &k) || !load_constraints(j, where, &k))
+          !load_options(j, where, &k) || !load_default_rules(j, where, &k) ||
+          !load_execution(j, where, &k) || !load_constants(j, where, &k) ||
+          !load_constraints(j, where, &k))
         return false;
       k.doc = j["doc"].get<std::string>();
       out->push_back(std::move(k));
@@ -336,19 +338,169 @@ class Loader {
     std::string base = child(where, "options");
     if (k->is_conditions && !j["options"].empty())
       return fail(base, "a conditions kind takes properties, not options");
-    return read_fields(j["options"], base, &k->options);
+    return read_fields(j["options"], base, &k->options, /*kind_level=*/true);
   }
 
-  // An object of named options (a kind's options, or an object type's fields).
-  bool read_fields(const Json& obj, const std::string& where, std::vector<OptionSpec>* out) {
+  // The defaults that depend on other options (default_unless, default_from, default_by): the
+  // options they name exist and have the right types, and every default they give fits.
+  bool load_default_rules(const Json& j, const std::string& where, KindSpec* k) {
+    for (const OptionSpec& o : k->options) {
+      std::string at = child(child(where, "options"), o.name);
+      for (const std::string& other : o.default_unless) {
+        if (!k->option(other) || other == o.name)
+          return fail(child(at, "default_unless"), "names no other option '" + other + "'");
+      }
+      if (o.default_from) {
+        const OptionSpec* from = k->option(o.default_from->option);
+        auto numeric = [](const TypeSpec& t) {
+          return t.kind == TypeKind::Integer || t.kind == TypeKind::Number ||
+                 t.kind == TypeKind::Seconds;
+        };
+        if (!from || from == &o || !numeric(from->type) || !numeric(o.type))
+          return fail(child(at, "default_from"),
+                      "must name another number option of a number option");
+      }
+      if (o.default_by) {
+        const OptionSpec* by = k->option(o.default_by->option);
+        if (!by || by == &o || by->type.kind != TypeKind::Enum)
+          return fail(child(at, "default_by"), "must name another enum option");
+        for (const auto& [value, fallback] : o.default_by->values) {
+          if (std::find(by->type.values.begin(), by->type.values.end(), value) ==
+              by->type.values.end())
+            return fail(child(child(at, "default_by"), "values"),
+                        "'" + value + "' is not a value of '" + by->name + "'");
+          std::string why;
+          if (!fits(o.type, Json::parse(fallback.dump()), &why))
+            return fail(child(child(child(at, "default_by"), "values"), value),
+                        fallback.dump() + " " + why);
+        }
+      }
+    }
+    return true;
+  }
+
+  bool load_execution(const Json& j, const std::string& where, KindSpec* k) {
+    std::string at = child(where, "execution");
+    if (!object_at(j, "execution", where, true)) return false;
+    const Json& e = j["execution"];
+    if (!keys_in(e, at, {"engine", "decodes", "fuses", "reads", "cost", "taps", "tap_source"}))
+      return false;
+    Execution& x = k->execution;
+    auto engine = e.contains("engine") && e["engine"].is_string()
+                      ? parse_engine(e["engine"].get<std::string>())
+                      : std::nullopt;
+    if (!engine)
+      return fail(child(at, "engine"), "must be one of transfer, probe, media, intelligence, gate");
+    x.engine = *engine;
+    auto cost = e.contains("cost") && e["cost"].is_string()
+                    ? parse_cost(e["cost"].get<std::string>())
+                    : std::nullopt;
+    if (!cost)
+      return fail(child(at, "cost"), "must name a cost model (catalog.h, Execution::Cost)");
+    x.cost = *cost;
+    if (e.contains("decodes")) {
+      std::string d = e["decodes"].is_string() ? e["decodes"].get<std::string>() : "";
+      if (d != "video" && d != "audio" && d != "video+audio")
+        return fail(child(at, "decodes"), "must be video, audio or video+audio");
+      x.decodes = d;
+    }
+    for (const char* flag : {"fuses", "taps", "tap_source"}) {
+      if (e.contains(flag) && !e[flag].is_boolean())
+        return fail(child(at, flag), "must be true or false");
+    }
+    x.fuses = e.value("fuses", false);
+    x.taps = e.value("taps", false);
+    x.tap_source = e.value("tap_source", false);
+    std::string reads = e.value("reads", "all");
+    if (reads == "all") {
+      x.reads = Execution::Reads::All;
+    } else if (reads == "window") {
+      x.reads = Execution::Reads::Window;
+      if (!k->option("start") || !k->option("end"))
+        return fail(child(at, "reads"), "a kind that reads a window has `start` and `end`");
+    } else if (reads == "frame") {
+      x.reads = Execution::Reads::Frame;
+      if (!k->option("start"))
+        return fail(child(at, "reads"), "a kind that reads a frame has `start`");
+    } else {
+      return fail(child(at, "reads"), "must be all, window or frame");
+    }
+    if (x.fuses && (x.engine != Execution::Engine::Media || x.decodes.empty()))
+      return fail(child(at, "fuses"), "only a media kind that decodes can join a fused pass");
+    if ((x.taps || x.tap_source) && x.decodes.find("video") == std::string::npos)
+      return fail(child(at, x.taps ? "taps" : "tap_source"), "only a kind that decodes video");
+    if ((x.engine == Execution::Engine::Gate) != k->is_conditions)
+      return fail(child(at, "engine"), "a conditions kind, and only it, runs as a gate");
+    return true;
+  }
+
+  bool load_constants(const Json& j, const std::string& where, KindSpec* k) {
+    if (!object_at(j, "constants", where, false)) return false;
+    if (!j.contains("constants")) return true;
+    for (const auto& [name, c] : j["constants"].items()) {
+      std::string at = child(child(where, "constants"), name);
+      if (!is_identifier(name)) return fail(at, "a constant's name is a lowercase identifier");
+      if (!c.is_object() || !keys_in(c, at, {"value", "doc"}) || !doc_at(c, at, true)) return false;
+      if (!c.contains("value") || c["value"].is_null())
+        return fail(child(at, "value"), "is missing");
+      k->constants.push_back(
+          {name, nlohmann::json::parse(c["value"].dump()), c["doc"].get<std::string>()});
+    }
+    return true;
+  }
+
+  // An object of named options (a kind's options, or an object type's fields). Defaults that
+  // depend on other options are for a kind's own options only.
+  bool read_fields(const Json& obj, const std::string& where, std::vector<OptionSpec>* out,
+                   bool kind_level = false) {
     for (const auto& [name, j] : obj.items()) {
       std::string at = child(where, name);
       if (!is_identifier(name)) return fail(at, "an option name is a lowercase identifier");
       if (!j.is_object()) return fail(at, "must be an object");
       OptionSpec o;
       o.name = name;
-      if (!doc_at(j, at, true) || !read_type(j, at, &o.type, {"doc", "default", "required"}))
+      if (!doc_at(j, at, true) || !read_type(j, at, &o.type,
+                                             {"doc", "default", "required", "default_unless",
+                                              "default_from", "default_by"}))
         return false;
+      for (const char* rule : {"default_unless", "default_from", "default_by"}) {
+        if (j.contains(rule) && !kind_level)
+          return fail(child(at, rule), "applies to a kind's own options only");
+      }
+      if (j.contains("default_unless")) {
+        if (!j.contains("default"))
+          return fail(child(at, "default_unless"), "needs a `default` to hold back");
+        if (!j["default_unless"].is_array() || j["default_unless"].empty())
+          return fail(child(at, "default_unless"), "must be a non-empty array of option names");
+        for (const auto& n : j["default_unless"]) {
+          if (!n.is_string()) return fail(child(at, "default_unless"), "names options");
+          o.default_unless.push_back(n.get<std::string>());
+        }
+      }
+      if (j.contains("default_from")) {
+        const Json& f = j["default_from"];
+        if (j.contains("default") || j.contains("default_by"))
+          return fail(child(at, "default_from"), "is the option's only default");
+        if (!f.is_object() || !keys_in(f, child(at, "default_from"), {"option", "add"}) ||
+            !f.contains("option") || !f["option"].is_string() ||
+            (f.contains("add") && !f["add"].is_number()))
+          return fail(child(at, "default_from"), "must be {\"option\": name, \"add\": number}");
+        o.default_from = DefaultFrom{f["option"].get<std::string>(), f.value("add", 0.0)};
+      }
+      if (j.contains("default_by")) {
+        const Json& b = j["default_by"];
+        if (j.contains("default"))
+          return fail(child(at, "default_by"), "is the option's only default");
+        if (!b.is_object() || !keys_in(b, child(at, "default_by"), {"option", "values"}) ||
+            !b.contains("option") || !b["option"].is_string() || !b.contains("values") ||
+            !b["values"].is_object() || b["values"].empty())
+          return fail(child(at, "default_by"),
+                      "must be {\"option\": name, \"values\": {value: default}}");
+        DefaultBy by{b["option"].get<std::string>(), {}};
+        for (const auto& [value, fallback] : b["values"].items())
+          by.values.emplace_back(value, nlohmann::json::parse(fallback.dump()));
+        o.default_by = std::move(by);
+      }
       o.doc = j["doc"].get<std::string>();
       if (j.contains("required") && !j["required"].is_boolean())
         return fail(child(at, "required"), "must be true or false");
@@ -373,7 +525,13 @@ class Loader {
     for (const auto& c : j["constraints"]) {
       std::string at = base + "/" + std::to_string(index++);
       if (!c.is_object()) return fail(at, "must be an object");
-      if (!keys_in(c, at, {"exclusive", "less", "requires", "doc"})) return false;
+      if (!keys_in(c, at, {"exclusive", "less", "requires", "allows", "doc"})) return false;
+      if (c.contains("allows")) {
+        if (c.size() != size_t(c.contains("doc") ? 2 : 1)) return fail(at, "'allows' stands alone");
+        if (!load_allows(c["allows"], child(at, "allows"), k)) return false;
+        k->constraints.back().doc = c.value("doc", "");
+        continue;
+      }
       Constraint rule;
       std::string type;
       for (const char* t : {"exclusive", "less", "requires"}) {
@@ -413,6 +571,45 @@ class Loader {
       }
       k->constraints.push_back(std::move(rule));
     }
+    return true;
+  }
+
+  // {"when": [enum option, value], "option": enum option, "values": [its values]}: with the
+  // first option at that value, the second may take only those values.
+  bool load_allows(const Json& a, const std::string& at, KindSpec* k) {
+    auto enum_option = [&](const Json& name, const std::string& where) -> const OptionSpec* {
+      const OptionSpec* o = name.is_string() ? k->option(name.get<std::string>()) : nullptr;
+      if (!o || o->type.kind != TypeKind::Enum) {
+        fail(where, "must name an enum option of '" + k->name + "'");
+        return nullptr;
+      }
+      return o;
+    };
+    auto value_of = [&](const OptionSpec& o, const Json& v, const std::string& where) {
+      if (!v.is_string() || std::find(o.type.values.begin(), o.type.values.end(),
+                                      v.get<std::string>()) == o.type.values.end())
+        return fail(where, v.dump() + " is not a value of '" + o.name + "'");
+      return true;
+    };
+    if (!a.is_object() || !keys_in(a, at, {"when", "option", "values"}))
+      return fail(at, "must be an object");
+    if (!a.contains("when") || !a["when"].is_array() || a["when"].size() != 2)
+      return fail(child(at, "when"), "must be [option, value]");
+    const OptionSpec* when = enum_option(a["when"][0], child(at, "when"));
+    if (!when || !value_of(*when, a["when"][1], child(at, "when"))) return false;
+    const OptionSpec* option = enum_option(a.value("option", Json()), child(at, "option"));
+    if (!option) return false;
+    if (!a.contains("values") || !a["values"].is_array() || a["values"].empty())
+      return fail(child(at, "values"), "must be a non-empty array of values");
+    Constraint rule;
+    rule.type = Constraint::Type::Allows;
+    rule.options = {when->name, option->name};
+    rule.when_value = a["when"][1].get<std::string>();
+    for (const auto& v : a["values"]) {
+      if (!value_of(*option, v, child(at, "values"))) return false;
+      rule.values.push_back(v.get<std::string>());
+    }
+    k->constraints.push_back(std::move(rule));
     return true;
   }
 

@@ -115,6 +115,12 @@ json options_schema(const KindSpec& k) {
         break;
       case Constraint::Type::Less:
         break;  // compares values: `wfc validate` checks it
+      case Constraint::Type::Allows:
+        all_of.push_back({{"if",
+                           {{"properties", {{c.options[0], {{"const", c.when_value}}}}},
+                            {"required", {c.options[0]}}}},
+                          {"then", {{"properties", {{c.options[1], {{"enum", c.values}}}}}}}});
+        break;
     }
   }
   if (!all_of.empty()) s["allOf"] = all_of;

@@ -1,6 +1,7 @@
 // kinds_markdown(): docs/kinds.md, the reference of every task kind, its options, what flows
 // between tasks, and the properties and operators of conditions, generated from the catalog.
 // `make docs` writes it; catalog_test fails when the committed file is stale.
+#include <cstdio>
 #include <string>
 
 #include "compiler/catalog/catalog.h"
@@ -103,14 +104,36 @@ std::string admits(const TypeSpec& t) {
   return "";
 }
 
+// The default column: a value, a value unless another option is given, another option's
+// value plus a constant, or a value by another option's value.
+std::string default_text(const OptionSpec& o) {
+  if (o.default_value) {
+    std::string d = code(o.default_value->dump());
+    std::vector<std::string> unless;
+    for (const auto& u : o.default_unless) unless.push_back(code(u));
+    return unless.empty() ? d : d + " unless " + join(unless, " or ") + " is given";
+  }
+  if (o.default_from) {
+    char add_text[32];
+    std::snprintf(add_text, sizeof add_text, " + %g", o.default_from->add);
+    std::string add = o.default_from->add == 0 ? "" : add_text;
+    return code(o.default_from->option) + add;
+  }
+  if (o.default_by) {
+    std::vector<std::string> cases;
+    for (const auto& [value, d] : o.default_by->values)
+      cases.push_back(code(value) + ": " + code(d.dump()));
+    return "by " + code(o.default_by->option) + ": " + join(cases, "; ");
+  }
+  return "—";
+}
+
 void option_table(std::string& md, const std::vector<OptionSpec>& options,
                   std::string_view column = "option") {
   md += "| " + std::string(column) + " | type | default | range / values | description |\n";
   md += "|---|---|---|---|---|\n";
   for (const auto& o : options) {
-    std::string def = o.required        ? "**required**"
-                      : o.default_value ? code(o.default_value->dump())
-                                        : "—";
+    std::string def = o.required ? "**required**" : default_text(o);
     md += "| " + code(o.name) + " | " + std::string(type_kind_name(o.type.kind)) + " | " + def +
           " | " + cell(admits(o.type)) + " | " + cell(o.doc) + " |\n";
   }
@@ -138,8 +161,45 @@ std::string constraint_text(const Constraint& c) {
     case Constraint::Type::Requires:
       rule = names[0] + " requires " + names[1];
       break;
+    case Constraint::Type::Allows: {
+      std::vector<std::string> values;
+      for (const auto& v : c.values) values.push_back(code(v));
+      rule = "with " + names[0] + " " + code(c.when_value) + ", " + names[1] + " is " +
+             join(values, " or ");
+      break;
+    }
   }
   return c.doc.empty() ? rule : rule + ": " + c.doc;
+}
+
+// The kind registry entry in words: what runs it, what it reads, whether it fuses.
+std::string execution_text(const Execution& e) {
+  std::string out;
+  switch (e.engine) {
+    case Execution::Engine::Transfer:
+      out = "a transfer (it fetches or copies bytes)";
+      break;
+    case Execution::Engine::Probe:
+      out = "a probe of the file's header";
+      break;
+    case Execution::Engine::Media:
+      out = "the media pass";
+      break;
+    case Execution::Engine::Intelligence:
+      out = "the intelligence engines";
+      break;
+    case Execution::Engine::Gate:
+      out = "the scheduler, as a gate";
+      break;
+  }
+  if (!e.decodes.empty()) {
+    out += ", decoding " + e.decodes;
+    out += e.reads == Execution::Reads::Window  ? " of its `start`…`end` window"
+           : e.reads == Execution::Reads::Frame ? " up to the frame it takes"
+                                                : "";
+  }
+  if (e.fuses) out += "; it shares one decode with the other tasks that read its file";
+  return out;
 }
 
 std::string produces_text(const KindSpec& k) {
@@ -157,7 +217,8 @@ void kind_section(std::string& md, const KindSpec& k) {
   md += "### " + code(k.name) + "\n\n" + k.doc + "\n\n";
   md += "- category: " + k.category + "\n";
   md += "- accepts: " + accepts_text(k) + "\n";
-  md += "- produces: " + produces_text(k) + "\n\n";
+  md += "- produces: " + produces_text(k) + "\n";
+  md += "- runs on: " + execution_text(k.execution) + "\n\n";
   if (k.is_conditions) {
     md +=
         "Its options are conditions over the properties of the file it receives; see "
@@ -171,6 +232,13 @@ void kind_section(std::string& md, const KindSpec& k) {
   if (!k.constraints.empty()) {
     md += "Rules between options:\n\n";
     for (const auto& c : k.constraints) md += "- " + constraint_text(c) + "\n";
+    md += "\n";
+  }
+  if (!k.constants.empty()) {
+    md += "Constants (not options; the runtime and the plan read them from the catalog):\n\n";
+    md += "| constant | value | description |\n|---|---|---|\n";
+    for (const auto& c : k.constants)
+      md += "| " + code(c.name) + " | " + cell(code(c.value.dump())) + " | " + cell(c.doc) + " |\n";
     md += "\n";
   }
 }

@@ -512,6 +512,28 @@ void check_constraints(const ast::Task& task, const catalog::KindSpec& kind,
                doc_as_hint(c.doc), a->pointer);
         break;
       }
+      case catalog::Constraint::Type::Allows: {
+        // The first option as written, or its plain default; the second as written (its own
+        // default is the catalog's business and fits).
+        const ast::Option* when = task.option(c.options[0]);
+        const ast::Option* b = task.option(c.options[1]);
+        if (!valid(b) || !b->value.is_string() || (when && !valid(when))) break;
+        std::string value;
+        if (when && when->value.is_string()) {
+          value = when->value.string;
+        } else if (const OptionSpec* spec = kind.option(c.options[0]);
+                   !when && spec && spec->default_value && spec->default_value->is_string()) {
+          value = spec->default_value->get<std::string>();
+        }
+        if (value != c.when_value ||
+            std::find(c.values.begin(), c.values.end(), b->value.string) != c.values.end())
+          break;
+        report(diags, Code::ConflictingOptions, b->value.span,
+               typer.subject(b->name) + " cannot be " + quote(b->value.string) + " when " +
+                   quote(c.options[0]) + " is " + quote(value),
+               c.doc.empty() ? "use " + join(c.values) : doc_as_hint(c.doc), b->pointer);
+        break;
+      }
     }
   }
 }

@@ -1,12 +1,10 @@
-// Tier choice, the compiled-predicate cache, and calibration.
+// Tier choice and building predicates for the engine chosen (tier.h).
 #include "compiler/expr/tier.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
-
-#include "compiler/expr/parser.h"
 
 namespace wfc::expr {
 namespace {
@@ -55,9 +53,6 @@ std::string TierChoice::explain() const {
                               : "break-even " + grouped(break_even);
   std::string size = " (" + std::to_string(instructions) + " instructions)";
   if (engine == Engine::Jit) return "jit: " + evaluations + " ≥ " + threshold + size;
-  if (!jit_error.empty()) {
-    return "vm: " + evaluations + " ≥ " + threshold + size + ", but the JIT failed: " + jit_error;
-  }
   if (break_even == std::numeric_limits<uint64_t>::max()) {
     return "vm: " + evaluations + ", " + threshold + size;
   }
@@ -75,148 +70,73 @@ TierChoice choose_tier(const Program& program, uint64_t expected_evaluations,
   return c;
 }
 
-PredicateCache::PredicateCache(TierCosts costs, size_t max_entries)
-    : costs_(costs), max_entries_(std::max<size_t>(max_entries, 1)) {}
-
-PredicateCache::~PredicateCache() = default;
-
-JitEngine* PredicateCache::jit_engine() {
-  if (!jit_tried_) {
-    jit_tried_ = true;
-    if (JitEngine::built() && costs_.jit_enabled) {
-      jit_ = std::make_shared<JitEngine>();
-      if (!jit_->ok()) jit_.reset();
-    }
-  }
-  return jit_.get();
+std::shared_ptr<JitEngine> shared_jit_engine() {
+  static const std::shared_ptr<JitEngine> engine = []() -> std::shared_ptr<JitEngine> {
+    if (!JitEngine::built()) return nullptr;
+    auto e = std::make_shared<JitEngine>();
+    return e->ok() ? e : nullptr;
+  }();
+  return engine;
 }
 
-size_t PredicateCache::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return count_;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// What reading the clock twice costs here, so that a measured evaluation is the engine's time
+/// and not the clock's (a JIT evaluation takes a few nanoseconds, a clock read about twenty).
+uint64_t clock_overhead_ns() {
+  static const uint64_t overhead = [] {
+    auto best = Clock::duration::max();
+    for (int i = 0; i < 1000; ++i) {
+      auto a = Clock::now();
+      auto b = Clock::now();
+      best = std::min(best, b - a);
+    }
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(best).count());
+  }();
+  return overhead;
 }
 
-void PredicateCache::evict() {
-  while (count_ > max_entries_) {
-    uint64_t oldest = std::numeric_limits<uint64_t>::max();
-    uint64_t bucket = 0;
-    size_t index = 0;
-    for (const auto& [hash, list] : entries_) {
-      for (size_t i = 0; i < list.size(); ++i) {
-        if (list[i].last_use < oldest) {
-          oldest = list[i].last_use;
-          bucket = hash;
-          index = i;
-        }
-      }
-    }
-    auto& list = entries_[bucket];
-    list.erase(list.begin() + static_cast<ptrdiff_t>(index));
-    if (list.empty()) entries_.erase(bucket);
-    --count_;
-  }
-}
+}  // namespace
 
-std::shared_ptr<const CompiledPredicate> PredicateCache::get(const Predicate& p,
-                                                             uint64_t expected_evaluations) {
-  std::string text = to_string(p.root);
-  uint64_t hash = structural_hash(p);
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++clock_;
-  Entry* found = nullptr;
-  for (auto& e : entries_[hash]) {
-    if (e.compiled->text() == text && e.compiled->domain() == p.domain) found = &e;
+std::shared_ptr<const CompiledPredicate> CompiledPredicate::build(
+    std::shared_ptr<const Predicate> p, Engine wanted, size_t max_jit_instructions) {
+  auto c = std::make_shared<CompiledPredicate>();
+  c->ir_ = std::move(p);
+  c->wanted_ = wanted;
+  c->vm_ = Program::compile(*c->ir_);
+  if (!c->vm_) {
+    if (wanted != Engine::Reference)
+      c->fallback_ = "beyond the VM's budget: the reference evaluator runs it";
+    return c;
   }
-  JitEngine* engine = jit_engine();
-  if (found) {
-    found->last_use = clock_;
-    const CompiledPredicate& have = *found->compiled;
-    // Tier up: a predicate the VM ran so far is now expected to run often enough for the JIT.
-    if (have.engine() == Engine::Vm && have.choice().jit_error.empty() &&
-        choose_tier(*have.vm_, expected_evaluations, costs_, engine).engine == Engine::Jit) {
-      TierChoice wanted = choose_tier(*have.vm_, expected_evaluations, costs_, engine);
-      auto upgraded = std::make_shared<CompiledPredicate>();
-      upgraded->ir_ = have.ir_;
-      upgraded->vm_ = have.vm_;
-      upgraded->text_ = have.text_;
-      upgraded->choice_ = wanted;
-      std::string error;
-      upgraded->jit_ = engine->compile(upgraded->vm_, &error, costs_.jit_max_instructions);
-      if (!upgraded->jit_) {
-        upgraded->choice_.engine = Engine::Vm;
-        upgraded->choice_.jit_error = error;
-      }
-      found->compiled = std::move(upgraded);
-    }
-    ++hits_;
-    return found->compiled;
-  }
-  ++misses_;
-  auto compiled = std::make_shared<CompiledPredicate>();
-  compiled->ir_ = std::make_shared<const Predicate>(p);
-  compiled->text_ = std::move(text);
-  std::shared_ptr<const Program> vm = Program::compile(p);
-  if (!vm) {
-    compiled->choice_.engine = Engine::Reference;
-    compiled->choice_.expected = expected_evaluations;
-    compiled->choice_.instructions = node_count(p.root);
-  } else {
-    compiled->vm_ = vm;
-    compiled->choice_ = choose_tier(*vm, expected_evaluations, costs_, engine);
-  }
-  if (compiled->choice_.engine == Engine::Jit) {
+  if (wanted == Engine::Reference) {
+    c->fallback_ = "within the VM's budget: the VM runs it";
+  } else if (wanted == Engine::Jit) {
+    std::shared_ptr<JitEngine> engine = shared_jit_engine();
     std::string error;
-    compiled->jit_ = engine->compile(vm, &error, costs_.jit_max_instructions);
-    if (!compiled->jit_) {  // never fails a run: the VM takes over
-      compiled->choice_.engine = Engine::Vm;
-      compiled->choice_.jit_error = error;
+    if (!JitEngine::built()) {
+      error = "this wfc was built without the JIT (LLVM)";
+    } else if (!engine) {
+      error = "the JIT did not start";
+    } else {
+      c->jit_ = engine->compile(c->vm_, &error, max_jit_instructions);
     }
+    if (!c->jit_) c->fallback_ = "the JIT failed, the VM runs it: " + error;
   }
-  entries_[hash].push_back(Entry{compiled, clock_});
-  ++count_;
-  evict();
-  return compiled;
+  return c;
 }
 
-void PredicateCache::calibrate() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  // A 20-test numeric predicate on a record that passes every test: the path through all of it.
-  const Schema& schema = Schema::builtin(Domain::Frame);
-  std::string text;
-  for (int i = 0; i < 20; ++i) {
-    text += std::string(i ? " && " : "") + (i % 2 ? "scene > 0.0" : "luma >= 0.0");
-  }
-  diag::Diagnostics diags("calibrate");
-  auto p = compile_expression({text, {1, 1}, ""}, schema, diags);
-  if (!p) return;
-  std::shared_ptr<const Program> vm = Program::compile(*p);
-  if (!vm) return;
-  Record r(schema);
-  r.set_number(static_cast<uint16_t>(schema.slot("scene")), 0.5);
-  r.set_number(static_cast<uint16_t>(schema.slot("luma")), 0.5);
-  using Clock = std::chrono::steady_clock;
-  auto per_eval_ns = [&](auto&& run) {
-    constexpr int kRuns = 20000;
-    volatile bool sink = false;
-    auto start = Clock::now();
-    for (int i = 0; i < kRuns; ++i) sink = run(r);
-    (void)sink;
-    return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kRuns;
-  };
-  double insns = static_cast<double>(vm->size());
-  costs_.vm_ns_per_insn = per_eval_ns([&](const Record& x) { return vm->run(x); }) / insns;
-  JitEngine* engine = jit_engine();
-  if (!engine) return;
+bool CompiledPredicate::run(const Record& r, Evaluations* e) const {
   auto start = Clock::now();
-  auto jit = engine->compile(vm);
-  if (!jit) return;
-  double compile_us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-  costs_.jit_ns_per_insn = per_eval_ns([&](const Record& x) { return jit->run(x); }) / insns;
-  // Split the compile time as the defaults do: a fixed part and a part per instruction.
-  double share = costs_.jit_compile_us_base /
-                 (costs_.jit_compile_us_base + costs_.jit_compile_us_per_insn * insns);
-  costs_.jit_compile_us_base = compile_us * share;
-  costs_.jit_compile_us_per_insn = compile_us * (1 - share) / insns;
+  bool result = run(r);
+  auto spent = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  ++e->count;
+  uint64_t ns = static_cast<uint64_t>(std::max<int64_t>(spent, 0));
+  e->nanoseconds += ns > clock_overhead_ns() ? ns - clock_overhead_ns() : 0;
+  return result;
 }
 
 }  // namespace wfc::expr

@@ -2,17 +2,15 @@
 // tens of nanoseconds per evaluation); the JIT (about a millisecond to compile, a few
 // nanoseconds per evaluation) only where the plan expects enough evaluations to repay the
 // compile time: PostgreSQL's jit_above_cost, with the break-even computed from measured costs
-// (tools/bench/predicates, docs/benchmarks.md). Compiled predicates are cached by structural
-// hash, so the same condition in many workflows, or a run started many times, compiles once.
-// The choice explains itself for `wfc plan --explain`. External interface: PredicateCache.
+// (tools/bench/predicates, docs/benchmarks.md). The plan's tier pass makes the choice
+// (choose_tier, which explains itself for `wfc plan --explain`); the runtime builds each
+// predicate once per plan on the engine chosen (CompiledPredicate::build) and keeps it for every
+// run of the plan. External interface: choose_tier and CompiledPredicate.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "compiler/expr/eval_ref.h"
 #include "compiler/expr/ir.h"
@@ -47,7 +45,6 @@ struct TierChoice {
   uint64_t expected = 0;    // evaluations the plan expects
   uint64_t break_even = 0;  // from TierCosts
   size_t instructions = 0;  // of the VM program (of the IR, in nodes, for Reference)
-  std::string jit_error;    // set when the JIT was chosen but failed (the VM runs instead)
 
   /// "jit: 1,000,000 expected evaluations ≥ break-even 6,410 (21 instructions)".
   std::string explain() const;
@@ -56,64 +53,50 @@ struct TierChoice {
 TierChoice choose_tier(const Program& program, uint64_t expected_evaluations,
                        const TierCosts& costs, bool jit_available);
 
-/// A predicate ready to run on the engine its tier chose.
+/// What one predicate's evaluations cost in one run: recorded per task in run.json and the API.
+struct Evaluations {
+  uint64_t count = 0;
+  uint64_t nanoseconds = 0;  // time inside the engine, less the clock's own cost
+};
+
+/// A predicate built to run on one engine: the VM program (also what the JIT's code calls back
+/// into), native code when the JIT was asked for, or the reference evaluator for a predicate
+/// beyond the VM's budget. Built once per plan and shared by every run of it; thread-safe.
 class CompiledPredicate {
  public:
+  /// Builds `p` for `wanted`, the engine the plan chose. A JIT this build lacks, or one that
+  /// fails (a program over `max_jit_instructions`, a broken native target), leaves the VM running
+  /// the predicate, and fallback() says why; a predicate beyond the VM's budget runs on the
+  /// reference evaluator. Never nullptr; never throws.
+  static std::shared_ptr<const CompiledPredicate> build(
+      std::shared_ptr<const Predicate> p, Engine wanted,
+      size_t max_jit_instructions = JitEngine::kMaxInstructions);
+
   bool run(const Record& r) const {
     return jit_ ? jit_->run(r) : vm_ ? vm_->run(r) : eval_ref(ir_->root, r);
   }
+  /// Runs and counts: one evaluation and the time it took are added to *e.
+  bool run(const Record& r, Evaluations* e) const;
+
   Engine engine() const { return jit_ ? Engine::Jit : vm_ ? Engine::Vm : Engine::Reference; }
-  const TierChoice& choice() const { return choice_; }
+  Engine wanted() const { return wanted_; }
+  /// Why engine() is not wanted(); "" when it is.
+  const std::string& fallback() const { return fallback_; }
   /// The VM program; nullptr when the predicate exceeds the VM's budget.
   const Program* program() const { return vm_.get(); }
+  const Predicate& predicate() const { return *ir_; }
   Domain domain() const { return ir_->domain; }
-  const std::string& text() const { return text_; }
 
  private:
-  friend class PredicateCache;
   std::shared_ptr<const Predicate> ir_;
   std::shared_ptr<const Program> vm_;
   std::unique_ptr<JitPredicate> jit_;
-  TierChoice choice_;
-  std::string text_;  // canonical form: the cache key's exact identity
+  Engine wanted_ = Engine::Vm;
+  std::string fallback_;
 };
 
-/// Compiled predicates by structural hash. Thread-safe; bounded (the least recently asked-for
-/// entry goes first).
-class PredicateCache {
- public:
-  explicit PredicateCache(TierCosts costs = {}, size_t max_entries = 4096);
-  ~PredicateCache();
-
-  /// The compiled form of `p`, compiled now or found. A predicate first compiled for the VM is
-  /// compiled again for the JIT when a later caller expects enough evaluations; one beyond the
-  /// VM's budget runs on the reference evaluator. Never nullptr.
-  std::shared_ptr<const CompiledPredicate> get(const Predicate& p, uint64_t expected_evaluations);
-
-  /// Measures the engines on this machine (a few milliseconds) and uses the result.
-  void calibrate();
-  const TierCosts& costs() const { return costs_; }
-
-  size_t size() const;
-  uint64_t hits() const { return hits_; }
-  uint64_t misses() const { return misses_; }
-
- private:
-  struct Entry {
-    std::shared_ptr<const CompiledPredicate> compiled;
-    uint64_t last_use = 0;
-  };
-  JitEngine* jit_engine();
-  void evict();
-
-  TierCosts costs_;
-  size_t max_entries_;
-  mutable std::mutex mutex_;
-  std::unordered_map<uint64_t, std::vector<Entry>> entries_;
-  size_t count_ = 0;
-  uint64_t clock_ = 0, hits_ = 0, misses_ = 0;
-  std::shared_ptr<JitEngine> jit_;  // created on first JIT use; compiled code keeps it alive
-  bool jit_tried_ = false;
-};
+/// The process's JIT, started on first use; nullptr when this build has none or the native
+/// target does not start. Compiled code keeps it alive.
+std::shared_ptr<JitEngine> shared_jit_engine();
 
 }  // namespace wfc::expr

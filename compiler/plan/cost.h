@@ -1,8 +1,9 @@
 // The cost model: an estimate of each node's work from its output's pixel rate (width × height ×
 // fps), the duration of what it reads (from --input, else kDefaultDuration), and the encoder and
 // preset that `quality` chooses (encoder_settings.h, the table the runtime uses too). Units: the
-// work of encoding one megapixel with libx264 at `fast`. The fuse pass uses it to decide what
-// joins a shared decode; the plan orders work longest path first by it; --explain shows it.
+// work of encoding one megapixel with libx264 at `fast`. Which estimate a kind gets is its
+// catalog entry's `execution.cost` (kinds.json), never its name. The fuse pass uses it to decide
+// what joins a shared decode; the plan orders work longest path first by it; --explain shows it.
 // Constants and their reasons are in docs/plan.md ("Cost model").
 #pragma once
 
@@ -33,6 +34,11 @@ struct Shape {
 
 /// The shape of the file node `id` outputs (the run's input from plan.input_facts).
 Shape output_shape(const Plan& plan, std::string_view id);
+
+/// The stretch of its input a node reads, [start, end) in seconds of an input of this shape,
+/// by its kind's `execution.reads`: all of it; its `start`…`end` window; or one frame at
+/// `start`, the frames a `select` scans from there, or the catalog's representative frames.
+std::pair<double, double> read_window(const Node& node, const Shape& in);
 
 /// Work of decoding `seconds` of a file of this shape, in cost units.
 double decode_cost(const Shape& s, double seconds);

@@ -44,9 +44,10 @@ bool merge_round(Plan& plan) {
   seen.clear();
   for (const Node& n : plan.nodes) {
     if (n.tasks.empty()) continue;  // the planner's own nodes (run input, gate probes)
-    std::string key = nlohmann::json::array({n.op, n.options, resolved(n.input), resolved(n.gate),
-                                             n.folder, n.filename, n.select.value_or("")})
-                          .dump();
+    std::string key =
+        nlohmann::json::array({n.op, n.options.to_json(), resolved(n.input), resolved(n.gate),
+                               n.folder, n.filename, n.select ? n.select->text : ""})
+            .dump();
     auto [it, fresh] = seen.emplace(std::move(key), n.id);
     if (fresh) continue;
     alias[n.id] = it->second;

@@ -16,6 +16,9 @@
 // small: the video's `quality` is medium or better and it sets no `bitrate`; the image must be
 // the video's direct `next` (no gate between them) and, when the duration is known, its `start`
 // must fall within the video's output.
+//
+// Which kinds join and what they take come from the catalog (kinds.json `execution`: `fuses`,
+// `decodes`, `taps`, `tap_source`), never from their names.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -30,36 +33,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-/// What a kind takes from a shared decode; "" when it cannot be served by one.
-std::string takes(const std::string& op) {
-  if (op == "video" || op == "adaptive_video") return "video+audio";
-  if (op == "audio" || op == "speech") return "audio";
-  if (op == "image" || op == "animation" || op == "thumbnails") return "video";
-  return "";
+const catalog::Execution* execution(const Node& n) {
+  const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(n.op);
+  return spec ? &spec->execution : nullptr;
 }
 
-bool frame_kind(const std::string& op) {
-  return op == "image" || op == "animation" || op == "thumbnails";
-}
-
-double opt(const Json& o, const char* name, double fallback) {
-  auto it = o.find(name);
-  return it != o.end() && it->is_number() ? it->get<double>() : fallback;
-}
-
-/// The stretch of its input a node reads, in seconds.
-std::pair<double, double> window(const Node& n, const Shape& in) {
-  double d = in.duration;
-  if (n.op == "image") {
-    if (n.select) return {0, d};
-    double t = std::min(opt(n.options, "start", 0), d);
-    return {t, std::min(d, t + 1 / std::max(in.fps, 1.0))};
-  }
-  if (n.op == "video" || n.op == "audio" || n.op == "animation") {
-    double s = std::min(opt(n.options, "start", 0), d);
-    return {s, std::max(s, std::min(opt(n.options, "end", d), d))};
-  }
-  return {0, d};
+/// What a node takes from a shared decode; "" when one cannot serve it.
+std::string takes(const Node& n) {
+  const catalog::Execution* e = execution(n);
+  return e && e->fuses ? e->decodes : "";
 }
 
 /// What decoding [s, e) of a file costs a member on its own: a seek's lead-in, then the window;
@@ -72,11 +54,14 @@ double alone_cost(const Shape& shape, double s, double e, const std::string& tak
 
 /// Whether `child` can take its frames from `video`'s filtered stream (see the file comment).
 bool tappable(const Plan& plan, const Node& video, const Node& child) {
-  if (video.op != "video" || !frame_kind(child.op) || child.gate != video.gate) return false;
-  std::string quality = video.options.value("quality", "medium");
-  if (quality == "very_low" || quality == "low" || video.options.contains("bitrate")) return false;
+  const catalog::Execution* source = execution(video);
+  const catalog::Execution* tap = execution(child);
+  if (!source || !tap || !source->tap_source || !tap->taps || child.gate != video.gate)
+    return false;
+  const std::string& quality = video.options.text("quality");
+  if (quality == "very_low" || quality == "low" || video.options.has("bitrate")) return false;
   Shape out = output_shape(plan, video.id);
-  if (out.known_duration && opt(child.options, "start", 0) >= out.duration) return false;
+  if (out.known_duration && child.options.number("start").value_or(0) >= out.duration) return false;
   return true;
 }
 
@@ -87,7 +72,7 @@ void fuse_pass(Plan& plan) {
   std::map<std::string, std::vector<std::string>> by_file;
   std::vector<std::string> files;
   for (const Node& n : plan.nodes) {
-    if (takes(n.op).empty() || n.input.empty()) continue;
+    if (takes(n).empty() || n.input.empty()) continue;
     std::string f = file_of(plan, n.input);
     const Node* file = plan.node(f);
     if (!file || !(file->produces & (catalog::kVideo | catalog::kAudio | catalog::kImage)))
@@ -112,7 +97,7 @@ void fuse_pass(Plan& plan) {
       if (!tapped.count(id)) cands.push_back(id);
     }
     // Full-length members first (they fix the hull), then by where their window starts.
-    auto win = [&](const std::string& id) { return window(*plan.node(id), shape); };
+    auto win = [&](const std::string& id) { return read_window(*plan.node(id), shape); };
     std::stable_sort(cands.begin(), cands.end(), [&](const auto& a, const auto& b) {
       auto wa = win(a), wb = win(b);
       double la = wa.second - wa.first, lb = wb.second - wb.first;
@@ -140,7 +125,7 @@ void fuse_pass(Plan& plan) {
         }
         lo = std::min(lo, s), hi = std::max(hi, e);
       }
-      group.members.push_back({id, takes(plan.node(id)->op)});
+      group.members.push_back({id, takes(*plan.node(id))});
       group.saved += alone_cost(shape, s, e, group.members.back().takes);
     }
     // Tapped children join their video's group.
@@ -153,7 +138,7 @@ void fuse_pass(Plan& plan) {
         const Node* c = plan.node(child);
         group.members.push_back({child, "frames of " + video});
         Shape vout = output_shape(plan, video);
-        auto [s, e] = window(*c, vout);
+        auto [s, e] = read_window(*c, vout);
         group.saved += alone_cost(vout, s, e, "video");
         plan.explain.push_back(
             fmt::format("fuse: {} ({}) takes its frames from {}'s scaled "

@@ -1,7 +1,8 @@
-// Lowering (lower.h). Option values come from the AST as written and the catalog's defaults fill
-// in the rest, so two tasks that mean the same (`{"format": "mp4"}` and `{}`) lower to the same
-// node options; conditions come from the checker's own predicate (check/conditions.h) and are
-// kept as their canonical infix text, which reads back to the same IR.
+// Lowering (lower.h). Option values come from the AST as written, typed against the catalog
+// with every default filled in (plan/options.h), so two tasks that mean the same
+// (`{"format": "mp4"}` and `{}`) lower to the same node options; conditions come from the
+// checker's own predicate (check/conditions.h) and `select` from the same expression compiler,
+// kept as typed IR with their canonical infix text for people.
 #include "compiler/plan/lower.h"
 
 #include <regex>
@@ -86,26 +87,41 @@ class Lowerer {
     Node n;
     n.id = kRunInput;
     n.op = "input";
-    if (doc_.url) n.options["url"] = doc_.url->value;
+    if (doc_.url) n.options.set_text("url", doc_.url->value);
     if (doc_.input) {
       if (const auto* u = doc_.input->find("url"); u && u->value.is_string())
-        n.options["url"] = u->value.string;
+        n.options.set_text("url", u->value.string);
     }
     n.produces = input_kinds_;
     plan_.nodes.insert(plan_.nodes.begin(), std::move(n));
     plan_.reindex();  // every position moved
   }
 
-  Json resolve_options(const ast::Task& t, const catalog::KindSpec& spec) {
-    Json out = Json::object();
+  /// The task's options, typed and defaulted. The checker accepted them, so they fit; an option
+  /// that somehow does not is left to its default rather than stop the plan.
+  Options typed_options(const ast::Task& t, const catalog::KindSpec& spec) {
+    Json written = Json::object();
     for (const auto& o : spec.options) {
-      if (const ast::Option* given = t.option(o.name)) {
-        out[o.name] = value_json(given->value);
-      } else if (o.default_value) {
-        out[o.name] = *o.default_value;
-      }
+      if (const ast::Option* given = t.option(o.name)) written[o.name] = value_json(given->value);
     }
-    return out;
+    ResolvedOptions typed = resolve_options(spec, written, Resolve::Apply);
+    while (!typed.options && !written.empty()) {
+      written.erase(typed.error.substr(0, typed.error.find_first_of(":.[")));
+      typed = resolve_options(spec, written, Resolve::Apply);
+    }
+    return typed.options ? std::move(*typed.options) : Options();
+  }
+
+  /// A frame predicate compiled against the frame properties; nullopt when it does not check.
+  std::optional<Select> frame_select(const expr::ExpressionSource& src, bool representative) {
+    diag::Diagnostics ignored;
+    auto p = expr::compile_expression(src, frame_schema_, ignored);
+    if (!p) return std::nullopt;
+    Select s;
+    s.text = expr::to_string(p->root);
+    s.predicate = std::make_shared<const expr::Predicate>(std::move(*p));
+    s.representative = representative;
+    return s;
   }
 
   /// Lowers one task reading `file` under `gate`; returns its id.
@@ -132,9 +148,10 @@ class Lowerer {
       g.when_span = t.options_span.valid() ? t.options_span : t.kind.span;
       diag::Diagnostics ignored;
       auto pred = check::conditions_predicate(t, catalog_, ignored);
-      g.when = pred ? expr::to_string(pred->root) : "true";
-      catalog::FileKinds passing = catalog::kAnyFile;
-      if (pred) passing = expr::Ranges(schema_, {kinds}).kinds_passing(pred->root);
+      if (!pred) pred = expr::Predicate{expr::Node::constant(true), expr::Domain::File};
+      g.when = expr::to_string(pred->root);
+      catalog::FileKinds passing = expr::Ranges(schema_, {kinds}).kinds_passing(pred->root);
+      g.predicate = std::make_shared<const expr::Predicate>(std::move(*pred));
       catalog::FileKinds next_kinds = (kinds & passing) ? FileKindsAnd(kinds, passing) : passing;
       // Each gate probes its file; the probe pass keeps one probe per file.
       Node probe;
@@ -154,7 +171,7 @@ class Lowerer {
     Node n;
     n.id = id;
     n.op = spec->name;
-    n.options = resolve_options(t, *spec);
+    n.options = typed_options(t, *spec);
     if (spec->accepts != 0) n.input = file;  // ingest and import fetch their own
     n.gate = gate;
     n.tasks = {id};
@@ -165,10 +182,12 @@ class Lowerer {
     n.pointer = t.pointer;
     n.span = t.span;
     if (const ast::Option* sel = t.option("select"); sel && sel->value.is_string()) {
-      diag::Diagnostics ignored;
-      expr::ExpressionSource src{sel->value.string, sel->value.span.begin(), sel->pointer};
-      if (auto p = expr::compile_expression(src, frame_schema_, ignored))
-        n.select = expr::to_string(p->root);
+      n.select = frame_select({sel->value.string, sel->value.span.begin(), sel->pointer}, false);
+    } else if (const auto* rule = spec->constant("representative_select");
+               rule && rule->is_string() && !n.options.has("start") && (kinds & catalog::kVideo)) {
+      // A frame of a video taken without `start` or `select` is the catalog's representative
+      // one (an image input has one frame to take).
+      n.select = frame_select({rule->get_ref<const std::string&>(), {1, 1}, ""}, true);
     }
     n.produces = spec->passthrough ? FileKindsAnd(kinds, spec->accepts) : spec->produces;
     if (spec->accepts == 0) n.produces = spec->produces;

@@ -8,18 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "compiler/expr/parser.h"
-#include "compiler/expr/schema.h"
-
 namespace wfc::plan {
-
-std::optional<expr::Predicate> compile_when(const std::string& text, expr::Domain domain,
-                                            const catalog::Catalog& catalog) {
-  std::optional<expr::Schema> local;
-  const expr::Schema& schema = expr::Schema::of(catalog, domain, local);
-  diag::Diagnostics ignored;
-  return expr::compile_expression({text, {1, 1}, ""}, schema, ignored);
-}
 
 void remove_ids(Plan& plan, const std::map<std::string, std::string>& roots) {
   std::unordered_map<std::string, std::string> gone;  // id → the root it goes with

@@ -37,15 +37,9 @@ void fuse_pass(Plan& plan);
 
 /// Chooses each predicate's engine from the evaluations the plan expects (expr/tier.h).
 /// With tiering off every predicate runs on the VM.
-void tier_pass(Plan& plan, const PlanOptions& options, bool enabled,
-               const catalog::Catalog& catalog);
+void tier_pass(Plan& plan, const PlanOptions& options, bool enabled);
 
 // Shared by the passes.
-
-/// The checked predicate of a gate's `when` text (or of a `select`), re-typed against the
-/// catalog; nullopt when it does not check (never for a plan made by make_plan).
-std::optional<expr::Predicate> compile_when(const std::string& text, expr::Domain domain,
-                                            const catalog::Catalog& catalog);
 
 /// Removes nodes and gates, and everything that reads their output or sits under them,
 /// transitively. `roots` maps each id to remove to the reason; the task ids of everything

@@ -1,8 +1,11 @@
-// The execution plan: what the compiler hands the runtime. A Plan is a DAG of nodes (an operator
-// from the kind catalog, its fully resolved options, the file it reads), gates (the compiled
-// predicates of `conditions` tasks and the subtree each guards), fused groups (nodes that share
-// one demux+decode of a file) and probes. The runtime executes it without looking at syntax
-// again; the store keeps its JSON form (`"plan_version": 1`), read back by from_json().
+// The execution plan: what the compiler hands the runtime, and the single record of what will
+// run. A Plan is a DAG of nodes (an operator from the kind catalog, its typed and fully resolved
+// options, the file it reads), gates (the typed predicates of `conditions` tasks, the engine
+// chosen for each, and the subtree each guards), fused groups (nodes that share one demux+decode
+// of a file) and probes. The runtime executes it without looking at syntax again and decides
+// nothing the plan decided: it neither defaults nor validates options, nor parses or type-checks
+// predicates. The store keeps its JSON form (`"plan_version": 2`), read back by from_json(),
+// which refuses a plan that does not fit this wfc's catalog.
 //
 // Files are named by the node that makes them: a node's `input` is the id of the node whose
 // output it reads, "$input" for the run's input. Ids are stable (docs/plan.md, "Ids"): a task's
@@ -16,17 +19,21 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/expr/ir.h"
+#include "compiler/plan/options.h"
 #include "compiler/source/source.h"
 
 namespace wfc::plan {
 
-inline constexpr int kPlanVersion = 1;
+/// 2: typed options with their defaults named, predicates as typed IR (expr/ir_json.h).
+inline constexpr int kPlanVersion = 2;
 
 /// The planner's id of the run's input file.
 inline constexpr std::string_view kRunInput = "$input";
@@ -39,7 +46,7 @@ struct Cost {
   std::string basis;  // how it was estimated: "1280×720 @30 fps × 60 s × libx264 faster (0.8)"
 };
 
-/// A frame predicate (`select` of image, animation, thumbnails) and the engine chosen for it.
+/// The engine chosen for a predicate (a gate's condition or a `select`), and why.
 struct Tier {
   std::string engine = "vm";  // "vm", "jit" or "reference" (expr::engine_name)
   uint64_t expected = 0;      // evaluations the plan expects
@@ -48,28 +55,38 @@ struct Tier {
   std::string why;            // expr::TierChoice::explain(), or why tiering was off
 };
 
+/// A frame predicate a node evaluates on decoded frames: the `select` option of image, animation
+/// and thumbnails, or for an image with neither `start` nor `select` the catalog's
+/// representative-frame rule (kinds.json, image's `representative_select`).
+struct Select {
+  std::string text;                                  // canonical infix text (expr::to_string)
+  std::shared_ptr<const expr::Predicate> predicate;  // typed IR over frame properties
+  Tier tier;
+  bool representative = false;  // the catalog's rule, not a `select` the task wrote
+};
+
 struct Node {
   std::string id;
-  std::string op;  // the catalog kind; "input" for $input; "probe" for a probe
-  nlohmann::json options = nlohmann::json::object();  // resolved: catalog defaults applied
-  std::string input;               // id of the node whose output this reads; "" for $input/ingest
-  std::string gate;                // innermost gate guarding it; "" when it always runs
-  std::string group;               // fused group it belongs to; "" when it decodes on its own
-  std::vector<std::string> tasks;  // task ids it serves: its own plus deduplicated ones
+  std::string op;     // the catalog kind; "input" for $input; "probe" for a probe
+  Options options;    // typed, range-checked, every catalog default applied (options.h)
+  std::string input;  // id of the node whose output this reads; "" for $input/ingest
+  std::string gate;   // innermost gate guarding it; "" when it always runs
+  std::string group;  // fused group it belongs to; "" when it decodes on its own
+  std::vector<std::string> tasks;            // task ids it serves: its own plus deduplicated ones
   std::string ref, label, folder, filename;  // as written on the task
   std::string pointer;                       // JSON pointer of the task; "" for planner nodes
   Span span;                                 // of the task; invalid for planner nodes
-  std::optional<std::string> select;         // canonical text of a `select` frame predicate
-  std::optional<Tier> select_tier;
+  std::optional<Select> select;
   uint8_t produces = 0;  // catalog::FileKinds of its output
   Cost cost;
 };
 
 struct Gate {
-  std::string id;                  // the conditions task's id
-  std::string when;                // canonical infix text of the predicate (expr::to_string)
-  std::string file;                // id of the node whose output it tests
-  std::string parent;              // enclosing gate; "" at the top
+  std::string id;    // the conditions task's id
+  std::string when;  // canonical infix text of the predicate (expr::to_string)
+  std::shared_ptr<const expr::Predicate> predicate;  // its typed IR over file properties
+  std::string file;                                  // id of the node whose output it tests
+  std::string parent;                                // enclosing gate; "" at the top
   std::string probe;               // the probe node that supplies the file's properties
   std::vector<std::string> tasks;  // task ids it serves (its own plus deduplicated gates)
   std::string pointer;
@@ -134,13 +151,17 @@ struct Plan {
 /// The versioned JSON form (docs/plan.md, "JSON form").
 nlohmann::json to_json(const Plan& plan);
 
-/// A plan read back, or the reason it cannot be: wrong version, missing or ill-typed fields,
-/// dangling ids, a cycle. Never throws on bad input.
+/// A plan read back, or the reason it cannot be: another version, missing or ill-typed fields,
+/// options that do not fit the kind's catalog entry, a predicate that does not fit the
+/// catalog's properties, dangling ids, a cycle. Never throws on bad input; the runtime refuses
+/// such a plan whole (`plan_invalid`).
 struct ReadPlan {
   std::optional<Plan> plan;
   std::string error;  // "nodes/3/input: unknown node 't9'"
 };
 ReadPlan from_json(const nlohmann::json& json);
 ReadPlan from_json_text(std::string_view text);
+/// The same, against another catalog than the built-in one (tests).
+ReadPlan from_json(const nlohmann::json& json, const catalog::Catalog& catalog);
 
 }  // namespace wfc::plan

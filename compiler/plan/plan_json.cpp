@@ -1,11 +1,16 @@
 // The plan's versioned JSON form (plan.h) and the lookups on Plan. Reading checks every field's
-// type, that ids are unique and every reference names a node or gate, and that inputs and gates
-// form no cycle, so the runtime and the store can trust a plan they read back; a plan that fails
-// is an error value naming the field, never an exception or a crash.
+// type, types each node's options against its kind's catalog entry (plan/options.h) and each
+// predicate against the catalog's properties (expr/ir_json.h), checks that ids are unique and
+// every reference names a node or gate, and that inputs and gates form no cycle, so the runtime
+// and the store can trust a plan they read back; a plan that fails is an error value naming the
+// field, never an exception or a crash.
 #include <set>
 #include <string>
 #include <unordered_map>
 
+#include "compiler/catalog/catalog.h"
+#include "compiler/expr/ir_json.h"
+#include "compiler/expr/schema.h"
 #include "compiler/plan/plan.h"
 
 namespace wfc::plan {
@@ -125,6 +130,14 @@ void read_cost(Reader& r, Cost& c) {
   r.number("units", c.units);
   r.number("path", c.path);
   r.str("basis", c.basis);
+}
+
+Json select_json(const Select& s) {
+  Json j = {{"text", s.text},
+            {"predicate", s.predicate ? expr::to_json(s.predicate->root) : Json(nullptr)},
+            {"tier", tier_json(s.tier)}};
+  if (s.representative) j["representative"] = true;
+  return j;
 }
 
 void read_tier(Reader& r, Tier& t) {
@@ -253,7 +266,8 @@ void Plan::reindex() const {
 Json to_json(const Plan& p) {
   Json nodes = Json::array();
   for (const Node& n : p.nodes) {
-    Json j = {{"id", n.id}, {"op", n.op}, {"options", n.options}};
+    Json j = {{"id", n.id}, {"op", n.op}, {"options", n.options.to_json()}};
+    if (auto defaults = n.options.defaulted_names(); !defaults.empty()) j["defaults"] = defaults;
     j["input"] = n.input.empty() ? Json(nullptr) : Json(n.input);
     j["gate"] = n.gate.empty() ? Json(nullptr) : Json(n.gate);
     j["group"] = n.group.empty() ? Json(nullptr) : Json(n.group);
@@ -265,8 +279,7 @@ Json to_json(const Plan& p) {
     }
     if (!n.pointer.empty()) j["pointer"] = n.pointer;
     j["span"] = span_json(n.span);
-    if (n.select) j["select"] = *n.select;
-    if (n.select_tier) j["select_tier"] = tier_json(*n.select_tier);
+    if (n.select) j["select"] = select_json(*n.select);
     j["produces"] = n.produces;
     j["cost"] = cost_json(n.cost);
     nodes.push_back(std::move(j));
@@ -283,6 +296,7 @@ Json to_json(const Plan& p) {
   for (const Gate& g : p.gates) {
     gates.push_back({{"id", g.id},
                      {"when", g.when},
+                     {"predicate", g.predicate ? expr::to_json(g.predicate->root) : Json(nullptr)},
                      {"file", g.file},
                      {"parent", g.parent.empty() ? Json(nullptr) : Json(g.parent)},
                      {"probe", g.probe.empty() ? Json(nullptr) : Json(g.probe)},
@@ -318,7 +332,59 @@ Json to_json(const Plan& p) {
           {"explain", strings(p.explain)}};
 }
 
-ReadPlan from_json(const Json& json) {
+namespace {
+
+/// A node's options typed against its kind (every default already there); the run input's
+/// only option is its `url`.
+void read_options(Reader& n, Node& node, const catalog::Catalog& catalog) {
+  Json written = Json::object();
+  if (const Json* o = n.get("options", false)) {
+    if (!o->is_object()) return n.fail("options", "must be an object");
+    written = *o;
+  }
+  std::vector<std::string> defaults;
+  n.list("defaults", defaults);
+  if (!n.ok()) return;
+  if (node.op == "input") {
+    for (auto it = written.begin(); it != written.end(); ++it) {
+      if (it.key() != "url" || !it->is_string())
+        return n.fail("options/" + it.key(), "the run's input has only a `url` string");
+      node.options.set_text("url", it->get<std::string>());
+    }
+    return;
+  }
+  const catalog::KindSpec* kind = catalog.kind(node.op);
+  if (!kind) return n.fail("op", "unknown kind '" + node.op + "'");
+  ResolvedOptions typed = resolve_options(*kind, written, Resolve::Require, defaults);
+  if (!typed.options)
+    return n.fail("options/" + typed.error.substr(0, typed.error.find(':')),
+                  typed.error.substr(typed.error.find(':') + 2));
+  node.options = std::move(*typed.options);
+}
+
+/// A predicate's typed IR, against the properties of its domain.
+std::shared_ptr<const expr::Predicate> read_predicate(Reader& r, const std::string& field,
+                                                      expr::Domain domain,
+                                                      const catalog::Catalog& catalog) {
+  const Json* v = r.get(field, true);
+  if (!v) return nullptr;
+  std::optional<expr::Schema> local;
+  const expr::Schema& schema = expr::Schema::of(catalog, domain, local);
+  std::string problem;
+  auto predicate = expr::predicate_from_json(*v, schema, &problem);
+  if (!predicate) {
+    r.fail(field + "/" + problem.substr(0, problem.find(':')),
+           problem.substr(std::min(problem.size(), problem.find(':') + 2)));
+    return nullptr;
+  }
+  return std::make_shared<const expr::Predicate>(std::move(*predicate));
+}
+
+}  // namespace
+
+ReadPlan from_json(const Json& json) { return from_json(json, catalog::Catalog::builtin()); }
+
+ReadPlan from_json(const Json& json, const catalog::Catalog& catalog) {
   ReadPlan out;
   std::string error;
   Plan p;
@@ -342,12 +408,7 @@ ReadPlan from_json(const Json& json) {
     Node node;
     n.str("id", node.id, true);
     n.str("op", node.op, true);
-    if (const Json* o = n.get("options", false)) {
-      if (!o->is_object())
-        n.fail("options", "must be an object");
-      else
-        node.options = *o;
-    }
+    read_options(n, node, catalog);
     n.str("input", node.input);
     n.str("gate", node.gate);
     n.str("group", node.group);
@@ -358,11 +419,16 @@ ReadPlan from_json(const Json& json) {
     n.str("filename", node.filename);
     n.str("pointer", node.pointer);
     n.span("span", node.span);
-    if (n.get("select", false)) {
-      node.select.emplace();
-      n.str("select", *node.select);
-    }
-    n.object("select_tier", [&](Reader& t) { read_tier(t, node.select_tier.emplace()); });
+    n.object("select", [&](Reader& sel) {
+      Select& select = node.select.emplace();
+      sel.str("text", select.text, true);
+      select.predicate = read_predicate(sel, "predicate", expr::Domain::Frame, catalog);
+      sel.object("tier", [&](Reader& t) { read_tier(t, select.tier); });
+      if (const Json* rep = sel.get("representative", false)) {
+        if (!rep->is_boolean()) return sel.fail("representative", "must be true or false");
+        select.representative = rep->get<bool>();
+      }
+    });
     uint64_t produces = 0;
     n.count("produces", produces);
     if (produces > 0xff) n.fail("produces", "must be a set of file kinds (0–255)");
@@ -374,6 +440,7 @@ ReadPlan from_json(const Json& json) {
     Gate gate;
     g.str("id", gate.id, true);
     g.str("when", gate.when, true);
+    gate.predicate = read_predicate(g, "predicate", expr::Domain::File, catalog);
     g.str("file", gate.file, true);
     g.str("parent", gate.parent);
     g.str("probe", gate.probe);

@@ -151,7 +151,7 @@ Plan make_plan(const ast::Document& doc, const PlanOptions& options, diag::Diagn
     if (pass == "probe" && on) probe_pass(plan);
     if (pass == "fuse" && on) fuse_pass(plan);
     // Every predicate needs an engine: with tiering off it is the VM.
-    if (pass == "tier") tier_pass(plan, options, on, catalog);
+    if (pass == "tier") tier_pass(plan, options, on);
     if (!on) plan.explain.push_back(fmt::format("{}: off", pass));
     if (on && plan.explain.size() == lines)
       plan.explain.push_back(fmt::format("{}: {}", pass, kNothing.at(pass)));

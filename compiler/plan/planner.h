@@ -24,7 +24,7 @@ struct PlanOptions {
   nlohmann::json input_facts = nlohmann::json::object();
   std::set<std::string> disabled;  // pass names switched off; all of kPassNames for --no-opt
   expr::TierCosts tier_costs;      // the break-even figures (docs/benchmarks.md)
-  bool jit_available = false;      // whether the JIT can run here (expr::JitEngine::built())
+  bool jit_available = expr::JitEngine::built();  // whether the runtime can run the JIT
 
   bool enabled(std::string_view pass) const { return !disabled.count(std::string(pass)); }
 };

@@ -86,7 +86,7 @@ void prune_pass(Plan& plan, const catalog::Catalog& catalog, diag::Diagnostics& 
       dead_or_under.insert(g.id);
       continue;
     }
-    auto pred = compile_when(g.when, expr::Domain::File, catalog);
+    const expr::Predicate* pred = g.predicate.get();
     if (!pred) continue;
     const Node* f = plan.node(file_of(plan, g.file));
     expr::Known known;
@@ -114,6 +114,8 @@ void prune_pass(Plan& plan, const catalog::Catalog& catalog, diag::Diagnostics& 
     } else if (std::string text = expr::to_string(folded); text != g.when) {
       plan.explain.push_back(fmt::format("prune: gate {} folds to '{}'{}", g.id, text, by));
       g.when = text;
+      g.predicate = std::make_shared<const expr::Predicate>(
+          expr::Predicate{std::move(folded), expr::Domain::File});
     }
   }
 

@@ -12,19 +12,21 @@
 namespace wfc::plan {
 namespace {
 
-std::string options_text(const nlohmann::json& options) {
+std::string options_text(const Options& options) {
   std::string out;
-  for (auto it = options.begin(); it != options.end(); ++it) {
-    out += " " + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+  for (const auto& [name, value] : options.entries()) {
+    nlohmann::json j = value.to_json();
+    out += " " + name + "=" + (j.is_string() ? j.get<std::string>() : j.dump());
   }
   return out;
 }
 
 std::string node_line(const Node& n) {
   std::string line = n.id + "  " + n.op + options_text(n.options);
-  if (n.select)
-    line +=
-        fmt::format(" select='{}' [{}]", *n.select, n.select_tier ? n.select_tier->engine : "vm");
+  if (n.select) {
+    line += fmt::format(" {}='{}' [{}]", n.select->representative ? "representative" : "select",
+                        n.select->text, n.select->tier.engine);
+  }
   if (n.tasks.size() > 1) {
     line += "  serves";
     for (const auto& t : n.tasks) line += " " + t;
@@ -123,9 +125,10 @@ std::string dot_quote(const std::string& s) {
 std::string dot_node(const Node& n) {
   std::string label = n.id + "\n" + n.op;
   for (const char* key : {"width", "height", "format", "codec", "quality"}) {
-    if (auto it = n.options.find(key); it != n.options.end())
-      label +=
-          "\n" + std::string(key) + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+    if (const OptionValue* v = n.options.find(key)) {
+      nlohmann::json j = v->to_json();
+      label += "\n" + std::string(key) + "=" + (j.is_string() ? j.get<std::string>() : j.dump());
+    }
   }
   label += fmt::format("\ncost {:.1f}", n.cost.units);
   std::string shape = n.op == "input" ? "ellipse" : n.op == "probe" ? "note" : "box";

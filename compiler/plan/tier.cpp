@@ -1,8 +1,10 @@
 // The tier pass (passes.h): the engine each predicate runs on, by expr::choose_tier and the
 // break-even of docs/benchmarks.md. A gate's condition is evaluated once per run (on its file's
-// probe), so it stays on the VM unless the JIT's compile time is amortised by the compiled-code
-// cache across runs, which is the runtime's call; a `select` predicate runs on every decoded
-// frame of the window it reads: fps × seconds, from --input or the cost model's defaults.
+// probe), so it stays on the VM: the runtime builds each predicate once per plan and keeps it for
+// every run of the automation, but one evaluation per run never repays a compile. A `select`
+// predicate runs on every decoded frame of the window it reads (plan/cost.h, read_window): fps ×
+// seconds, from --input or the cost model's defaults. The runtime runs the engine chosen here
+// (`wfc run --predicates` overrides it for benchmarks and tests).
 #include <fmt/format.h>
 
 #include "compiler/expr/vm.h"
@@ -12,11 +14,10 @@
 namespace wfc::plan {
 namespace {
 
-Tier choose(const std::string& text, expr::Domain domain, uint64_t expected,
-            const PlanOptions& options, bool enabled, const catalog::Catalog& catalog) {
+Tier choose(const expr::Predicate* pred, uint64_t expected, const PlanOptions& options,
+            bool enabled) {
   Tier t;
   t.expected = expected;
-  auto pred = compile_when(text, domain, catalog);
   std::unique_ptr<expr::Program> program = pred ? expr::Program::compile(*pred) : nullptr;
   if (!program) {
     t.engine = "reference";
@@ -41,24 +42,22 @@ Tier choose(const std::string& text, expr::Domain domain, uint64_t expected,
 
 }  // namespace
 
-void tier_pass(Plan& plan, const PlanOptions& options, bool enabled,
-               const catalog::Catalog& catalog) {
+void tier_pass(Plan& plan, const PlanOptions& options, bool enabled) {
   for (Gate& g : plan.gates) {
-    g.tier = choose(g.when, expr::Domain::File, 1, options, enabled, catalog);
+    g.tier = choose(g.predicate.get(), 1, options, enabled);
     if (enabled) plan.explain.push_back(fmt::format("tier: gate {}: {}", g.id, g.tier.why));
   }
   for (Node& n : plan.nodes) {
     if (!n.select) continue;
     Shape in = output_shape(plan, n.input);
-    double seconds = in.duration;
-    if (auto s = n.options.find("start"); s != n.options.end() && s->is_number())
-      seconds -= std::min(seconds, s->get<double>());
-    auto frames = uint64_t(std::max(1.0, seconds * in.fps));
-    n.select_tier = choose(*n.select, expr::Domain::Frame, frames, options, enabled, catalog);
+    auto [from, to] = read_window(n, in);
+    auto frames = uint64_t(std::max(1.0, (to - from) * in.fps));
+    n.select->tier = choose(n.select->predicate.get(), frames, options, enabled);
     if (enabled) {
       plan.explain.push_back(
-          fmt::format("tier: {} select '{}' over {} frames{}: {}", n.id, *n.select, frames,
-                      in.known_duration ? "" : " (default duration)", n.select_tier->why));
+          fmt::format("tier: {} {} '{}' over {} frames{}: {}", n.id,
+                      n.select->representative ? "representative frame" : "select", n.select->text,
+                      frames, in.known_duration ? "" : " (default duration)", n.select->tier.why));
     }
   }
 }

@@ -55,13 +55,11 @@ std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
 void describe_input(const plan::Plan& plan, Compiled* c) {
   const plan::Node* input = plan.node(plan::kRunInput);
   c->reads_input = input != nullptr;
-  if (input && input->options.contains("url") && input->options["url"].is_string()) {
-    c->input_url = input->options["url"].get<std::string>();
-  }
+  if (input) c->input_url = input->options.text("url");
   if (!c->reads_input) {  // an explicit ingest at the top (POST /runs)
     for (const plan::Node& n : plan.nodes) {
       if ((n.op == "ingest" || n.op == "import") && n.input.empty()) {
-        c->input_url = n.options.value("url", "");
+        c->input_url = n.options.text("url");
         break;
       }
     }
@@ -108,8 +106,8 @@ ApiError invalid_workflow(const Compiled& c) {
   return e;
 }
 
-std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id,
-                                               const json& plan, std::string* error) {
+std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id, const json& plan,
+                                               std::string* error) {
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(automation_id);

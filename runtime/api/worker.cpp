@@ -209,8 +209,9 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   }
   plan::ReadPlan read = plan::from_json(run.plan);
   if (!read.plan) {
-    finish(exec::Status::Failed, {{"kind", "internal_error"},
-                                  {"message", "the stored plan cannot be read: " + read.error}});
+    finish(exec::Status::Failed,
+           {{"kind", "plan_invalid"},
+            {"message", "the stored plan was refused, so nothing of it ran: " + read.error}});
     return end();
   }
   const plan::Plan& plan = *read.plan;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/plan/plan.h"
+#include "runtime/exec/prepared_plan.h"
 
 namespace wfc::exec {
 
@@ -36,6 +37,7 @@ struct FileRef {
 struct Work {
   std::vector<const plan::Node*> nodes;     // one node, or a fused group's live members
   const plan::FusedGroup* group = nullptr;  // set when `nodes` share one decode
+  const PreparedPlan* prepared = nullptr;   // the plan, with its predicates built
   FileRef input;                            // the file every node in `nodes` reads
   std::filesystem::path workspace;          // the run's directory; outputs go under it
   /// Report progress of one node, 0–100 (decoded timestamp over duration).
@@ -46,8 +48,9 @@ struct Work {
 /// What one node of a unit of work produced.
 struct NodeResult {
   std::string node;
-  std::vector<FileRef> outputs;    // files (probed), or data (in `file`, path empty)
-  std::optional<TaskError> error;  // set when the node failed
+  std::vector<FileRef> outputs;           // files (probed), or data (in `file`, path empty)
+  std::optional<TaskError> error;         // set when the node failed
+  std::optional<PredicateRun> predicate;  // how its frame predicate ran, when it has one
 };
 
 class Executor {

@@ -7,20 +7,17 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
-#include <array>
 #include <cstdlib>
-#include <system_error>
 
 #include "runtime/media/pass.h"
 #include "runtime/media/probe.h"
+#include "runtime/operators/registry.h"
 
 namespace wfc::exec {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::array<std::string_view, 6> kMediaKinds = {
-    "video", "audio", "image", "animation", "thumbnails", "adaptive_video"};
+using operators::Operator;
 
 // Where a node's files go: the run's directory, or the `folder` the task names inside it.
 fs::path out_dir(const plan::Node& node, const Work& work) {
@@ -37,6 +34,10 @@ FileRef file_ref(const fs::path& dir, const nlohmann::json& file) {
   return {path, file};
 }
 
+NodeResult failed(const plan::Node& node, std::string kind, std::string message) {
+  return {node.id, {}, TaskError{std::move(kind), std::move(message)}, std::nullopt};
+}
+
 }  // namespace
 
 MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits)
@@ -45,13 +46,6 @@ MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits li
   // tasks' errors. WFC_FFMPEG_LOG=1 keeps it, for debugging an input.
   const char* keep = std::getenv("WFC_FFMPEG_LOG");
   if (!keep || std::string_view(keep) != "1") av_log_set_level(AV_LOG_FATAL);
-}
-
-bool is_media_kind(std::string_view kind) {
-  for (std::string_view k : kMediaKinds) {
-    if (k == kind) return true;
-  }
-  return false;
 }
 
 std::optional<nlohmann::json> MediaExecutor::probe(const fs::path& path, TaskError* error) {
@@ -71,20 +65,37 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
     work.progress(id, percent);
   };
   for (const plan::Node* node : work.nodes) {
-    if (is_media_kind(node->op)) {
-      pass.outputs.push_back({node->id, node->op, node->options, out_dir(*node, work)});
-    } else if (node->op == "ingest" || node->op == "import") {
-      results.push_back(fetch(*node, work));
-    } else if (node->op == "export") {
-      results.push_back(export_files(*node, work));
-    } else {
-      results.push_back({node->id,
-                         {},
-                         TaskError{"kind_unsupported",
-                                   fmt::format("'{}' tasks are not implemented by this runtime "
-                                               "yet; the workflow is valid, but this task cannot "
-                                               "run here",
-                                               node->op)}});
+    const Operator* op = operators::find_operator(node->op);
+    if (!op) {
+      results.push_back(failed(*node, "kind_unsupported",
+                               fmt::format("'{}' is not a kind this runtime knows", node->op)));
+      continue;
+    }
+    switch (op->runs) {
+      case Operator::Runs::MediaPass:
+        pass.outputs.push_back({*node, op->build,
+                                work.prepared ? work.prepared->select(node->id) : nullptr,
+                                out_dir(*node, work)});
+        break;
+      case Operator::Runs::Alone: {
+        operators::Context context{
+            {work.input.path, work.input.file}, out_dir(*node, work), &policy_, &limits_};
+        operators::Result r = op->run(*node, context);
+        NodeResult result{node->id, {}, std::nullopt, std::nullopt};
+        if (r.error) result.error = TaskError{r.error->kind, r.error->message};
+        for (operators::File& f : r.outputs) result.outputs.push_back({f.path, std::move(f.file)});
+        results.push_back(std::move(result));
+        break;
+      }
+      case Operator::Runs::Scheduler:
+        results.push_back(failed(*node, "internal_error",
+                                 fmt::format("'{}' is the scheduler's to run", node->op)));
+        break;
+      case Operator::Runs::NotRunnable:
+        results.push_back(
+            failed(*node, "kind_unsupported",
+                   fmt::format("'{}' tasks cannot run here: {}", node->op, op->reason)));
+        break;
     }
   }
   if (pass.outputs.empty()) return results;
@@ -100,61 +111,11 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
         r.outputs.push_back(file_ref(pass.outputs[i].out_dir, file));
       }
     }
+    if (out.evaluations && pass.outputs[i].select)
+      r.predicate = PredicateRun::of(*pass.outputs[i].select, *out.evaluations);
     results.push_back(std::move(r));
   }
   return results;
-}
-
-NodeResult MediaExecutor::fetch(const plan::Node& node, const Work& work) {
-  NodeResult r{node.id, {}, std::nullopt};
-  std::string url = node.options.value("url", "");
-  ingest::FetchResult got = ingest::fetch(url, out_dir(node, work), limits_, policy_);
-  if (!got.ok()) {
-    r.error = TaskError{std::string(got.error->kind_name()), got.error->message};
-    return r;
-  }
-  TaskError probe_error;
-  auto file = probe(got.file.path, &probe_error);
-  // A fetched file that is not media still succeeded as a fetch; what reads it fails.
-  r.outputs.push_back({got.file.path, file ? *file : nlohmann::json(nullptr)});
-  return r;
-}
-
-NodeResult MediaExecutor::export_files(const plan::Node& node, const Work& work) {
-  NodeResult r{node.id, {}, std::nullopt};
-  std::string url = node.options.value("url", "");
-  std::string_view dir = url;
-  if (dir.starts_with("file://")) dir.remove_prefix(7);
-  if (dir.empty() || dir.find("://") != std::string_view::npos) {
-    r.error = TaskError{"kind_unsupported",
-                        fmt::format("export to '{}' is not supported yet: this runtime exports "
-                                    "to local directories (file:///path or a path)",
-                                    url)};
-    return r;
-  }
-  // Exports write where --allow-files lets inputs be read: nothing else of the disk is reachable.
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(fs::absolute(fs::path(dir)), ec);
-  if (ec || !policy_.file_allowed(canonical)) {
-    r.error = TaskError{"output_refused",
-                        fmt::format("refused to export to '{}': it is not inside a directory "
-                                    "allowed with --allow-files",
-                                    dir)};
-    return r;
-  }
-  fs::create_directories(dir, ec);
-  fs::path target = fs::path(dir) / work.input.path.filename();
-  if (!ec) fs::copy_file(work.input.path, target, fs::copy_options::overwrite_existing, ec);
-  if (ec) {
-    r.error = TaskError{"export_failed",
-                        fmt::format("could not copy '{}' to '{}': {}", work.input.path.string(),
-                                    target.string(), ec.message())};
-    return r;
-  }
-  nlohmann::json file = work.input.file;
-  file["url"] = "file://" + fs::absolute(target).string();
-  r.outputs.push_back({target, file});
-  return r;
 }
 
 }  // namespace wfc::exec

@@ -1,7 +1,9 @@
-// The Executor of real runs: media kinds go to the fused media pass (runtime/media/pass.h) —
-// every media node of a unit in one pass, so a fused group decodes once — `ingest`/`import`
-// fetch through runtime/ingest under the access policy, `export` copies files to a local
-// directory, and the kinds this runtime does not implement yet fail with `kind_unsupported`.
+// The Executor of real runs. What runs each node is its kind's row in the operator table
+// (runtime/operators/registry.h): the media kinds of a unit go to one fused media pass
+// (runtime/media/pass.h) — every media node of a unit in one pass, so a fused group decodes
+// once — with their frame predicates built on the engine the plan chose; the transfer kinds
+// (ingest, import, export) run alone under the access policy; a kind the table declares not
+// runnable fails with `kind_unsupported` and the table's reason.
 #pragma once
 
 #include <string>
@@ -20,15 +22,8 @@ class MediaExecutor : public Executor {
   std::vector<NodeResult> execute(const Work& work) override;
 
  private:
-  NodeResult fetch(const plan::Node& node, const Work& work);
-  NodeResult export_files(const plan::Node& node, const Work& work);
-
   ingest::AccessPolicy policy_;
   ingest::FetchLimits limits_;
 };
-
-/// Whether the media pass implements `kind` (video, audio, image, animation, thumbnails,
-/// adaptive_video).
-bool is_media_kind(std::string_view kind);
 
 }  // namespace wfc::exec

@@ -46,6 +46,7 @@ nlohmann::json TaskState::to_json(const std::string& run_id) const {
     j["skipped"] = true;
     j["skip_reason"] = skip_reason;
   }
+  if (predicate) j["predicate"] = predicate->to_json();
   return j;
 }
 

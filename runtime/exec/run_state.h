@@ -29,6 +29,7 @@ struct TaskState {
   std::optional<TaskError> error;
   bool skipped = false;
   std::string skip_reason;
+  std::optional<PredicateRun> predicate;  // a gate's condition, or a node's frame predicate
   int64_t created_at = 0, started_at = 0, finished_at = 0, updated_at = 0;
 
   nlohmann::json to_json(const std::string& run_id) const;

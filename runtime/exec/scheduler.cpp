@@ -15,11 +15,8 @@
 #include <unordered_map>
 
 #include "compiler/catalog/catalog.h"
-#include "compiler/diag/diagnostic.h"
-#include "compiler/expr/parser.h"
 #include "compiler/expr/record.h"
 #include "compiler/expr/schema.h"
-#include "compiler/expr/tier.h"
 #include "runtime/exec/ids.h"
 
 namespace wfc::exec {
@@ -61,6 +58,7 @@ std::string kind_of_file(const nlohmann::json& file) {
 }  // namespace
 
 struct Scheduler::Impl {
+  std::shared_ptr<const PreparedPlan> prepared;
   const plan::Plan& plan;
   Executor& executor;
   SchedulerOptions options;
@@ -86,15 +84,18 @@ struct Scheduler::Impl {
   bool cancelled = false;
   bool started = false;
   std::vector<Event> events;
-  expr::PredicateCache predicates;
 
-  Impl(const plan::Plan& p, Executor& e, SchedulerOptions o, EventSink s)
-      : plan(p), executor(e), options(std::move(o)), sink(std::move(s)) {}
+  Impl(std::shared_ptr<const PreparedPlan> p, Executor& e, SchedulerOptions o, EventSink s)
+      : prepared(std::move(p)),
+        plan(prepared->plan()),
+        executor(e),
+        options(std::move(o)),
+        sink(std::move(s)) {}
 
   // ---- set-up ------------------------------------------------------------------------------
 
   void build() {
-    plan.reindex();  // lookups below are then read-only, safe from any thread
+    plan.reindex();  // lookups are then read-only, safe from any thread (PreparedPlan did it)
     run.id = options.run_id.empty() ? new_id("run") : options.run_id;
     run.created_at = run.updated_at = unix_now();
     std::unordered_map<std::string, size_t> rank;
@@ -142,7 +143,7 @@ struct Scheduler::Impl {
       t.created_at = t.updated_at = run.created_at;
       if (const plan::Node* n = plan.node(row.target)) {
         t.kind = n->op;
-        t.options = n->options;
+        t.options = n->options.to_json();
       } else if (const plan::Gate* g = plan.gate(row.target)) {
         t.kind = "conditions";
         t.options = {{"when", g->when}};
@@ -320,28 +321,29 @@ struct Scheduler::Impl {
     return nullptr;
   }
 
+  // The gate's predicate, built once per plan on the engine the plan chose, on the file's
+  // properties.
   void decide_gate(const plan::Gate& g, const FileRef& file) {
     set_tasks(g.id, Status::Processing);
-    diag::Diagnostics diags;
-    const expr::Schema& schema = expr::Schema::builtin(expr::Domain::File);
-    expr::ExpressionSource source;
-    source.text = g.when;
-    auto predicate = expr::compile_expression(source, schema, diags);
-    if (!predicate) {
+    const expr::CompiledPredicate* predicate = prepared->gate(g.id);
+    if (!predicate) {  // from_json requires every gate's predicate: not a plan we made
       gate_result[g.id] = 0;
-      TaskError e{"plan_invalid", fmt::format("the condition '{}' does not compile", g.when)};
+      TaskError e{"plan_invalid", fmt::format("the gate '{}' has no predicate", g.id)};
       set_tasks(g.id, Status::Failed, e);
       end_subtree(g.id, Status::Cancelled,
                   TaskError{"dependency_failed", fmt::format("not run: '{}' failed", g.id)}, false,
                   "");
       return;
     }
-    expr::Record record = expr::Record::from_json(schema, file.file);
-    bool holds = predicates.get(*predicate, 1)->run(record);
+    expr::Record record =
+        expr::Record::from_json(expr::Schema::builtin(expr::Domain::File), file.file);
+    expr::Evaluations evaluations;
+    bool holds = predicate->run(record, &evaluations);
     gate_result[g.id] = holds ? 1 : 0;
     for (size_t i : tasks_of[g.id]) {
       run.tasks[i].inputs = {file.file};
       if (holds) run.tasks[i].outputs = {file.file};
+      run.tasks[i].predicate = PredicateRun::of(*predicate, evaluations);
     }
     set_tasks(g.id, Status::Succeeded);
     if (!holds) {
@@ -532,6 +534,7 @@ struct Scheduler::Impl {
     Work work;
     work.nodes = live;
     work.group = live.size() > 1 ? job.group : nullptr;
+    work.prepared = prepared.get();
     work.input = job.input;
     work.workspace = options.workspace;
     work.stop = r.stop.get();
@@ -552,6 +555,9 @@ struct Scheduler::Impl {
     for (NodeResult& res : results) {
       if (!nodes.count(res.node) || !answered.insert(res.node).second) continue;
       const std::string& id = res.node;
+      if (res.predicate) {
+        for (size_t i : tasks_of[id]) run.tasks[i].predicate = res.predicate;
+      }
       if (timed_out) {
         fail_node(id, TaskError{"task_timeout",
                                 fmt::format(
@@ -660,11 +666,17 @@ struct Scheduler::Impl {
   }
 };
 
-Scheduler::Scheduler(const plan::Plan& plan, Executor& executor, SchedulerOptions options,
-                     EventSink sink)
-    : impl_(std::make_unique<Impl>(plan, executor, std::move(options), std::move(sink))) {
+Scheduler::Scheduler(std::shared_ptr<const PreparedPlan> plan, Executor& executor,
+                     SchedulerOptions options, EventSink sink)
+    : impl_(
+          std::make_unique<Impl>(std::move(plan), executor, std::move(options), std::move(sink))) {
   impl_->build();
 }
+
+Scheduler::Scheduler(const plan::Plan& plan, Executor& executor, SchedulerOptions options,
+                     EventSink sink)
+    : Scheduler(std::make_shared<const PreparedPlan>(plan), executor, std::move(options),
+                std::move(sink)) {}
 
 Scheduler::~Scheduler() = default;
 

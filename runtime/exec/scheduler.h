@@ -1,10 +1,12 @@
-// The scheduler: runs one Plan for one input. It probes each file once, evaluates the gates on
-// the file they test, hands ready nodes (a fused group's live members as one unit) to an
-// Executor on a thread pool in the plan's order (longest path first), and keeps the seeds'
-// task state machine: a failed node cancels what depends on it while its siblings go on (the
-// run then ends failed); a gate that does not hold records its subtree as skipped; cancel()
-// and per-task time limits stop work in flight. Every change is an Event for the store, the
-// API and `wfc run` (docs/runtime.md). External interface: Scheduler.
+// The scheduler: runs one prepared Plan for one input. It probes each file once, evaluates the
+// gates on the file they test (each gate's predicate built once per plan, on the engine the plan
+// chose: prepared_plan.h), hands ready nodes (a fused group's live members as one unit) to an
+// Executor on a thread pool in the plan's order (longest path first), and keeps the seeds' task
+// state machine: a node given a file its kind does not accept fails `input_invalid`; a failed
+// node cancels what depends on it while its siblings go on (the run then ends failed); a gate
+// that does not hold records its subtree as skipped; cancel() and per-task time limits stop
+// work in flight. Every change is an Event for the store, the API and `wfc run`
+// (docs/runtime.md). External interface: Scheduler.
 #pragma once
 
 #include <atomic>
@@ -21,6 +23,7 @@
 
 #include "compiler/plan/plan.h"
 #include "runtime/exec/executor.h"
+#include "runtime/exec/prepared_plan.h"
 #include "runtime/exec/run_state.h"
 
 namespace wfc::exec {
@@ -44,6 +47,9 @@ using EventSink = std::function<void(const Event&)>;
 
 class Scheduler {
  public:
+  Scheduler(std::shared_ptr<const PreparedPlan> plan, Executor& executor, SchedulerOptions options,
+            EventSink sink = {});
+  /// Prepares `plan` for this run alone (its predicates on the engines the plan chose).
   Scheduler(const plan::Plan& plan, Executor& executor, SchedulerOptions options,
             EventSink sink = {});
   ~Scheduler();

@@ -9,8 +9,6 @@ extern "C" {
 #include <cmath>
 #include <cstdlib>
 
-#include "compiler/diag/diagnostic.h"
-#include "compiler/expr/parser.h"
 #include "compiler/expr/schema.h"
 
 namespace wfc::media {
@@ -20,23 +18,13 @@ constexpr int kGreyWidth = 64;  // measurement resolution: enough for mean, blac
 
 }  // namespace
 
-std::unique_ptr<FrameGate> FrameGate::create(const std::string& expression, std::string* error) {
-  const expr::Schema& schema = expr::Schema::builtin(expr::Domain::Frame);
-  diag::Diagnostics diags("select");
-  auto predicate = expr::compile_expression({expression, {1, 1}, ""}, schema, diags);
-  if (!predicate) {
-    *error = "invalid select expression '" + expression + "'" +
-             (diags.empty() ? std::string() : ": " + diags.items()[0].message);
-    return nullptr;
-  }
-  auto gate = std::unique_ptr<FrameGate>(new FrameGate());
-  gate->program_ = expr::Program::compile(*predicate);
-  if (!gate->program_) {
-    *error = "the select expression '" + expression + "' is too large";
-    return nullptr;
-  }
-  gate->record_.emplace(schema);
-  return gate;
+FrameGate::FrameGate(std::shared_ptr<const expr::CompiledPredicate> predicate)
+    : predicate_(std::move(predicate)), record_(expr::Schema::builtin(expr::Domain::Frame)) {
+  const expr::Schema& schema = record_.schema();
+  t_slot_ = static_cast<uint16_t>(schema.slot("t"));
+  scene_slot_ = static_cast<uint16_t>(schema.slot("scene"));
+  luma_slot_ = static_cast<uint16_t>(schema.slot("luma"));
+  black_slot_ = static_cast<uint16_t>(schema.slot("black"));
 }
 
 FrameGate::~FrameGate() { sws_freeContext(sws_); }
@@ -85,13 +73,12 @@ void FrameGate::measure(const AVFrame* frame) {
 bool FrameGate::admits(const AVFrame* frame, double t) {
   stats_.t = t;
   measure(frame);
-  const expr::Schema& schema = record_->schema();
-  record_->clear();
-  record_->set_number(static_cast<uint16_t>(schema.slot("t")), std::max(t, 0.0));
-  record_->set_number(static_cast<uint16_t>(schema.slot("scene")), stats_.scene);
-  record_->set_number(static_cast<uint16_t>(schema.slot("luma")), stats_.luma);
-  record_->set_bool(static_cast<uint16_t>(schema.slot("black")), stats_.black);
-  return program_->run(*record_);
+  record_.clear();
+  record_.set_number(t_slot_, std::max(t, 0.0));
+  record_.set_number(scene_slot_, stats_.scene);
+  record_.set_number(luma_slot_, stats_.luma);
+  record_.set_bool(black_slot_, stats_.black);
+  return predicate_->run(record_, &evaluations_);
 }
 
 }  // namespace wfc::media

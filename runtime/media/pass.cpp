@@ -6,14 +6,39 @@
 
 #include <thread>
 
+#include "compiler/catalog/catalog.h"
 #include "runtime/media/encoder_threads.h"
-#include "runtime/media/operators.h"
+#include "runtime/media/outputs.h"
 
 namespace wfc::media {
 namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+/// Builds one output with its kind's operator, once the input has the stream its kind decodes
+/// first (kinds.json `execution.decodes`: `video` and `video+audio` need a video stream, `audio`
+/// an audio one). Which files a kind accepts the scheduler checked before the pass.
+void build(const InputInfo& in, OutputWork& w, BranchSet& set) {
+  const plan::Node& node = w.spec->node;
+  w.options = &node.options;
+  w.start = 0;
+  w.end = in.duration;
+  const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(node.op);
+  std::string decodes = kind ? kind->execution.decodes : "";
+  if (decodes.rfind("video", 0) == 0 && !in.video)
+    return w.fail("input_unsupported",
+                  "'" + node.op + "' needs a video stream; the input has none");
+  if (decodes == "audio" && !in.audio)
+    return w.fail("input_unsupported",
+                  "'" + node.op + "' needs an audio stream; the input has none");
+  if (!w.spec->build)
+    return w.fail("kind_unsupported", "'" + node.op + "' has no media operator in this runtime");
+  std::error_code ec;
+  std::filesystem::create_directories(w.spec->out_dir, ec);
+  if (ec) return w.fail("encode_failed", "cannot create '" + w.spec->out_dir.string() + "'");
+  w.spec->build(in, w, set);
+}
 
 struct Decoder {
   int stream = -1;
@@ -104,7 +129,7 @@ class ProgressReporter {
       double span = w.end - w.start;
       double pct = span > 0 ? (t - w.start) / span * 100 : 0;
       pct = std::clamp(pct, 0.0, 99.0);  // 100 only once the files exist
-      if (pct != last_[i]) spec_.progress(w.spec->id, pct, speed);
+      if (pct != last_[i]) spec_.progress(w.spec->id(), pct, speed);
       last_[i] = pct;
     }
   }
@@ -112,7 +137,7 @@ class ProgressReporter {
   void done(size_t i, double t) {
     if (!spec_.progress) return;
     double wall = std::chrono::duration<double>(Clock::now() - begun_).count();
-    spec_.progress(works_[i].spec->id, 100, wall > 0 ? t / wall : 0);
+    spec_.progress(works_[i].spec->id(), 100, wall > 0 ? t / wall : 0);
   }
 
  private:
@@ -126,7 +151,7 @@ class ProgressReporter {
 
 PassResult run_pass(const PassSpec& spec) {
   PassResult result;
-  for (const OutputSpec& o : spec.outputs) result.outputs.push_back({o.id, {}, std::nullopt});
+  for (const OutputSpec& o : spec.outputs) result.outputs.push_back({o.id(), {}, std::nullopt, {}});
   auto fail_all = [&](const MediaError& e) {
     for (OutputResult& r : result.outputs)
       if (!r.error) r.error = e;
@@ -167,9 +192,11 @@ PassResult run_pass(const PassSpec& spec) {
   for (size_t i = 0; i < works.size(); ++i) {
     works[i].index = i;
     works[i].spec = &spec.outputs[i];
-    build_output(in, works[i], set);
+    build(in, works[i], set);
     if (works[i].error && works[i].error->kind == "input_unsupported") {
-      const std::string& problem = spec.outputs[i].kind == "audio" ? audio_problem : video_problem;
+      const std::string& problem = works[i].error->message.find("audio stream") != std::string::npos
+                                       ? audio_problem
+                                       : video_problem;
       if (!problem.empty()) works[i].error->message += " (" + problem + ")";
     }
   }
@@ -297,6 +324,7 @@ PassResult run_pass(const PassSpec& spec) {
       }
     }
     OutputResult& r = result.outputs[i];
+    if (w.gate) r.evaluations = w.gate->evaluations();
     if (!w.error) {
       if (w.collect) {
         std::string problem;

@@ -1,7 +1,10 @@
 // The fused media pass: one input file demuxed once and decoded once per stream, its frames fanned
-// out to N outputs (video, audio, image, animation, thumbnails, adaptive_video), each filtering
-// and encoding on its own thread. This is the engine the scheduler calls for a fused group of the
-// plan, and also for a single task (a group of one). Contract in runtime/media/README.md.
+// out to N outputs (the nodes of media kinds: video, audio, image, animation, thumbnails,
+// adaptive_video), each filtering and encoding on its own thread. This is the engine the
+// scheduler calls for a fused group of the plan, and also for a single task (a group of one).
+// Each output is a plan node with the operator of its kind (runtime/operators/registry.h); the
+// pass checks only what it must to feed it (the streams its kind decodes). Contract in
+// runtime/media/README.md.
 #pragma once
 
 #include <atomic>
@@ -13,17 +16,23 @@
 #include <string>
 #include <vector>
 
+#include "compiler/expr/tier.h"
+#include "compiler/plan/plan.h"
+#include "runtime/media/outputs.h"
 #include "runtime/media/probe.h"
 
 namespace wfc::media {
 
-/// One output of a pass: a task of a media kind with its options as the catalog names them.
-/// An option that is absent takes the catalog's default (stdlib/kinds.json).
+/// One output of a pass: a plan node of a media kind (its id is the stem of the files written;
+/// its options are typed and complete) and the operator that builds it.
 struct OutputSpec {
-  std::string id;    // the task id; also the stem of the files written
-  std::string kind;  // video, audio, image, animation, thumbnails, adaptive_video
-  nlohmann::json options = nlohmann::json::object();
+  plan::Node node;
+  BuildFn build = nullptr;  // the kind's media operator
+  /// The node's frame predicate built on the engine the plan chose; null when it has none.
+  std::shared_ptr<const expr::CompiledPredicate> select;
   std::filesystem::path out_dir;  // created when missing
+
+  const std::string& id() const { return node.id; }
 };
 
 struct PassSpec {
@@ -44,6 +53,8 @@ struct OutputResult {
   /// track first, then the sprite sheets; for adaptive_video the master playlist.
   std::vector<nlohmann::json> files;
   std::optional<MediaError> error;  // set when this output failed; files is then empty
+  /// Its frame predicate's evaluations in this pass, when it has one.
+  std::optional<expr::Evaluations> evaluations;
 };
 
 struct PassResult {

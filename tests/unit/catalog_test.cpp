@@ -61,7 +61,12 @@ TEST_CASE("video options follow the ittybit option set", "[catalog]") {
   CHECK(values("video", "format") == std::vector<std::string>{"mp4", "webm", "mov"});
   CHECK(*option("video", "format").default_value == "mp4");
   CHECK(values("video", "codec") == std::vector<std::string>{"h264", "h265", "vp9", "av1"});
-  CHECK(*option("video", "codec").default_value == "h264");
+  // The codec follows the container: WebM holds only vp9 and av1.
+  const auto& codec_by = option("video", "codec").default_by;
+  REQUIRE(codec_by);
+  CHECK(codec_by->option == "format");
+  CHECK(codec_by->values == std::vector<std::pair<std::string, json>>{
+                                {"mp4", "h264"}, {"mov", "h264"}, {"webm", "vp9"}});
   CHECK(values("video", "quality") ==
         std::vector<std::string>{"very_low", "low", "medium", "high", "very_high"});
   CHECK(*option("video", "quality").default_value == "medium");
@@ -87,9 +92,13 @@ TEST_CASE("video options follow the ittybit option set", "[catalog]") {
   CHECK(option("video", "format").type.describe() == "one of mp4, webm or mov");
 
   const KindSpec* video = Catalog::builtin().kind("video");
-  REQUIRE(video->constraints.size() == 1);
+  REQUIRE(video->constraints.size() == 2);
   CHECK(video->constraints[0].type == Constraint::Type::Less);
   CHECK(video->constraints[0].options == std::vector<std::string>{"start", "end"});
+  CHECK(video->constraints[1].type == Constraint::Type::Allows);
+  CHECK(video->constraints[1].options == std::vector<std::string>{"format", "codec"});
+  CHECK(video->constraints[1].when_value == "webm");
+  CHECK(video->constraints[1].values == std::vector<std::string>{"vp9", "av1"});
   CHECK(video->option("widht") == nullptr);
 }
 
@@ -284,6 +293,8 @@ constexpr std::string_view kBase = R"({"version": 1,
                 "metadata": {"type": "map", "items": {"type": "string"}, "doc": "m"}},
  "operators": {"eq": {"applies_to": [], "operand": "same", "doc": "e"}},
  "kinds": {"clip": {"category": "media", "doc": "c", "accepts": ["video"], "produces": "video",
+   "execution": {"engine": "media", "decodes": "video", "fuses": true, "reads": "window",
+                 "cost": "encode"},
    "options": {"fps": {"type": "integer", "min": 1, "max": 60, "default": 30, "doc": "f"},
                "format": {"type": "enum", "values": ["mp4", "webm"], "default": "mp4", "doc": "f"},
                "start": {"type": "seconds", "doc": "s"}, "end": {"type": "seconds", "doc": "e"}},
@@ -377,6 +388,32 @@ TEST_CASE("the catalog's own validation rejects broken catalogs", "[catalog]") {
       {with(R"("type": "seconds", "doc": "s")",
             R"("type": "seconds", "values": ["a"], "doc": "s")"),
        "/kinds/clip/options/start/values: does not apply to type 'seconds'"},
+      {with(R"("engine": "media")", R"("engine": "gpu")"),
+       "/kinds/clip/execution/engine: must be one of transfer, probe, media"},
+      {with(R"("cost": "encode")", R"("cost": "magic")"),
+       "/kinds/clip/execution/cost: must name a cost model"},
+      {with(R"("decodes": "video", )", ""),
+       "/kinds/clip/execution/fuses: only a media kind that decodes can join a fused pass"},
+      {with(R"("reads": "window")", R"("reads": "everything")"),
+       "/kinds/clip/execution/reads: must be all, window or frame"},
+      {with(R"(, "end": {"type": "seconds", "doc": "e"})", ""),
+       "/kinds/clip/execution/reads: a kind that reads a window has `start` and `end`"},
+      {with(R"("default": 30, "doc": "f")",
+            R"("default": 30, "default_unless": ["rate"], "doc": "f")"),
+       "/kinds/clip/options/fps/default_unless: names no other option 'rate'"},
+      {with(
+           R"("end": {"type": "seconds", "doc": "e"})",
+           R"("end": {"type": "seconds", "default_from": {"option": "format", "add": 5}, "doc": "e"})"),
+       "/kinds/clip/options/end/default_from: must name another number option"},
+      {with(
+           R"("end": {"type": "seconds", "doc": "e"})",
+           R"("end": {"type": "seconds", "default_by": {"option": "format", "values": {"mkv": 1}}, "doc": "e"})"),
+       "/kinds/clip/options/end/default_by/values: 'mkv' is not a value of 'format'"},
+      {with(R"({"less": ["start", "end"]})",
+            R"({"allows": {"when": ["format", "webm"], "option": "fps", "values": [30]}})"),
+       "/kinds/clip/constraints/0/allows/option: must name an enum option of 'clip'"},
+      {with(R"("constraints")", R"("constants": {"Max": {"value": 1, "doc": "m"}}, "constraints")"),
+       "/kinds/clip/constants/Max: a constant's name is a lowercase identifier"},
       {"[]", "/: the catalog must be a JSON object"},
       {"", "invalid JSON"},
   };

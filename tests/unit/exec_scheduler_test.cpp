@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "compiler/expr/parser.h"
 #include "compiler/plan/plan.h"
 #include "runtime/exec/scheduler.h"
 
@@ -60,6 +61,12 @@ struct PlanBuilder {
     wfc::plan::Gate g;
     g.id = id;
     g.when = when;
+    // The predicate as the planner carries it: typed IR over the file's properties.
+    wfc::diag::Diagnostics diags("gate");
+    auto p = wfc::expr::compile_expression(
+        {when, {1, 1}, ""}, wfc::expr::Schema::builtin(wfc::expr::Domain::File), diags);
+    REQUIRE(p);
+    g.predicate = std::make_shared<const wfc::expr::Predicate>(std::move(*p));
     g.file = file;
     g.parent = parent;
     g.tasks = {id};

@@ -1,5 +1,5 @@
 // Tiering: the engine chosen per predicate from expected evaluations against the break-even,
-// the explanation `wfc plan --explain` will print, and the compiled-predicate cache.
+// the explanation `wfc plan --explain` will print, and predicates built for the engine chosen.
 #include <catch2/catch.hpp>
 #include <limits>
 #include <string>
@@ -58,53 +58,33 @@ TEST_CASE("the choice is printable", "[expr][tier]") {
         "vm: 2,000,000 expected evaluations, the JIT is off (7 instructions)");
 }
 
-TEST_CASE("the cache compiles a predicate once and tiers it up when it runs often",
-          "[expr][tier]") {
-  PredicateCache cache(fixed_costs());
-  Predicate p = parse("kind == \"video\" && width >= 1280");
-  auto first = cache.get(p, 1);
-  auto again = cache.get(parse("kind == \"video\"  &&  width >= 1280"), 1);
-  REQUIRE(first);
-  CHECK(first == again);
-  CHECK(cache.misses() == 1);
-  CHECK(cache.hits() == 1);
-  CHECK(first->engine() == Engine::Vm);
-  CHECK(cache.get(parse("kind == \"audio\" && width >= 1280"), 1) != first);
-  CHECK(cache.size() == 2);
-
-  auto hot = cache.get(p, 100000000);
-  REQUIRE(hot);
-  CHECK(hot->engine() == (JitEngine::built() ? Engine::Jit : Engine::Vm));
-  CHECK(cache.size() == 2);
-  // Either way the answers are the reference's.
+TEST_CASE("a predicate is built for the engine asked for", "[expr][tier]") {
+  auto p = std::make_shared<const Predicate>(parse("kind == \"video\" && width >= 1280"));
+  auto vm = CompiledPredicate::build(p, Engine::Vm);
+  REQUIRE(vm);
+  CHECK(vm->engine() == Engine::Vm);
+  CHECK(vm->wanted() == Engine::Vm);
+  CHECK(vm->fallback().empty());
+  auto jit = CompiledPredicate::build(p, Engine::Jit);
+  CHECK(jit->wanted() == Engine::Jit);
+  if (JitEngine::built()) {
+    CHECK(jit->engine() == Engine::Jit);
+    CHECK(jit->fallback().empty());
+  } else {
+    CHECK(jit->engine() == Engine::Vm);
+    CHECK(jit->fallback().find("built without the JIT") != std::string::npos);
+  }
+  // Whatever runs it, the answers are the reference's.
   Record r(Schema::builtin(Domain::File));
   r.set_text(static_cast<uint16_t>(r.schema().slot("kind")), "video");
   r.set_int(static_cast<uint16_t>(r.schema().slot("width")), 1920);
-  CHECK(hot->run(r) == eval_ref(p.root, r));
-  CHECK(first->run(r));  // the VM form handed out earlier still works
-}
-
-TEST_CASE("the cache is bounded", "[expr][tier]") {
-  PredicateCache cache(fixed_costs(), 2);
-  auto a = cache.get(parse("width > 1"), 1);
-  cache.get(parse("width > 2"), 1);
-  cache.get(parse("width > 1"), 1);  // a is now the most recent
-  cache.get(parse("width > 3"), 1);  // evicts `width > 2`
-  CHECK(cache.size() == 2);
-  CHECK(cache.get(parse("width > 1"), 1) == a);
-  uint64_t misses = cache.misses();
-  cache.get(parse("width > 2"), 1);
-  CHECK(cache.misses() == misses + 1);
-}
-
-TEST_CASE("calibration measures costs that order the engines", "[expr][tier]") {
-  PredicateCache cache;
-  cache.calibrate();
-  CHECK(cache.costs().vm_ns_per_insn > 0);
-  if (JitEngine::built()) {
-    CHECK(cache.costs().jit_compile_us_base > 0);
-    CHECK(cache.costs().jit_ns_per_insn > 0);
-  }
+  Evaluations e;
+  CHECK(vm->run(r, &e));
+  CHECK(jit->run(r, &e));
+  CHECK(e.count == 2);
+  r.set_int(static_cast<uint16_t>(r.schema().slot("width")), 640);
+  CHECK_FALSE(vm->run(r));
+  CHECK_FALSE(jit->run(r));
 }
 
 TEST_CASE("a predicate beyond the VM's budget runs on the reference evaluator", "[expr][tier]") {
@@ -116,11 +96,11 @@ TEST_CASE("a predicate beyond the VM's budget runs on the reference evaluator", 
     t.args[0] = Constant::integer(i);
     any.kids.push_back(std::move(t));
   }
-  PredicateCache cache(fixed_costs());
-  auto big = cache.get(Predicate{std::move(any), Domain::File}, 1000000000);
+  auto big = CompiledPredicate::build(
+      std::make_shared<const Predicate>(Predicate{std::move(any), Domain::File}), Engine::Jit);
   REQUIRE(big);
   CHECK(big->engine() == Engine::Reference);
-  CHECK(big->choice().explain() == "reference: beyond the VM's budget (70,001 nodes)");
+  CHECK(big->fallback() == "beyond the VM's budget: the reference evaluator runs it");
   Record r(Schema::builtin(Domain::File));
   r.set_int(static_cast<uint16_t>(r.schema().slot("width")), 69999);
   CHECK(big->run(r));
@@ -129,19 +109,17 @@ TEST_CASE("a predicate beyond the VM's budget runs on the reference evaluator", 
 }
 
 TEST_CASE("a JIT failure leaves the predicate on the VM, and says why", "[expr][tier]") {
-  if (!JitEngine::built()) return;  // without the JIT the tier never picks it (tested above)
-  TierCosts costs = fixed_costs();
-  costs.jit_max_instructions = 2;  // every real program is over this budget
-  PredicateCache cache(costs);
-  Predicate p = parse(
-      "kind == \"video\" && width >= 1280 && height >= 720 && duration < 600 && "
-      "fps <= 60");
-  auto hot = cache.get(p, 2000000);
+  if (!JitEngine::built()) return;  // without the JIT, build() says so (tested above)
+  auto p = std::make_shared<const Predicate>(
+      parse("kind == \"video\" && width >= 1280 && height >= 720 && duration < 600 && fps <= 60"));
+  // Every real program is over a budget of 2 instructions: the JIT refuses it.
+  auto hot = CompiledPredicate::build(p, Engine::Jit, 2);
   REQUIRE(hot);
   CHECK(hot->engine() == Engine::Vm);
-  CHECK(hot->choice().explain() ==
-        "vm: 2,000,000 expected evaluations ≥ break-even 41,905 (7 instructions), but the JIT "
-        "failed: a program of 7 instructions is over the JIT's budget of 2");
+  CHECK(hot->wanted() == Engine::Jit);
+  CHECK(hot->fallback() ==
+        "the JIT failed, the VM runs it: a program of 7 instructions is over the JIT's budget of "
+        "2");
   Record r(Schema::builtin(Domain::File));
-  CHECK(hot->run(r) == eval_ref(p.root, r));
+  CHECK(hot->run(r) == eval_ref(p->root, r));
 }

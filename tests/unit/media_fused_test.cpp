@@ -10,16 +10,12 @@ namespace {
 
 // Runs `outputs` on `input` in one pass and each alone, and checks that every fused output has
 // the properties of its single-output twin and pictures within 40 dB PSNR of it.
-void check_fused_matches_alone(const std::string& input,
-                               const std::vector<wfc::media::OutputSpec>& outputs,
+void check_fused_matches_alone(const std::string& input, const std::vector<OutputDecl>& outputs,
                                const std::string& dir) {
   wfc::media::PassSpec fused;
   fused.input = sample(input);
   fs::path fused_dir = out_dir(dir);
-  for (auto o : outputs) {
-    o.out_dir = fused_dir;
-    fused.outputs.push_back(o);
-  }
+  for (const auto& o : outputs) fused.outputs.push_back(output(o.id, o.kind, o.options, fused_dir));
   wfc::media::PassResult together = wfc::media::run_pass(fused);
   REQUIRE(together.outputs.size() == outputs.size());
   for (size_t i = 0; i < outputs.size(); ++i) {
@@ -46,11 +42,11 @@ void check_fused_matches_alone(const std::string& input,
 TEST_CASE("a fused pass matches separate single-output passes", "[media][fused]") {
   check_fused_matches_alone("av.mp4",
                             {
-                                {"small", "video", {{"width", 160}}, {}},
-                                {"large", "video", {{"width", 240}, {"quality", "high"}}, {}},
-                                {"sound", "audio", {{"format", "aac"}}, {}},
-                                {"poster", "image", {{"width", 100}, {"start", 1}}, {}},
-                                {"clip", "animation", {{"width", 80}, {"end", 1}}, {}},
+                                {"small", "video", {{"width", 160}}},
+                                {"large", "video", {{"width", 240}, {"quality", "high"}}},
+                                {"sound", "audio", {{"format", "aac"}}},
+                                {"poster", "image", {{"width", 100}, {"start", 1}}},
+                                {"clip", "animation", {{"width", 80}, {"end", 1}}},
                             },
                             "fused");
 }
@@ -62,10 +58,10 @@ TEST_CASE("renditions of a large input that differ only in size match separate p
   check_fused_matches_alone(
       "hd.mp4",
       {
-          {"r360", "video", {{"height", 360}}, {}},
-          {"r720", "video", {{"height", 720}}, {}},
-          {"r540", "video", {{"height", 540}, {"quality", "high"}}, {}},
-          {"r540b", "video", {{"height", 540}, {"format", "webm"}, {"codec", "vp9"}}, {}},
+          {"r360", "video", {{"height", 360}}},
+          {"r720", "video", {{"height", 720}}},
+          {"r540", "video", {{"height", 540}, {"quality", "high"}}},
+          {"r540b", "video", {{"height", 540}, {"format", "webm"}, {"codec", "vp9"}}},
       },
       "cascade");
 }

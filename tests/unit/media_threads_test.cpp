@@ -5,7 +5,7 @@
 
 #include "runtime/media/container.h"
 #include "runtime/media/encoder_threads.h"
-#include "runtime/media/operators.h"
+#include "runtime/media/outputs.h"
 #include "test_media.h"
 
 using namespace wfc::test;

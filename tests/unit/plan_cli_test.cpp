@@ -23,7 +23,7 @@ TEST_CASE("wfc plan: text shows ids, kinds, options, gates and groups", "[plan][
   auto r = run_wfc(dir, {"plan", "w.json"}, "NO_COLOR=1");
   INFO(r.err);
   CHECK(r.status == 0);
-  CHECK(r.out.find("plan of w.json (plan_version 1)") == 0);
+  CHECK(r.out.find("plan of w.json (plan_version 2)") == 0);
   CHECK(r.out.find("  hd  video ") != std::string::npos);
   CHECK(r.out.find("width=1280") != std::string::npos);
   CHECK(r.out.find("t2  when kind == \"video\"  [vm, probe $probe.$input]") != std::string::npos);

@@ -34,7 +34,7 @@ std::string error_of(Json j) {
 TEST_CASE("plan json: a plan reads back to the same plan", "[plan][json]") {
   auto p = wfc::test::plan_text(kWorkflow).plan;
   Json j = to_json(p);
-  CHECK(j["plan_version"] == 1);
+  CHECK(j["plan_version"] == 2);
   auto back = from_json(j);
   INFO(back.error);
   REQUIRE(back.plan.has_value());
@@ -69,8 +69,8 @@ TEST_CASE("plan json: bad plans are errors naming the field", "[plan][json]") {
   REQUIRE(from_json(good).plan.has_value());
 
   Json j = good;
-  j["plan_version"] = 2;
-  CHECK(error_of(j) == "plan_version: version 2 is not supported (this wfc reads 1)");
+  j["plan_version"] = 1;
+  CHECK(error_of(j) == "plan_version: version 1 is not supported (this wfc reads 2)");
   j = good;
   j.erase("plan_version");
   CHECK(error_of(j) == "plan_version: missing");
@@ -93,6 +93,42 @@ TEST_CASE("plan json: bad plans are errors naming the field", "[plan][json]") {
   j["nodes"][1]["span"] = {1, 2};
   CHECK(error_of(j) == "nodes/1/span: must be [line, column, end_line, end_column]");
   CHECK(error_of(Json::array()) == "plan: must be an object");
+
+  // Options are typed against the kind's catalog entry, with every default already there.
+  size_t hd = 0;
+  while (good["nodes"][hd]["id"] != "hd") ++hd;
+  std::string at = "nodes/" + std::to_string(hd) + "/";
+  j = good;
+  j["nodes"][hd]["options"]["width"] = "huge";
+  CHECK(error_of(j) == at + "options/width: must be pixels 1–7680 or a percentage \"NN%\", got "
+                            "\"huge\"");
+  j = good;
+  j["nodes"][hd]["options"]["fps"] = 1000;
+  CHECK(error_of(j) == at + "options/fps: must be number 1–60, got 1000");
+  j = good;
+  j["nodes"][hd]["options"].erase("format");
+  CHECK(error_of(j) == at + "options/format: is missing: the plan was made without its default");
+  j = good;
+  j["nodes"][hd]["options"]["speed"] = "fast";
+  CHECK(error_of(j) == at + "options/speed: is not an option of 'video'");
+  j = good;
+  j["nodes"][hd]["op"] = "hologram";
+  CHECK(error_of(j) == at + "op: unknown kind 'hologram'");
+  // Predicates are typed IR over the catalog's properties.
+  j = good;
+  j["gates"][0]["predicate"] = {
+      {"op", "gte"}, {"property", "widht"}, {"type", "integer"}, {"args", {1920}}};
+  CHECK(error_of(j) == "gates/0/predicate/property: unknown property 'widht'");
+  j = good;
+  j["gates"][0]["predicate"] = {
+      {"op", "gte"}, {"property", "width"}, {"type", "string"}, {"args", {"1920"}}};
+  CHECK(error_of(j) == "gates/0/predicate/property: 'width' is integer, not string");
+  j = good;
+  j["gates"][0].erase("predicate");
+  CHECK(error_of(j) == "gates/0/predicate: missing");
+  j = good;
+  j["gates"][0]["predicate"] = {{"and", {true}}};
+  CHECK(error_of(j) == "gates/0/predicate/and: must list two or more nodes");
   CHECK(from_json_text("{\"plan_version\": 1, \"nodes\": [").error == "plan: not valid JSON");
 }
 

@@ -29,13 +29,20 @@ TEST_CASE("plan lower: siblings read the run's input, next reads its parent's ou
 TEST_CASE("plan lower: options carry the catalog's defaults; unset options without one stay out",
           "[plan][lower]") {
   auto p = plan_text(R"([{"kind": "video", "options": {"width": 1280}}])", without({"all"})).plan;
-  const auto& o = p.node("t0")->options;
+  const wfc::plan::Options& typed = p.node("t0")->options;
+  nlohmann::json o = typed.to_json();
   CHECK(o["width"] == 1280);
   CHECK(o["format"] == "mp4");
   CHECK(o["codec"] == "h264");
   CHECK(o["quality"] == "medium");
   CHECK_FALSE(o.contains("height"));
   CHECK_FALSE(o.contains("fps"));
+  // Typed: a dimension in pixels, each default marked as one.
+  REQUIRE(typed.dimension("width"));
+  CHECK_FALSE(typed.dimension("width")->percent);
+  CHECK(typed.dimension("width")->pixels(640) == 1280);
+  CHECK_FALSE(typed.defaulted("width"));
+  CHECK(typed.defaulted("format"));
 }
 
 TEST_CASE("plan lower: a conditions task gates its next on the file it receives", "[plan][lower]") {
@@ -66,7 +73,7 @@ TEST_CASE("plan lower: the seed's top-level ingest feeds its siblings", "[plan][
                      without({"all"}))
                .plan;
   CHECK(p.node("t0")->input.empty());
-  CHECK(p.node("t0")->options["url"] == "https://example.com/video.mp4");
+  CHECK(p.node("t0")->options.text("url") == "https://example.com/video.mp4");
   CHECK(p.node("t1")->input == "t0");
   CHECK(p.node("t3")->input == "t0");
   CHECK_FALSE(p.node("$input"));  // nothing reads a run input besides the ingested file
@@ -102,7 +109,7 @@ TEST_CASE("plan lower: a single task with a url reads that url", "[plan][lower]"
   auto p =
       plan_text(R"({"url": "https://example.com/video.mp4", "kind": "speech"})", without({"all"}))
           .plan;
-  CHECK(p.node("$input")->options["url"] == "https://example.com/video.mp4");
+  CHECK(p.node("$input")->options.text("url") == "https://example.com/video.mp4");
   CHECK(p.node("t0")->input == "$input");
 }
 

@@ -42,8 +42,7 @@ wfc::expr::Record file_record(const Plan& p, const std::string& file, const Json
 
 bool gate_holds(const Plan& p, const std::string& gate, const Json& input) {
   for (const auto* g = p.gate(gate); g; g = p.gate(g->parent)) {
-    auto pred =
-        wfc::plan::compile_when(g->when, wfc::expr::Domain::File, wfc::catalog::Catalog::builtin());
+    const auto* pred = g->predicate.get();
     REQUIRE(pred);
     auto rec = file_record(p, wfc::plan::file_of(p, g->file), input);
     if (!wfc::expr::eval_ref(pred->root, rec)) return false;
@@ -63,7 +62,7 @@ std::string lineage(const Plan& p, const std::string& node) {
   std::string out;
   for (const auto* n = p.node(node); n && !n->input.empty(); n = p.node(n->input)) {
     const auto* in = p.node(n->input);
-    if (in && in->op != "probe") out += in->op + in->options.dump() + " < ";
+    if (in && in->op != "probe") out += in->op + in->options.to_json().dump() + " < ";
   }
   return out;
 }
@@ -153,7 +152,13 @@ TEST_CASE("plan property: optimized and --no-opt plans describe the same outputs
       CHECK(m->options == n->options);
       CHECK(m->folder == n->folder);
       CHECK(m->filename == n->filename);
-      CHECK(m->select == n->select);
+      // The same `select`; the catalog's representative-frame rule applies to video inputs
+      // only, so a plan that knows its input is not video leaves it out.
+      auto written = [](const wfc::plan::Node* x) {
+        return x->select && !x->select->representative ? x->select->text : "";
+      };
+      CHECK(written(m) == written(n));
+      if (m->select && n->select) CHECK(m->select->text == n->select->text);
       CHECK(lineage(opt, o) == lineage(naive, target));
       CHECK(runs(opt, o, input) == naive_runs);
       ++compared;

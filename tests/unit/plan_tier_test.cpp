@@ -39,8 +39,8 @@ TEST_CASE("plan tier: a frame predicate expects a frame's worth of evaluations p
   auto o = with_input("duration=600,fps=30");
   o.jit_available = true;
   auto p = plan_text(kWorkflow, o).plan;
-  const auto& sel = p.node("t1")->select_tier;
-  REQUIRE(sel);
+  REQUIRE(p.node("t1")->select);
+  const auto* sel = &p.node("t1")->select->tier;
   CHECK(sel->expected == 18000);  // 600 s × 30 fps
   uint64_t be = o.tier_costs.break_even(sel->instructions);
   CHECK(sel->break_even == be);
@@ -49,20 +49,20 @@ TEST_CASE("plan tier: a frame predicate expects a frame's worth of evaluations p
   // A short input stays on the VM; without a JIT in the build, always the VM.
   auto brief = with_input("duration=1,fps=10");
   brief.jit_available = true;
-  CHECK(plan_text(kWorkflow, brief).plan.node("t1")->select_tier->engine == "vm");
+  CHECK(plan_text(kWorkflow, brief).plan.node("t1")->select->tier.engine == "vm");
   auto nojit = with_input("duration=600,fps=30");
   nojit.jit_available = false;
-  CHECK(plan_text(kWorkflow, nojit).plan.node("t1")->select_tier->engine == "vm");
+  CHECK(plan_text(kWorkflow, nojit).plan.node("t1")->select->tier.engine == "vm");
 }
 
 TEST_CASE("plan tier: cheap compilation makes the JIT pay off sooner", "[plan][tier]") {
-  CHECK(plan_text(kWorkflow, cheap_jit()).plan.node("t1")->select_tier->engine == "jit");
+  CHECK(plan_text(kWorkflow, cheap_jit()).plan.node("t1")->select->tier.engine == "jit");
 }
 
 TEST_CASE("plan tier: switched off, every predicate runs on the VM", "[plan][tier]") {
   auto o = cheap_jit();
   o.disabled.insert("tier");
   auto p = plan_text(kWorkflow, o).plan;
-  CHECK(p.node("t1")->select_tier->engine == "vm");
-  CHECK(p.node("t1")->select_tier->why.find("tiering off") != std::string::npos);
+  CHECK(p.node("t1")->select->tier.engine == "vm");
+  CHECK(p.node("t1")->select->tier.why.find("tiering off") != std::string::npos);
 }

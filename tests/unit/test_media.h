@@ -20,6 +20,7 @@
 #include "runtime/media/av_util.h"
 #include "runtime/media/pass.h"
 #include "runtime/media/probe.h"
+#include "runtime/operators/standalone.h"
 
 namespace wfc::test {
 
@@ -120,12 +121,29 @@ inline json probe_ok(const fs::path& p) {
   return std::get<json>(r);
 }
 
+/// An output of a pass: a `kind` task with `options`, planned as a one-task workflow would be
+/// (runtime/operators/standalone.h); the options must check.
+inline media::OutputSpec output(const std::string& id, const std::string& kind, const json& options,
+                                const fs::path& dir) {
+  std::string error;
+  auto spec = operators::standalone_output(id, kind, options, dir, &error);
+  INFO(kind << " " << options.dump() << ": " << error);
+  REQUIRE(spec);
+  return std::move(*spec);
+}
+
+/// An output as the fused tests list them, before it has a directory.
+struct OutputDecl {
+  std::string id, kind;
+  json options;
+};
+
 /// Runs a pass of one output and returns its result, requiring success.
 inline media::OutputResult run_one(const fs::path& input, const std::string& kind,
                                    const json& options, const std::string& id = "out") {
   media::PassSpec spec;
   spec.input = input;
-  spec.outputs.push_back({id, kind, options, out_dir(id)});
+  spec.outputs.push_back(output(id, kind, options, out_dir(id)));
   media::PassResult r = media::run_pass(spec);
   REQUIRE(r.outputs.size() == 1);
   INFO(kind << " " << options.dump() << ": "

@@ -194,7 +194,13 @@ class Gen {
       produces = "video";
       if (chance(0.7)) o["width"] = pick<int>({320, 640, 1280, 1920});
       if (chance(0.6)) o["format"] = pick<std::string>({"mp4", "webm", "mov"});
-      if (chance(0.4)) o["codec"] = pick<std::string>({"h264", "h265", "vp9", "av1"});
+      if (chance(0.4)) {
+        std::string codec = pick<std::string>({"h264", "h265", "vp9", "av1"});
+        // WebM holds only vp9 and av1 (the catalog's rule).
+        if (o.value("format", "") == "webm" && codec == "h264") codec = "vp9";
+        if (o.value("format", "") == "webm" && codec == "h265") codec = "av1";
+        o["codec"] = codec;
+      }
       if (chance(0.5)) o["quality"] = pick<std::string>({"low", "medium", "high"});
       if (chance(0.2)) o["fps"] = pick<int>({24, 30, 60});
       if (chance(0.2)) o["bitrate"] = pick<int>({800000, 5000000});

@@ -25,7 +25,7 @@ extern "C" {
 
 #include "runtime/media/av_util.h"
 #include "runtime/media/encoder_threads.h"
-#include "runtime/media/operators.h"
+#include "runtime/media/outputs.h"
 
 namespace {
 

@@ -8,6 +8,7 @@
 
 #include "runtime/media/av_util.h"
 #include "runtime/media/pass.h"
+#include "runtime/operators/standalone.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -23,9 +24,17 @@ int main(int argc, char** argv) {
   wfc::media::set_ffmpeg_log_level(AV_LOG_ERROR);
   wfc::media::PassSpec spec;
   spec.input = spec_json.value("input", "");
-  for (const auto& o : spec_json["outputs"])
-    spec.outputs.push_back({o["id"], o["kind"], o.value("options", nlohmann::json::object()),
-                            spec_json.value("out", ".")});
+  for (const auto& o : spec_json["outputs"]) {
+    std::string error;
+    auto output = wfc::operators::standalone_output(o["id"], o["kind"],
+                                                    o.value("options", nlohmann::json::object()),
+                                                    spec_json.value("out", "."), &error);
+    if (!output) {
+      std::cerr << "bench_media_pass: " << o["id"].get<std::string>() << ": " << error << "\n";
+      return 2;
+    }
+    spec.outputs.push_back(std::move(*output));
+  }
   auto begun = std::chrono::steady_clock::now();
   wfc::media::PassResult r = wfc::media::run_pass(spec);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();

@@ -77,7 +77,12 @@ const KINDS = {
     if (chance(0.7)) o.width = chance(0.9) ? pick(WIDTHS) : pick(['50%', '25%', '75%']);
     if (chance(0.3)) o.height = Math.round(((typeof o.width === 'number' ? o.width : 1280) * 9) / 16);
     if (chance(0.6)) o.format = pick(['mp4', 'webm', 'mov']);
-    if (chance(0.4)) o.codec = pick(['h264', 'h265', 'vp9', 'av1']);
+    if (chance(0.4)) {
+      o.codec = pick(['h264', 'h265', 'vp9', 'av1']);
+      // WebM holds only vp9 and av1 (the catalog's rule).
+      if (o.format === 'webm' && o.codec === 'h264') o.codec = 'vp9';
+      if (o.format === 'webm' && o.codec === 'h265') o.codec = 'av1';
+    }
     if (chance(0.6)) o.quality = pick(QUALITY);
     if (chance(0.2)) o.fit = pick(FITS);
     if (o.fit === 'contain' && chance(0.5)) o.background = pick(['#000000', '#FFFFFF', '#1a1a1a']);

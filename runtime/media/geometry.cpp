@@ -1,51 +1,9 @@
-// Options of media operators (see options.h).
-#include "runtime/media/options.h"
+// The picture an output draws (geometry.h).
+#include "runtime/media/geometry.h"
 
 #include <cmath>
 
-#include "compiler/catalog/catalog.h"
-
 namespace wfc::media {
-
-using nlohmann::json;
-
-json with_defaults(const std::string& kind, const json& options) {
-  json out = options.is_object() ? options : json::object();
-  const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(kind);
-  if (!spec) return out;
-  for (const catalog::OptionSpec& o : spec->options) {
-    if (!out.contains(o.name) && o.default_value) out[o.name] = *o.default_value;
-  }
-  return out;
-}
-
-std::optional<std::string> out_of_range(const std::string& kind, const json& options) {
-  const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(kind);
-  if (!spec || !options.is_object()) return std::nullopt;
-  for (const auto& [name, value] : options.items()) {
-    const catalog::OptionSpec* o = spec->option(name);
-    if (!o || !value.is_number()) continue;
-    double v = value.get<double>();
-    bool below = o->type.min && v < *o->type.min;
-    bool above = o->type.max && v > *o->type.max;
-    if (below || above || !std::isfinite(v)) {
-      return "option '" + name + "' of '" + kind + "' must be " + o->type.describe() + ", got " +
-             value.dump();
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<int> dimension(const json& value, int reference) {
-  if (value.is_number()) return static_cast<int>(std::lround(value.get<double>()));
-  if (!value.is_string()) return std::nullopt;
-  const std::string& s = value.get_ref<const std::string&>();
-  if (s.size() < 2 || s.back() != '%') return std::nullopt;
-  char* end = nullptr;
-  double pct = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() - 1 || !(pct > 0)) return std::nullopt;
-  return static_cast<int>(std::lround(reference * pct / 100.0));
-}
 
 namespace {
 
@@ -67,10 +25,9 @@ std::pair<std::string, std::string> place(const std::string& position, const cha
   return {x, y};
 }
 
-std::string pad_color(const json& options, bool transparent) {
-  auto it = options.find("background");
-  if (it == options.end() || !it->is_string()) return transparent ? "0x00000000" : "0x000000";
-  std::string c = it->get<std::string>();
+std::string pad_color(const plan::Options& options, bool transparent) {
+  std::string c = options.text("background");
+  if (c.empty()) return transparent ? "0x00000000" : "0x000000";
   if (c.size() == 4 && c[0] == '#')  // #RGB → #RRGGBB
     c = std::string("#") + c[1] + c[1] + c[2] + c[2] + c[3] + c[3];
   return "0x" + c.substr(1);
@@ -78,22 +35,22 @@ std::string pad_color(const json& options, bool transparent) {
 
 }  // namespace
 
-std::optional<Geometry> plan_geometry(const json& options, int in_w, int in_h, bool even,
+std::optional<Geometry> plan_geometry(const plan::Options& options, int in_w, int in_h, bool even,
                                       bool transparent, std::string* error) {
   if (in_w <= 0 || in_h <= 0) {
     *error = "the input has no picture size";
     return std::nullopt;
   }
   std::optional<int> w, h;
-  if (auto it = options.find("width"); it != options.end()) w = dimension(*it, in_w);
-  if (auto it = options.find("height"); it != options.end()) h = dimension(*it, in_h);
+  if (auto d = options.dimension("width")) w = d->pixels(in_w);
+  if (auto d = options.dimension("height")) h = d->pixels(in_h);
   Geometry g;
   std::string sws = ":flags=bicubic";
   if (w && h) {
     g.width = round_to(*w, even);
     g.height = round_to(*h, even);
-    std::string fit = options.value("fit", "contain");
-    std::string position = options.value("position", "center");
+    const std::string& fit = options.text("fit");
+    const std::string& position = options.text("position");
     std::string box = std::to_string(g.width) + ":" + std::to_string(g.height);
     if (fit == "fill") {
       g.filters = "scale=" + box + sws;

@@ -1,21 +1,22 @@
-// The thumbnails operator: frames at regular times (by `interval` or `count`; one every 10 s
-// when neither is given, as the catalog documents) scaled to tiles, pasted into sprite sheets
-// of `columns` tiles per row, and a WebVTT track whose cues point at each tile with a
-// `#xywh=x,y,w,h` media fragment, the form video players use for scrubbing previews.
+// The thumbnails operator: frames at regular times (every `interval` seconds, or `count` frames
+// spread over the duration; the plan has resolved which) scaled to tiles, pasted into sprite
+// sheets of `columns` tiles per row, and a WebVTT track whose cues point at each tile with a
+// `#xywh=x,y,w,h` media fragment, the form video players use for scrubbing previews. With
+// `select`, a frame that fails the predicate is replaced by the next one that holds.
 #include <cmath>
 #include <fstream>
 
 #include "compiler/plan/encoder_settings.h"
-#include "runtime/media/operators.h"
-#include "runtime/media/options.h"
+#include "runtime/media/geometry.h"
+#include "runtime/operators/registry.h"
 
-namespace wfc::media {
+namespace wfc::operators {
 namespace {
 
+using namespace media;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr double kDefaultInterval = 10;
 constexpr int kMaxSheetHeight = 8192;  // taller sheets are split: decoders cap image sizes
 
 std::string vtt_time(double s) {
@@ -185,36 +186,37 @@ class ThumbnailsBranch : public Branch {
 }  // namespace
 
 void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
-  const json& o = w.options;
-  auto fail = [&](std::string kind, std::string message) {
-    if (!w.error) w.error = MediaError{std::move(kind), std::move(message)};
-  };
+  const plan::Options& o = *w.options;
+  auto fail = [&](std::string kind, std::string message) { w.fail(kind, message); };
   ThumbnailsBranch::Layout layout;
-  layout.format = o.value("format", "jpeg");
-  auto settings = plan::image_encoder_settings(layout.format, "high");
-  if (!settings) return fail("options_invalid", "unknown sprite format '" + layout.format + "'");
+  layout.format = o.text("format");
+  auto settings = plan::image_encoder_settings(layout.format, o.text("quality"));
+  if (!settings) return fail("encode_failed", "no image encoder for '" + layout.format + "'");
   layout.encoder = settings->encoder;
   layout.quality = settings->value;
   layout.duration = in.duration;
   layout.dir = w.spec->out_dir;
-  layout.stem = w.spec->id;
+  layout.stem = w.spec->id();
   std::string error;
   auto geo = plan_geometry(o, in.width, in.height, false, false, &error);
   if (!geo) return fail("options_invalid", error);
   layout.tile_w = geo->width;
   layout.tile_h = geo->height;
-  double duration = in.duration > 0 ? in.duration : kDefaultInterval;
+  // The plan gives exactly one of `count` and `interval`. Of an input of unknown duration, one
+  // tile per interval (or per second for `count`).
+  std::optional<int64_t> wanted = o.integer("count");
+  double interval = o.number("interval").value_or(1);
+  double duration = in.duration > 0 ? in.duration : wanted ? double(*wanted) : interval;
   size_t count;
-  double interval;
-  if (o.contains("count") && o["count"].is_number_integer()) {
-    count = o["count"].get<size_t>();
+  if (wanted) {
+    count = static_cast<size_t>(*wanted);
     interval = duration / count;
   } else {
-    interval = o.value("interval", kDefaultInterval);
     count = std::max<size_t>(1, static_cast<size_t>(std::ceil(duration / interval - 1e-9)));
   }
   for (size_t k = 0; k < count; ++k) layout.times.push_back(k * interval);
-  layout.columns = static_cast<int>(std::min<size_t>(o.value("columns", 10), count));
+  layout.columns =
+      static_cast<int>(std::min<size_t>(static_cast<size_t>(*o.integer("columns")), count));
   size_t rows = (count + layout.columns - 1) / layout.columns;
   layout.rows_per_sheet =
       static_cast<int>(std::min<size_t>(rows, std::max(1, kMaxSheetHeight / layout.tile_h)));
@@ -230,11 +232,8 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
   sink.pix_fmt = layout.format == "png" ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_YUVJ444P;
   auto chain = FilterChain::create(*in.video, filters, sink, &error);
   if (!chain) return fail("encode_failed", error);
-  std::unique_ptr<FrameGate> gate;
-  if (o.contains("select") && o["select"].is_string()) {
-    gate = FrameGate::create(o["select"].get<std::string>(), &error);
-    if (!gate) return fail("options_invalid", error);
-  }
+  std::unique_ptr<FrameGate> gate = select_gate(w);
+  w.gate = gate.get();
   // The files this output may write, so a failed or cancelled pass removes them.
   size_t per_sheet = static_cast<size_t>(layout.columns) * layout.rows_per_sheet;
   w.extra_files.push_back(layout.dir / (layout.stem + ".vtt"));
@@ -271,4 +270,4 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
   };
 }
 
-}  // namespace wfc::media
+}  // namespace wfc::operators

@@ -1,9 +1,12 @@
-// The media operators: for each output of a pass, the branches (filter chain + encoder), the
-// containers they write and how the finished files are reported. One builder per kind; they
-// read options with catalog defaults (options.h) and the quality table shared with the plan
-// (compiler/plan/encoder_settings.h).
+// Building the outputs of a pass: what a media operator is given (the input's decoded streams,
+// its output under construction, the pass's branches), the signature every media operator has
+// (BuildFn; the operators themselves are in runtime/operators/, one file per kind), and the
+// helpers they share to open encoders and add branches. Operators read their node's typed
+// options (compiler/plan/options.h) and the quality table shared with the plan
+// (compiler/plan/encoder_settings.h); they never default or validate an option.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -11,12 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "compiler/plan/plan.h"
 #include "runtime/media/branch.h"
-#include "runtime/media/pass.h"
 
 namespace wfc::media {
 
-/// The input as the builders see it: its File object and its decoded streams.
+struct OutputSpec;
+
+/// The input as the operators see it: its File object and its decoded streams.
 struct InputInfo {
   nlohmann::json file;
   bool image = false;
@@ -31,7 +36,7 @@ struct InputInfo {
 struct OutputWork {
   size_t index = 0;
   const OutputSpec* spec = nullptr;
-  nlohmann::json options;  // with catalog defaults
+  const plan::Options* options = nullptr;  // the node's, typed with every default
   std::vector<std::unique_ptr<Container>> containers;
   std::vector<std::map<std::string, std::string>> header_options;  // one per container
   double start = 0, end = 0;  // the span of the input this output reads (progress)
@@ -40,9 +45,16 @@ struct OutputWork {
   std::function<std::vector<nlohmann::json>(OutputWork&, std::string* error)> collect;
   std::vector<std::filesystem::path> extra_files;  // written besides the containers
   std::optional<MediaError> error;
+  /// The frame gate of the output's predicate (`select`, or the representative frame), whose
+  /// evaluations the pass reports; set by the operator.
+  const FrameGate* gate = nullptr;
 
   Container* add_container(std::unique_ptr<Container> c,
                            std::map<std::string, std::string> options = {});
+  /// The output's files: `<out_dir>/<id><suffix>`.
+  std::filesystem::path path(const std::string& suffix) const;
+  /// Records the first problem (later ones are consequences of it).
+  void fail(std::string kind, std::string message);
 };
 
 /// All branches of a pass, with the audio encodes shared between outputs.
@@ -51,10 +63,19 @@ struct BranchSet {
   std::map<std::string, EncodeBranch*> shared_audio;
 };
 
-/// Builds `work` (sets work.error on bad options or an input the kind cannot use).
-void build_output(const InputInfo& in, OutputWork& work, BranchSet& set);
+/// A media operator: builds `work`'s branches and containers from the input (sets work.error
+/// on an input it cannot use).
+using BuildFn = void (*)(const InputInfo& in, OutputWork& work, BranchSet& set);
 
-// Shared by the builders (operators.cpp, thumbnails.cpp, hls.cpp).
+// Shared by the operators.
+
+/// Seconds with microsecond precision, for filter arguments ("2.500000").
+std::string filter_seconds(double s);
+/// Seconds as a message shows them: "30", "1.5".
+std::string said(double s);
+/// Filter descriptions joined with ',' ("" parts left out).
+std::string join_filters(std::initializer_list<std::string> parts);
+
 struct VideoEncodeParams {
   std::string codec = "h264";
   std::string quality = "medium";
@@ -68,7 +89,7 @@ struct VideoEncodeParams {
 CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error);
 
 /// The output frame rate: `fps` when given, else the input's capped at `cap`.
-AVRational output_fps(const InputInfo& in, const nlohmann::json& options, double cap);
+AVRational output_fps(const InputInfo& in, std::optional<double> fps, double cap);
 
 /// The trim filters for [start, end) ("" when neither is set); `audio` picks atrim.
 std::string trim_filters(double start, std::optional<double> end, bool audio);
@@ -97,7 +118,14 @@ CodecPtr open_picture_encoder(const std::string& encoder, int value, int w, int 
                               AVPixelFormat fmt, AVRational fps, int* frame_quality,
                               std::string* error);
 
-void build_thumbnails(const InputInfo& in, OutputWork& work, BranchSet& set);
-void build_adaptive_video(const InputInfo& in, OutputWork& work, BranchSet& set);
+/// The frame gate of the output's predicate (the node's `select`, or its representative-frame
+/// rule), built on the engine the plan chose; nullptr when the node has none.
+std::unique_ptr<FrameGate> select_gate(const OutputWork& work);
+
+/// A constant of the output's kind (kinds.json `constants`): the one place its value is written.
+const nlohmann::json& kind_constant(const OutputWork& work, std::string_view name);
+/// The largest value the output's kind allows for a number option (its catalog range), or
+/// `fallback` when it sets none: what a default taken from the input is capped at.
+double option_max(const OutputWork& work, std::string_view option, double fallback);
 
 }  // namespace wfc::media

@@ -1,24 +1,25 @@
 // The adaptive_video operator (HLS): every rendition of the ladder is a branch of the same
 // decoded frames (one decode for the whole ladder), all encoded with the same fixed keyframe
-// interval and no scene-cut keyframes so segments align across renditions, one shared AAC
-// encode muxed into every rendition, and a master playlist naming each variant with its
-// measured peak and average bandwidth.
+// interval (the catalog's `segment_seconds`) and no scene-cut keyframes so segments align across
+// renditions, one shared audio encode (the catalog's `audio_format`) muxed into every rendition,
+// and a master playlist naming each variant with its measured peak and average bandwidth. The
+// ladder is the node's `renditions`; the default one (the plan marks it defaulted) leaves out
+// renditions taller than the input, or than a top size given with `width`/`height`, which then
+// leads the ladder.
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "compiler/plan/encoder_settings.h"
-#include "runtime/media/operators.h"
-#include "runtime/media/options.h"
+#include "runtime/media/geometry.h"
+#include "runtime/operators/registry.h"
 
-namespace wfc::media {
+namespace wfc::operators {
 namespace {
 
+using namespace media;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-constexpr int kSegmentSeconds = 2;
-constexpr int kDefaultLadder[] = {1080, 720, 480, 360};
 
 struct Rung {
   int width = 0, height = 0;
@@ -62,40 +63,43 @@ std::pair<int64_t, int64_t> measure_variant(const fs::path& playlist) {
 }  // namespace
 
 void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
-  const json& o = w.options;
-  auto fail = [&](std::string kind, std::string message) {
-    if (!w.error) w.error = MediaError{std::move(kind), std::move(message)};
-  };
+  const plan::Options& o = *w.options;
+  auto fail = [&](std::string kind, std::string message) { w.fail(kind, message); };
   double aspect = static_cast<double>(in.width) / in.height;
+  const plan::OptionValue* renditions = o.find("renditions");
+  bool by_default = !renditions || renditions->defaulted;
   std::vector<Rung> ladder;
-  if (o.contains("renditions") && o["renditions"].is_array()) {
-    for (const json& r : o["renditions"]) {
-      Rung rung;
-      rung.height = even(r.value("height", 360));
-      rung.width = r.contains("width") ? even(r.value("width", 640)) : even(rung.height * aspect);
-      rung.bitrate = r.value("bitrate", int64_t{0});
-      rung.codec = r.value("codec", "h264");
-      ladder.push_back(rung);
-    }
-  } else {
-    int top = in.height;
+  int top = in.height;
+  if (by_default && (o.has("width") || o.has("height"))) {
     std::string error;
-    if (o.contains("width") || o.contains("height")) {
-      auto geo = plan_geometry(o, in.width, in.height, true, false, &error);
-      if (!geo) return fail("options_invalid", error);
-      ladder.push_back(sized(geo->width, geo->height));
-      top = geo->height;
-    }
-    for (int h : kDefaultLadder) {
-      if (h > in.height || (!ladder.empty() && h >= top)) continue;
-      ladder.push_back(sized(even(h * aspect), h));
-    }
-    if (ladder.empty()) ladder.push_back(sized(even(in.width), even(in.height)));
+    auto geo = plan_geometry(o, in.width, in.height, true, false, &error);
+    if (!geo) return fail("options_invalid", error);
+    ladder.push_back(sized(geo->width, geo->height));
+    top = geo->height;
   }
-  fs::path dir = w.spec->out_dir / w.spec->id;
-  AVRational fps = output_fps(in, json::object(), 60);
-  int gop = std::max(1, static_cast<int>(std::lround(av_q2d(fps) * kSegmentSeconds)));
-  std::string quality = o.value("quality", "medium");
+  for (const plan::OptionValue& r :
+       renditions ? renditions->items : std::vector<plan::OptionValue>{}) {
+    const plan::OptionValue* height = r.field("height");
+    const plan::OptionValue* width = r.field("width");
+    const plan::OptionValue* bitrate = r.field("bitrate");
+    const plan::OptionValue* codec = r.field("codec");
+    int h = height ? static_cast<int>(height->integer) : in.height;
+    if (by_default && (h > in.height || (!ladder.empty() && h >= top))) continue;
+    Rung rung;
+    rung.height = even(h);
+    rung.width = width ? even(static_cast<double>(width->integer)) : even(rung.height * aspect);
+    rung.bitrate = bitrate ? bitrate->integer : 0;
+    rung.codec = codec ? codec->text : "h264";
+    ladder.push_back(rung);
+  }
+  if (ladder.empty()) ladder.push_back(sized(even(in.width), even(in.height)));
+  fs::path dir = w.spec->out_dir / w.spec->id();
+  const json& max_fps = kind_constant(w, "max_fps");
+  AVRational fps = output_fps(in, std::nullopt, max_fps.is_number() ? max_fps.get<double>() : 60);
+  const json& segment = kind_constant(w, "segment_seconds");
+  int segment_seconds = segment.is_number_integer() ? segment.get<int>() : 2;
+  int gop = std::max(1, static_cast<int>(std::lround(av_q2d(fps) * segment_seconds)));
+  const std::string& quality = o.text("quality");
   std::string rate = "fps=" + std::to_string(fps.num) + "/" + std::to_string(fps.den);
   for (size_t i = 0; i < ladder.size(); ++i) {
     Rung& rung = ladder[i];
@@ -107,7 +111,7 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     auto container = Container::create(rung.playlist, "hls", &error);
     if (!container) return fail("encode_failed", error);
     Container* out = w.add_container(std::move(container),
-                                     {{"hls_time", std::to_string(kSegmentSeconds)},
+                                     {{"hls_time", std::to_string(segment_seconds)},
                                       {"hls_playlist_type", "vod"},
                                       {"hls_flags", "independent_segments"},
                                       {"hls_segment_filename", (vdir / "seg_%03d.ts").string()}});
@@ -126,7 +130,10 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     if (!add_video_encode(in, set, filters, p, out, w.index, &error))
       return fail("encode_failed", error);
     if (in.audio) {
-      auto a = plan::audio_encoder_settings("aac", quality);
+      const json& audio = kind_constant(w, "audio_format");
+      auto a =
+          plan::audio_encoder_settings(audio.is_string() ? audio.get<std::string>() : "", quality);
+      if (!a) return fail("encode_failed", "no audio encoder for " + audio.dump());
       if (!shared_audio(in, set, std::string(a->encoder), a->bitrate, 0, std::nullopt, out, w.index,
                         &error))
         return fail("encode_failed", error);
@@ -167,4 +174,4 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   };
 }
 
-}  // namespace wfc::media
+}  // namespace wfc::operators
