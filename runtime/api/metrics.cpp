@@ -18,10 +18,10 @@ void Metrics::observe_task(std::string_view kind, std::string_view status, doubl
 }
 
 std::string Metrics::render(const store::StatusCounts& counts) const {
-  constexpr exec::Status kAll[] = {exec::Status::Waiting,    exec::Status::Validating,
-                                   exec::Status::Queued,     exec::Status::Processing,
-                                   exec::Status::Finishing,  exec::Status::Succeeded,
-                                   exec::Status::Failed,     exec::Status::Cancelled};
+  constexpr exec::Status kAll[] = {exec::Status::Waiting,   exec::Status::Validating,
+                                   exec::Status::Queued,    exec::Status::Processing,
+                                   exec::Status::Finishing, exec::Status::Succeeded,
+                                   exec::Status::Failed,    exec::Status::Cancelled};
   std::string out;
   auto by_status = [&](std::string_view name, std::string_view help,
                        const std::vector<std::pair<exec::Status, int64_t>>& rows) {
