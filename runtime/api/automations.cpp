@@ -5,7 +5,7 @@
 
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::api {
@@ -68,7 +68,7 @@ void create(Context& ctx, Call& call) {
   store::Automation a;
   if (body.contains("id")) {
     a.id = body["id"];
-    if (!exec::is_id(a.id, "auto")) {
+    if (!model::is_id(a.id, "auto")) {
       ApiError e = bad_request(
           fmt::format("'id' must be 'auto_' and 16 characters of [0-9a-z], got '{}'", a.id));
       e.extra = {{"field", "id"}};

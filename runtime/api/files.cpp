@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "runtime/api/context.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 
 namespace wfc::api {
 
@@ -49,7 +49,7 @@ void serve(Context& ctx, Call& call) {
     send_error(call.res,
                {404, "file_not_found", fmt::format("run '{}' has no file '{}'", run_id, path)});
   };
-  if (!exec::is_id(run_id, "run")) return missing();
+  if (!model::is_id(run_id, "run")) return missing();
   fs::path rel = fs::path(path).lexically_normal();
   if (rel.is_absolute() || rel.empty()) return missing();
   for (const fs::path& part : rel) {

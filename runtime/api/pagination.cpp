@@ -7,7 +7,7 @@
 #include <charconv>
 #include <vector>
 
-#include "runtime/exec/status.h"
+#include "runtime/model/status.h"
 
 namespace wfc::api {
 
@@ -81,7 +81,7 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
     std::string v = req.get_param_value(name.c_str());
     switch (f) {
       case Filter::Status:
-        q->status = exec::parse_status(v);
+        q->status = model::parse_status(v);
         if (!q->status) {
           return param_error(name, fmt::format("unknown status '{}'; expected one of: waiting, "
                                                "validating, queued, processing, finishing, "

@@ -9,10 +9,10 @@
 #include <unordered_map>
 
 #include "compiler/plan/plan.h"
-#include "runtime/exec/ids.h"
 #include "runtime/exec/media_executor.h"
 #include "runtime/exec/scheduler.h"
 #include "runtime/ingest/fetch.h"
+#include "runtime/model/ids.h"
 
 namespace wfc::api {
 
@@ -68,8 +68,8 @@ std::string WorkerPool::stable_id(const fs::path& data_dir) {
   fs::path file = data_dir / "worker_id";
   std::string id;
   std::ifstream(file) >> id;
-  if (exec::is_id(id, "wkr")) return id;
-  id = exec::new_id("wkr");
+  if (model::is_id(id, "wkr")) return id;
+  id = model::new_id("wkr");
   fs::create_directories(data_dir);
   std::ofstream(file, std::ios::trunc) << id << "\n";
   return id;
@@ -179,7 +179,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       stop_if_asked();
     }
   });
-  auto finish = [&](exec::Status status, json error) {
+  auto finish = [&](model::Status status, json error) {
     if (shared.lost) return;
     try {
       store_.finish_run(run.id, worker_id, status, error);
@@ -202,15 +202,15 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   fs::remove_all(workspace, ec);
   fs::create_directories(workspace, ec);
   if (ec) {
-    finish(exec::Status::Failed,
+    finish(model::Status::Failed,
            {{"kind", "internal_error"},
             {"message", fmt::format("cannot create the run's directory: {}", ec.message())}});
     return end();
   }
   plan::ReadPlan read = plan::from_json(run.plan);
   if (!read.plan) {
-    finish(exec::Status::Failed, {{"kind", "internal_error"},
-                                  {"message", "the stored plan cannot be read: " + read.error}});
+    finish(model::Status::Failed, {{"kind", "internal_error"},
+                                   {"message", "the stored plan cannot be read: " + read.error}});
     return end();
   }
   const plan::Plan& plan = *read.plan;
@@ -220,7 +220,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
     ingest::FetchResult got =
         ingest::fetch(run.input_url, workspace / ".input", config_.fetch_limits, config_.access);
     if (!got.ok()) {
-      finish(exec::Status::Failed,
+      finish(model::Status::Failed,
              {{"kind", got.error->kind_name()}, {"message", got.error->message}});
       return end();
     }
@@ -238,7 +238,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   }
   if (shared.lost) return end();
   if (shared.cancel) {
-    finish(exec::Status::Cancelled,
+    finish(model::Status::Cancelled,
            {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
     return end();
   }

@@ -11,7 +11,7 @@
 #include "compiler/emit/emit.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 
 namespace wfc::api {
 namespace {
@@ -112,7 +112,7 @@ std::string derived_automation_id(std::string_view seed) {
 
 std::string automation_id_for(std::string_view declared_id, std::string_view relative_path) {
   if (!declared_id.empty()) {
-    if (exec::is_id(declared_id, "auto")) return std::string(declared_id);
+    if (model::is_id(declared_id, "auto")) return std::string(declared_id);
     return derived_automation_id("id:" + std::string(declared_id));
   }
   return derived_automation_id("path:" + std::string(relative_path));

@@ -20,9 +20,14 @@
 #include "compiler/expr/record.h"
 #include "compiler/expr/schema.h"
 #include "compiler/expr/tier.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 
 namespace wfc::exec {
+
+// The run model (runtime/model) the state machine is written in.
+using model::new_id;
+using model::Status;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;

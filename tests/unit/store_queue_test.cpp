@@ -13,7 +13,7 @@
 namespace wfc {
 namespace {
 
-using exec::Status;
+using model::Status;
 using std::chrono::seconds;
 
 /// A task object as the scheduler emits it: its own task id, the plan node, the state.

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "test_store.h"
 
 namespace {
@@ -43,12 +43,12 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 TEST_CASE("workflow dir: ids are declared, or derived from the path", "[workflow_dir]") {
   CHECK(wfc::api::automation_id_for("auto_0123456789abcdef", "a.json") == "auto_0123456789abcdef");
   std::string from_path = wfc::api::automation_id_for("", "media/podcast.wf");
-  CHECK(wfc::exec::is_id(from_path, "auto"));
+  CHECK(wfc::model::is_id(from_path, "auto"));
   CHECK(from_path == wfc::api::automation_id_for("", "media/podcast.wf"));
   CHECK(from_path != wfc::api::automation_id_for("", "media/podcast.json"));
   // A declared id that is not an automation id keeps its automation when the file moves.
   std::string declared = wfc::api::automation_id_for("podcast", "media/podcast.wf");
-  CHECK(wfc::exec::is_id(declared, "auto"));
+  CHECK(wfc::model::is_id(declared, "auto"));
   CHECK(declared == wfc::api::automation_id_for("podcast", "elsewhere/renamed.yaml"));
   CHECK(declared != from_path);
 }
@@ -186,7 +186,7 @@ TEST_CASE("workflow dir: the repository's workflows/ all load, with stable ids",
   auto second = read_workflow_dir(dir);
   REQUIRE(second.automations.size() == first.automations.size());
   for (size_t i = 0; i < first.automations.size(); ++i) {
-    CHECK(wfc::exec::is_id(first.automations[i].id, "auto"));
+    CHECK(wfc::model::is_id(first.automations[i].id, "auto"));
     CHECK(first.automations[i].id == second.automations[i].id);
     CHECK(first.automations[i].id ==
           wfc::api::automation_id_for("", first.automations[i].source_path));
