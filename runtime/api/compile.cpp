@@ -6,7 +6,7 @@
 #include "compiler/diag/codes.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
-#include "runtime/exec/scheduler.h"
+#include "runtime/exec/plan_tasks.h"
 
 namespace wfc::api {
 
@@ -26,25 +26,12 @@ json diagnostics_json(const diag::Diagnostics& diags) {
   return out;
 }
 
-// The scheduler builds a run's task list from a plan without executing anything; this executor
-// is never called.
-class NoExecutor : public exec::Executor {
- public:
-  std::optional<json> probe(const std::filesystem::path&, exec::TaskError* error) override {
-    *error = {"internal_error", "not executing"};
-    return std::nullopt;
-  }
-  std::vector<exec::NodeResult> execute(const exec::Work&) override { return {}; }
-};
-
 std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
-  NoExecutor none;
-  exec::Scheduler scheduler(plan, none, {});
-  exec::RunState state = scheduler.snapshot();
+  std::vector<exec::TaskState> tasks = exec::plan_tasks(plan);
   std::unordered_map<std::string, std::string> node_of;  // task_… → its plan task id
-  for (const exec::TaskState& t : state.tasks) node_of[t.id] = t.node;
+  for (const exec::TaskState& t : tasks) node_of[t.id] = t.node;
   std::vector<store::NewTask> out;
-  for (const exec::TaskState& t : state.tasks) {
+  for (const exec::TaskState& t : tasks) {
     store::NewTask n{t.node, t.kind, t.options, ""};
     if (!t.parent.empty()) n.parent_node = node_of[t.parent];
     out.push_back(std::move(n));
@@ -108,8 +95,8 @@ ApiError invalid_workflow(const Compiled& c) {
   return e;
 }
 
-std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id,
-                                               const json& plan, std::string* error) {
+std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id, const json& plan,
+                                               std::string* error) {
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(automation_id);

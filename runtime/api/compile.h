@@ -1,9 +1,10 @@
 // Workflows from request bodies through the compiler: the JSON document (an automation object,
 // a run request or a single task, DESIGN.md "Accepted shapes") is checked by the same front end
 // as `wfc validate` and planned by the same planner as `wfc run`, and a run's tasks are the
-// scheduler's view of the plan. Invalid workflows come back as the compiler's diagnostics,
-// located by JSON pointer into the document (so into the request body, whose fields the
-// document keeps at the same places). External interface: compile_document, PlanTasks.
+// task list the scheduler starts from (exec::plan_tasks). Invalid workflows come back as the
+// compiler's diagnostics, located by JSON pointer into the document (so into the request body,
+// whose fields the document keeps at the same places). External interface: compile_document,
+// PlanTasks.
 #pragma once
 
 #include <memory>
@@ -20,11 +21,11 @@ namespace wfc::api {
 
 struct Compiled {
   bool ok = false;
-  nlohmann::json plan;             // plan::to_json; null when !ok
-  nlohmann::json diagnostics;      // [{code, severity, message, hint, pointer}], warnings too
+  nlohmann::json plan;                // plan::to_json; null when !ok
+  nlohmann::json diagnostics;         // [{code, severity, message, hint, pointer}], warnings too
   std::vector<store::NewTask> tasks;  // in plan order
-  bool reads_input = false;        // the plan reads the run's input ($input)
-  std::string input_url;           // the url the document gives its input, "" if none
+  bool reads_input = false;           // the plan reads the run's input ($input)
+  std::string input_url;              // the url the document gives its input, "" if none
 };
 
 /// Compiles one document. Never throws on bad input.
@@ -33,7 +34,7 @@ Compiled compile_document(const nlohmann::json& document);
 /// The 422 of a document that did not compile.
 ApiError invalid_workflow(const Compiled& c);
 
-/// The tasks of a stored plan (plan::from_json, then the scheduler's task list); an automation
+/// The tasks of a stored plan (plan::from_json, then exec::plan_tasks); an automation
 /// triggers many runs of one plan, so the result is cached per plan text.
 class PlanTasks {
  public:
