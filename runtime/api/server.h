@@ -52,7 +52,7 @@ struct Hooks {
   /// Called once the socket is bound and the workers run, and at shutdown before the workers
   /// stop: the webhook deliverer's thread (runtime/api/webhooks.*) starts and stops here.
   std::function<void()> start_background, stop_background;
-  /// SIGHUP: reload the automations of --workflows (runtime/api/workflow_dir.*).
+  /// SIGHUP: reload the automations of --workflows (runtime/automation/workflow_dir.*).
   std::function<void()> reload;
 };
 

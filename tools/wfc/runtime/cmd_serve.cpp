@@ -18,7 +18,7 @@
 
 #include "runtime/api/server.h"
 #include "runtime/api/webhooks.h"
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
 #include "runtime/store/sqlite_store.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
@@ -168,7 +168,7 @@ int serve(const Args& args) {
     auto load = [&store, dir = args.workflows] {
       try {
         std::cerr << "wfc serve: " << dir << ": "
-                  << api::describe(api::load_workflow_dir(*store, dir));
+                  << automation::describe(automation::load_workflow_dir(*store, dir));
       } catch (const store::StoreError& e) {
         std::cerr << "wfc serve: loading " << dir << ": " << e.what() << "\n";
       }

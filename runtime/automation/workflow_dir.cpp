@@ -1,5 +1,5 @@
 // Automations from a directory of workflow files (workflow_dir.h).
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
 
 #include <openssl/sha.h>
 
@@ -13,7 +13,7 @@
 #include "compiler/plan/planner.h"
 #include "runtime/model/ids.h"
 
-namespace wfc::api {
+namespace wfc::automation {
 namespace {
 
 namespace fs = std::filesystem;
@@ -231,4 +231,4 @@ LoadReport load_workflow_dir(store::Store& store, const fs::path& dir) {
   return report;
 }
 
-}  // namespace wfc::api
+}  // namespace wfc::automation

@@ -1,5 +1,5 @@
-// Workflows from request bodies through the compiler (see compile.h).
-#include "runtime/api/compile.h"
+// Workflows through the compiler for the runtime (see compiled_automation.h).
+#include "runtime/automation/compiled_automation.h"
 
 #include <unordered_map>
 
@@ -8,7 +8,7 @@
 #include "compiler/plan/planner.h"
 #include "runtime/exec/plan_tasks.h"
 
-namespace wfc::api {
+namespace wfc::automation {
 
 namespace {
 
@@ -39,7 +39,7 @@ std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
   return out;
 }
 
-void describe_input(const plan::Plan& plan, Compiled* c) {
+void describe_input(const plan::Plan& plan, CompiledAutomation* c) {
   const plan::Node* input = plan.node(plan::kRunInput);
   c->reads_input = input != nullptr;
   if (input && input->options.contains("url") && input->options["url"].is_string()) {
@@ -57,8 +57,8 @@ void describe_input(const plan::Plan& plan, Compiled* c) {
 
 }  // namespace
 
-Compiled compile_document(const json& document) {
-  Compiled c;
+CompiledAutomation compile_automation(const json& document) {
+  CompiledAutomation c;
   SourceFile source("request", document.dump(-1, ' ', false, json::error_handler_t::replace));
   FrontendResult front = compile_source(source, syntax::Syntax::Json);
   if (front.diagnostics.has_errors() || !front.document || front.partial) {
@@ -76,38 +76,20 @@ Compiled compile_document(const json& document) {
   return c;
 }
 
-ApiError invalid_workflow(const Compiled& c) {
-  size_t errors = 0;
-  for (const json& d : c.diagnostics) errors += d["severity"] == "error";
-  std::string first;
-  for (const json& d : c.diagnostics) {
-    if (d["severity"] == "error") {
-      first = d["code"].get<std::string>() + " at " +
-              (d["pointer"].get<std::string>().empty() ? "/" : d["pointer"].get<std::string>()) +
-              ": " + d["message"].get<std::string>();
-      break;
-    }
-  }
-  ApiError e{422, "request_invalid",
-             "the workflow is invalid (" + std::to_string(errors) +
-                 (errors == 1 ? " error" : " errors") + "): " + first};
-  e.extra = {{"diagnostics", c.diagnostics}};
-  return e;
-}
-
-std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id, const json& plan,
-                                               std::string* error) {
+std::shared_ptr<const CompiledAutomation> CompiledAutomations::get(const std::string& automation_id,
+                                                                   const json& plan,
+                                                                   std::string* error) {
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(automation_id);
-    if (it != cache_.end() && it->second.plan == plan) return it->second.tasks;
+    if (it != cache_.end() && it->second.plan == plan) return it->second.compiled;
   }
   plan::ReadPlan read = plan::from_json(plan);
   if (!read.plan) {
     *error = read.error;
     return nullptr;
   }
-  auto c = std::make_shared<Compiled>();
+  auto c = std::make_shared<CompiledAutomation>();
   c->ok = true;
   c->plan = plan;
   c->tasks = tasks_of(*read.plan);
@@ -117,4 +99,4 @@ std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id,
   return c;
 }
 
-}  // namespace wfc::api
+}  // namespace wfc::automation
