@@ -1,7 +1,7 @@
 // What the resource handlers share: the store, the configuration, the metrics, the compiled
-// automations (stored plans read once) and the workers' wake-up; and the registration function
-// of each resource's routes (one file each: automations.cpp, runs.cpp, tasks.cpp, events.cpp,
-// files.cpp, meta.cpp).
+// automations (stored plans read once) and the hook that wakes the workers; and the registration
+// function of each resource's routes (one file each: automations.cpp, runs.cpp, tasks.cpp,
+// events.cpp, files.cpp, meta.cpp).
 #pragma once
 
 #include <functional>
@@ -21,7 +21,7 @@ struct Context {
   const Config& config;
   Metrics& metrics;
   automation::CompiledAutomations compiled;  // stored plans, read once per automation
-  std::function<void()> wake_workers;
+  std::function<void()> run_queued;          // Hooks::run_queued
 };
 
 void add_automation_routes(Router& router, Context& ctx);

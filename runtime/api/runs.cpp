@@ -60,7 +60,7 @@ void create_run(Context& ctx, Call& call, store::NewRun run,
   store::CreatedRun created = ctx.store.create_run(run);
   if (created.created) {
     ctx.metrics.count_run_created();
-    if (ctx.wake_workers) ctx.wake_workers();
+    if (ctx.run_queued) ctx.run_queued();
   }
   // A repeated Idempotency-Key answers 200 with the first run, so a client can tell.
   send_json(call.res, created.created ? 201 : 200, respond(created.run));
