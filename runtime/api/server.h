@@ -36,7 +36,7 @@ struct Config {
 /// Where other parts of the process plug in (wfc serve wires them in cmd_serve).
 struct Hooks {
   /// Called once the socket is bound, before serving, and at shutdown once serving stopped:
-  /// the worker pool and the webhook deliverer (runtime/api/webhooks.*) start and stop here.
+  /// the worker pool and the webhook deliverer (runtime/webhooks/delivery.*) start and stop here.
   std::function<void()> start_background, stop_background;
   /// A run was created and queued (POST /automations/{id}/run, /runs, /tasks): wakes the worker
   /// pool, so an idle worker claims it at once rather than at its next poll.

@@ -1,12 +1,12 @@
 // `wfc serve [--listen HOST:PORT] [--db PATH] [--data DIR] [--workflows DIR] [--keys FILE]`: the
 // HTTP API (runtime/api/server.h, docs/api.md) on the embedded SQLite store, with the worker pool
-// that executes queued runs (runtime/exec/worker_pool.h) and the webhook deliverer beside it;
-// this file wires them together. Every option has an environment variable (WFC_LISTEN, WFC_DB,
-// WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS);
-// the access flags are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. The
-// first line on standard output is `listening on http://HOST:PORT` with the port actually bound
-// (`--listen 127.0.0.1:0` picks an ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP
-// reloads --workflows.
+// that executes queued runs (runtime/exec/worker_pool.h) and the webhook deliverer
+// (runtime/webhooks/delivery.h) beside it; this file wires them together. Every option has an
+// environment variable (WFC_LISTEN, WFC_DB, WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as
+// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS); the access flags are `wfc run`'s
+// (access_flags.h), and they also bound where webhooks may go. The first line on standard output is
+// `listening on http://HOST:PORT` with the port actually bound (`--listen 127.0.0.1:0` picks an
+// ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP reloads --workflows.
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -18,10 +18,10 @@
 #include <thread>
 
 #include "runtime/api/server.h"
-#include "runtime/api/webhooks.h"
 #include "runtime/automation/workflow_dir.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/store/sqlite_store.h"
+#include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/commands.h"
@@ -195,13 +195,13 @@ int serve(const Args& args) {
   // Webhooks: the store is the outbox; a thread delivers what is due, signed with the secret.
   std::string webhook_secret =
       args.webhook_secret.empty() ? kept_secret(args, "webhook-secret") : args.webhook_secret;
-  api::WebhookDeliverer webhooks(*store, webhook_secret, pool_options.access);
-  hooks.start_background = [&workers, &webhooks] {
+  webhooks::WebhookDeliverer deliverer(*store, webhook_secret, pool_options.access);
+  hooks.start_background = [&workers, &deliverer] {
     workers.start();
-    webhooks.start();
+    deliverer.start();
   };
-  hooks.stop_background = [&workers, &webhooks] {
-    webhooks.stop();
+  hooks.stop_background = [&workers, &deliverer] {
+    deliverer.stop();
     workers.stop();
   };
 
