@@ -5,7 +5,7 @@
 
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::api {
@@ -43,7 +43,7 @@ std::optional<ApiError> check_webhook(const json& body) {
 std::optional<ApiError> compile_into(store::Automation* a) {
   json doc = {{"name", a->name}, {"workflow", a->workflow}, {"status", a->status}};
   if (!a->description.empty()) doc["description"] = a->description;
-  Compiled c = compile_document(doc);
+  automation::CompiledAutomation c = automation::compile_automation(doc);
   if (!c.ok) return invalid_workflow(c);
   a->plan = std::move(c.plan);
   return std::nullopt;
@@ -52,8 +52,8 @@ std::optional<ApiError> compile_into(store::Automation* a) {
 void create(Context& ctx, Call& call) {
   json body;
   if (auto e = parse_object(call.req, &body)) return send_error(call.res, *e);
-  // `id` and `source` are for deploys from git (`wfc deploy`, runtime/api/workflow_dir.h): the
-  // automation keeps the stable id derived from its file, and says which file it came from.
+  // `id` and `source` are for deploys from git (`wfc deploy`, runtime/automation/workflow_dir.h):
+  // the automation keeps the stable id derived from its file, and says which file it came from.
   if (auto e = check_fields(body, {{"name", Type::String, true},
                                    {"description", Type::String},
                                    {"workflow", Type::Array, true},
@@ -68,7 +68,7 @@ void create(Context& ctx, Call& call) {
   store::Automation a;
   if (body.contains("id")) {
     a.id = body["id"];
-    if (!exec::is_id(a.id, "auto")) {
+    if (!model::is_id(a.id, "auto")) {
       ApiError e = bad_request(
           fmt::format("'id' must be 'auto_' and 16 characters of [0-9a-z], got '{}'", a.id));
       e.extra = {{"field", "id"}};
@@ -163,13 +163,13 @@ void trigger(Context& ctx, Call& call) {
                                              a->id)});
   }
   std::string error;
-  std::shared_ptr<const Compiled> plan;
+  std::shared_ptr<const automation::CompiledAutomation> plan;
   if (a->plan.is_null()) {  // stored without a plan (e.g. written by another tool): compile now
     store::Automation copy = *a;
     if (auto e = compile_into(&copy)) return send_error(call.res, *e);
-    plan = ctx.plans.get(a->id, copy.plan, &error);
+    plan = ctx.compiled.get(a->id, copy.plan, &error);
   } else {
-    plan = ctx.plans.get(a->id, a->plan, &error);
+    plan = ctx.compiled.get(a->id, a->plan, &error);
   }
   if (!plan) {
     return send_error(call.res, {500, "internal_error", "the automation's plan: " + error});

@@ -1,15 +1,17 @@
-// What the resource handlers share: the store, the configuration, the metrics, the plan cache
-// and the workers' wake-up; and the registration function of each resource's routes (one file
-// each: automations.cpp, runs.cpp, tasks.cpp, events.cpp, files.cpp, meta.cpp).
+// What the resource handlers share: the store, the configuration, the metrics, the compiled
+// automations (stored plans read once) and the hook that wakes the workers; and the registration
+// function of each resource's routes (one file each: automations.cpp, runs.cpp, tasks.cpp,
+// events.cpp, files.cpp, meta.cpp).
 #pragma once
 
 #include <functional>
 #include <string>
 
-#include "runtime/api/compile.h"
 #include "runtime/api/metrics.h"
+#include "runtime/api/request.h"
 #include "runtime/api/router.h"
 #include "runtime/api/server.h"
+#include "runtime/automation/compiled_automation.h"
 #include "runtime/store/store.h"
 
 namespace wfc::api {
@@ -18,8 +20,8 @@ struct Context {
   store::Store& store;
   const Config& config;
   Metrics& metrics;
-  PlanTasks plans;
-  std::function<void()> wake_workers;
+  automation::CompiledAutomations compiled;  // stored plans, read once per automation
+  std::function<void()> run_queued;          // Hooks::run_queued
 };
 
 void add_automation_routes(Router& router, Context& ctx);
@@ -34,6 +36,9 @@ void add_meta_routes(Router& router, Context& ctx);
 /// answers 201 with `respond(run)`, or 200 with the earlier run when the key was used before.
 void create_run(Context& ctx, Call& call, store::NewRun run,
                 const std::function<nlohmann::json(const store::Run&)>& respond);
+
+/// The 422 of a document that did not compile: its diagnostics, and the first error in the message.
+ApiError invalid_workflow(const automation::CompiledAutomation& c);
 
 /// The 400 `url_required` of a run without a usable input url.
 std::optional<ApiError> check_input_url(const nlohmann::json& url, std::string_view field);

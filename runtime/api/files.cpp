@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "runtime/api/context.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 
 namespace wfc::api {
 
@@ -18,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string content_type(const fs::path& p) {
+  // clang-format off
   static const std::pair<std::string_view, std::string_view> kTypes[] = {
       {".mp4", "video/mp4"},         {".m4v", "video/mp4"},
       {".webm", "video/webm"},       {".mov", "video/quicktime"},
@@ -32,6 +33,7 @@ std::string content_type(const fs::path& p) {
       {".flac", "audio/flac"},       {".vtt", "text/vtt"},
       {".srt", "application/x-subrip"}, {".json", "application/json"},
       {".txt", "text/plain"}};
+  // clang-format on
   std::string ext = p.extension().string();
   for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   for (const auto& [e, type] : kTypes) {
@@ -44,10 +46,10 @@ void serve(Context& ctx, Call& call) {
   const std::string& run_id = call.params[0];
   const std::string& path = call.params[1];
   auto missing = [&] {
-    send_error(call.res, {404, "file_not_found",
-                          fmt::format("run '{}' has no file '{}'", run_id, path)});
+    send_error(call.res,
+               {404, "file_not_found", fmt::format("run '{}' has no file '{}'", run_id, path)});
   };
-  if (!exec::is_id(run_id, "run")) return missing();
+  if (!model::is_id(run_id, "run")) return missing();
   fs::path rel = fs::path(path).lexically_normal();
   if (rel.is_absolute() || rel.empty()) return missing();
   for (const fs::path& part : rel) {
@@ -62,28 +64,30 @@ void serve(Context& ctx, Call& call) {
   if (!*in) return missing();
   // Status left unset: httplib answers 200, or 206 for a Range request.
   call.res.set_header("Accept-Ranges", "bytes");
-  call.res.set_content_provider(
-      size, content_type(file),
-      [in](size_t offset, size_t length, httplib::DataSink& sink) {
-        char buf[64 * 1024];
-        in->clear();
-        in->seekg(static_cast<std::streamoff>(offset));
-        size_t want = std::min(length, sizeof buf);
-        in->read(buf, static_cast<std::streamsize>(want));
-        std::streamsize got = in->gcount();
-        if (got <= 0) return false;  // the file shrank under us: end the response
-        return sink.write(buf, static_cast<size_t>(got));
-      });
+  call.res.set_content_provider(size, content_type(file),
+                                [in](size_t offset, size_t length, httplib::DataSink& sink) {
+                                  char buf[64 * 1024];
+                                  in->clear();
+                                  in->seekg(static_cast<std::streamoff>(offset));
+                                  size_t want = std::min(length, sizeof buf);
+                                  in->read(buf, static_cast<std::streamsize>(want));
+                                  std::streamsize got = in->gcount();
+                                  // The file shrank under us: end the response.
+                                  if (got <= 0) return false;
+                                  return sink.write(buf, static_cast<size_t>(got));
+                                });
 }
 
 }  // namespace
 
 void add_file_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"GET", "/files/{run_id}/{path}",
+  router.add({"GET",
+              "/files/{run_id}/{path}",
               "Download a run's output file (the `url` of an output File object); Range "
               "requests answer 206",
-              true, [c](Call& call) { serve(*c, call); },
+              true,
+              [c](Call& call) { serve(*c, call); },
               {{"responses",
                 {{"200", {{"description", "The file"}}},
                  {"206", {{"description", "The requested range"}}},

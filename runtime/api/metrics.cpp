@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "runtime/exec/status.h"
+#include "runtime/model/status.h"
 
 namespace wfc::api {
 
@@ -18,27 +18,27 @@ void Metrics::observe_task(std::string_view kind, std::string_view status, doubl
 }
 
 std::string Metrics::render(const store::StatusCounts& counts) const {
-  constexpr exec::Status kAll[] = {exec::Status::Waiting,    exec::Status::Validating,
-                                   exec::Status::Queued,     exec::Status::Processing,
-                                   exec::Status::Finishing,  exec::Status::Succeeded,
-                                   exec::Status::Failed,     exec::Status::Cancelled};
+  constexpr model::Status kAll[] = {model::Status::Waiting,   model::Status::Validating,
+                                    model::Status::Queued,    model::Status::Processing,
+                                    model::Status::Finishing, model::Status::Succeeded,
+                                    model::Status::Failed,    model::Status::Cancelled};
   std::string out;
   auto by_status = [&](std::string_view name, std::string_view help,
-                       const std::vector<std::pair<exec::Status, int64_t>>& rows) {
+                       const std::vector<std::pair<model::Status, int64_t>>& rows) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
-    for (exec::Status s : kAll) {
+    for (model::Status s : kAll) {
       int64_t n = 0;
       for (const auto& [status, count] : rows) {
         if (status == s) n = count;
       }
-      out += fmt::format("{}{{status=\"{}\"}} {}\n", name, exec::status_name(s), n);
+      out += fmt::format("{}{{status=\"{}\"}} {}\n", name, model::status_name(s), n);
     }
   };
   by_status("wfc_runs", "Runs in the store by status.", counts.runs);
   by_status("wfc_tasks", "Tasks in the store by status.", counts.tasks);
   int64_t queued = 0;
   for (const auto& [status, count] : counts.runs) {
-    if (status == exec::Status::Queued) queued = count;
+    if (status == model::Status::Queued) queued = count;
   }
   out += "# HELP wfc_queue_depth Runs waiting for a worker.\n# TYPE wfc_queue_depth gauge\n";
   out += fmt::format("wfc_queue_depth {}\n", queued);

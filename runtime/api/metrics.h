@@ -1,7 +1,8 @@
 // What GET /metrics reports (Prometheus text format 0.0.4): runs and tasks by status and the
 // queue's depth, read from the store at each scrape (gauges of the database, right after a
-// restart too), and the durations of the tasks this process executed (a histogram by kind, from
-// the worker's clock; it starts empty with the process, as Prometheus counters do).
+// restart too), and the durations of the tasks this process executed (a histogram by kind, timed
+// by the worker pool, which reports each task as it ends: exec::WorkerPool::TaskEnded, wired by
+// `wfc serve`; it starts empty with the process, as Prometheus counters do).
 // External interface: Metrics.
 #pragma once
 

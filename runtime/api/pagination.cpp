@@ -7,7 +7,7 @@
 #include <charconv>
 #include <vector>
 
-#include "runtime/exec/status.h"
+#include "runtime/model/status.h"
 
 namespace wfc::api {
 
@@ -16,9 +16,12 @@ namespace {
 std::string_view filter_name(Filter f) {
   switch (f) {
     case Filter::Status:
-    case Filter::AutomationStatus: return "status";
-    case Filter::Kind: return "kind";
-    case Filter::RunId: return "run_id";
+    case Filter::AutomationStatus:
+      return "status";
+    case Filter::Kind:
+      return "kind";
+    case Filter::RunId:
+      return "run_id";
   }
   return "";
 }
@@ -40,8 +43,8 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return param_error(name, fmt::format("unknown query parameter '{}'; expected one of: {}",
-                                           name, list));
+      return param_error(
+          name, fmt::format("unknown query parameter '{}'; expected one of: {}", name, list));
     }
     if (req.get_param_value_count(name) > 1) {
       return param_error(name, fmt::format("query parameter '{}' is given more than once", name));
@@ -57,8 +60,8 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
     int limit = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
     if (ec != std::errc() || end != v.data() + v.size() || limit < 1 || limit > 100) {
-      return param_error("limit", fmt::format("'limit' must be an integer from 1 to 100, got '{}'",
-                                              v));
+      return param_error("limit",
+                         fmt::format("'limit' must be an integer from 1 to 100, got '{}'", v));
     }
     q->limit = limit;
   }
@@ -78,7 +81,7 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
     std::string v = req.get_param_value(name.c_str());
     switch (f) {
       case Filter::Status:
-        q->status = exec::parse_status(v);
+        q->status = model::parse_status(v);
         if (!q->status) {
           return param_error(name, fmt::format("unknown status '{}'; expected one of: waiting, "
                                                "validating, queued, processing, finishing, "
@@ -92,8 +95,12 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
         }
         q->automation_status = v;
         break;
-      case Filter::Kind: q->kind = v; break;
-      case Filter::RunId: q->run_id = v; break;
+      case Filter::Kind:
+        q->kind = v;
+        break;
+      case Filter::RunId:
+        q->run_id = v;
+        break;
     }
   }
   return std::nullopt;
@@ -105,9 +112,9 @@ ApiError unknown_cursor(const store::ListQuery& q) {
   return param_error(name, fmt::format("'{}' names no item of this list: '{}'", name, id));
 }
 
-void send_page_json(const httplib::Request& req, httplib::Response& res,
-                    const store::ListQuery& q, nlohmann::json data, bool has_more,
-                    const std::string& first_id, const std::string& last_id) {
+void send_page_json(const httplib::Request& req, httplib::Response& res, const store::ListQuery& q,
+                    nlohmann::json data, bool has_more, const std::string& first_id,
+                    const std::string& last_id) {
   // Links keep the other parameters and replace the cursor.
   auto link = [&](std::string_view cursor, const std::string& id, std::string_view rel) {
     std::string query;

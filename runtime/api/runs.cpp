@@ -12,8 +12,8 @@ using nlohmann::json;
 
 std::optional<ApiError> check_input_url(const json& url, std::string_view field) {
   if (url.is_null() || (url.is_string() && url.get<std::string>().empty())) {
-    ApiError e{400, "url_required", fmt::format("'{}' is required: the URL of the input file",
-                                                field)};
+    ApiError e{400, "url_required",
+               fmt::format("'{}' is required: the URL of the input file", field)};
     e.extra = {{"field", field}};
     return e;
   }
@@ -34,6 +34,25 @@ std::optional<ApiError> check_input_url(const json& url, std::string_view field)
   return std::nullopt;
 }
 
+ApiError invalid_workflow(const automation::CompiledAutomation& c) {
+  size_t errors = 0;
+  for (const json& d : c.diagnostics) errors += d["severity"] == "error";
+  std::string first;
+  for (const json& d : c.diagnostics) {
+    if (d["severity"] == "error") {
+      first = d["code"].get<std::string>() + " at " +
+              (d["pointer"].get<std::string>().empty() ? "/" : d["pointer"].get<std::string>()) +
+              ": " + d["message"].get<std::string>();
+      break;
+    }
+  }
+  ApiError e{422, "request_invalid",
+             "the workflow is invalid (" + std::to_string(errors) +
+                 (errors == 1 ? " error" : " errors") + "): " + first};
+  e.extra = {{"diagnostics", c.diagnostics}};
+  return e;
+}
+
 void create_run(Context& ctx, Call& call, store::NewRun run,
                 const std::function<json(const store::Run&)>& respond) {
   if (auto e = idempotency_key(call.req, &run.idempotency_key)) return send_error(call.res, *e);
@@ -41,7 +60,7 @@ void create_run(Context& ctx, Call& call, store::NewRun run,
   store::CreatedRun created = ctx.store.create_run(run);
   if (created.created) {
     ctx.metrics.count_run_created();
-    if (ctx.wake_workers) ctx.wake_workers();
+    if (ctx.run_queued) ctx.run_queued();
   }
   // A repeated Idempotency-Key answers 200 with the first run, so a client can tell.
   send_json(call.res, created.created ? 201 : 200, respond(created.run));
@@ -57,7 +76,7 @@ void create(Context& ctx, Call& call) {
                                    {"webhook_url", Type::String}})) {
     return send_error(call.res, *e);
   }
-  Compiled c = compile_document({{"tasks", body["tasks"]}});
+  automation::CompiledAutomation c = automation::compile_automation({{"tasks", body["tasks"]}});
   if (!c.ok) return send_error(call.res, invalid_workflow(c));
   if (c.reads_input && c.input_url.empty()) {
     ApiError e{400, "url_required",
@@ -104,15 +123,22 @@ void cancel(Context& ctx, Call& call) {
 
 void add_run_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"POST", "/runs", "Create a run from a tasks array (next chains, conditions)", true,
+  router.add({"POST",
+              "/runs",
+              "Create a run from a tasks array (next chains, conditions)",
+              true,
               [c](Call& call) { create(*c, call); },
               {{"requestBody", json_body("tasks, optional metadata and webhook_url")}}});
-  router.add({"GET", "/runs", "List runs", true, [c](Call& call) { list(*c, call); },
+  router.add({"GET",
+              "/runs",
+              "List runs",
+              true,
+              [c](Call& call) { list(*c, call); },
               {{"parameters", list_params({"status"})}}});
-  router.add({"GET", "/runs/{id}", "Get a run with its tasks", true,
-              [c](Call& call) { get(*c, call); }});
-  router.add({"POST", "/runs/{id}/cancel", "Cancel a run", true,
-              [c](Call& call) { cancel(*c, call); }});
+  router.add(
+      {"GET", "/runs/{id}", "Get a run with its tasks", true, [c](Call& call) { get(*c, call); }});
+  router.add(
+      {"POST", "/runs/{id}/cancel", "Cancel a run", true, [c](Call& call) { cancel(*c, call); }});
 }
 
 }  // namespace wfc::api

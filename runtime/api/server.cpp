@@ -1,5 +1,5 @@
 // The HTTP API server (see server.h): cpp-httplib in front, the route table behind one
-// catch-all handler per method, errors in the seeds' shape, and the workers.
+// catch-all handler per method, errors in the seeds' shape.
 #include "runtime/api/server.h"
 
 #include <fmt/format.h>
@@ -9,18 +9,15 @@
 #include "runtime/api/context.h"
 #include "runtime/api/request.h"
 #include "runtime/api/router.h"
-#include "runtime/api/worker.h"
 
 namespace wfc::api {
 
 struct Server::Impl {
-  Impl(store::Store& store, Config config, Hooks hooks)
+  Impl(store::Store& store, Config config, Metrics& metrics, Hooks hooks)
       : store(store),
         config(std::move(config)),
         hooks(std::move(hooks)),
-        ctx{store, this->config, metrics, {}, [this] { workers.wake(); }},
-        workers(store, this->config, metrics,
-                [this](const std::string& run_id) { return base_url() + "/files/" + run_id; }) {
+        ctx{store, this->config, metrics, {}, this->hooks.run_queued} {
     add_automation_routes(router, ctx);
     add_run_routes(router, ctx);
     add_task_routes(router, ctx);
@@ -29,8 +26,6 @@ struct Server::Impl {
     add_meta_routes(router, ctx);
     wire_http();
   }
-
-  std::string base_url() const { return config.public_url.empty() ? address : config.public_url; }
 
   void wire_http() {
     http.set_payload_max_length(config.max_body_bytes);
@@ -88,17 +83,15 @@ struct Server::Impl {
   store::Store& store;
   Config config;
   Hooks hooks;
-  Metrics metrics;
   Context ctx;
   Router router;
-  WorkerPool workers;
   httplib::Server http;
   std::string address;
   std::atomic<bool> stopped{false};
 };
 
-Server::Server(store::Store& store, Config config, Hooks hooks)
-    : impl_(std::make_unique<Impl>(store, std::move(config), std::move(hooks))) {}
+Server::Server(store::Store& store, Config config, Metrics& metrics, Hooks hooks)
+    : impl_(std::make_unique<Impl>(store, std::move(config), metrics, std::move(hooks))) {}
 
 Server::~Server() { stop(); }
 
@@ -122,7 +115,6 @@ int Server::bind(std::string* error) {
 std::string Server::address() const { return impl_->address; }
 
 void Server::run() {
-  impl_->workers.start();
   if (impl_->hooks.start_background) impl_->hooks.start_background();
   impl_->http.listen_after_bind();
 }
@@ -131,7 +123,6 @@ void Server::stop() {
   if (impl_->stopped.exchange(true)) return;
   impl_->http.stop();
   if (impl_->hooks.stop_background) impl_->hooks.stop_background();
-  impl_->workers.stop();
 }
 
 void Server::reload() {

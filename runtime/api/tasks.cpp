@@ -33,7 +33,7 @@ void create(Context& ctx, Call& call) {
   json doc = body;
   doc.erase("metadata");
   doc.erase("webhook_url");
-  Compiled c = compile_document(doc);
+  automation::CompiledAutomation c = automation::compile_automation(doc);
   if (!c.ok) return send_error(call.res, invalid_workflow(c));
   store::NewRun run;
   run.input_url = body["url"];
@@ -70,10 +70,17 @@ void get(Context& ctx, Call& call) {
 
 void add_task_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"POST", "/tasks", "Create one task on a URL (a run is created behind it)", true,
+  router.add({"POST",
+              "/tasks",
+              "Create one task on a URL (a run is created behind it)",
+              true,
               [c](Call& call) { create(*c, call); },
               {{"requestBody", json_body("url, kind, options, optional metadata")}}});
-  router.add({"GET", "/tasks", "List tasks", true, [c](Call& call) { list(*c, call); },
+  router.add({"GET",
+              "/tasks",
+              "List tasks",
+              true,
+              [c](Call& call) { list(*c, call); },
               {{"parameters", list_params({"status", "kind", "run_id"})}}});
   router.add({"GET", "/tasks/{id}", "Get a task", true, [c](Call& call) { get(*c, call); }});
 }

@@ -28,7 +28,7 @@ nlohmann::json TaskState::to_json(const std::string& run_id) const {
       {"object", "task"},
       {"kind", kind},
       {"node", node},
-      {"status", status_name(status)},
+      {"status", model::status_name(status)},
       {"run_id", run_id},
       {"parent_id", parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(parent)},
       {"progress", std::floor(progress)},
@@ -56,7 +56,7 @@ nlohmann::json RunState::to_json() const {
   return {
       {"id", id},
       {"object", "run"},
-      {"status", status_name(status)},
+      {"status", model::status_name(status)},
       {"progress", std::floor(progress)},
       {"tasks", std::move(list)},
       {"metadata", metadata},

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "runtime/exec/executor.h"
-#include "runtime/exec/status.h"
+#include "runtime/model/status.h"
 
 namespace wfc::exec {
 
@@ -22,7 +22,7 @@ struct TaskState {
   std::string node;  // the plan's task id
   std::string kind;
   std::string parent;  // task_… of the task whose output it reads; "" at the top
-  Status status = Status::Waiting;
+  model::Status status = model::Status::Waiting;
   double progress = 0;
   nlohmann::json options = nlohmann::json::object();
   std::vector<nlohmann::json> inputs, outputs;  // File objects
@@ -37,7 +37,7 @@ struct TaskState {
 
 struct RunState {
   std::string id;  // run_…
-  Status status = Status::Waiting;
+  model::Status status = model::Status::Waiting;
   double progress = 0;
   std::vector<TaskState> tasks;  // in plan order: parents before children
   nlohmann::json metadata = nlohmann::json::object();

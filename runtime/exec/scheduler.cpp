@@ -17,9 +17,15 @@
 #include "compiler/catalog/catalog.h"
 #include "compiler/expr/record.h"
 #include "compiler/expr/schema.h"
-#include "runtime/exec/ids.h"
+#include "runtime/exec/plan_tasks.h"
+#include "runtime/model/ids.h"
 
 namespace wfc::exec {
+
+// The run model (runtime/model) the state machine is written in.
+using model::new_id;
+using model::Status;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -118,64 +124,16 @@ struct Scheduler::Impl {
       if (!n.gate.empty()) below[n.gate].push_back(n.id);
     }
 
-    // Tasks, in the order they are written (their spans), so run.json reads like the workflow.
-    struct Row {
-      std::string task, target;
-      Span span;
-    };
-    std::vector<Row> rows;
-    for (const auto& [task, target] : plan.tasks) {
-      Span span;
-      if (const plan::Node* n = plan.node(target)) span = n->span;
-      if (const plan::Gate* g = plan.gate(target)) span = g->span;
-      rows.push_back({task, target, span});
-    }
-    for (const plan::Pruned& p : plan.pruned) {
-      if (!plan.tasks.count(p.task)) rows.push_back({p.task, "", Span{}});
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return std::pair(a.span.line, a.span.column) < std::pair(b.span.line, b.span.column);
-    });
-    for (const Row& row : rows) {
-      TaskState t;
-      t.id = new_id("task");
-      t.node = row.task;
+    // Tasks, in the order they are written, with their parents (plan_tasks.h).
+    run.tasks = plan_tasks(plan);
+    for (size_t i = 0; i < run.tasks.size(); ++i) {
+      TaskState& t = run.tasks[i];
       t.created_at = t.updated_at = run.created_at;
-      if (const plan::Node* n = plan.node(row.target)) {
-        t.kind = n->op;
-        t.options = n->options.to_json();
-      } else if (const plan::Gate* g = plan.gate(row.target)) {
-        t.kind = "conditions";
-        t.options = {{"when", g->when}};
-      } else {
-        t.kind = "unknown";
-        t.status = Status::Cancelled;
-        t.skipped = true;
-        for (const plan::Pruned& p : plan.pruned) {
-          if (p.task == row.task) t.skip_reason = p.reason;
-        }
+      task_index[t.node] = i;
+      auto target = plan.tasks.find(t.node);
+      if (target != plan.tasks.end() && !target->second.empty()) {
+        tasks_of[target->second].push_back(i);
       }
-      task_index[row.task] = run.tasks.size();
-      if (!row.target.empty()) tasks_of[row.target].push_back(run.tasks.size());
-      run.tasks.push_back(std::move(t));
-    }
-    // Parents: the task whose output a task reads (the gate's task when it is gated).
-    for (auto& [target, indexes] : tasks_of) {
-      std::string parent_target;
-      if (const plan::Node* n = plan.node(target)) {
-        parent_target = !n->gate.empty() ? n->gate : n->input;
-      } else if (const plan::Gate* g = plan.gate(target)) {
-        parent_target = !g->parent.empty() ? g->parent : g->file;
-      }
-      // Planner nodes ($probe.…) pass their file on: the parent is what they read.
-      while (!parent_target.empty() && !tasks_of.count(parent_target)) {
-        const plan::Node* n = plan.node(parent_target);
-        if (!n || n->input.empty()) break;
-        parent_target = n->input;
-      }
-      auto it = tasks_of.find(parent_target);
-      if (it == tasks_of.end()) continue;
-      for (size_t i : indexes) run.tasks[i].parent = run.tasks[it->second.front()].id;
     }
   }
 

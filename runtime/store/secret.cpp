@@ -6,7 +6,7 @@
 #include <array>
 #include <string>
 
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "runtime/store/store.h"
 
 namespace wfc::store {
@@ -28,7 +28,7 @@ std::string hash_secret(const std::string& secret) {
 
 std::string new_secret() {
   // Random ids from the CSPRNG (ids.h): 40 symbols of [0-9a-z] after "wfc_", about 206 bits.
-  std::string a = exec::new_id("k"), b = exec::new_id("k"), c = exec::new_id("k");
+  std::string a = model::new_id("k"), b = model::new_id("k"), c = model::new_id("k");
   return "wfc_" + a.substr(2) + b.substr(2) + c.substr(2, 8);
 }
 

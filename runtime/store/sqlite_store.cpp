@@ -8,7 +8,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "runtime/store/checkpointer.h"
 #include "runtime/store/migrations.h"
 #include "runtime/store/sqlite_db.h"
@@ -53,8 +53,8 @@ nlohmann::json parse(const Statement& s, int col) {
   return j;
 }
 
-exec::Status status_at(const Statement& s, int col) {
-  auto st = exec::parse_status(s.text(col));
+model::Status status_at(const Statement& s, int col) {
+  auto st = model::parse_status(s.text(col));
   if (!st) throw StoreError("sqlite: unknown status '" + s.text(col) + "'");
   return *st;
 }
@@ -228,7 +228,7 @@ void insert_event(Connection& c, const std::string& kind, const std::string& run
   static const std::string sql =
       fmt::format("INSERT INTO events ({}) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)", kEventColumns);
   c.prepare(sql)
-      ->bind(1, exec::new_id("evt"))
+      ->bind(1, model::new_id("evt"))
       .bind(2, kind)
       .bind(3, run_id)
       .bind(4, dump(data))
@@ -240,9 +240,9 @@ void insert_event(Connection& c, const std::string& kind, const std::string& run
 
 /// Makes a run terminal: unfinished tasks cancelled, the lease released, and a run.<status>
 /// event with the run as data. The caller holds the write transaction.
-void terminate(Connection& c, const std::string& run_id, exec::Status status,
+void terminate(Connection& c, const std::string& run_id, model::Status status,
                const nlohmann::json& error, int64_t now) {
-  std::string st(exec::status_name(status));
+  std::string st(model::status_name(status));
   {
     Query q = c.prepare(
         "UPDATE runs SET status = ?, error = ?, worker_id = '', lease_until_ms = 0, "
@@ -278,10 +278,10 @@ nlohmann::json json_field(const nlohmann::json& j, const char* key, nlohmann::js
   return it != j.end() ? *it : fallback;
 }
 
-exec::Status event_status(const nlohmann::json& data) {
+model::Status event_status(const nlohmann::json& data) {
   auto it = data.find("status");
-  std::optional<exec::Status> s;
-  if (it != data.end() && it->is_string()) s = exec::parse_status(it->get<std::string>());
+  std::optional<model::Status> s;
+  if (it != data.end() && it->is_string()) s = model::parse_status(it->get<std::string>());
   // Events come from the scheduler, not from users: a bad one is a bug in the caller.
   if (!s) throw std::invalid_argument("store: an event without a valid status");
   return *s;
@@ -373,7 +373,7 @@ int SqliteStore::schema_version() {
 // ---- automations
 
 Automation SqliteStore::create_automation(Automation a) {
-  if (a.id.empty()) a.id = exec::new_id("auto");
+  if (a.id.empty()) a.id = model::new_id("auto");
   a.created_at = a.updated_at = now_ms() / 1000;
   return write([&](Connection& c) {
     Transaction tx(c, Transaction::Write);
@@ -452,9 +452,9 @@ namespace {
 /// A run about to be inserted: ids, parent links and timestamps made before any lock.
 Run prepare_run(const NewRun& in, int64_t now) {
   Run r;
-  r.id = exec::new_id("run");
+  r.id = model::new_id("run");
   r.automation_id = in.automation_id;
-  r.status = exec::Status::Queued;
+  r.status = model::Status::Queued;
   r.input_url = in.input_url;
   r.metadata = in.metadata;
   r.created_by = in.created_by;
@@ -465,11 +465,11 @@ Run prepare_run(const NewRun& in, int64_t now) {
   std::map<std::string, std::string> node_ids;
   for (const NewTask& nt : in.tasks) {
     Task t;
-    t.id = exec::new_id("task");
+    t.id = model::new_id("task");
     t.run_id = r.id;
     t.node = nt.node;
     t.kind = nt.kind;
-    t.status = exec::Status::Queued;
+    t.status = model::Status::Queued;
     t.options = nt.options;
     if (!nt.parent_node.empty()) {
       auto it = node_ids.find(nt.parent_node);
@@ -537,13 +537,13 @@ CreatedRun insert_run(Connection& c, Run r) {
 
 /// The run as create_run made it: what run.created announces, whatever happened to it since.
 Run as_created(Run r) {
-  r.status = exec::Status::Queued;
+  r.status = model::Status::Queued;
   r.progress = 0;
   r.error = nullptr;
   r.started_at = r.finished_at = 0;
   r.updated_at = r.created_at;
   for (Task& t : r.tasks) {
-    t.status = exec::Status::Queued;
+    t.status = model::Status::Queued;
     t.progress = 0;
     t.inputs = t.outputs = nlohmann::json::array();
     t.error = nullptr;
@@ -629,7 +629,7 @@ StatusCounts SqliteStore::count_by_status() {
 
 std::optional<Page<Run>> SqliteStore::list_runs(const ListQuery& q) {
   std::vector<Filter> filters;
-  if (q.status) filters.push_back({"status", std::string(exec::status_name(*q.status))});
+  if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
   return read(
       [&](Connection& c) { return page<Run>(c, "runs", kRunColumns, q, filters, run_row); });
 }
@@ -665,11 +665,11 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
       }
       Run r = std::move(*pick);
       if (&pick == &lapsed && r.cancel_requested) {
-        terminate(c, r.id, exec::Status::Cancelled, nullptr, now);
+        terminate(c, r.id, model::Status::Cancelled, nullptr, now);
         continue;
       }
       if (&pick == &lapsed && r.attempts >= options_.max_attempts) {
-        terminate(c, r.id, exec::Status::Failed,
+        terminate(c, r.id, model::Status::Failed,
                   {{"kind", "run_interrupted"},
                    {"message", fmt::format("the run was interrupted {} times (the server stopped "
                                            "while processing it)",
@@ -735,8 +735,8 @@ int SqliteStore::release_worker(const std::string& worker_id) {
 
 bool SqliteStore::apply_event(const std::string& run_id, const std::string& worker_id,
                               const std::string& kind, const nlohmann::json& data) {
-  exec::Status status = event_status(data);
-  std::string st(exec::status_name(status));
+  model::Status status = event_status(data);
+  std::string st(model::status_name(status));
   int64_t now = now_ms() / 1000;
   return write([&](Connection& c) {
     Transaction tx(c, Transaction::Write);
@@ -778,7 +778,7 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
       if (stored.contains("tasks") && stored["tasks"].is_array())
         for (nlohmann::json& t : stored["tasks"]) rewrite_task_ids(t, run_id, ids);
       stored["id"] = run_id;
-      if (exec::is_terminal(status)) {
+      if (model::is_terminal(status)) {
         // The run's last word: the same bookkeeping as finish_run, then the scheduler's event.
         c.prepare(
              fmt::format("UPDATE tasks SET status = 'cancelled', finished_at = ?, updated_at = ? "
@@ -802,8 +802,8 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
 }
 
 bool SqliteStore::finish_run(const std::string& run_id, const std::string& worker_id,
-                             exec::Status status, const nlohmann::json& error) {
-  if (!exec::is_terminal(status))
+                             model::Status status, const nlohmann::json& error) {
+  if (!model::is_terminal(status))
     throw std::invalid_argument("store: finish_run needs a terminal status");
   int64_t now = now_ms() / 1000;
   return write([&](Connection& c) {
@@ -824,9 +824,9 @@ std::optional<Run> SqliteStore::cancel_run(const std::string& run_id) {
   return write([&](Connection& c) -> std::optional<Run> {
     Transaction tx(c, Transaction::Write);
     std::optional<Run> r = load_run(c, run_id);
-    if (!r || exec::is_terminal(r->status)) return r;
+    if (!r || model::is_terminal(r->status)) return r;
     if (r->worker_id.empty()) {
-      terminate(c, run_id, exec::Status::Cancelled, nullptr, now);
+      terminate(c, run_id, model::Status::Cancelled, nullptr, now);
     } else {
       c.prepare("UPDATE runs SET cancel_requested = 1, updated_at = ? WHERE id = ?")
           ->bind(1, now)
@@ -852,7 +852,7 @@ std::optional<Task> SqliteStore::get_task(const std::string& id) {
 
 std::optional<Page<Task>> SqliteStore::list_tasks(const ListQuery& q) {
   std::vector<Filter> filters;
-  if (q.status) filters.push_back({"status", std::string(exec::status_name(*q.status))});
+  if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
   if (!q.kind.empty()) filters.push_back({"kind", q.kind});
   if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
   return read(
@@ -913,7 +913,7 @@ ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secr
       q->bind(1, hash);
       if (q->step()) return key_row(*q);
     }
-    ApiKey k{exec::new_id("key"), name, hash, "active", now, now};
+    ApiKey k{model::new_id("key"), name, hash, "active", now, now};
     c.prepare(fmt::format("INSERT INTO api_keys ({}) VALUES (?, ?, ?, ?, ?, ?)", kKeyColumns))
         ->bind(1, k.id)
         .bind(2, k.name)

@@ -59,7 +59,7 @@ class SqliteStore final : public Store {
   int release_worker(const std::string& worker_id) override;
   bool apply_event(const std::string& run_id, const std::string& worker_id, const std::string& kind,
                    const nlohmann::json& data) override;
-  bool finish_run(const std::string& run_id, const std::string& worker_id, exec::Status status,
+  bool finish_run(const std::string& run_id, const std::string& worker_id, model::Status status,
                   const nlohmann::json& error) override;
   std::optional<Run> cancel_run(const std::string& run_id) override;
   StatusCounts count_by_status() override;

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/exec/status.h"
+#include "runtime/model/status.h"
 
 namespace wfc::store {
 
@@ -49,7 +49,7 @@ struct Task {
   std::string run_id;  // run_…
   std::string node;    // the plan's id of the task: what scheduler events are matched on
   std::string kind;
-  exec::Status status = exec::Status::Queued;
+  model::Status status = model::Status::Queued;
   double progress = 0;
   nlohmann::json options = nlohmann::json::object();
   nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
@@ -62,7 +62,7 @@ struct Task {
 struct Run {
   std::string id;  // run_…
   std::string automation_id;
-  exec::Status status = exec::Status::Queued;
+  model::Status status = model::Status::Queued;
   double progress = 0;
   std::string input_url;
   nlohmann::json metadata = nlohmann::json::object();
@@ -110,10 +110,10 @@ struct ListQuery {
   std::string after, before;
   int limit = 20;  // clamped to 1–100 (the API rejects out-of-range values before asking)
   Order order = Order::Desc;
-  std::optional<exec::Status> status;  // runs, tasks
-  std::string automation_status;       // automations: active | paused
-  std::string kind;                    // tasks, events
-  std::string run_id;                  // tasks, events
+  std::optional<model::Status> status;  // runs, tasks
+  std::string automation_status;        // automations: active | paused
+  std::string kind;                     // tasks, events
+  std::string run_id;                   // tasks, events
 };
 
 template <typename T>
@@ -148,7 +148,7 @@ struct CreatedRun {
 /// How many runs and tasks are in each status now (GET /metrics; queued runs are the queue's
 /// depth). Statuses with none are absent.
 struct StatusCounts {
-  std::vector<std::pair<exec::Status, int64_t>> runs, tasks;
+  std::vector<std::pair<model::Status, int64_t>> runs, tasks;
 };
 
 /// What a worker hears when it renews its lease.
@@ -200,7 +200,7 @@ class Store {
   /// Makes a held run terminal (e.g. its input could not be fetched): unfinished tasks are
   /// cancelled, the lease is released, a run.<status> event is recorded. False when not held.
   virtual bool finish_run(const std::string& run_id, const std::string& worker_id,
-                          exec::Status status, const nlohmann::json& error) = 0;
+                          model::Status status, const nlohmann::json& error) = 0;
   /// POST /runs/{id}/cancel: a queued run is cancelled at once; a processing one is flagged for
   /// its worker (renew_lease answers CancelRequested). nullopt: no such run.
   virtual std::optional<Run> cancel_run(const std::string& run_id) = 0;

@@ -19,7 +19,7 @@ nlohmann::json to_json(const Task& t) {
       {"object", "task"},
       {"kind", t.kind},
       {"node", t.node},
-      {"status", exec::status_name(t.status)},
+      {"status", model::status_name(t.status)},
       {"run_id", t.run_id},
       {"parent_id", or_null(t.parent_id)},
       {"progress", std::floor(t.progress)},
@@ -45,7 +45,7 @@ nlohmann::json to_json(const Run& r) {
   return {
       {"id", r.id},
       {"object", "run"},
-      {"status", exec::status_name(r.status)},
+      {"status", model::status_name(r.status)},
       {"progress", std::floor(r.progress)},
       {"automation_id", or_null(r.automation_id)},
       {"input", or_null(r.input_url)},

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <set>
 
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "tests/unit/test_api.h"
 
 namespace {
@@ -22,7 +22,7 @@ TEST_CASE("automations: create, list, get, update, run, delete", "[api]") {
   auto made = api.post("/automations", wfc::test::small_automation());
   REQUIRE(made.status == 201);
   std::string id = made.body["id"];
-  CHECK(wfc::exec::is_id(id, "auto"));
+  CHECK(wfc::model::is_id(id, "auto"));
   CHECK(made.body["object"] == "automation");
   CHECK(made.body["status"] == "active");
   CHECK(made.body["workflow"][0]["kind"] == "video");
@@ -77,9 +77,9 @@ TEST_CASE("runs: create with an explicit ingest, get with tasks, list, cancel", 
   auto made = api.post("/runs", body);
   REQUIRE(made.status == 201);
   std::string id = made.body["id"];
-  CHECK(wfc::exec::is_id(id, "run"));
+  CHECK(wfc::model::is_id(id, "run"));
   CHECK(made.body["input"] == "https://example.com/v.mp4");
-  CHECK(wfc::exec::is_id(made.body["created_by"].get<std::string>(), "key"));
+  CHECK(wfc::model::is_id(made.body["created_by"].get<std::string>(), "key"));
   std::set<std::string> kinds;
   for (const json& t : made.body["tasks"]) kinds.insert(t["kind"]);
   CHECK(kinds == std::set<std::string>{"ingest", "video", "conditions", "image"});
@@ -112,7 +112,7 @@ TEST_CASE("tasks: one task on a URL makes a run; lists filter by status, kind an
   CHECK(made.body["object"] == "task");
   CHECK(made.body["kind"] == "image");
   std::string task = made.body["id"], run = made.body["run_id"];
-  CHECK(wfc::exec::is_id(task, "task"));
+  CHECK(wfc::model::is_id(task, "task"));
   CHECK(api.get("/runs/" + run).body["input"] == "https://example.com/v.mp4");
   CHECK(api.get("/tasks/" + task).body["options"]["format"] == "png");
   REQUIRE(api.post("/tasks", {{"url", "https://example.com/a.mp4"}, {"kind", "audio"}}).status ==

@@ -6,7 +6,7 @@
 #include <map>
 #include <mutex>
 
-#include "runtime/api/webhooks.h"
+#include "runtime/webhooks/delivery.h"
 #include "tests/unit/test_api.h"
 #include "tests/unit/test_cli.h"
 #include "tests/unit/test_http_server.h"
@@ -158,8 +158,9 @@ TEST_CASE("a run's events reach its automation's webhook, signed", "[api][git][m
   wfc::test::HttpServer receiver;
   receiver.server().Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mu);
-    received.push_back({req.body, req.get_header_value(std::string(wfc::api::kSignatureHeader)),
-                        req.get_header_value(std::string(wfc::api::kEventIdHeader))});
+    received.push_back({req.body,
+                        req.get_header_value(std::string(wfc::webhooks::kSignatureHeader)),
+                        req.get_header_value(std::string(wfc::webhooks::kEventIdHeader))});
     res.status = 200;
   });
   receiver.start();
@@ -195,8 +196,8 @@ TEST_CASE("a run's events reach its automation's webhook, signed", "[api][git][m
   CHECK(event["data"]["id"] == run_id);
   CHECK(event["data"]["status"] == "succeeded");
   CHECK(done->event_id == event["id"]);
-  CHECK(wfc::api::verify_webhook("s3cret", done->signature, done->body));
-  CHECK_FALSE(wfc::api::verify_webhook("another secret", done->signature, done->body));
+  CHECK(wfc::webhooks::verify_webhook("s3cret", done->signature, done->body));
+  CHECK_FALSE(wfc::webhooks::verify_webhook("another secret", done->signature, done->body));
   // The same event is listed at GET /events.
   auto events = api.get("/events?kind=run.succeeded&run_id=" + run_id);
   REQUIRE(events.status == 200);

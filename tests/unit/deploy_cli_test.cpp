@@ -4,14 +4,14 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
 #include "test_cli.h"
 #include "test_http_server.h"
 
 namespace {
 
 using nlohmann::json;
-using wfc::api::automation_id_for;
+using wfc::automation::automation_id_for;
 
 /// GET (pages of 2, to make the client paginate), POST, PATCH and DELETE on /automations.
 class FakeApi {

@@ -23,10 +23,10 @@ using wfc::exec::NodeResult;
 using wfc::exec::RunState;
 using wfc::exec::Scheduler;
 using wfc::exec::SchedulerOptions;
-using wfc::exec::Status;
 using wfc::exec::TaskError;
 using wfc::exec::TaskState;
 using wfc::exec::Work;
+using wfc::model::Status;
 using wfc::plan::Node;
 using wfc::plan::Plan;
 

@@ -108,7 +108,7 @@ TEST_CASE("concurrent workers claim every run exactly once", "[store]") {
       store::Store& st = w % 2 ? *s2 : *s;
       std::string me = "worker-" + std::to_string(w);
       while (auto r = st.claim_run(me, std::chrono::seconds(60))) {
-        if (!st.finish_run(r->id, me, exec::Status::Succeeded, nullptr)) ++unfinished;
+        if (!st.finish_run(r->id, me, model::Status::Succeeded, nullptr)) ++unfinished;
         std::lock_guard lock(m);
         claimed.insert(r->id);
       }
@@ -118,7 +118,7 @@ TEST_CASE("concurrent workers claim every run exactly once", "[store]") {
   CHECK(claimed.size() == created.size());
   CHECK(std::set<std::string>(claimed.begin(), claimed.end()) == created);
   store::ListQuery q;
-  q.status = exec::Status::Succeeded;
+  q.status = model::Status::Succeeded;
   q.limit = 100;
   CHECK(s->list_runs(q)->has_more);
 }

@@ -59,7 +59,7 @@ TEST_CASE("runs acknowledged before a kill -9 are all there after it", "[store]"
   for (const std::string& id : acknowledged) {
     auto r = s->get_run(id);
     REQUIRE(r);
-    CHECK(r->status == exec::Status::Queued);
+    CHECK(r->status == model::Status::Queued);
     CHECK(r->tasks.size() == 3);  // never a run without its tasks
   }
   // Every run the database holds is whole, acknowledged or not (the last one may have committed

@@ -1,14 +1,14 @@
 // The store's records: automations, runs with their tasks, API keys, and their wire JSON.
 #include <catch2/catch.hpp>
 
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "runtime/store/wire_json.h"
 #include "test_store.h"
 
 namespace wfc {
 namespace {
 
-using exec::Status;
+using model::Status;
 
 TEST_CASE("automations are created, read, updated, listed and deleted", "[store]") {
   test::StoreFixture f;
@@ -20,7 +20,7 @@ TEST_CASE("automations are created, read, updated, listed and deleted", "[store]
   a.plan = {{"version", 1}};
   a.webhook_url = "https://hooks.example.com/wfc";
   store::Automation made = s->create_automation(a);
-  CHECK(exec::is_id(made.id, "auto"));
+  CHECK(model::is_id(made.id, "auto"));
   CHECK(made.created_at == 1'800'000'000);
 
   // Git-deployed automations keep the id their file declares.
@@ -66,7 +66,7 @@ TEST_CASE("a created run is queued with its tasks, parents linked, and reads bac
   auto s = f.open();
   store::CreatedRun c = s->create_run(test::three_task_run());
   CHECK(c.created);
-  CHECK(exec::is_id(c.run.id, "run"));
+  CHECK(model::is_id(c.run.id, "run"));
   CHECK(c.run.status == Status::Queued);
 
   auto r = s->get_run(c.run.id);
@@ -83,7 +83,7 @@ TEST_CASE("a created run is queued with its tasks, parents linked, and reads bac
   CHECK(r->tasks[2].parent_id == r->tasks[0].id);
   CHECK(r->tasks[0].options == nlohmann::json{{"width", 640}});
   for (const store::Task& t : r->tasks) {
-    CHECK(exec::is_id(t.id, "task"));
+    CHECK(model::is_id(t.id, "task"));
     CHECK(t.status == Status::Queued);
     CHECK(t.run_id == r->id);
     auto one = s->get_task(t.id);
@@ -143,7 +143,7 @@ TEST_CASE("API keys are stored hashed and found by their secret", "[store]") {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
   store::ApiKey k = s->add_api_key("ci", secret);
-  CHECK(exec::is_id(k.id, "key"));
+  CHECK(model::is_id(k.id, "key"));
   CHECK(k.hash == store::hash_secret(secret));
   CHECK(k.hash.find(secret) == std::string::npos);
   CHECK(s->add_api_key("again", secret).id == k.id);  // the same secret is the same key

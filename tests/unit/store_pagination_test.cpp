@@ -11,7 +11,7 @@
 namespace wfc {
 namespace {
 
-using exec::Status;
+using model::Status;
 
 struct Made {
   std::string id;

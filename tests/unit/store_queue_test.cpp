@@ -13,7 +13,7 @@
 namespace wfc {
 namespace {
 
-using exec::Status;
+using model::Status;
 using std::chrono::seconds;
 
 /// A task object as the scheduler emits it: its own task id, the plan node, the state.
@@ -175,8 +175,9 @@ TEST_CASE("scheduler events update tasks and the run and are listed in order", "
   REQUIRE(events);
   std::vector<std::string> kinds;
   for (const store::Event& e : events->items) kinds.push_back(e.kind);
-  CHECK(kinds == std::vector<std::string>{"run.created", "run.started", "task.updated", "task.succeeded",
-                                          "task.failed", "task.cancelled", "run.failed"});
+  CHECK(kinds == std::vector<std::string>{"run.created", "run.started", "task.updated",
+                                          "task.succeeded", "task.failed", "task.cancelled",
+                                          "run.failed"});
   // Event data names tasks by the ids the API showed, not the scheduler's.
   CHECK(events->items[2].data["id"] == r->tasks[0].id);
   CHECK(events->items[2].data["run_id"] == id);

@@ -1,20 +1,19 @@
 // Webhook delivery against loopback receivers: the signed POST a receiver gets, retries with
 // growing waits recorded in the store, refused private addresses, dead receivers, giving up.
-#include "runtime/api/webhooks.h"
-
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "runtime/store/wire_json.h"
+#include "runtime/webhooks/delivery.h"
 #include "test_http_server.h"
 #include "test_store.h"
 
 namespace {
 
-using wfc::api::DeliveryStats;
-using wfc::api::WebhookDeliverer;
-using wfc::api::WebhookOptions;
+using wfc::webhooks::DeliveryStats;
+using wfc::webhooks::WebhookDeliverer;
+using wfc::webhooks::WebhookOptions;
 
 constexpr const char* kSecret = "whsec_test_secret";
 
@@ -94,24 +93,24 @@ int64_t store_now(const wfc::test::StoreFixture& fx) { return fx.clock.ms->load(
 
 TEST_CASE("webhooks: sign and verify", "[webhooks]") {
   std::string body = R"({"id":"evt_1","object":"event"})";
-  std::string header = wfc::api::signature_header(kSecret, 1800000000, body);
+  std::string header = wfc::webhooks::signature_header(kSecret, 1800000000, body);
   CHECK(header.starts_with("t=1800000000,v1="));
   CHECK(header.size() == std::string("t=1800000000,v1=").size() + 64);
-  CHECK(wfc::api::verify_webhook(kSecret, header, body));
-  CHECK_FALSE(wfc::api::verify_webhook("another secret", header, body));
-  CHECK_FALSE(wfc::api::verify_webhook(kSecret, header, body + " "));
-  CHECK_FALSE(wfc::api::verify_webhook(kSecret, "t=1800000001" + header.substr(12), body));
-  CHECK_FALSE(wfc::api::verify_webhook(kSecret, "v1=" + header.substr(16), body));
-  CHECK_FALSE(wfc::api::verify_webhook(kSecret, "", body));
+  CHECK(wfc::webhooks::verify_webhook(kSecret, header, body));
+  CHECK_FALSE(wfc::webhooks::verify_webhook("another secret", header, body));
+  CHECK_FALSE(wfc::webhooks::verify_webhook(kSecret, header, body + " "));
+  CHECK_FALSE(wfc::webhooks::verify_webhook(kSecret, "t=1800000001" + header.substr(12), body));
+  CHECK_FALSE(wfc::webhooks::verify_webhook(kSecret, "v1=" + header.substr(16), body));
+  CHECK_FALSE(wfc::webhooks::verify_webhook(kSecret, "", body));
   // A rotated secret: the receiver accepts either signature.
-  std::string both = header + ",v1=" + wfc::api::sign_webhook("old", 1800000000, body);
-  CHECK(wfc::api::verify_webhook(kSecret, both, body));
+  std::string both = header + ",v1=" + wfc::webhooks::sign_webhook("old", 1800000000, body);
+  CHECK(wfc::webhooks::verify_webhook(kSecret, both, body));
   // The timestamp bounds replays when the receiver asks for it.
-  CHECK(wfc::api::verify_webhook(kSecret, header, body, 1800000100, 300));
-  CHECK_FALSE(wfc::api::verify_webhook(kSecret, header, body, 1800000400, 300));
+  CHECK(wfc::webhooks::verify_webhook(kSecret, header, body, 1800000100, 300));
+  CHECK_FALSE(wfc::webhooks::verify_webhook(kSecret, header, body, 1800000400, 300));
   // A known answer, so that receivers in other languages can check their implementation
   // (docs/api-webhooks.md shows the same computation with openssl).
-  CHECK(wfc::api::sign_webhook("secret", 1, "{}") ==
+  CHECK(wfc::webhooks::sign_webhook("secret", 1, "{}") ==
         "1122767b193110cfec322b6f199b599edbf608ed087f2d27afb0b97d99523908");
 }
 
@@ -132,7 +131,7 @@ TEST_CASE("webhooks: a loopback receiver gets the event, signed", "[webhooks]") 
   CHECK(got.get_header_value("Wfc-Event-Id") == event.id);
   CHECK(got.get_header_value("Wfc-Event-Kind") == "run.created");
   std::string signature = got.get_header_value("Wfc-Signature");
-  CHECK(wfc::api::verify_webhook(kSecret, signature, got.body, store_now(fx), 300));
+  CHECK(wfc::webhooks::verify_webhook(kSecret, signature, got.body, store_now(fx), 300));
   auto body = nlohmann::json::parse(got.body);
   CHECK(body == wfc::store::to_json(event));
   CHECK(body["id"] == event.id);
@@ -281,11 +280,11 @@ TEST_CASE("webhooks: backoff doubles up to its cap", "[webhooks]") {
   WebhookOptions options;
   options.backoff_base = std::chrono::seconds(2);
   options.backoff_cap = std::chrono::seconds(60);
-  CHECK(wfc::api::backoff_delay(options, 1).count() == 2);
-  CHECK(wfc::api::backoff_delay(options, 2).count() == 4);
-  CHECK(wfc::api::backoff_delay(options, 3).count() == 8);
-  CHECK(wfc::api::backoff_delay(options, 6).count() == 60);
-  CHECK(wfc::api::backoff_delay(options, 100).count() == 60);
+  CHECK(wfc::webhooks::backoff_delay(options, 1).count() == 2);
+  CHECK(wfc::webhooks::backoff_delay(options, 2).count() == 4);
+  CHECK(wfc::webhooks::backoff_delay(options, 3).count() == 8);
+  CHECK(wfc::webhooks::backoff_delay(options, 6).count() == 60);
+  CHECK(wfc::webhooks::backoff_delay(options, 100).count() == 60);
 }
 
 TEST_CASE("webhooks: the background thread delivers what is due", "[webhooks]") {

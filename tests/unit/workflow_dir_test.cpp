@@ -1,17 +1,17 @@
 // Automations from a directory: stable ids, create / unchanged / update / delete, invalid files
 // skipped with their diagnostics, and the repository's own workflows/.
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
 
 #include <filesystem>
 
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 #include "test_store.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using wfc::api::load_workflow_dir;
-using wfc::api::read_workflow_dir;
+using wfc::automation::load_workflow_dir;
+using wfc::automation::read_workflow_dir;
 
 constexpr const char* kPodcastWf = R"(automation "Podcast" {
   description "MP3 of every episode"
@@ -41,15 +41,16 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 }  // namespace
 
 TEST_CASE("workflow dir: ids are declared, or derived from the path", "[workflow_dir]") {
-  CHECK(wfc::api::automation_id_for("auto_0123456789abcdef", "a.json") == "auto_0123456789abcdef");
-  std::string from_path = wfc::api::automation_id_for("", "media/podcast.wf");
-  CHECK(wfc::exec::is_id(from_path, "auto"));
-  CHECK(from_path == wfc::api::automation_id_for("", "media/podcast.wf"));
-  CHECK(from_path != wfc::api::automation_id_for("", "media/podcast.json"));
+  CHECK(wfc::automation::automation_id_for("auto_0123456789abcdef", "a.json") ==
+        "auto_0123456789abcdef");
+  std::string from_path = wfc::automation::automation_id_for("", "media/podcast.wf");
+  CHECK(wfc::model::is_id(from_path, "auto"));
+  CHECK(from_path == wfc::automation::automation_id_for("", "media/podcast.wf"));
+  CHECK(from_path != wfc::automation::automation_id_for("", "media/podcast.json"));
   // A declared id that is not an automation id keeps its automation when the file moves.
-  std::string declared = wfc::api::automation_id_for("podcast", "media/podcast.wf");
-  CHECK(wfc::exec::is_id(declared, "auto"));
-  CHECK(declared == wfc::api::automation_id_for("podcast", "elsewhere/renamed.yaml"));
+  std::string declared = wfc::automation::automation_id_for("podcast", "media/podcast.wf");
+  CHECK(wfc::model::is_id(declared, "auto"));
+  CHECK(declared == wfc::automation::automation_id_for("podcast", "elsewhere/renamed.yaml"));
   CHECK(declared != from_path);
 }
 
@@ -68,8 +69,8 @@ TEST_CASE("workflow dir: create, reload unchanged, modify, delete, invalid skipp
   by_hand.name = "made by hand";
   std::string by_hand_id = store->create_automation(by_hand).id;
 
-  std::string podcast = wfc::api::automation_id_for("", "podcast.wf");
-  std::string video = wfc::api::automation_id_for("", "nested/video.yaml");
+  std::string podcast = wfc::automation::automation_id_for("", "podcast.wf");
+  std::string video = wfc::automation::automation_id_for("", "nested/video.yaml");
   std::string thumbs = "auto_0123456789abcdef";
 
   auto first = load_workflow_dir(*store, tree.path());
@@ -141,8 +142,8 @@ TEST_CASE("workflow dir: create, reload unchanged, modify, delete, invalid skipp
     CHECK(again.deleted.empty());
     CHECK(again.updated.empty());
     CHECK(store->get_automation(podcast));
-    CHECK_FALSE(store->get_automation(wfc::api::automation_id_for("", "broken.json")));
-    CHECK_THAT(wfc::api::describe(again),
+    CHECK_FALSE(store->get_automation(wfc::automation::automation_id_for("", "broken.json")));
+    CHECK_THAT(wfc::automation::describe(again),
                Catch::Contains("vidoe") &&
                    Catch::EndsWith("workflows: 0 created, 0 updated, 0 deleted, 2 unchanged, 2 "
                                    "invalid (skipped: broken.json, podcast.wf)\n"));
@@ -186,10 +187,10 @@ TEST_CASE("workflow dir: the repository's workflows/ all load, with stable ids",
   auto second = read_workflow_dir(dir);
   REQUIRE(second.automations.size() == first.automations.size());
   for (size_t i = 0; i < first.automations.size(); ++i) {
-    CHECK(wfc::exec::is_id(first.automations[i].id, "auto"));
+    CHECK(wfc::model::is_id(first.automations[i].id, "auto"));
     CHECK(first.automations[i].id == second.automations[i].id);
     CHECK(first.automations[i].id ==
-          wfc::api::automation_id_for("", first.automations[i].source_path));
+          wfc::automation::automation_id_for("", first.automations[i].source_path));
   }
 
   wfc::test::StoreFixture fx;

@@ -1,7 +1,8 @@
 // `wfc deploy DIR --server URL [--dry-run] [--key KEY]`: sync a directory of workflow files to a
 // running server through its API, the way `wfc serve --workflows DIR` loads it at start: the same
-// stable ids and the same diff (runtime/api/workflow_dir.h), applied with POST, PATCH and DELETE
-// on /automations. Prints one line per automation (+ created, ~ updated, - deleted, = unchanged).
+// stable ids and the same diff (runtime/automation/workflow_dir.h), applied with POST, PATCH and
+// DELETE on /automations. Prints one line per automation (+ created, ~ updated, - deleted, =
+// unchanged).
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -11,7 +12,7 @@
 #include <set>
 #include <tuple>
 
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
 #include "runtime/net/http_client.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/commands.h"
@@ -155,7 +156,7 @@ int run_deploy(const Args& args) {
     if (const char* env = std::getenv("WFC_API_KEY")) api.key = env;
   }
 
-  api::DesiredAutomations desired = api::read_workflow_dir(args.dir);
+  automation::DesiredAutomations desired = automation::read_workflow_dir(args.dir);
   if (!desired.error.empty()) {
     std::cerr << "wfc: " << desired.error << "\n";
     return kUsage;
@@ -173,7 +174,8 @@ int run_deploy(const Args& args) {
   }
   std::set<std::string> keep;
   for (const auto& bad : desired.invalid) keep.insert(bad.path);
-  api::AutomationDiff diff = api::diff_automations(desired.automations, existing, keep);
+  automation::AutomationDiff diff =
+      automation::diff_automations(desired.automations, existing, keep);
   std::map<std::string, const store::Automation*> before;
   for (const auto& e : existing) before[e.id] = &e;
 

@@ -159,10 +159,10 @@ int run_workflow(const Args& args) {
     std::cout << run.to_json().dump(2) << "\n";
   } else {
     std::cout << fmt::format("run {} {}: {} tasks; outputs and run.json in {}\n", run.id,
-                             exec::status_name(run.status), run.tasks.size(), args.out);
+                             model::status_name(run.status), run.tasks.size(), args.out);
     if (run.error) std::cout << run.error->message << "\n";
   }
-  return run.status == exec::Status::Succeeded ? kOk : kProblems;
+  return run.status == model::Status::Succeeded ? kOk : kProblems;
 }
 
 }  // namespace

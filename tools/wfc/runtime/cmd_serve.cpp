@@ -1,11 +1,12 @@
 // `wfc serve [--listen HOST:PORT] [--db PATH] [--data DIR] [--workflows DIR] [--keys FILE]`: the
-// HTTP API (runtime/api/server.h, docs/api.md) on the embedded SQLite store, with the workers
-// that execute queued runs. Every option has an environment variable (WFC_LISTEN, WFC_DB,
-// WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS);
-// the access flags are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. The
-// first line on standard output is `listening on http://HOST:PORT` with the port actually bound
-// (`--listen 127.0.0.1:0` picks an ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP
-// reloads --workflows.
+// HTTP API (runtime/api/server.h, docs/api.md) on the embedded SQLite store, with the worker pool
+// that executes queued runs (runtime/exec/worker_pool.h) and the webhook deliverer
+// (runtime/webhooks/delivery.h) beside it; this file wires them together. Every option has an
+// environment variable (WFC_LISTEN, WFC_DB, WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as
+// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS); the access flags are `wfc run`'s
+// (access_flags.h), and they also bound where webhooks may go. The first line on standard output is
+// `listening on http://HOST:PORT` with the port actually bound (`--listen 127.0.0.1:0` picks an
+// ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP reloads --workflows.
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -17,9 +18,10 @@
 #include <thread>
 
 #include "runtime/api/server.h"
-#include "runtime/api/webhooks.h"
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
+#include "runtime/exec/worker_pool.h"
 #include "runtime/store/sqlite_store.h"
+#include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/commands.h"
@@ -127,8 +129,9 @@ int serve(const Args& args) {
     std::cerr << fmt::format("wfc serve: --listen must be HOST:PORT, got '{}'\n", args.listen);
     return kUsage;
   }
+  exec::WorkerPoolOptions pool_options;
   std::string error;
-  if (!access_policy(args.access, &config.access, &error)) {
+  if (!access_policy(args.access, &pool_options.access, &error)) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
@@ -140,11 +143,13 @@ int serve(const Args& args) {
   }
   // The runs' outputs are written under the data directory (exports may name it too).
   config.data_dir = fs::absolute(args.data);
-  config.public_url = args.public_url;
-  while (!config.public_url.empty() && config.public_url.back() == '/')
-    config.public_url.pop_back();
-  config.workers = std::max(0, args.workers);
-  config.scheduler_threads = args.threads;
+  pool_options.data_dir = config.data_dir;
+  pool_options.workers = std::max(0, args.workers);
+  pool_options.scheduler_threads = args.threads;
+  // Output files' urls: --public-url, else the address the socket is bound to (set once bound),
+  // then the API's file route (GET /files/{run_id}/{path}).
+  std::string files_base = args.public_url;
+  while (!files_base.empty() && files_base.back() == '/') files_base.pop_back();
 
   std::unique_ptr<store::SqliteStore> store;
   std::string dev_key;  // set when no key was configured
@@ -168,7 +173,7 @@ int serve(const Args& args) {
     auto load = [&store, dir = args.workflows] {
       try {
         std::cerr << "wfc serve: " << dir << ": "
-                  << api::describe(api::load_workflow_dir(*store, dir));
+                  << automation::describe(automation::load_workflow_dir(*store, dir));
       } catch (const store::StoreError& e) {
         std::cerr << "wfc serve: loading " << dir << ": " << e.what() << "\n";
       }
@@ -176,21 +181,40 @@ int serve(const Args& args) {
     load();
     hooks.reload = load;
   }
+  // Runs execute in the worker pool; the server wakes it when it queues one, and the pool times
+  // its tasks into the server's metrics. With --workers 0 it only releases the leases of this
+  // data directory's previous process at start: an API-only node.
+  api::Metrics metrics;
+  exec::WorkerPool workers(
+      *store, pool_options,
+      [&files_base](const std::string& run_id) { return files_base + "/files/" + run_id; },
+      [&metrics](std::string_view kind, std::string_view status, double seconds) {
+        metrics.observe_task(kind, status, seconds);
+      });
+  hooks.run_queued = [&workers] { workers.wake(); };
   // Webhooks: the store is the outbox; a thread delivers what is due, signed with the secret.
   std::string webhook_secret =
       args.webhook_secret.empty() ? kept_secret(args, "webhook-secret") : args.webhook_secret;
-  api::WebhookDeliverer webhooks(*store, webhook_secret, config.access);
-  hooks.start_background = [&webhooks] { webhooks.start(); };
-  hooks.stop_background = [&webhooks] { webhooks.stop(); };
+  webhooks::WebhookDeliverer deliverer(*store, webhook_secret, pool_options.access);
+  hooks.start_background = [&workers, &deliverer] {
+    workers.start();
+    deliverer.start();
+  };
+  hooks.stop_background = [&workers, &deliverer] {
+    deliverer.stop();
+    workers.stop();
+  };
 
-  api::Server server(*store, config, hooks);
+  api::Server server(*store, config, metrics, hooks);
   int port = server.bind(&error);
   if (port < 0) {
     std::cerr << "wfc serve: " << error << "\n";
     return kProblems;
   }
+  // Before the workers start (Server::run), which read it from their threads.
+  if (files_base.empty()) files_base = server.address();
   std::cout << "listening on " << server.address() << std::endl;
-  std::cerr << fmt::format("wfc serve: {} worker(s), data in {}\n", config.workers,
+  std::cerr << fmt::format("wfc serve: {} worker(s), data in {}\n", pool_options.workers,
                            config.data_dir.string());
   if (!dev_key.empty()) {
     std::string a = server.address();

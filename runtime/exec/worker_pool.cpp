@@ -1,5 +1,5 @@
-// The workers that execute queued runs (see worker.h).
-#include "runtime/api/worker.h"
+// The worker pool that executes queued runs (see worker_pool.h).
+#include "runtime/exec/worker_pool.h"
 
 #include <fmt/format.h>
 
@@ -9,12 +9,12 @@
 #include <unordered_map>
 
 #include "compiler/plan/plan.h"
-#include "runtime/exec/ids.h"
 #include "runtime/exec/media_executor.h"
 #include "runtime/exec/scheduler.h"
 #include "runtime/ingest/fetch.h"
+#include "runtime/model/ids.h"
 
-namespace wfc::api {
+namespace wfc::exec {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -58,9 +58,12 @@ void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run
 
 }  // namespace
 
-WorkerPool::WorkerPool(store::Store& store, const Config& config, Metrics& metrics,
-                       std::function<std::string(const std::string&)> files_url)
-    : store_(store), config_(config), metrics_(metrics), files_url_(std::move(files_url)) {}
+WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl files_url,
+                       TaskEnded task_ended)
+    : store_(store),
+      options_(std::move(options)),
+      files_url_(std::move(files_url)),
+      task_ended_(std::move(task_ended)) {}
 
 WorkerPool::~WorkerPool() { stop(); }
 
@@ -68,15 +71,15 @@ std::string WorkerPool::stable_id(const fs::path& data_dir) {
   fs::path file = data_dir / "worker_id";
   std::string id;
   std::ifstream(file) >> id;
-  if (exec::is_id(id, "wkr")) return id;
-  id = exec::new_id("wkr");
+  if (model::is_id(id, "wkr")) return id;
+  id = model::new_id("wkr");
   fs::create_directories(data_dir);
   std::ofstream(file, std::ios::trunc) << id << "\n";
   return id;
 }
 
 void WorkerPool::start() {
-  base_id_ = stable_id(config_.data_dir);
+  base_id_ = stable_id(options_.data_dir);
   int released = 0;
   for (int i = 0; i < kReleasedIds; ++i) released += store_.release_worker(thread_id(base_id_, i));
   if (released) {
@@ -84,7 +87,7 @@ void WorkerPool::start() {
                released);
   }
   stopping_ = false;
-  for (int i = 0; i < config_.workers; ++i) {
+  for (int i = 0; i < options_.workers; ++i) {
     threads_.emplace_back([this, id = thread_id(base_id_, i)] { loop(id); });
   }
 }
@@ -97,7 +100,7 @@ void WorkerPool::stop() {
   cv_.notify_all();
   for (std::thread& t : threads_) t.join();
   if (!threads_.empty()) {
-    for (int i = 0; i < config_.workers; ++i) {
+    for (int i = 0; i < options_.workers; ++i) {
       try {
         store_.release_worker(thread_id(base_id_, i));
       } catch (const store::StoreError&) {
@@ -125,7 +128,7 @@ void WorkerPool::loop(const std::string& worker_id) {
     }
     std::optional<store::Run> run;
     try {
-      run = store_.claim_run(worker_id, config_.lease);
+      run = store_.claim_run(worker_id, options_.lease);
     } catch (const store::StoreError& e) {
       fmt::print(stderr, "wfc serve: worker {}: {}\n", worker_id, e.what());
     }
@@ -134,7 +137,7 @@ void WorkerPool::loop(const std::string& worker_id) {
       continue;
     }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, config_.poll, [&] { return stopping_ || wakes_ != seen; });
+    cv_.wait_for(lock, options_.poll, [&] { return stopping_ || wakes_ != seen; });
   }
 }
 
@@ -145,7 +148,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
-    exec::Scheduler* scheduler = nullptr;
+    Scheduler* scheduler = nullptr;
     bool done = false, stopped = false;
     std::atomic<bool> cancel{false}, lost{false};
   } shared;
@@ -158,7 +161,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   std::thread lease([&] {
     std::unique_lock lock(shared.mu);
     // Wakes often to notice a shutdown; renews every `renew`.
-    auto renew = std::min(config_.renew, config_.lease / 3);
+    auto renew = std::min(options_.renew, options_.lease / 3);
     auto next_renewal = std::chrono::steady_clock::now() + renew;
     while (!shared.done) {
       shared.cv.wait_for(lock, std::chrono::milliseconds(200));
@@ -168,7 +171,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       } else if (std::chrono::steady_clock::now() >= next_renewal) {
         next_renewal = std::chrono::steady_clock::now() + renew;
         try {
-          store::Lease answer = store_.renew_lease(run.id, worker_id, config_.lease);
+          store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
           if (answer == store::Lease::CancelRequested) shared.cancel = true;
           if (answer == store::Lease::Lost) shared.lost = true;
         } catch (const store::StoreError& e) {
@@ -179,7 +182,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       stop_if_asked();
     }
   });
-  auto finish = [&](exec::Status status, json error) {
+  auto finish = [&](model::Status status, json error) {
     if (shared.lost) return;
     try {
       store_.finish_run(run.id, worker_id, status, error);
@@ -197,31 +200,31 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   };
 
   // A new attempt starts from nothing: what a dead attempt left is not trusted (docs/store.md).
-  fs::path workspace = config_.data_dir / "runs" / run.id;
+  fs::path workspace = options_.data_dir / "runs" / run.id;
   std::error_code ec;
   fs::remove_all(workspace, ec);
   fs::create_directories(workspace, ec);
   if (ec) {
-    finish(exec::Status::Failed,
+    finish(model::Status::Failed,
            {{"kind", "internal_error"},
             {"message", fmt::format("cannot create the run's directory: {}", ec.message())}});
     return end();
   }
   plan::ReadPlan read = plan::from_json(run.plan);
   if (!read.plan) {
-    finish(exec::Status::Failed,
+    finish(model::Status::Failed,
            {{"kind", "plan_invalid"},
             {"message", "the stored plan was refused, so nothing of it ran: " + read.error}});
     return end();
   }
   const plan::Plan& plan = *read.plan;
 
-  exec::FileRef input;
+  FileRef input;
   if (plan.node(plan::kRunInput)) {
     ingest::FetchResult got =
-        ingest::fetch(run.input_url, workspace / ".input", config_.fetch_limits, config_.access);
+        ingest::fetch(run.input_url, workspace / ".input", options_.fetch_limits, options_.access);
     if (!got.ok()) {
-      finish(exec::Status::Failed,
+      finish(model::Status::Failed,
              {{"kind", got.error->kind_name()}, {"message", got.error->message}});
       return end();
     }
@@ -230,7 +233,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   // The fetch may have taken long: hear of a cancel before starting the work.
   try {
     if (!shared.lost) {
-      store::Lease answer = store_.renew_lease(run.id, worker_id, config_.lease);
+      store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
       if (answer == store::Lease::CancelRequested) shared.cancel = true;
       if (answer == store::Lease::Lost) shared.lost = true;
     }
@@ -239,19 +242,19 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   }
   if (shared.lost) return end();
   if (shared.cancel) {
-    finish(exec::Status::Cancelled,
+    finish(model::Status::Cancelled,
            {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
     return end();
   }
 
   std::string files_url = files_url_(run.id);
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
-  exec::MediaExecutor executor(config_.access, config_.fetch_limits);
-  exec::SchedulerOptions options;
-  options.threads = config_.scheduler_threads;
+  MediaExecutor executor(options_.access, options_.fetch_limits);
+  SchedulerOptions options;
+  options.threads = options_.scheduler_threads;
   options.workspace = workspace;
   options.run_id = run.id;
-  auto sink = [&](const exec::Event& e) {
+  auto sink = [&](const Event& e) {
     if (shared.lost) return;
     json data = e.data;
     if (e.kind.starts_with("task.")) {
@@ -262,9 +265,9 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       if (status == "processing") started.emplace(node, now);
       if (status == "succeeded" || status == "failed") {
         auto it = started.find(node);
-        if (it != started.end()) {
-          metrics_.observe_task(data.value("kind", ""), status,
-                                std::chrono::duration<double>(now - it->second).count());
+        if (it != started.end() && task_ended_) {
+          task_ended_(data.value("kind", ""), status,
+                      std::chrono::duration<double>(now - it->second).count());
         }
       }
     } else if (data.contains("tasks") && data["tasks"].is_array()) {
@@ -277,7 +280,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       shared.lost = true;  // stop; the lease lapses and the run is tried again
     }
   };
-  exec::Scheduler scheduler(plan, executor, options, sink);
+  Scheduler scheduler(plan, executor, options, sink);
   {
     std::lock_guard lock(shared.mu);
     shared.scheduler = &scheduler;
@@ -291,4 +294,4 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   end();
 }
 
-}  // namespace wfc::api
+}  // namespace wfc::exec

@@ -1,5 +1,5 @@
 // Automations from a directory of workflow files (workflow_dir.h).
-#include "runtime/api/workflow_dir.h"
+#include "runtime/automation/workflow_dir.h"
 
 #include <openssl/sha.h>
 
@@ -11,9 +11,9 @@
 #include "compiler/emit/emit.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 
-namespace wfc::api {
+namespace wfc::automation {
 namespace {
 
 namespace fs = std::filesystem;
@@ -112,7 +112,7 @@ std::string derived_automation_id(std::string_view seed) {
 
 std::string automation_id_for(std::string_view declared_id, std::string_view relative_path) {
   if (!declared_id.empty()) {
-    if (exec::is_id(declared_id, "auto")) return std::string(declared_id);
+    if (model::is_id(declared_id, "auto")) return std::string(declared_id);
     return derived_automation_id("id:" + std::string(declared_id));
   }
   return derived_automation_id("path:" + std::string(relative_path));
@@ -231,4 +231,4 @@ LoadReport load_workflow_dir(store::Store& store, const fs::path& dir) {
   return report;
 }
 
-}  // namespace wfc::api
+}  // namespace wfc::automation

@@ -1,9 +1,9 @@
 // Names and transitions of the task/run statuses (see status.h).
-#include "runtime/exec/status.h"
+#include "runtime/model/status.h"
 
 #include <array>
 
-namespace wfc::exec {
+namespace wfc::model {
 namespace {
 
 constexpr std::array<std::string_view, 8> kNames = {"waiting",    "validating", "queued",
@@ -31,4 +31,4 @@ bool can_transition(Status from, Status to) {
   return static_cast<uint8_t>(to) > static_cast<uint8_t>(from);
 }
 
-}  // namespace wfc::exec
+}  // namespace wfc::model

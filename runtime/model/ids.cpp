@@ -1,13 +1,13 @@
 // Random object ids (see ids.h). getrandom(2) draws the bytes; rejection sampling keeps the 36
 // symbols uniform.
-#include "runtime/exec/ids.h"
+#include "runtime/model/ids.h"
 
 #include <sys/random.h>
 
 #include <array>
 #include <cstdint>
 
-namespace wfc::exec {
+namespace wfc::model {
 namespace {
 
 constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -50,4 +50,4 @@ bool is_id(std::string_view id, std::string_view prefix) {
   return true;
 }
 
-}  // namespace wfc::exec
+}  // namespace wfc::model

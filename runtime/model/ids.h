@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
-namespace wfc::exec {
+namespace wfc::model {
 
 std::string new_id(std::string_view prefix);  // new_id("run") → "run_k3h9…" (16 chars after _)
 
 /// Whether `id` has this prefix, an underscore and 16 characters of [0-9a-z].
 bool is_id(std::string_view id, std::string_view prefix);
 
-}  // namespace wfc::exec
+}  // namespace wfc::model

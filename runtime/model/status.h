@@ -1,14 +1,16 @@
 // The task and run state machine of the seeds (seeds/002_*): waiting → validating → queued →
 // processing → finishing → succeeded, or failed / cancelled from any non-terminal status. The
 // scheduler, the store and the API all speak these names; transitions outside the machine are
-// programming errors that `can_transition` lets callers assert against.
+// programming errors that `can_transition` lets callers assert against. Statuses and ids
+// (ids.h) are runtime/model, the runtime's lowest folder: it includes nothing else of the
+// runtime, so the store, the scheduler and the API can all speak it.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-namespace wfc::exec {
+namespace wfc::model {
 
 enum class Status : uint8_t {
   Waiting,
@@ -30,4 +32,4 @@ bool is_terminal(Status s);  // succeeded, failed, cancelled
 /// cancelled from any non-terminal status. Nothing leaves a terminal status.
 bool can_transition(Status from, Status to);
 
-}  // namespace wfc::exec
+}  // namespace wfc::model

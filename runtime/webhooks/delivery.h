@@ -2,7 +2,11 @@
 // retried with exponential backoff until the receiver answers 2xx or the attempts run out. The
 // store is the outbox (Store::due_deliveries / record_delivery), so a restart resumes deliveries
 // where they stopped; an event may therefore arrive more than once and receivers deduplicate on
-// its id. docs/api-webhooks.md gives the wire form and the signature scheme.
+// its id. docs/api-webhooks.md gives the wire form and the signature scheme. runtime/webhooks
+// is its own folder: an outbound loop over the store, not request handling (runtime/api) and
+// not run execution (runtime/exec); `wfc serve` runs it beside both.
+// External interface: WebhookDeliverer, WebhookOptions, and sign_webhook, signature_header and
+// verify_webhook (the signature, for receivers and tests).
 #pragma once
 
 #include <atomic>
@@ -18,7 +22,7 @@
 #include "runtime/ingest/access_policy.h"
 #include "runtime/store/store.h"
 
-namespace wfc::api {
+namespace wfc::webhooks {
 
 inline constexpr std::string_view kSignatureHeader = "Wfc-Signature";
 inline constexpr std::string_view kEventIdHeader = "Wfc-Event-Id";
@@ -114,4 +118,4 @@ class WebhookDeliverer {
   std::thread thread_;
 };
 
-}  // namespace wfc::api
+}  // namespace wfc::webhooks

@@ -1,5 +1,5 @@
-// Webhook delivery (webhooks.h): signing, verification and the delivery loop.
-#include "runtime/api/webhooks.h"
+// Webhook delivery (delivery.h): signing, verification and the delivery loop.
+#include "runtime/webhooks/delivery.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -17,7 +17,7 @@
 #include "runtime/net/http_client.h"
 #include "runtime/store/wire_json.h"
 
-namespace wfc::api {
+namespace wfc::webhooks {
 namespace {
 
 std::string hex(const unsigned char* data, size_t n) {
@@ -292,4 +292,4 @@ void WebhookDeliverer::loop() {
   }
 }
 
-}  // namespace wfc::api
+}  // namespace wfc::webhooks

@@ -14,7 +14,7 @@
 
 #include "runtime/store/store.h"
 
-namespace wfc::api {
+namespace wfc::automation {
 
 /// A file that did not become an automation, and why, in the compiler's human rendering.
 struct InvalidWorkflow {
@@ -84,4 +84,4 @@ std::string describe(const LoadReport& report);
 /// again with nothing changed on disk changes nothing. Throws store::StoreError.
 LoadReport load_workflow_dir(store::Store& store, const std::filesystem::path& dir);
 
-}  // namespace wfc::api
+}  // namespace wfc::automation

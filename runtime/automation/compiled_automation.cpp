@@ -1,14 +1,14 @@
-// Workflows from request bodies through the compiler (see compile.h).
-#include "runtime/api/compile.h"
+// Workflows through the compiler for the runtime (see compiled_automation.h).
+#include "runtime/automation/compiled_automation.h"
 
 #include <unordered_map>
 
 #include "compiler/diag/codes.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
-#include "runtime/exec/scheduler.h"
+#include "runtime/exec/plan_tasks.h"
 
-namespace wfc::api {
+namespace wfc::automation {
 
 namespace {
 
@@ -26,25 +26,12 @@ json diagnostics_json(const diag::Diagnostics& diags) {
   return out;
 }
 
-// The scheduler builds a run's task list from a plan without executing anything; this executor
-// is never called.
-class NoExecutor : public exec::Executor {
- public:
-  std::optional<json> probe(const std::filesystem::path&, exec::TaskError* error) override {
-    *error = {"internal_error", "not executing"};
-    return std::nullopt;
-  }
-  std::vector<exec::NodeResult> execute(const exec::Work&) override { return {}; }
-};
-
 std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
-  NoExecutor none;
-  exec::Scheduler scheduler(plan, none, {});
-  exec::RunState state = scheduler.snapshot();
+  std::vector<exec::TaskState> tasks = exec::plan_tasks(plan);
   std::unordered_map<std::string, std::string> node_of;  // task_… → its plan task id
-  for (const exec::TaskState& t : state.tasks) node_of[t.id] = t.node;
+  for (const exec::TaskState& t : tasks) node_of[t.id] = t.node;
   std::vector<store::NewTask> out;
-  for (const exec::TaskState& t : state.tasks) {
+  for (const exec::TaskState& t : tasks) {
     store::NewTask n{t.node, t.kind, t.options, ""};
     if (!t.parent.empty()) n.parent_node = node_of[t.parent];
     out.push_back(std::move(n));
@@ -52,7 +39,7 @@ std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
   return out;
 }
 
-void describe_input(const plan::Plan& plan, Compiled* c) {
+void describe_input(const plan::Plan& plan, CompiledAutomation* c) {
   const plan::Node* input = plan.node(plan::kRunInput);
   c->reads_input = input != nullptr;
   if (input) c->input_url = input->options.text("url");
@@ -68,8 +55,8 @@ void describe_input(const plan::Plan& plan, Compiled* c) {
 
 }  // namespace
 
-Compiled compile_document(const json& document) {
-  Compiled c;
+CompiledAutomation compile_automation(const json& document) {
+  CompiledAutomation c;
   SourceFile source("request", document.dump(-1, ' ', false, json::error_handler_t::replace));
   FrontendResult front = compile_source(source, syntax::Syntax::Json);
   if (front.diagnostics.has_errors() || !front.document || front.partial) {
@@ -87,38 +74,20 @@ Compiled compile_document(const json& document) {
   return c;
 }
 
-ApiError invalid_workflow(const Compiled& c) {
-  size_t errors = 0;
-  for (const json& d : c.diagnostics) errors += d["severity"] == "error";
-  std::string first;
-  for (const json& d : c.diagnostics) {
-    if (d["severity"] == "error") {
-      first = d["code"].get<std::string>() + " at " +
-              (d["pointer"].get<std::string>().empty() ? "/" : d["pointer"].get<std::string>()) +
-              ": " + d["message"].get<std::string>();
-      break;
-    }
-  }
-  ApiError e{422, "request_invalid",
-             "the workflow is invalid (" + std::to_string(errors) +
-                 (errors == 1 ? " error" : " errors") + "): " + first};
-  e.extra = {{"diagnostics", c.diagnostics}};
-  return e;
-}
-
-std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id, const json& plan,
-                                               std::string* error) {
+std::shared_ptr<const CompiledAutomation> CompiledAutomations::get(const std::string& automation_id,
+                                                                   const json& plan,
+                                                                   std::string* error) {
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(automation_id);
-    if (it != cache_.end() && it->second.plan == plan) return it->second.tasks;
+    if (it != cache_.end() && it->second.plan == plan) return it->second.compiled;
   }
   plan::ReadPlan read = plan::from_json(plan);
   if (!read.plan) {
     *error = read.error;
     return nullptr;
   }
-  auto c = std::make_shared<Compiled>();
+  auto c = std::make_shared<CompiledAutomation>();
   c->ok = true;
   c->plan = plan;
   c->tasks = tasks_of(*read.plan);
@@ -128,4 +97,4 @@ std::shared_ptr<const Compiled> PlanTasks::get(const std::string& automation_id,
   return c;
 }
 
-}  // namespace wfc::api
+}  // namespace wfc::automation

@@ -1,0 +1,88 @@
+// The worker pool: the threads that execute queued runs (docs/api.md "Workers"). Each of
+// WorkerPoolOptions::workers threads claims a run from the store with a lease, fetches the run's
+// input under the access policy into DATA/runs/<run id>/, runs the stored plan with the Scheduler
+// and the MediaExecutor, and writes every scheduler event through store.apply_event. A second
+// thread per run renews the lease: a cancel request cancels the scheduler; a lost lease stops the
+// run and nothing more is written (another worker has it). The worker id is stable per data
+// directory, so a restarted process releases its previous life's leases and resumes at once.
+// `wfc serve` runs one beside the HTTP API (tools/wfc/runtime/cmd_serve.cpp), which wakes it when
+// it queues a run. External interface: WorkerPoolOptions, WorkerPool.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "runtime/ingest/access_policy.h"
+#include "runtime/ingest/fetch.h"
+#include "runtime/store/store.h"
+
+namespace wfc::exec {
+
+struct WorkerPoolOptions {
+  /// Runs' workspaces (DATA/runs/<run id>/: the fetched input, the outputs) and the worker id.
+  std::filesystem::path data_dir = "wfc-data";
+  /// Runs executed at once. One by default: on 2 cores a media run already uses both (the
+  /// scheduler runs one thread per core and a fused pass decodes once); 0 executes nothing
+  /// (an API-only node: runs are accepted and queued for another process to work).
+  int workers = 1;
+  unsigned scheduler_threads = 0;  // per run; 0: one per core
+  ingest::AccessPolicy access;     // what inputs may be fetched from (--allow-hosts, …)
+  ingest::FetchLimits fetch_limits;
+  std::chrono::milliseconds lease{30'000};  // a worker's claim on a run
+  /// How often a worker renews its lease, which is also how soon it hears of a cancel request.
+  std::chrono::milliseconds renew{2'000};
+  std::chrono::milliseconds poll{500};  // how often idle workers look for lapsed leases
+};
+
+class WorkerPool {
+ public:
+  /// `files_url(run_id)`: the URL prefix of a run's files ("http://…/files/run_…"), which output
+  /// File objects get their `url` from.
+  using FilesUrl = std::function<std::string(const std::string& run_id)>;
+  /// A task this pool executed ended (`status`: succeeded or failed) after `seconds` of work,
+  /// e.g. for GET /metrics. Called on scheduler threads.
+  using TaskEnded =
+      std::function<void(std::string_view kind, std::string_view status, double seconds)>;
+
+  WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl files_url,
+             TaskEnded task_ended = {});
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  /// Releases the leases of this data directory's previous process, then starts the threads.
+  void start();
+  /// Stops the threads. Runs in progress are abandoned unwritten and their leases released, so
+  /// the next start (or another process) takes them again at once.
+  void stop();
+  /// A run was queued: an idle worker claims it now rather than at its next poll.
+  void wake();
+
+  /// The worker id kept in DATA/worker_id (made on first use).
+  static std::string stable_id(const std::filesystem::path& data_dir);
+
+ private:
+  void loop(const std::string& worker_id);
+  void execute(const store::Run& run, const std::string& worker_id);
+
+  store::Store& store_;
+  const WorkerPoolOptions options_;
+  FilesUrl files_url_;
+  TaskEnded task_ended_;
+  std::string base_id_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t wakes_ = 0;
+};
+
+}  // namespace wfc::exec
