@@ -63,7 +63,8 @@ WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl 
     : store_(store),
       options_(std::move(options)),
       files_url_(std::move(files_url)),
-      task_ended_(std::move(task_ended)) {}
+      task_ended_(std::move(task_ended)),
+      plans_(options_.predicates) {}
 
 WorkerPool::~WorkerPool() { stop(); }
 
@@ -210,14 +211,16 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
             {"message", fmt::format("cannot create the run's directory: {}", ec.message())}});
     return end();
   }
-  plan::ReadPlan read = plan::from_json(run.plan);
-  if (!read.plan) {
+  // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
+  std::string refused;
+  std::shared_ptr<const PreparedPlan> prepared = plans_.get(run.automation_id, run.plan, &refused);
+  if (!prepared) {
     finish(model::Status::Failed,
            {{"kind", "plan_invalid"},
-            {"message", "the stored plan was refused, so nothing of it ran: " + read.error}});
+            {"message", "the stored plan was refused, so nothing of it ran: " + refused}});
     return end();
   }
-  const plan::Plan& plan = *read.plan;
+  const plan::Plan& plan = prepared->plan();
 
   FileRef input;
   if (plan.node(plan::kRunInput)) {
@@ -280,7 +283,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       shared.lost = true;  // stop; the lease lapses and the run is tried again
     }
   };
-  Scheduler scheduler(plan, executor, options, sink);
+  Scheduler scheduler(prepared, executor, options, sink);
   {
     std::lock_guard lock(shared.mu);
     shared.scheduler = &scheduler;

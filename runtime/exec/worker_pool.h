@@ -1,7 +1,9 @@
 // The worker pool: the threads that execute queued runs (docs/api.md "Workers"). Each of
 // WorkerPoolOptions::workers threads claims a run from the store with a lease, fetches the run's
 // input under the access policy into DATA/runs/<run id>/, runs the stored plan with the Scheduler
-// and the MediaExecutor, and writes every scheduler event through store.apply_event. A second
+// and the MediaExecutor, and writes every scheduler event through store.apply_event. Plans are
+// prepared once per automation (prepared_plan.h: read, checked, predicates built) and kept for
+// its later runs; a stored plan this wfc refuses fails its run `plan_invalid`. A second
 // thread per run renews the lease: a cancel request cancels the scheduler; a lost lease stops the
 // run and nothing more is written (another worker has it). The worker id is stable per data
 // directory, so a restarted process releases its previous life's leases and resumes at once.
@@ -20,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/exec/prepared_plan.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/store/store.h"
@@ -40,6 +43,7 @@ struct WorkerPoolOptions {
   /// How often a worker renews its lease, which is also how soon it hears of a cancel request.
   std::chrono::milliseconds renew{2'000};
   std::chrono::milliseconds poll{500};  // how often idle workers look for lapsed leases
+  PredicateEngines predicates = PredicateEngines::Auto;  // the plan's engines, or all VM / JIT
 };
 
 class WorkerPool {
@@ -69,6 +73,9 @@ class WorkerPool {
   /// The worker id kept in DATA/worker_id (made on first use).
   static std::string stable_id(const std::filesystem::path& data_dir);
 
+  /// The plans prepared so far, and reused by later runs of the same automation.
+  const PreparedPlans& plans() const { return plans_; }
+
  private:
   void loop(const std::string& worker_id);
   void execute(const store::Run& run, const std::string& worker_id);
@@ -77,6 +84,7 @@ class WorkerPool {
   const WorkerPoolOptions options_;
   FilesUrl files_url_;
   TaskEnded task_ended_;
+  PreparedPlans plans_;  // by automation id
   std::string base_id_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};

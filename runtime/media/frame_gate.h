@@ -37,6 +37,8 @@ class FrameGate {
   /// decoding order: the scene score compares each frame with the previous one.
   bool admits(const AVFrame* frame, double t);
   const FrameStats& last() const { return stats_; }
+  /// The record the last frame was evaluated on (for comparing engines).
+  const expr::Record& record() const { return record_; }
   /// The predicate's evaluations so far (read after the branch's thread has ended).
   const expr::Evaluations& evaluations() const { return evaluations_; }
 

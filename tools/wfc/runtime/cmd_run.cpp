@@ -1,8 +1,10 @@
-// `wfc run WORKFLOW --input URL|PATH --out DIR [--json] [--no-opt]`: compile a workflow, plan
-// it, fetch the input, and execute the plan in-process; outputs and `run.json` (the run object
-// with its tasks and their output File objects) go to DIR. Exit 0 only when the run succeeded;
-// 1 when the workflow is invalid or the run failed or was cancelled; 2 for usage errors.
-// Ctrl-C cancels the run (the outputs made so far stay, run.json says `cancelled`).
+// `wfc run WORKFLOW --input URL|PATH --out DIR [--json] [--no-opt] [--predicates auto|vm|jit]`:
+// compile a workflow, plan it, fetch the input, and execute the plan in-process; outputs and
+// `run.json` (the run object with its tasks and their output File objects) go to DIR. Every
+// predicate runs on the engine the plan chose, unless --predicates says otherwise (for
+// benchmarks and tests); run.json records per task which engine ran it. Exit 0 only when the
+// run succeeded; 1 when the workflow is invalid or the run failed or was cancelled; 2 for usage
+// errors. Ctrl-C cancels the run (the outputs made so far stay, run.json says `cancelled`).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@ struct Args {
   std::string out;
   bool json = false;
   bool no_opt = false;
+  std::string predicates = "auto";
   unsigned threads = 0;
   double time_limit = 0;
   AccessFlags access;
@@ -134,7 +137,9 @@ int run_workflow(const Args& args) {
   options.workspace = args.out;
   options.task_time_limit = std::chrono::milliseconds(static_cast<int64_t>(args.time_limit * 1000));
   RunDisplay display(stderr, isatty(STDERR_FILENO) == 1);
-  exec::Scheduler scheduler(plan, executor, options,
+  auto prepared = std::make_shared<const exec::PreparedPlan>(
+      std::move(plan), *exec::parse_predicate_engines(args.predicates));
+  exec::Scheduler scheduler(prepared, executor, options,
                             [&display](const exec::Event& e) { display.on_event(e); });
   std::atomic<bool> done{false};
   std::thread watcher([&] {
@@ -176,6 +181,10 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--out,-o", args->out, "Directory for the outputs and run.json")->required();
   cmd->add_flag("--json", args->json, "Print the run object (run.json) on standard output");
   cmd->add_flag("--no-opt", args->no_opt, "Run the unoptimized plan (no fusion, no dedupe, …)");
+  cmd->add_option("--predicates", args->predicates,
+                  "Engine for conditions and select: the plan's choice (auto), or all on the "
+                  "bytecode VM (vm) or the JIT (jit)")
+      ->check(CLI::IsMember({"auto", "vm", "jit"}));
   cmd->add_option("--threads", args->threads, "Worker threads (default: one per core)");
   cmd->add_option("--time-limit", args->time_limit,
                   "Seconds each task may take before it fails with task_timeout (0: none)");
