@@ -17,6 +17,7 @@
 
 #include "compiler/expr/eval_ref.h"
 #include "compiler/expr/fold.h"
+#include "compiler/expr/ir_json.h"
 #include "compiler/expr/jit.h"
 #include "compiler/expr/parser.h"
 #include "compiler/expr/record.h"
@@ -353,6 +354,15 @@ void run(Domain domain, uint64_t iterations, uint64_t seed, Tally& tally) {
       INFO(text << (diags.empty() ? "" : "\n  " + diags.items()[0].message));
       REQUIRE(again);
       REQUIRE(to_string(again->root) == text);
+      // So does the typed IR a plan carries, and it answers as the original does.
+      std::string error;
+      auto carried = predicate_from_json(wfc::expr::to_json(p.root), schema, &error);
+      INFO(error);
+      REQUIRE(carried);
+      REQUIRE(to_string(carried->root) == text);
+      std::shared_ptr<const Program> carried_vm = Program::compile(*carried);
+      REQUIRE(carried_vm);
+      for (const Record& r : records) REQUIRE(carried_vm->run(r) == vm->run(r));
       ++tally.round_trips;
     }
     ++tally.predicates;
