@@ -177,7 +177,7 @@ std::string execution_text(const Execution& e) {
   std::string out;
   switch (e.engine) {
     case Execution::Engine::Transfer:
-      out = "a transfer (it fetches or copies bytes)";
+      out = "a transfer, which fetches or copies bytes";
       break;
     case Execution::Engine::Probe:
       out = "a probe of the file's header";
@@ -218,7 +218,8 @@ void kind_section(std::string& md, const KindSpec& k) {
   md += "- category: " + k.category + "\n";
   md += "- accepts: " + accepts_text(k) + "\n";
   md += "- produces: " + produces_text(k) + "\n";
-  md += "- runs on: " + execution_text(k.execution) + "\n\n";
+  md += "- runs on: " + execution_text(k.execution) + "\n";
+  md += "- cost model: " + code(std::string(cost_name(k.execution.cost))) + " (docs/plan.md)\n\n";
   if (k.is_conditions) {
     md +=
         "Its options are conditions over the properties of the file it receives; see "

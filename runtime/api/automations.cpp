@@ -164,15 +164,18 @@ void trigger(Context& ctx, Call& call) {
   }
   std::string error;
   std::shared_ptr<const automation::CompiledAutomation> plan;
-  if (a->plan.is_null()) {  // stored without a plan (e.g. written by another tool): compile now
-    store::Automation copy = *a;
-    if (auto e = compile_into(&copy)) return send_error(call.res, *e);
-    plan = ctx.compiled.get(a->id, copy.plan, &error);
-  } else {
-    plan = ctx.compiled.get(a->id, a->plan, &error);
-  }
+  if (!a->plan.is_null()) plan = ctx.compiled.get(a->id, a->plan, &error);
   if (!plan) {
-    return send_error(call.res, {500, "internal_error", "the automation's plan: " + error});
+    // Stored without a plan (written by another tool), or with one this wfc refuses (made by an
+    // older wfc, whose plan_version it does not read): the workflow is the source, so compile it
+    // again and keep the new plan for the next runs.
+    store::Automation fresh = *a;
+    if (auto e = compile_into(&fresh)) return send_error(call.res, *e);
+    plan = ctx.compiled.get(a->id, fresh.plan, &error);
+    if (!plan) {
+      return send_error(call.res, {500, "internal_error", "the automation's plan: " + error});
+    }
+    ctx.store.update_automation(fresh);
   }
   store::NewRun run;
   run.automation_id = a->id;

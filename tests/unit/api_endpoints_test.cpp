@@ -7,6 +7,7 @@
 
 #include "runtime/model/ids.h"
 #include "tests/unit/test_api.h"
+#include "tests/unit/test_store.h"
 
 namespace {
 
@@ -217,4 +218,27 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
     CHECK(wrong.status == 405);
     CHECK_THAT(wrong.header("Allow"), Catch::Contains(upper));
   }
+}
+
+TEST_CASE("an automation whose stored plan an older wfc made still runs: its workflow is compiled "
+          "again",
+          "[api]") {
+  TempDir dir;
+  ApiServer api(dir, {"--workers", "0"});
+  auto made = api.post("/automations", wfc::test::small_automation());
+  REQUIRE(made.status == 201);
+  std::string id = made.body["id"];
+  // The plan as a wfc of plan_version 1 stored it: this wfc refuses to read it.
+  std::string db = (dir.path() / "data" / "wfc.db").string();
+  wfc::test::sqlite_scalar(
+      db, ("UPDATE automations SET plan = json_set(plan, '$.plan_version', 1) WHERE id = '" + id +
+           "'")
+              .c_str());
+  const char* version = "SELECT json_extract(plan, '$.plan_version') FROM automations";
+  REQUIRE(wfc::test::sqlite_scalar(db, version) == "1");
+  auto run = api.post("/automations/" + id + "/run", {{"url", "https://example.com/in.mp4"}});
+  REQUIRE(run.status == 201);
+  REQUIRE(run.body["tasks"].size() == 1);
+  CHECK(run.body["tasks"][0]["kind"] == "video");
+  CHECK(wfc::test::sqlite_scalar(db, version) == "2");  // kept for the next runs
 }
