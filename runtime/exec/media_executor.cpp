@@ -99,6 +99,21 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
     }
   }
   if (pass.outputs.empty()) return results;
+  // Taps: a member that takes `frames of` another member of this pass reads that one's video.
+  if (work.group) {
+    for (const plan::Member& m : work.group->members) {
+      std::string_view prefix = "frames of ";
+      if (!std::string_view(m.takes).starts_with(prefix)) continue;
+      std::string source = m.takes.substr(prefix.size());
+      auto at = [&](const std::string& id) -> std::optional<size_t> {
+        for (size_t i = 0; i < pass.outputs.size(); ++i)
+          if (pass.outputs[i].id() == id) return i;
+        return std::nullopt;
+      };
+      auto child = at(m.node), parent = at(source);
+      if (child && parent) pass.outputs[*child].frames_of = *parent;
+    }
+  }
   media::PassResult done = media::run_pass(pass);
   for (size_t i = 0; i < done.outputs.size(); ++i) {
     const media::OutputResult& out = done.outputs[i];

@@ -20,6 +20,9 @@ class MediaExecutor : public Executor {
 
   std::optional<nlohmann::json> probe(const std::filesystem::path& path, TaskError* error) override;
   std::vector<NodeResult> execute(const Work& work) override;
+  /// A member of a fused group that takes `frames of` a video of the same group is served in
+  /// the same pass, from that video's filtered frames.
+  bool serves_chained_members() const override { return true; }
 
  private:
   ingest::AccessPolicy policy_;

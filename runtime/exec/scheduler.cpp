@@ -76,8 +76,9 @@ struct Scheduler::Impl {
   std::unordered_map<std::string, size_t> task_index;             // plan task id → run.tasks
   std::unordered_map<std::string, std::vector<size_t>> tasks_of;  // node/gate id → run.tasks
   std::unordered_map<std::string, NodeRun> nodes;
-  std::unordered_map<std::string, int> gate_result;  // -1 unknown, 0 false, 1 true
-  std::unordered_map<std::string, FileRef> files;    // node id → its (probed) output
+  std::unordered_map<std::string, int> gate_result;     // -1 unknown, 0 false, 1 true
+  std::unordered_map<std::string, FileRef> files;       // node id → its (probed) output
+  std::unordered_map<std::string, std::string> tapped;  // node → the node it takes frames of
   // What cannot run without a node's output or a gate's holding: the nodes reading the output,
   // the gates testing it; the nodes and gates directly under a gate.
   std::unordered_map<std::string, std::vector<std::string>> below;
@@ -266,8 +267,29 @@ struct Scheduler::Impl {
       for (const plan::FusedGroup& fg : plan.groups) {
         if (fg.id == gid) g = &fg;
       }
+      if (g) add_tapped(*g, members);
       if (members.size() == 1) g = nullptr;  // a group of one is a plain node
       enqueue(members, g, file);
+    }
+  }
+
+  // The members of `g` that take `frames of` a member in `members` join the same unit when the
+  // executor serves them in the pass (the plan's taps); otherwise they wait for their input's
+  // output like any `next`. Their kind's input is the video the plan says it is.
+  void add_tapped(const plan::FusedGroup& g, std::vector<std::string>& members) {
+    if (!executor.serves_chained_members()) return;
+    for (const plan::Member& m : g.members) {
+      std::string_view prefix = "frames of ";
+      if (!std::string_view(m.takes).starts_with(prefix)) continue;
+      std::string source = m.takes.substr(prefix.size());
+      if (std::find(members.begin(), members.end(), source) == members.end()) continue;
+      auto it = nodes.find(m.node);
+      if (it == nodes.end() || it->second.status != Status::Waiting) continue;
+      const plan::Node& n = *it->second.node;
+      if (!n.gate.empty() && !gate_chain_holds(n.gate)) continue;
+      set_tasks(n.id, Status::Validating);
+      tapped[n.id] = source;
+      members.push_back(n.id);
     }
   }
 
@@ -509,6 +531,10 @@ struct Scheduler::Impl {
     bool timed_out = running[key].timed_out;
     running.erase(key);
 
+    // A tapped member after the member it takes frames from: it ran only if that one succeeded.
+    std::stable_sort(results.begin(), results.end(), [&](const NodeResult& a, const NodeResult& b) {
+      return !tapped.count(a.node) && tapped.count(b.node);
+    });
     std::set<std::string> answered;
     for (NodeResult& res : results) {
       if (!nodes.count(res.node) || !answered.insert(res.node).second) continue;
@@ -525,9 +551,26 @@ struct Scheduler::Impl {
         finish_node(id, Status::Cancelled, TaskError{"run_cancelled", "the run was cancelled"});
         end_subtree(id, Status::Cancelled, TaskError{"run_cancelled", "the run was cancelled"},
                     false, "");
+      } else if (auto source = tapped.find(id);
+                 source != tapped.end() && nodes[source->second].status != Status::Succeeded) {
+        finish_node(
+            id, Status::Cancelled,
+            TaskError{"dependency_failed", fmt::format("not run: '{}' ({}) failed", source->second,
+                                                       nodes[source->second].node->op)});
+        end_subtree(id, Status::Cancelled,
+                    TaskError{"dependency_failed", fmt::format("not run: '{}' failed", id)}, false,
+                    "");
       } else if (res.error) {
         fail_node(id, *res.error);
       } else {
+        if (auto source = tapped.find(id); source != tapped.end()) {
+          // Its input is the video it took frames from, now written.
+          for (size_t i : tasks_of[id]) {
+            run.tasks[i].inputs.clear();
+            if (nodes[source->second].has_output)
+              run.tasks[i].inputs.push_back(nodes[source->second].output.file);
+          }
+        }
         complete_node(id, std::move(res.outputs));
       }
     }

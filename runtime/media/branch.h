@@ -78,6 +78,7 @@ class EncodeBranch : public Branch {
   void set_max_frames(int64_t n) { max_frames_ = n; }
   /// Input after this time is not needed (trim end).
   void set_stop_after(double seconds) { stop_after_ = seconds; }
+  double stop_after() const { return stop_after_; }
   /// Fails with this message when the input ends before any frame was encoded.
   void require_frame(std::string message) { no_frame_message_ = std::move(message); }
   /// Frame quality for encoders that read it per frame (mjpeg's qscale).
@@ -133,6 +134,8 @@ class ScaleTap : public Branch {
 
   FilterChain& chain() { return *chain_; }
   void add_child(Branch* child);
+  /// Input after this time (of the frames it is fed) is not needed: the tap ends its children.
+  void set_stop_after(double seconds) { stop_after_ = seconds; }
 
   void consume(AVFrame* frame) override;
   void finish() override;
@@ -143,6 +146,7 @@ class ScaleTap : public Branch {
   std::unique_ptr<FilterChain> chain_;
   std::vector<Branch*> children_;
   FramePtr filtered_{av_frame_alloc()};
+  double stop_after_ = std::numeric_limits<double>::infinity();
   bool finished_ = false;
 };
 

@@ -4,6 +4,8 @@
 // concern; only an unreadable input fails them all.
 #include "runtime/media/pass.h"
 
+#include <algorithm>
+#include <map>
 #include <thread>
 
 #include "compiler/catalog/catalog.h"
@@ -96,6 +98,67 @@ SourceParams audio_source(const Decoder& d) {
   if (p.layout.order == AV_CHANNEL_ORDER_UNSPEC)
     av_channel_layout_default(&p.layout, p.layout.nb_channels);
   return p;
+}
+
+/// Builds output `i`, which takes its frames from the video output `frames_of` encodes (a tap):
+/// a ScaleTap filters the decoded frames once as that video's encoder wants them (trim, rotation,
+/// frame rate, size) and hands each to the video's encode branch and to the branches of every
+/// output that taps it, which see that picture and its timeline as their input.
+void build_tapped(const InputInfo& in, std::vector<OutputWork>& works, size_t i, BranchSet& set,
+                  std::map<size_t, ScaleTap*>& taps) {
+  OutputWork& w = works[i];
+  size_t p = *w.spec->frames_of;
+  if (p >= works.size() || p == i || works[p].spec->frames_of)
+    return w.fail("input_unsupported", "no video output in this pass to take frames from");
+  OutputWork& parent = works[p];
+  if (parent.error)
+    return w.fail("input_unsupported",
+                  "'" + parent.spec->id() + "' failed: " + parent.error->message);
+  ScaleTap* tap = taps.count(p) ? taps[p] : nullptr;
+  EncodeBranch* video = nullptr;
+  for (auto& b : set.branches) {
+    auto* e = dynamic_cast<EncodeBranch*>(b.get());
+    bool of_parent = e && std::find(e->outputs.begin(), e->outputs.end(), p) != e->outputs.end();
+    if (of_parent && e->media() == AVMEDIA_TYPE_VIDEO) video = e;
+  }
+  if (!video || !in.video)
+    return w.fail("input_unsupported", "'" + parent.spec->id() +
+                                           "' encodes no video to take "
+                                           "frames from");
+  std::string error;
+  if (!tap) {
+    SinkParams sink;
+    sink.pix_fmt = video->encoder().ctx()->pix_fmt;
+    auto chain = FilterChain::create(*in.video, video->filters, sink, &error);
+    if (!chain) return w.fail("encode_failed", error);
+    auto owned = std::make_unique<ScaleTap>(in.video->time_base, std::move(chain));
+    auto own = FilterChain::create(owned->chain().output(), "null", sink, &error);
+    if (!own) return w.fail("encode_failed", error);
+    video->refeed(std::move(own), owned->chain().time_base());
+    owned->needs_from = video->needs_from;
+    owned->set_stop_after(video->stop_after());
+    owned->add_child(video);
+    tap = owned.get();
+    taps[p] = tap;
+    set.branches.push_back(std::move(owned));
+  }
+  InputInfo tapped;
+  tapped.file = {{"kind", "video"}};
+  tapped.video = tap->chain().output();
+  tapped.width = tapped.video->width;
+  tapped.height = tapped.video->height;
+  tapped.fps = video->encoder().ctx()->framerate;
+  tapped.duration = std::max(0.0, parent.end - parent.start);
+  size_t before = set.branches.size();
+  build(tapped, w, set);
+  if (w.error) return;
+  for (size_t k = before; k < set.branches.size(); ++k) {
+    set.branches[k]->fed_by_tap = true;
+    tap->add_child(set.branches[k].get());
+  }
+  // Progress is measured on the decoded input's timeline, where the parent's output begins.
+  w.start += parent.start;
+  w.end += parent.start;
 }
 
 void run_branch(Branch* b) {
@@ -192,12 +255,24 @@ PassResult run_pass(const PassSpec& spec) {
   for (size_t i = 0; i < works.size(); ++i) {
     works[i].index = i;
     works[i].spec = &spec.outputs[i];
-    build(in, works[i], set);
-    if (works[i].error && works[i].error->kind == "input_unsupported") {
-      const std::string& problem = works[i].error->message.find("audio stream") != std::string::npos
-                                       ? audio_problem
-                                       : video_problem;
-      if (!problem.empty()) works[i].error->message += " (" + problem + ")";
+  }
+  // Outputs that decode for themselves first; then those that tap another output's video.
+  std::map<size_t, ScaleTap*> taps;
+  for (int round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < works.size(); ++i) {
+      bool tapped = spec.outputs[i].frames_of.has_value();
+      if (tapped != (round == 1)) continue;
+      if (tapped) {
+        build_tapped(in, works, i, set, taps);
+      } else {
+        build(in, works[i], set);
+      }
+      if (works[i].error && works[i].error->kind == "input_unsupported") {
+        const std::string& problem =
+            works[i].error->message.find("audio stream") != std::string::npos ? audio_problem
+                                                                              : video_problem;
+        if (!problem.empty()) works[i].error->message += " (" + problem + ")";
+      }
     }
   }
   // A branch runs when at least one of its outputs is still wanted.
@@ -230,6 +305,9 @@ PassResult run_pass(const PassSpec& spec) {
   for (OutputWork& w : works)
     if (w.error)
       for (auto& c : w.containers) c->abandon();
+  // A branch that will not run is done, so a tap feeding it and a wanted sibling skips it.
+  for (auto& b : set.branches)
+    if (!wanted(*b)) b->fail("cancelled", "not needed");
 
   // When there are at least as many self-threading video encoders as cores, the encoders fill
   // the cores and the decoder has time to spare: its frame threads would only add their cost

@@ -31,6 +31,11 @@ struct OutputSpec {
   /// The node's frame predicate built on the engine the plan chose; null when it has none.
   std::shared_ptr<const expr::CompiledPredicate> select;
   std::filesystem::path out_dir;  // created when missing
+  /// Takes its frames from the video that output `*frames_of` of the same pass encodes, after
+  /// that output's trim, frame rate and scaling, instead of from the decoder: the plan's tap
+  /// (`frames of <node>`, docs/plan.md "Fusion"). Its options are then on that video's picture
+  /// and timeline.
+  std::optional<size_t> frames_of;
 
   const std::string& id() const { return node.id; }
 };

@@ -62,6 +62,7 @@ void ScaleTap::add_child(Branch* child) {
 
 void ScaleTap::consume(AVFrame* frame) {
   if (finished_ || error_) return;
+  if (seconds(frame) > stop_after_) return finish();
   int err = chain_->push(frame);
   if (err < 0) return fail("encode_failed", "scaling failed: " + av_error_text(err));
   forward();

@@ -220,9 +220,10 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
   }
 }
 
-TEST_CASE("an automation whose stored plan an older wfc made still runs: its workflow is compiled "
-          "again",
-          "[api]") {
+TEST_CASE(
+    "an automation whose stored plan an older wfc made still runs: its workflow is compiled "
+    "again",
+    "[api]") {
   TempDir dir;
   ApiServer api(dir, {"--workers", "0"});
   auto made = api.post("/automations", wfc::test::small_automation());
@@ -231,9 +232,9 @@ TEST_CASE("an automation whose stored plan an older wfc made still runs: its wor
   // The plan as a wfc of plan_version 1 stored it: this wfc refuses to read it.
   std::string db = (dir.path() / "data" / "wfc.db").string();
   wfc::test::sqlite_scalar(
-      db, ("UPDATE automations SET plan = json_set(plan, '$.plan_version', 1) WHERE id = '" + id +
-           "'")
-              .c_str());
+      db,
+      ("UPDATE automations SET plan = json_set(plan, '$.plan_version', 1) WHERE id = '" + id + "'")
+          .c_str());
   const char* version = "SELECT json_extract(plan, '$.plan_version') FROM automations";
   REQUIRE(wfc::test::sqlite_scalar(db, version) == "1");
   auto run = api.post("/automations/" + id + "/run", {{"url", "https://example.com/in.mp4"}});

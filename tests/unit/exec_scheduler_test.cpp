@@ -80,7 +80,15 @@ struct PlanBuilder {
     wfc::plan::FusedGroup g;
     g.id = id;
     g.file = file;
-    for (auto& m : members) g.members.push_back({m, "video"});
+    for (auto& m : members) {
+      // "t0.0<t0": t0.0 takes the frames of t0 (a tap).
+      size_t lt = m.find('<');
+      if (lt == std::string::npos) {
+        g.members.push_back({m, "video"});
+      } else {
+        g.members.push_back({m.substr(0, lt), "frames of " + m.substr(lt + 1)});
+      }
+    }
     plan.groups.push_back(g);
     return *this;
   }
@@ -99,7 +107,10 @@ class FakeExecutor : public wfc::exec::Executor {
                                {"height", 1080},
                                {"duration", 10.0}};
   bool probe_fails = false;
+  bool chained = false;  // serves `frames of` members in the unit of their video
   std::mutex mu;
+
+  bool serves_chained_members() const override { return chained; }
 
   std::optional<nlohmann::json> probe(const std::filesystem::path& path,
                                       TaskError* error) override {
@@ -280,6 +291,45 @@ TEST_CASE("a fused group runs as one unit; a member skipped by its gate is left 
   CHECK(std::set<std::string>(exec.units[0].begin(), exec.units[0].end()) ==
         std::set<std::string>{"t0", "t1"});
   CHECK(task(run, "t2.0").skipped);
+}
+
+TEST_CASE("a tapped member runs in its video's unit when the executor serves it, else after",
+          "[exec][scheduler]") {
+  PlanBuilder b;
+  b.node("t0", "video", "$input", "", "$fuse.$input")
+      .node("t1", "audio", "$input", "", "$fuse.$input")
+      .node("t0.0", "image", "t0", "", "$fuse.$input")
+      .group("$fuse.$input", "$input", {"t0", "t1", "t0.0<t0"});
+  for (bool chained : {true, false}) {
+    INFO("serves chained members: " << chained);
+    FakeExecutor exec;
+    exec.chained = chained;
+    RunState run = run_plan(b.plan, exec);
+    CHECK(run.status == Status::Succeeded);
+    REQUIRE_FALSE(exec.units.empty());
+    std::set<std::string> first(exec.units[0].begin(), exec.units[0].end());
+    if (chained) {
+      CHECK(exec.units.size() == 1);
+      CHECK(first == std::set<std::string>{"t0", "t1", "t0.0"});
+    } else {
+      CHECK(exec.units.size() == 2);
+      CHECK(first == std::set<std::string>{"t0", "t1"});
+    }
+    // Either way the image reads the video's output.
+    REQUIRE(task(run, "t0.0").inputs.size() == 1);
+    CHECK(task(run, "t0.0").inputs[0] == task(run, "t0").outputs.at(0));
+    CHECK(task(run, "t0.0").parent == task(run, "t0").id);
+  }
+  // The video fails in the pass: the image it tapped does not count as made.
+  FakeExecutor exec;
+  exec.chained = true;
+  exec.failing = {"t0"};
+  RunState run = run_plan(b.plan, exec);
+  CHECK(run.status == Status::Failed);
+  CHECK(task(run, "t0.0").status == Status::Cancelled);
+  REQUIRE(task(run, "t0.0").error);
+  CHECK(task(run, "t0.0").error->kind == "dependency_failed");
+  CHECK(task(run, "t1").status == Status::Succeeded);
 }
 
 TEST_CASE("a deduplicated task reports the work of the node that survived", "[exec][scheduler]") {

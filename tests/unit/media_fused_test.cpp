@@ -65,3 +65,38 @@ TEST_CASE("renditions of a large input that differ only in size match separate p
       },
       "cascade");
 }
+
+TEST_CASE("an output that taps a video's frames in the pass matches one made from its output",
+          "[media][fused]") {
+  // The plan's `video → image` tap: the still and the sprites take the video's filtered frames
+  // (trimmed from 0.5 s, at its size) in the same pass instead of decoding its file afterwards.
+  wfc::media::PassSpec spec;
+  spec.input = sample("av.mp4");
+  fs::path dir = out_dir("tap");
+  spec.outputs.push_back(output("v", "video", {{"width", 160}, {"start", 0.5}}, dir));
+  spec.outputs.push_back(output("i", "image", {{"width", 80}, {"start", 0.4}}, dir));
+  spec.outputs.push_back(output("s", "thumbnails", {{"count", 2}, {"width", 40}}, dir));
+  spec.outputs[1].frames_of = 0;
+  spec.outputs[2].frames_of = 0;
+  wfc::media::PassResult r = wfc::media::run_pass(spec);
+  for (const auto& o : r.outputs) {
+    INFO(o.id << (o.error ? ": " + o.error->message : ""));
+    REQUIRE_FALSE(o.error);
+  }
+  json video = probe_ok(dir / r.outputs[0].files[0]["filename"].get<std::string>());
+  CHECK(video["width"] == 160);
+  CHECK(video["duration"].get<double>() == Approx(1.5).margin(0.1));
+  json still = probe_ok(dir / r.outputs[1].files[0]["filename"].get<std::string>());
+  CHECK(still["width"] == 80);
+  CHECK(still["height"] == 60);
+  // The same still made the long way, from the video's output file.
+  auto alone = run_one(dir / r.outputs[0].files[0]["filename"].get<std::string>(), "image",
+                       {{"width", 80}, {"start", 0.4}}, "tap-alone");
+  CHECK(psnr(output_path("tap-alone", alone),
+             dir / r.outputs[1].files[0]["filename"].get<std::string>()) >= 35);
+  // Sprites over the video's 1.5 s: two tiles of 40×30, at 0 and 0.75 s of the video.
+  REQUIRE(r.outputs[2].files.size() == 2);
+  std::string vtt = slurp_file(dir / r.outputs[2].files[0]["filename"].get<std::string>());
+  CHECK(vtt.find("00:00:00.750 --> ") != std::string::npos);
+  CHECK(probe_ok(dir / r.outputs[2].files[1]["filename"].get<std::string>())["width"] == 80);
+}
