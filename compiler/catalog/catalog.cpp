@@ -183,6 +183,34 @@ const OptionSpec* KindSpec::option(std::string_view name) const {
   return nullptr;
 }
 
+const nlohmann::json* EncoderRow::at(std::string_view column, size_t level) const {
+  for (const auto& [name, values] : columns) {
+    if (name == column) return level < values.size() ? &values[level] : nullptr;
+  }
+  return nullptr;
+}
+
+const EncoderRow* EncoderFamily::row(std::string_view value) const {
+  for (const EncoderRow& r : rows) {
+    if (r.value == value) return &r;
+  }
+  return nullptr;
+}
+
+const EncoderFamily* EncoderTable::family(std::string_view name) const {
+  for (const EncoderFamily& f : families) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::optional<size_t> EncoderTable::level(std::string_view quality) const {
+  for (size_t i = 0; i < levels.size(); ++i) {
+    if (levels[i] == quality) return i;
+  }
+  return std::nullopt;
+}
+
 const nlohmann::json* KindSpec::constant(std::string_view name) const {
   for (const auto& c : constants) {
     if (c.name == name) return &c.value;

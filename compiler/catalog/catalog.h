@@ -68,6 +68,9 @@ struct DefaultBy {
 struct OptionSpec {
   std::string name;
   TypeSpec type;
+  /// The encoder family (EncoderTable) whose rows this enum option's values pick: a video's
+  /// `codec`, an audio's `format`; "" for options that pick no encoder.
+  std::string encoders;
   std::optional<nlohmann::json> default_value;
   /// `default_unless`: the default applies only when none of these options is given
   /// (thumbnails' `interval` gives way to `count`).
@@ -79,6 +82,36 @@ struct OptionSpec {
 
   /// Whether the option has a default of any form.
   bool has_default() const { return default_value || default_from || default_by; }
+};
+
+/// One row of the encoder table: the FFmpeg encoder an option value picks and, per quality
+/// level, the settings it runs with (kinds.json `encoders`).
+struct EncoderRow {
+  std::string value;    // the option value: "h264", "mp3", "jpeg"
+  std::string encoder;  // the FFmpeg encoder: "libx264"
+  std::vector<std::pair<std::string, std::vector<nlohmann::json>>> columns;  // one per level
+
+  /// A column's value at a quality level; nullptr when the row has no such column.
+  const nlohmann::json* at(std::string_view column, size_t level) const;
+};
+
+struct EncoderFamily {
+  std::string name;  // "video", "audio", "image", "animation"
+  std::vector<EncoderRow> rows;
+  const EncoderRow* row(std::string_view value) const;
+};
+
+/// What each `quality` level means to each encoder: the one table the plan's cost model and the
+/// runtime's encoders read (compiler/plan/encoder_settings.h gives it typed).
+struct EncoderTable {
+  std::string doc;
+  std::string quality_option;       // the option whose values are the levels: "quality"
+  std::vector<std::string> levels;  // very_low … very_high
+  std::vector<EncoderFamily> families;
+
+  const EncoderFamily* family(std::string_view name) const;
+  /// The index of a quality level; nullopt for another word.
+  std::optional<size_t> level(std::string_view quality) const;
 };
 
 /// What flows along a chain. A set of these is what a task may receive.
@@ -232,11 +265,15 @@ class Catalog {
   /// The catalog as loaded (for schema and docs generators).
   const nlohmann::json& source() const { return source_; }
 
+  /// What `quality` means to each encoder.
+  const EncoderTable& encoders() const { return encoders_; }
+
  private:
   std::vector<KindSpec> kinds_;
   std::vector<PropertySpec> properties_;
   std::vector<OperatorSpec> operators_;
   std::vector<PropertySpec> frame_properties_;
+  EncoderTable encoders_;
   nlohmann::json source_;
   // Positions into kinds_, properties_ and operators_ sorted by name, for binary search
   // without allocation (the validator looks names up for every task of every file).

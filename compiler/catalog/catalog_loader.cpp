@@ -83,17 +83,18 @@ class Loader {
 
   bool load(const Json& root, Catalog* out, std::vector<KindSpec>* kinds,
             std::vector<PropertySpec>* properties, std::vector<OperatorSpec>* operators,
-            std::vector<PropertySpec>* frame_properties) {
+            std::vector<PropertySpec>* frame_properties, EncoderTable* encoders) {
     if (!root.is_object()) return fail("", "the catalog must be a JSON object");
     if (!keys_in(root, "",
                  {"version", "doc", "file_kinds", "properties", "frame_properties", "operators",
-                  "kinds"}))
+                  "encoders", "kinds"}))
       return false;
     if (!root.contains("version") || root["version"] != 1) return fail("/version", "must be 1");
     if (root.contains("doc") && !root["doc"].is_string()) return fail("/doc", "must be a string");
+    encoders_ = encoders;
     return load_file_kinds(root) && load_properties(root, properties) &&
            load_frame_properties(root, frame_properties) && load_operators(root, operators) &&
-           load_kinds(root, kinds);
+           load_encoders(root, encoders) && load_kinds(root, kinds) && check_quality(*kinds);
   }
 
   bool fail(const std::string& where, const std::string& message) {
@@ -101,6 +102,10 @@ class Loader {
     return false;
   }
 
+ private:
+  const EncoderTable* encoders_ = nullptr;
+
+ public:
  private:
   bool keys_in(const Json& obj, const std::string& where,
                std::initializer_list<std::string_view> allowed) {
@@ -261,6 +266,77 @@ class Loader {
       out->push_back(std::move(op));
     }
     if (out->empty()) return fail("/operators", "no operators");
+    return true;
+  }
+
+  // The encoder table: per family, per option value, an encoder and one value per quality level
+  // for each of its columns.
+  bool load_encoders(const Json& root, EncoderTable* out) {
+    if (!root.contains("encoders")) return true;
+    const std::string at = "/encoders";
+    const Json& e = root["encoders"];
+    if (!e.is_object() || !keys_in(e, at, {"doc", "quality_option", "levels", "families"}))
+      return fail(at, "must be an object");
+    if (!doc_at(e, at, false)) return false;
+    out->doc = e["doc"].get<std::string>();
+    if (!e.contains("quality_option") || !e["quality_option"].is_string())
+      return fail(child(at, "quality_option"), "must name the option whose values are the levels");
+    out->quality_option = e["quality_option"].get<std::string>();
+    if (!e.contains("levels") || !e["levels"].is_array() || e["levels"].empty())
+      return fail(child(at, "levels"), "must be a non-empty array of level names");
+    for (const auto& l : e["levels"]) {
+      if (!l.is_string()) return fail(child(at, "levels"), "must be an array of level names");
+      out->levels.push_back(l.get<std::string>());
+    }
+    if (!object_at(e, "families", at, true)) return false;
+    for (const auto& [name, rows] : e["families"].items()) {
+      std::string fam_at = child(child(at, "families"), name);
+      if (!is_identifier(name)) return fail(fam_at, "a family's name is a lowercase identifier");
+      if (!rows.is_object() || rows.empty()) return fail(fam_at, "must be an object of rows");
+      EncoderFamily family{name, {}};
+      for (const auto& [value, r] : rows.items()) {
+        std::string row_at = child(fam_at, value);
+        if (!r.is_object() || !r.contains("encoder") || !r["encoder"].is_string())
+          return fail(row_at, "needs an \"encoder\" string");
+        EncoderRow row{value, r["encoder"].get<std::string>(), {}};
+        for (const auto& [column, values] : r.items()) {
+          if (column == "encoder") continue;
+          if (!values.is_array() || values.size() != out->levels.size())
+            return fail(child(row_at, column), "must list one value per level (" +
+                                                   std::to_string(out->levels.size()) + ")");
+          std::vector<nlohmann::json> per_level;
+          for (const auto& v : values) {
+            if (!v.is_number() && !v.is_string())
+              return fail(child(row_at, column), "values are numbers or strings");
+            per_level.push_back(nlohmann::json::parse(v.dump()));
+          }
+          row.columns.emplace_back(column, std::move(per_level));
+        }
+        family.rows.push_back(std::move(row));
+      }
+      // Every row of a family has the same columns, so a lookup never misses one.
+      for (const EncoderRow& row : family.rows) {
+        bool same = row.columns.size() == family.rows[0].columns.size();
+        for (size_t c = 0; same && c < row.columns.size(); ++c)
+          same = row.columns[c].first == family.rows[0].columns[c].first;
+        if (!same)
+          return fail(child(fam_at, row.value),
+                      "has other columns than '" + family.rows[0].value + "'");
+      }
+      out->families.push_back(std::move(family));
+    }
+    return true;
+  }
+
+  // Every option named as the quality option is an enum of exactly the table's levels.
+  bool check_quality(const std::vector<KindSpec>& kinds) {
+    if (!encoders_ || encoders_->quality_option.empty()) return true;
+    for (const KindSpec& k : kinds) {
+      const OptionSpec* q = k.option(encoders_->quality_option);
+      if (q && (q->type.kind != TypeKind::Enum || q->type.values != encoders_->levels))
+        return fail(child(child(child("/kinds", k.name), "options"), q->name),
+                    "must be an enum of the encoder table's levels");
+    }
     return true;
   }
 
@@ -461,8 +537,21 @@ class Loader {
       o.name = name;
       if (!doc_at(j, at, true) || !read_type(j, at, &o.type,
                                              {"doc", "default", "required", "default_unless",
-                                              "default_from", "default_by"}))
+                                              "default_from", "default_by", "encoders"}))
         return false;
+      if (j.contains("encoders")) {
+        const EncoderFamily* family = j["encoders"].is_string() && encoders_
+                                          ? encoders_->family(j["encoders"].get<std::string>())
+                                          : nullptr;
+        if (!family) return fail(child(at, "encoders"), "must name a family of /encoders");
+        if (o.type.kind != TypeKind::Enum) return fail(child(at, "encoders"), "applies to enums");
+        for (const std::string& v : o.type.values) {
+          if (!family->row(v))
+            return fail(child(at, "encoders"),
+                        "the '" + family->name + "' encoders have no row for '" + v + "'");
+        }
+        o.encoders = family->name;
+      }
       for (const char* rule : {"default_unless", "default_from", "default_by"}) {
         if (j.contains(rule) && !kind_level)
           return fail(child(at, rule), "applies to a kind's own options only");
@@ -866,7 +955,7 @@ std::unique_ptr<Catalog> Catalog::parse(std::string_view json, std::string* erro
   auto catalog = std::make_unique<Catalog>();
   Loader loader;
   if (!loader.load(root, catalog.get(), &catalog->kinds_, &catalog->properties_,
-                   &catalog->operators_, &catalog->frame_properties_)) {
+                   &catalog->operators_, &catalog->frame_properties_, &catalog->encoders_)) {
     *error = loader.error;
     return nullptr;
   }

@@ -244,6 +244,36 @@ void kind_section(std::string& md, const KindSpec& k) {
   }
 }
 
+// The encoder table: a table per family, a row per option value, each column's values from the
+// lowest quality level to the highest.
+void encoders_section(std::string& md, const EncoderTable& table) {
+  if (table.families.empty()) return;
+  md += "## Encoders and `" + table.quality_option + "`\n\n" + table.doc + "\n\n";
+  std::vector<std::string> levels;
+  for (const auto& l : table.levels) levels.push_back(code(l));
+  md += "Levels, in column order: " + join(levels, ", ") + ".\n\n";
+  for (const EncoderFamily& f : table.families) {
+    md += "### " + f.name + "\n\n| value | encoder |";
+    std::string rule = "|---|---|";
+    for (const auto& column : f.rows.front().columns) {
+      md += " " + code(column.first) + " |";
+      rule += "---|";
+    }
+    md += "\n" + rule + "\n";
+    for (const EncoderRow& r : f.rows) {
+      md += "| " + code(r.value) + " | " + code(r.encoder) + " |";
+      for (const auto& column : r.columns) {
+        std::vector<std::string> cells;
+        for (const auto& v : column.second)
+          cells.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+        md += " " + join(cells, " · ") + " |";
+      }
+      md += "\n";
+    }
+    md += "\n";
+  }
+}
+
 void conditions_section(std::string& md, const Catalog& catalog) {
   md += "## Condition properties and operators\n\n";
   md +=
@@ -356,6 +386,7 @@ std::string kinds_markdown(const Catalog& catalog) {
       if (k.category == category) kind_section(md, k);
     }
   }
+  encoders_section(md, catalog.encoders());
   conditions_section(md, catalog);
   return md;
 }

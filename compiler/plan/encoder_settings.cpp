@@ -1,132 +1,67 @@
-// The quality table (see encoder_settings.h). Rows are ordered very_low … very_high; the choices
-// follow each encoder's own guidance: x264's CRF 23 default at `medium` quality with a faster
-// preset than x264's default (the runtime serves many renditions on few cores), x265's CRF
-// scale being about 5 above x264's for the same look, VP9's and SVT-AV1's recommended CRF
-// ranges for web delivery, and the common AAC/MP3/Opus bitrate ladders.
+// The quality table (see encoder_settings.h), read from the catalog's `encoders`
+// (stdlib/kinds.json): each function finds the row of the option value in its family and takes
+// the columns at the quality's level. The values point into the built-in catalog, which lives as
+// long as the program.
 #include "compiler/plan/encoder_settings.h"
 
-#include <array>
+#include "compiler/catalog/catalog.h"
 
 namespace wfc::plan {
 namespace {
 
-constexpr std::array<std::string_view, 5> kQualities = {"very_low", "low", "medium", "high",
-                                                        "very_high"};
+struct Found {
+  const catalog::EncoderRow* row = nullptr;
+  size_t level = 0;
+};
 
-std::optional<size_t> quality_index(std::string_view quality) {
-  for (size_t i = 0; i < kQualities.size(); ++i) {
-    if (kQualities[i] == quality) return i;
-  }
-  return std::nullopt;
+/// The row of `value` in `family` and the index of `quality`; no row when either is unknown.
+Found find(std::string_view family, std::string_view value, std::string_view quality) {
+  const catalog::EncoderTable& table = catalog::Catalog::builtin().encoders();
+  const catalog::EncoderFamily* f = table.family(family);
+  auto level = table.level(quality);
+  if (!f || !level) return {};
+  return {f->row(value), *level};
 }
 
-struct VideoRow {
-  std::string_view codec;
-  std::string_view encoder;
-  std::array<int, 5> crf;
-  std::array<std::string_view, 5> preset;
-  std::array<double, 5> cost;
-};
-
-constexpr std::array<VideoRow, 4> kVideo = {{
-    {"h264",
-     "libx264",
-     {32, 28, 23, 20, 18},
-     {"veryfast", "veryfast", "faster", "fast", "medium"},
-     {0.55, 0.55, 0.8, 1.0, 1.4}},
-    {"h265",
-     "libx265",
-     {37, 33, 28, 25, 23},
-     {"veryfast", "veryfast", "faster", "fast", "medium"},
-     {1.6, 1.6, 2.2, 2.8, 4.0}},
-    {"vp9",
-     "libvpx-vp9",
-     {42, 37, 33, 30, 26},
-     {"8", "6", "5", "4", "3"},
-     {0.9, 1.3, 1.8, 2.6, 4.0}},
-    {"av1",
-     "libsvtav1",
-     {45, 40, 35, 30, 26},
-     {"12", "11", "10", "8", "6"},
-     {0.8, 1.0, 1.4, 2.5, 4.5}},
-}};
-
-struct AudioRow {
-  std::string_view format;
-  std::string_view encoder;
-  std::array<int, 5> bitrate;
-};
-
-constexpr std::array<AudioRow, 6> kAudio = {{
-    {"mp3", "libmp3lame", {64000, 96000, 128000, 192000, 256000}},
-    {"aac", "aac", {64000, 96000, 128000, 192000, 256000}},
-    {"ogg", "libvorbis", {64000, 96000, 128000, 192000, 256000}},
-    {"opus", "libopus", {32000, 48000, 64000, 96000, 128000}},
-    {"wav", "pcm_s16le", {0, 0, 0, 0, 0}},
-    {"flac", "flac", {0, 0, 0, 0, 0}},
-}};
-
-struct IntRow {
-  std::string_view format;
-  std::string_view encoder;
-  std::array<int, 5> value;
-};
-
-constexpr std::array<IntRow, 4> kImage = {{
-    {"jpeg", "mjpeg", {12, 8, 5, 3, 2}},
-    {"png", "png", {0, 0, 0, 0, 0}},
-    {"webp", "libwebp", {50, 65, 75, 85, 95}},
-    {"avif", "libaom-av1", {45, 38, 32, 26, 20}},
-}};
-
-constexpr std::array<IntRow, 2> kAnimation = {{
-    {"gif", "gif", {32, 64, 128, 256, 256}},
-    {"webp", "libwebp_anim", {50, 65, 75, 85, 95}},
-}};
-
-template <typename Rows>
-const auto* find_row(const Rows& rows, std::string_view key) {
-  for (const auto& row : rows) {
-    if (row.format == key) return &row;
-  }
-  return static_cast<const typename Rows::value_type*>(nullptr);
+int integer(const Found& f, std::string_view column) {
+  const nlohmann::json* v = f.row->at(column, f.level);
+  return v && v->is_number() ? v->get<int>() : 0;
 }
 
 }  // namespace
 
 std::optional<VideoEncoderSettings> video_encoder_settings(std::string_view codec,
                                                            std::string_view quality) {
-  auto q = quality_index(quality);
-  if (!q) return std::nullopt;
-  for (const VideoRow& row : kVideo) {
-    if (row.codec == codec)
-      return VideoEncoderSettings{row.encoder, row.crf[*q], row.preset[*q], row.cost[*q]};
-  }
-  return std::nullopt;
+  Found f = find("video", codec, quality);
+  if (!f.row) return std::nullopt;
+  const nlohmann::json* preset = f.row->at("preset", f.level);
+  const nlohmann::json* cost = f.row->at("relative_cost", f.level);
+  return VideoEncoderSettings{f.row->encoder, integer(f, "crf"),
+                              preset && preset->is_string()
+                                  ? std::string_view(preset->get_ref<const std::string&>())
+                                  : std::string_view(),
+                              cost && cost->is_number() ? cost->get<double>() : 1.0};
 }
 
 std::optional<AudioEncoderSettings> audio_encoder_settings(std::string_view format,
                                                            std::string_view quality) {
-  auto q = quality_index(quality);
-  const AudioRow* row = find_row(kAudio, format);
-  if (!q || !row) return std::nullopt;
-  return AudioEncoderSettings{row->encoder, row->bitrate[*q]};
+  Found f = find("audio", format, quality);
+  if (!f.row) return std::nullopt;
+  return AudioEncoderSettings{f.row->encoder, integer(f, "bitrate")};
 }
 
 std::optional<ImageEncoderSettings> image_encoder_settings(std::string_view format,
                                                            std::string_view quality) {
-  auto q = quality_index(quality);
-  const IntRow* row = find_row(kImage, format);
-  if (!q || !row) return std::nullopt;
-  return ImageEncoderSettings{row->encoder, row->value[*q]};
+  Found f = find("image", format, quality);
+  if (!f.row) return std::nullopt;
+  return ImageEncoderSettings{f.row->encoder, integer(f, "value")};
 }
 
 std::optional<AnimationEncoderSettings> animation_encoder_settings(std::string_view format,
                                                                    std::string_view quality) {
-  auto q = quality_index(quality);
-  const IntRow* row = find_row(kAnimation, format);
-  if (!q || !row) return std::nullopt;
-  return AnimationEncoderSettings{row->encoder, row->value[*q]};
+  Found f = find("animation", format, quality);
+  if (!f.row) return std::nullopt;
+  return AnimationEncoderSettings{f.row->encoder, integer(f, "value")};
 }
 
 }  // namespace wfc::plan

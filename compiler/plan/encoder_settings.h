@@ -1,8 +1,8 @@
 // What each `quality` level means to each encoder: the one table that both the compiler's cost
-// model (compiler/plan/cost) and the runtime's operators (runtime/media) read, so that the plan's
-// estimates and the files the runtime writes follow the same settings. docs/plan.md prints it.
-// The quality names are the catalog's enum (stdlib/kinds.json: very_low … very_high); the
-// catalog says which option takes them, this file says what they do.
+// model (compiler/plan/cost) and the runtime's operators (runtime/operators) read, so that the
+// plan's estimates and the files the runtime writes follow the same settings. The table itself
+// is data of the catalog (stdlib/kinds.json, `encoders`; docs/kinds.md prints it); this header
+// gives its rows typed, by the option value that picks the encoder and the quality level.
 #pragma once
 
 #include <optional>

@@ -414,6 +414,11 @@ TEST_CASE("the catalog's own validation rejects broken catalogs", "[catalog]") {
        "/kinds/clip/constraints/0/allows/option: must name an enum option of 'clip'"},
       {with(R"("constraints")", R"("constants": {"Max": {"value": 1, "doc": "m"}}, "constraints")"),
        "/kinds/clip/constants/Max: a constant's name is a lowercase identifier"},
+      {with(R"("doc": "f"},
+               "start")",
+            R"("encoders": "video", "doc": "f"},
+               "start")"),
+       "/kinds/clip/options/format/encoders: must name a family of /encoders"},
       {"[]", "/: the catalog must be a JSON object"},
       {"", "invalid JSON"},
   };
@@ -423,6 +428,36 @@ TEST_CASE("the catalog's own validation rejects broken catalogs", "[catalog]") {
     CAPTURE(error);
     CHECK(error.find(c.error) != std::string::npos);
   }
+}
+
+TEST_CASE(
+    "the encoder table is checked: one value per level, the same columns in a family, a row "
+    "for every value an option picks",
+    "[catalog]") {
+  auto encoders = [](const std::string& families) {
+    return with(R"("kinds": {)", R"("encoders": {"doc": "e", "quality_option": "quality",
+        "levels": ["low", "high"], "families": )" +
+                                     families + R"(}, "kinds": {)");
+  };
+  std::string ok = encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20]},
+                                          "webm": {"encoder": "y", "crf": [40, 30]}}})");
+  std::string error;
+  auto c = Catalog::parse(ok, &error);
+  INFO(error);
+  REQUIRE(c);
+  CHECK(c->encoders().family("video")->row("webm")->at("crf", 1)->get<int>() == 30);
+  CHECK(c->encoders().level("high") == 1u);
+  CHECK(parse_error(encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30]}}})")) ==
+        "/encoders/families/video/mp4/crf: must list one value per level (2)");
+  CHECK(parse_error(encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20]},
+                                            "webm": {"encoder": "y", "qp": [40, 30]}}})")) ==
+        "/encoders/families/video/webm: has other columns than 'mp4'");
+  std::string picks = encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20]}}})");
+  size_t at = picks.find(R"("values": ["mp4", "webm"],)");
+  REQUIRE(at != std::string::npos);
+  picks.insert(at, R"("encoders": "video", )");
+  CHECK(parse_error(picks) ==
+        "/kinds/clip/options/format/encoders: the 'video' encoders have no row for 'webm'");
 }
 
 TEST_CASE("docs/kinds.md is generated from the catalog and not stale", "[catalog][docs]") {

@@ -35,6 +35,20 @@ TEST_CASE("every catalog video codec and quality has encoder settings", "[plan][
   CHECK_FALSE(wfc::plan::video_encoder_settings("mpeg2", "medium").has_value());
 }
 
+TEST_CASE("the audio formats the catalog's constants name have encoders", "[plan][encoder]") {
+  const auto& catalog = wfc::catalog::Catalog::builtin();
+  const auto* video = catalog.kind("video")->constant("audio_formats");
+  REQUIRE(video);
+  for (const auto& container : enum_values("video", "format")) {
+    INFO(container);
+    REQUIRE(video->contains(container));
+    CHECK(wfc::plan::audio_encoder_settings((*video)[container].get<std::string>(), "medium"));
+  }
+  const auto* hls = catalog.kind("adaptive_video")->constant("audio_format");
+  REQUIRE(hls);
+  CHECK(wfc::plan::audio_encoder_settings(hls->get<std::string>(), "medium"));
+}
+
 TEST_CASE("every catalog audio, image and animation format has settings", "[plan][encoder]") {
   for (const auto& quality : enum_values("audio", "quality")) {
     for (const auto& format : enum_values("audio", "format")) {

@@ -45,6 +45,49 @@ TEST_CASE("plan lower: options carry the catalog's defaults; unset options witho
   CHECK(typed.defaulted("format"));
 }
 
+TEST_CASE("plan lower: a still of a video without start or select is the representative frame",
+          "[plan][lower]") {
+  auto p = plan_text(R"([{"kind": "image"}, {"kind": "image", "options": {"start": 2}},
+      {"kind": "image", "options": {"select": "scene > 0.3"}},
+      {"kind": "conditions", "options": {"kind": "image"}, "next": [{"kind": "image"}]}])",
+                     without({"all"}))
+               .plan;
+  // The catalog's rule, as a select the plan shows and tiers.
+  REQUIRE(p.node("t0")->select);
+  CHECK(p.node("t0")->select->representative);
+  CHECK(p.node("t0")->select->text == "!(black == true)");
+  CHECK(p.node("t0")->select->predicate->domain == wfc::expr::Domain::Frame);
+  CHECK_FALSE(p.node("t1")->select);  // the frame at `start`
+  REQUIRE(p.node("t2")->select);
+  CHECK_FALSE(p.node("t2")->select->representative);
+  CHECK(p.node("t2")->select->text == "scene > 0.3");
+  CHECK_FALSE(p.node("t3.0")->select);  // an image input has one frame to take
+}
+
+TEST_CASE("plan lower: defaults that depend on other options", "[plan][lower]") {
+  auto p = plan_text(R"([{"kind": "video", "options": {"format": "webm"}},
+      {"kind": "thumbnails", "options": {"count": 4}}, {"kind": "thumbnails"},
+      {"kind": "animation", "options": {"start": 3}},
+      {"kind": "image", "options": {"format": "png"}}, {"kind": "image", "options": {"format": "jpeg"}},
+      {"kind": "adaptive_video"}])",
+                     without({"all"}))
+               .plan;
+  CHECK(p.node("t0")->options.text("codec") == "vp9");  // WebM holds vp9 or av1
+  CHECK(p.node("t1")->options.integer("count") == 4);
+  CHECK_FALSE(p.node("t1")->options.has("interval"));  // `count` holds the default back
+  CHECK(p.node("t2")->options.number("interval") == 10);
+  CHECK(p.node("t3")->options.number("end") == 8);       // start + 5
+  CHECK_FALSE(p.node("t4")->options.has("background"));  // png keeps transparency
+  CHECK(p.node("t5")->options.text("background") == "#000000");
+  // The default ladder, each rendition with its nested default codec, marked defaulted.
+  const wfc::plan::OptionValue* ladder = p.node("t6")->options.find("renditions");
+  REQUIRE(ladder);
+  CHECK(ladder->defaulted);
+  REQUIRE(ladder->items.size() == 4);
+  CHECK(ladder->items[0].field("height")->integer == 1080);
+  CHECK(ladder->items[3].field("codec")->text == "h264");
+}
+
 TEST_CASE("plan lower: a conditions task gates its next on the file it receives", "[plan][lower]") {
   auto p = plan_text(R"([{"kind": "video", "next": [
       {"kind": "conditions", "options": {"width": {"gte": 1280}},
