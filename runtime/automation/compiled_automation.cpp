@@ -3,6 +3,7 @@
 
 #include <unordered_map>
 
+#include "compiler/catalog/catalog.h"
 #include "compiler/diag/codes.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
@@ -43,9 +44,10 @@ void describe_input(const plan::Plan& plan, CompiledAutomation* c) {
   const plan::Node* input = plan.node(plan::kRunInput);
   c->reads_input = input != nullptr;
   if (input) c->input_url = input->options.text("url");
-  if (!c->reads_input) {  // an explicit ingest at the top (POST /runs)
+  if (!c->reads_input) {  // an explicit ingest (or import) at the top (POST /runs)
     for (const plan::Node& n : plan.nodes) {
-      if ((n.op == "ingest" || n.op == "import") && n.input.empty()) {
+      const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(n.op);
+      if (kind && kind->top_level_only && n.input.empty()) {
         c->input_url = n.options.text("url");
         break;
       }
