@@ -1,11 +1,12 @@
 #include "compiler/frontend.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sys/stat.h>
 
 #include "compiler/check/cascades.h"
 #include "compiler/check/checker.h"
@@ -94,7 +95,7 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
   FrontendResult result{std::nullopt, diag::Diagnostics(source.path())};
   auto& diags = result.diagnostics;
   if (syntax::precheck(source, diags, limits)) {
-    std::optional<syntax::Value> root;
+    std::optional<Value> root;
     std::vector<Span> incomplete;  // DSL: what a syntax error took (dsl_reader.h)
     switch (syntax) {
       case syntax::Syntax::Json:

@@ -33,18 +33,17 @@ using catalog::OptionSpec;
 using catalog::TypeKind;
 using catalog::TypeSpec;
 using diag::Code;
-using syntax::Value;
 
 // The fields of a task that people put into `options` by mistake.
 constexpr std::string_view kTaskFields[] = {"kind", "next", "ref", "label", "folder", "filename"};
 
 bool is_integral(const Value& v) {
-  return v.is_integer() || (v.type == syntax::ValueType::Number && std::isfinite(v.number) &&
+  return v.is_integer() || (v.type == ValueType::Number && std::isfinite(v.number) &&
                             std::floor(v.number) == v.number);
 }
 
 bool is_finite_number(const Value& v) {
-  return v.is_integer() || (v.type == syntax::ValueType::Number && std::isfinite(v.number));
+  return v.is_integer() || (v.type == ValueType::Number && std::isfinite(v.number));
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -281,7 +280,7 @@ class OptionTyper {
     if (v.is_string() && short_enough_to_echo(v.string) && is_decimal(v.string)) {
       return "remove the quotes: " + v.string;
     }
-    if (v.type == syntax::ValueType::Number && std::isfinite(v.number)) {
+    if (v.type == ValueType::Number && std::isfinite(v.number)) {
       return "use a whole number";
     }
     return {};
@@ -377,7 +376,7 @@ class OptionTyper {
       }
     };
     bool ok = true;
-    std::optional<syntax::ValueType> misshapen;
+    std::optional<ValueType> misshapen;
     size_t first = 0, repeats = 0;
     for (size_t i = 0; i < n; ++i) {
       const Value& item = v.items[i];

@@ -9,10 +9,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Member;
-using syntax::Value;
-using syntax::ValueType;
-
 Value make_object() {
   Value v;
   v.type = ValueType::Object;

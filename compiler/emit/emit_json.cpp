@@ -10,9 +10,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Value;
-using syntax::ValueType;
-
 constexpr size_t kWidth = 100;
 
 std::string scalar(const Value& v) {

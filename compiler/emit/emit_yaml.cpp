@@ -12,9 +12,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Value;
-using syntax::ValueType;
-
 constexpr size_t kWidth = 100;
 
 bool reserved(std::string_view s) {

@@ -18,8 +18,6 @@ namespace wfc::expr {
 namespace {
 
 using diag::quote;
-using syntax::Value;
-using syntax::ValueType;
 
 enum class Tok {
   Path,  // identifier, possibly dotted: width, codecs.video, metadata.take-2

@@ -9,7 +9,7 @@
 
 #include "compiler/source/source.h"
 #include "compiler/syntax/dsl_units.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::expr {
 
@@ -29,12 +29,12 @@ struct WrittenUnit {
 
 /// One operator applied to a property: `"gte": 1280` or `>= 1280`.
 struct WrittenOp {
-  std::string name;       // the catalog operator name ("gte"), or what was written when unknown
-  std::string spelled;    // as the user wrote it, for messages: "gte" in JSON, ">=" in infix
-  Span span;              // the operator key (JSON) or token (infix)
-  std::string pointer;    // JSON pointer of the operand
-  syntax::Value operand;  // literals as located values (a list is an Array)
-  bool negated = false;   // infix `not in`, `!contains`... negate the whole test
+  std::string name;      // the catalog operator name ("gte"), or what was written when unknown
+  std::string spelled;   // as the user wrote it, for messages: "gte" in JSON, ">=" in infix
+  Span span;             // the operator key (JSON) or token (infix)
+  std::string pointer;   // JSON pointer of the operand
+  Value operand;         // literals as located values (a list is an Array)
+  bool negated = false;  // infix `not in`, `!contains`... negate the whole test
   std::vector<WrittenUnit> units;  // unit literals in the operand (a list may hold several)
 };
 

@@ -254,8 +254,7 @@ class Builder {
     return ast::Text{m.value.string, m.value.span};
   }
 
-  std::optional<syntax::Value> object(const Member& m, std::string_view field,
-                                      std::string_view parent) {
+  std::optional<Value> object(const Member& m, std::string_view field, std::string_view parent) {
     if (!m.value.is_object()) {
       report(Code::WrongFieldType, m.value.span,
              quoted(field) + " must be an object, got " + a_type(m.value), "",

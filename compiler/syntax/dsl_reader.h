@@ -10,7 +10,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
 #include "compiler/syntax/reader.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 

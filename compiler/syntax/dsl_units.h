@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "compiler/catalog/catalog.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 

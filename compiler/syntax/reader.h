@@ -8,7 +8,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 
@@ -16,12 +16,12 @@ enum class Syntax { Json, Yaml, Dsl };
 
 /// Limits every reader enforces so that hostile input costs bounded time and memory.
 struct Limits {
-  size_t max_bytes = 8u << 20;       // WF106 past this
-  uint32_t max_depth = 128;          // WF105 past this nesting of objects/arrays
-  size_t max_nodes = 1'000'000;      // WF109 when YAML aliases expand past this
+  size_t max_bytes = 8u << 20;   // WF106 past this
+  uint32_t max_depth = 128;      // WF105 past this nesting of objects/arrays
+  size_t max_nodes = 1'000'000;  // WF109 when YAML aliases expand past this
 };
 
-std::string_view syntax_name(Syntax s);  // "json", "yaml", "wf"
+std::string_view syntax_name(Syntax s);                     // "json", "yaml", "wf"
 std::optional<Syntax> parse_syntax(std::string_view name);  // "json", "yaml"/"yml", "wf"/"dsl"
 /// By extension: .json, .yaml/.yml, .wf. nullopt for anything else.
 std::optional<Syntax> syntax_for_path(std::string_view path);

@@ -94,7 +94,7 @@ struct Done {
 
 // "a string", "an integer", "null": a value's type as the end of "got ...".
 std::string type_with_article(ValueType t) {
-  std::string_view name = type_name(t);
+  std::string_view name = value_type_name(t);
   if (t == ValueType::Null) return std::string(name);
   bool vowel = name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o';
   return (vowel ? "an " : "a ") + std::string(name);

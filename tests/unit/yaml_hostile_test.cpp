@@ -12,7 +12,7 @@ using namespace wfc;
 namespace {
 
 struct Result {
-  std::optional<syntax::Value> value;
+  std::optional<Value> value;
   diag::Diagnostics diags;
 };
 

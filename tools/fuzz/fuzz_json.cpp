@@ -21,8 +21,8 @@ namespace {
 
 using wfc::SourceFile;
 using wfc::Span;
-using wfc::syntax::Value;
-using wfc::syntax::ValueType;
+using wfc::Value;
+using wfc::ValueType;
 
 [[noreturn]] void fail(const char* what, const Span& span) {
   std::fprintf(stderr, "fuzz_json: %s at %u:%u-%u:%u\n", what, span.line, span.column,

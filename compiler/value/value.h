@@ -1,7 +1,8 @@
-// Value is the located tree that the JSON and YAML readers produce: a JSON-like value where
-// every node, and every object key, carries its exact Span. The document builder
-// (document_builder.h) turns it into an ast::Document; option values stay Values so the checker
-// can point into them.
+// Value is the located tree that every reader produces (compiler/syntax/): a JSON-like value
+// where every node, and every object key, carries its exact Span. The document builder
+// (compiler/syntax/document_builder.h) turns it into an ast::Document; option values stay Values
+// so the checker can point into them. It sits below every other folder of the compiler, beside
+// Span, so that the AST, the diagnostics' wording and the condition layer can all name it.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,12 @@
 
 #include "compiler/source/source.h"
 
-namespace wfc::syntax {
+namespace wfc {
 
 enum class ValueType : uint8_t { Null, Bool, Integer, Number, String, Array, Object };
 
 /// "null", "boolean", "integer", "number", "string", "array", "object".
-std::string_view type_name(ValueType t);
+std::string_view value_type_name(ValueType t);
 
 struct Member;
 
@@ -55,6 +56,6 @@ struct Member {
 };
 
 /// Compact JSON text of a value (for messages and tests).
-std::string to_json(const Value& v);
+std::string json_text(const Value& v);
 
-}  // namespace wfc::syntax
+}  // namespace wfc

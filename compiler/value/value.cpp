@@ -1,10 +1,11 @@
-#include "compiler/syntax/value.h"
+// The Value tree's names, lookups and JSON text (value.h).
+#include "compiler/value/value.h"
 
 #include <nlohmann/json.hpp>
 
-namespace wfc::syntax {
+namespace wfc {
 
-std::string_view type_name(ValueType t) {
+std::string_view value_type_name(ValueType t) {
   switch (t) {
     case ValueType::Null:
       return "null";
@@ -67,8 +68,8 @@ nlohmann::json to_nlohmann(const Value& v) {
 }
 }  // namespace
 
-std::string to_json(const Value& v) {
+std::string json_text(const Value& v) {
   return to_nlohmann(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace wfc::syntax
+}  // namespace wfc
