@@ -6,12 +6,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "compiler/catalog/units.h"
 
 namespace wfc::catalog {
 
@@ -40,13 +41,16 @@ struct OptionSpec;
 
 struct TypeSpec {
   TypeKind kind = TypeKind::String;
-  std::vector<std::string> values;       // Enum
-  std::optional<double> min, max;        // Integer, Number, Seconds, Dimension (pixels)
+  std::vector<std::string> values;             // Enum
+  std::optional<double> min, max;              // Integer, Number, Seconds, Dimension (pixels)
   std::optional<size_t> min_items, max_items;  // Array
-  std::vector<std::string> schemes;      // Url: allowed schemes ("http", "https", "s3", ...)
-  std::shared_ptr<TypeSpec> items;       // Array, Map
-  std::vector<OptionSpec> fields;        // Object
-  std::string pattern_doc;               // human description for String patterns, optional
+  std::vector<std::string> schemes;            // Url: allowed schemes ("http", "https", "s3", ...)
+  std::shared_ptr<TypeSpec> items;             // Array, Map
+  std::vector<OptionSpec> fields;              // Object
+  std::string pattern_doc;                     // human description for String patterns, optional
+  /// Integer, Number: what the number measures, when a unit literal may stand for it (`5Mbps`
+  /// for a bitrate in bits per second); Seconds always measure a duration (units.h).
+  std::optional<Measure> measure;
 
   /// One-line human description: "integer 1–60", "one of mp4, webm, mov", "pixels or \"NN%\"".
   std::string describe() const;
@@ -95,7 +99,7 @@ struct KindSpec {
   std::string doc;
   std::vector<OptionSpec> options;
   std::vector<Constraint> constraints;
-  FileKinds accepts = 0;       // what it can work on; 0 = only at the top (ingest, import)
+  FileKinds accepts = 0;  // what it can work on; 0 = only at the top (ingest, import)
   bool top_level_only = false;
   bool passthrough = false;    // produces what it received (probe, conditions, export)
   FileKinds produces = 0;      // when not passthrough

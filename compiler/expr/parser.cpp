@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "compiler/catalog/units.h"
 #include "compiler/diag/wording.h"
 #include "compiler/expr/typecheck.h"
 #include "compiler/util/utf8.h"
@@ -717,13 +718,20 @@ class Parser {
       case Tok::Number:
         if (!tok_.unit.empty()) {
           std::string error, hint;
-          auto q = syntax::parse_quantity(tok_.text + tok_.unit, &error, &hint);
+          auto q = catalog::parse_quantity(tok_.text + tok_.unit, &error, &hint);
           if (!q) {
             fail(tok_, error, hint);
             return false;
           }
           if (negative) q->value = -q->value;
-          *out = syntax::quantity_value(*q, {});
+          // In the catalog's unit: an Integer when whole (10MB is 10000000), else a Number.
+          if (std::floor(q->value) == q->value && std::fabs(q->value) < 9e15) {
+            out->type = ValueType::Integer;
+            out->integer = static_cast<int64_t>(q->value);
+          } else {
+            out->type = ValueType::Number;
+            out->number = q->value;
+          }
           units_.push_back({span_of(begin, tok_.end), q->measure,
                             std::string(src_.text.substr(begin, tok_.end - begin))});
           break;

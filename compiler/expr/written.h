@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/catalog/units.h"
 #include "compiler/source/source.h"
-#include "compiler/syntax/dsl_units.h"
 #include "compiler/value/value.h"
 
 namespace wfc::expr {
@@ -23,7 +23,7 @@ enum class Notation { Json, Infix, Dsl };
 /// the property checks that it measures the same.
 struct WrittenUnit {
   Span span;
-  syntax::Measure measure;
+  catalog::Measure measure;
   std::string text;  // as written: "2s"
 };
 

@@ -14,6 +14,7 @@
 
 #include "WorkflowLexer.h"
 #include "WorkflowParser.h"
+#include "compiler/catalog/units.h"
 #include "compiler/diag/wording.h"
 #include "compiler/expr/parser.h"
 #include "compiler/syntax/dsl_conditions.h"
@@ -21,7 +22,6 @@
 #include "compiler/syntax/dsl_parse.h"
 #include "compiler/syntax/dsl_prescan.h"
 #include "compiler/syntax/dsl_repair.h"
-#include "compiler/syntax/dsl_units.h"
 
 namespace wfc::syntax {
 namespace {
@@ -761,13 +761,13 @@ class Lowerer {
     const catalog::PropertySpec* p = n.ops.empty() ? nullptr : catalog_.property(n.property);
     for (const auto& op : n.ops) {
       for (const auto& u : op.units) {
-        if (!p || property_takes_measure(n.property, p->type, u.measure)) continue;
+        if (!p || catalog::takes_measure(p->type, u.measure)) continue;
         bool plain =
             p->type.kind == catalog::TypeKind::Integer || p->type.kind == catalog::TypeKind::Number;
         r_.value_error(Code::WrongValueType, u.span,
                        "value of " + quote(n.property) + " must be " +
                            diag::with_article(p->type.describe()) + ", got " +
-                           std::string(measure_name(u.measure)) + " '" + u.text + "'",
+                           std::string(catalog::measure_name(u.measure)) + " '" + u.text + "'",
                        plain ? "write a plain number" : "");
         ok = false;
       }
@@ -852,22 +852,34 @@ class Lowerer {
     Token* t = q->QUANTITY()->getSymbol();
     Span s = r_.span(t);
     std::string error, hint;
-    auto parsed = parse_quantity(t->getText(), &error, &hint);
+    auto parsed = catalog::parse_quantity(t->getText(), &error, &hint);
     if (!parsed) {
       r_.value_error(Code::InvalidSyntax, s, error, hint);
       return make(ValueType::Null, s);
     }
-    if (where && where->type && !takes_measure(where->option, *where->type, parsed->measure)) {
-      r_.value_error(Code::WrongOptionType, s,
-                     "option " + quote(where->option) + " of " + quote(where->kind) + " must be " +
-                         diag::with_article(where->type->describe()) + ", got " +
-                         std::string(measure_name(parsed->measure)) + " '" + t->getText() + "'",
-                     where->type->kind == catalog::TypeKind::Seconds
-                         ? "write a duration such as 2s or 500ms"
-                         : "write a plain number");
+    if (where && where->type && !catalog::takes_measure(*where->type, parsed->measure)) {
+      r_.value_error(
+          Code::WrongOptionType, s,
+          "option " + quote(where->option) + " of " + quote(where->kind) + " must be " +
+              diag::with_article(where->type->describe()) + ", got " +
+              std::string(catalog::measure_name(parsed->measure)) + " '" + t->getText() + "'",
+          where->type->kind == catalog::TypeKind::Seconds ? "write a duration such as 2s or 500ms"
+                                                          : "write a plain number");
       if (dropped) *dropped = true;
     }
     return quantity_value(*parsed, s);
+  }
+
+  /// The converted number as a value: an Integer when whole (10MB is 10000000), else a Number.
+  static Value quantity_value(const catalog::Quantity& q, Span span) {
+    Value out = make(ValueType::Number, span);
+    if (std::floor(q.value) == q.value && std::fabs(q.value) < 9e15) {
+      out.type = ValueType::Integer;
+      out.integer = static_cast<int64_t>(q.value);
+    } else {
+      out.number = q.value;
+    }
+    return out;
   }
 
   Value number(Token* t) {
