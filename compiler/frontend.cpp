@@ -10,6 +10,7 @@
 
 #include "compiler/check/cascades.h"
 #include "compiler/check/checker.h"
+#include "compiler/check/quantities.h"
 #include "compiler/syntax/document_builder.h"
 #include "compiler/syntax/dsl_reader.h"
 
@@ -105,7 +106,10 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
         root = syntax::read_yaml(source, diags, limits);
         break;
       case syntax::Syntax::Dsl:
-        root = syntax::read_dsl_recovering(source, diags, incomplete, limits, catalog);
+        root = syntax::read_dsl_recovering(source, diags, incomplete, limits);
+        // Unit literals (`2s`) are typed and converted before anything else reads the tree; their
+        // mistakes count as the reader's (check/cascades.h).
+        if (root) check::resolve_quantities(*root, catalog, diags, incomplete);
         result.partial = root && diags.has_errors();
         break;
     }

@@ -60,6 +60,8 @@ std::string describe_value(const Value& v) {
       return "an array";
     case ValueType::Object:
       return "an object";
+    case ValueType::Quantity:
+      return "'" + v.string + "'";
   }
   return "null";
 }

@@ -20,7 +20,7 @@ std::string quote(std::string_view name);
 std::string format_number(double v);
 
 /// What a value is, for "got ...": "\"fast\"" (a string, shortened when long), 75, true, null,
-/// "an array", "an object".
+/// "an array", "an object", '2s' (a unit literal not yet converted).
 std::string describe_value(const Value& v);
 
 /// A catalog type description with the article English wants: "an integer 1–60", "a URL",

@@ -36,7 +36,8 @@ std::string emit_dsl(const ast::Document& doc);
 std::string emit(const ast::Document& doc, syntax::Syntax syntax);
 
 /// Whether every number in the value can be written in JSON (JSON has no NaN or infinity; YAML
-/// does). When not, *where gets the JSON pointer of the first that cannot.
+/// does; neither has an unconverted unit literal). When not, *where gets the JSON pointer of the
+/// first that cannot.
 bool json_representable(const Value& value, std::string* where = nullptr);
 
 }  // namespace wfc::emit

@@ -90,6 +90,8 @@ std::string value_text(const Value& v, const catalog::TypeSpec* spec) {
       }
       return s + " }";
     }
+    case ValueType::Quantity:  // the literal as written
+      return v.string;
   }
   return "null";
 }

@@ -30,6 +30,8 @@ std::string scalar(const Value& v) {
       return "[]";
     case ValueType::Object:
       return "{}";
+    case ValueType::Quantity:  // never in a checked document; json_representable() says no
+      return json_string(v.string);
   }
   return "null";
 }

@@ -101,6 +101,8 @@ std::string scalar(const Value& v) {
       return "[]";
     case ValueType::Object:
       return "{}";
+    case ValueType::Quantity:  // never in a checked document; json_representable() says no
+      return string_scalar(v.string);
   }
   return "null";
 }

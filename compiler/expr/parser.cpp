@@ -627,8 +627,6 @@ class Parser {
     advance();
     op.pointer = src_.pointer;
     if (!literal(&op.operand, op.name == "in" || op.name == "nin")) return {};
-    op.units = std::move(units_);
-    units_.clear();
     n.ops.push_back(std::move(op));
     n.span = span_of(begin, prev_end_);
     return n;
@@ -639,8 +637,6 @@ class Parser {
     size_t begin = tok_.begin;
     WrittenOp op;
     if (!literal(&op.operand, false)) return {};
-    op.units = std::move(units_);
-    units_.clear();
     size_t ob = tok_.begin;
     static constexpr struct {
       Tok tok;
@@ -717,23 +713,15 @@ class Parser {
         break;
       case Tok::Number:
         if (!tok_.unit.empty()) {
+          // A unit it does not know is a syntax error here, the first of the expression; what
+          // it measures against the property is the checker's (compiler/check/quantities.h).
           std::string error, hint;
-          auto q = catalog::parse_quantity(tok_.text + tok_.unit, &error, &hint);
-          if (!q) {
+          if (!catalog::parse_quantity(tok_.text + tok_.unit, &error, &hint)) {
             fail(tok_, error, hint);
             return false;
           }
-          if (negative) q->value = -q->value;
-          // In the catalog's unit: an Integer when whole (10MB is 10000000), else a Number.
-          if (std::floor(q->value) == q->value && std::fabs(q->value) < 9e15) {
-            out->type = ValueType::Integer;
-            out->integer = static_cast<int64_t>(q->value);
-          } else {
-            out->type = ValueType::Number;
-            out->number = q->value;
-          }
-          units_.push_back({span_of(begin, tok_.end), q->measure,
-                            std::string(src_.text.substr(begin, tok_.end - begin))});
+          out->type = ValueType::Quantity;
+          out->string = std::string(src_.text.substr(begin, tok_.end - begin));
           break;
         }
         number(tok_.text, negative, out);
@@ -786,7 +774,6 @@ class Parser {
 
   const ExpressionSource& src_;
   const ParseLimits& limits_;
-  std::vector<WrittenUnit> units_;  // unit literals of the operand being read
   std::vector<Position> positions_;
   Token tok_;
   size_t pos_ = 0;

@@ -72,6 +72,8 @@ std::string a_type(const Value& v) {
       return "an array";
     case ValueType::Object:
       return "an object";
+    case ValueType::Quantity:
+      return "a quantity";
   }
   return "null";
 }

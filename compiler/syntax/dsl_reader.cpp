@@ -14,7 +14,6 @@
 
 #include "WorkflowLexer.h"
 #include "WorkflowParser.h"
-#include "compiler/catalog/units.h"
 #include "compiler/diag/wording.h"
 #include "compiler/expr/parser.h"
 #include "compiler/syntax/dsl_conditions.h"
@@ -97,10 +96,10 @@ class Reporter {
                                [](const Span& s, Position p) { return before(s.begin(), p); });
     return it != lex_errors_.end() && !before(outer.end(), it->end());
   }
-  /// A problem in a value that leaves the rest of the document sound (a bad escape, an unknown
-  /// unit, a duplicate key): reported, and the document is still built without that part.
+  /// A problem in a value that leaves the rest of the document sound (a bad escape, a duplicate
+  /// key): reported, and the document is still built without that part.
   void value_error(Code code, Span s, std::string message, std::string hint) {
-    if (code != Code::DuplicateKey && code != Code::WrongOptionType) fail();
+    if (code != Code::DuplicateKey) fail();
     diags_.add(code, s, std::move(message), std::move(hint));
   }
   bool failed() const { return failures_ > 0; }
@@ -378,13 +377,8 @@ class Lowerer {
  public:
   /// With `incomplete`, a tree the parser recovered is lowered too: what parsed cleanly is
   /// kept, and the spans of the tasks and task lists that lost a part go to `incomplete`.
-  Lowerer(Reporter& r, const Limits& limits, const catalog::Catalog& catalog,
-          std::vector<Span>* incomplete = nullptr)
-      : r_(r),
-        limits_(limits),
-        catalog_(catalog),
-        incomplete_(incomplete),
-        recovered_(incomplete && r.failed()) {}
+  Lowerer(Reporter& r, const Limits& limits, std::vector<Span>* incomplete = nullptr)
+      : r_(r), limits_(limits), incomplete_(incomplete), recovered_(incomplete && r.failed()) {}
 
   std::optional<Value> file(P::FileContext* f) {
     if (auto* a = f->automation()) {
@@ -538,7 +532,7 @@ class Lowerer {
       return;
     }
     size_t failures = r_.failures();
-    Value v = value(f->value(), nullptr, "");
+    Value v = value(f->value());
     if (incomplete_ && r_.failures() != failures) return;  // a bad escape: leave the field out
     fields->members.push_back(Member{key, key_span, std::move(v)});
   }
@@ -660,7 +654,6 @@ class Lowerer {
     task.members.push_back(Member{"kind", kind_span, Value::make_string(kind, kind_span)});
     auto* args = c->args();
     if (!args) return;
-    const catalog::KindSpec* spec = catalog_.kind(kind);
     Value options = make(ValueType::Object, r_.span(args));
     if (damaged_here(args)) mark(task.span);
     for (auto* o : args->option()) {
@@ -676,16 +669,12 @@ class Lowerer {
                        "first defined at " + at(prior->key_span.begin()));
         continue;
       }
-      const catalog::OptionSpec* opt = spec ? spec->option(key) : nullptr;
-      Context where{opt ? &opt->type : nullptr, key, kind};
-      bool dropped = false;
       size_t failures = r_.failures();
-      Value v = value(o->value(), &where, key, &dropped);
+      Value v = value(o->value());
       if (incomplete_ && r_.failures() != failures) {
-        mark(task.span);  // a bad escape or unit: the option is left out, and not missed
+        mark(task.span);  // a bad escape: the option is left out, and not missed
         continue;
       }
-      if (dropped) continue;
       options.members.push_back(Member{key, key_span, std::move(v)});
     }
     task.members.push_back(Member{"options", r_.span(args->start), std::move(options)});
@@ -735,7 +724,6 @@ class Lowerer {
     if (e < b || e > text.size()) return std::nullopt;
     expr::ExpressionSource src{std::string_view(text).substr(b, e - b), r_.begin(c->start), "",
                                /*units=*/true};
-    size_t before = r_.diags().size();
     auto written = expr::parse_expression(src, r_.diags());
     if (!written) {
       r_.fail();
@@ -748,31 +736,7 @@ class Lowerer {
                      "for tasks that always run, drop the 'when' and its braces");
       return std::nullopt;
     }
-    (void)before;
-    if (!units_fit(*written)) return std::nullopt;
     return lower_condition(*written, r_.span(c));
-  }
-
-  /// Unit literals against what the property measures (`duration > 2s`, not `width > 2s`);
-  /// the operand is already in the property's unit. An unknown property is the checker's.
-  bool units_fit(const expr::WrittenNode& n) {
-    bool ok = true;
-    for (const auto& k : n.kids) ok = units_fit(k) && ok;
-    const catalog::PropertySpec* p = n.ops.empty() ? nullptr : catalog_.property(n.property);
-    for (const auto& op : n.ops) {
-      for (const auto& u : op.units) {
-        if (!p || catalog::takes_measure(p->type, u.measure)) continue;
-        bool plain =
-            p->type.kind == catalog::TypeKind::Integer || p->type.kind == catalog::TypeKind::Number;
-        r_.value_error(Code::WrongValueType, u.span,
-                       "value of " + quote(n.property) + " must be " +
-                           diag::with_article(p->type.describe()) + ", got " +
-                           std::string(catalog::measure_name(u.measure)) + " '" + u.text + "'",
-                       plain ? "write a plain number" : "");
-        ok = false;
-      }
-    }
-    return ok;
   }
 
   static const expr::WrittenNode* constant(const expr::WrittenNode& n) {
@@ -785,15 +749,7 @@ class Lowerer {
 
   // ---- values ----
 
-  /// Where a value sits, for typing unit literals against the catalog.
-  struct Context {
-    const catalog::TypeSpec* type;  // nullptr when unknown (the checker reports that)
-    std::string option;
-    std::string kind;
-  };
-
-  Value value(P::ValueContext* v, const Context* where, const std::string& key,
-              bool* dropped = nullptr) {
+  Value value(P::ValueContext* v) {
     Span s = r_.span(v);
     if (auto* str = dynamic_cast<P::StringValueContext*>(v))
       return string(str->STRING()->getSymbol());
@@ -808,16 +764,10 @@ class Lowerer {
       return out;
     }
     if (dynamic_cast<P::NullValueContext*>(v)) return make(ValueType::Null, s);
-    if (auto* q = dynamic_cast<P::QuantityValueContext*>(v)) return quantity(q, where, dropped);
+    if (auto* q = dynamic_cast<P::QuantityValueContext*>(v)) return quantity(q);
     if (auto* l = dynamic_cast<P::ListValueContext*>(v)) {
       Value out = make(ValueType::Array, s);
-      Context items{where && where->type && where->type->items ? where->type->items.get() : nullptr,
-                    where ? where->option : key, where ? where->kind : ""};
-      for (auto* item : l->value()) {
-        bool drop = false;
-        Value x = value(item, where ? &items : nullptr, key, &drop);
-        if (!drop) out.items.push_back(std::move(x));
-      }
+      for (auto* item : l->value()) out.items.push_back(value(item));
       return out;
     }
     if (auto* o = dynamic_cast<P::ObjectValueContext*>(v)) {
@@ -832,53 +782,19 @@ class Lowerer {
                          "first defined at " + at(prior->key_span.begin()));
           continue;
         }
-        const catalog::TypeSpec* field = nullptr;
-        if (where && where->type && where->type->kind == catalog::TypeKind::Object) {
-          for (const auto& f : where->type->fields) {
-            if (f.name == name) field = &f.type;
-          }
-        }
-        Context inner{field, name, where ? where->kind : ""};
-        bool drop = false;
-        Value x = value(m->value(), where ? &inner : nullptr, name, &drop);
-        if (!drop) out.members.push_back(Member{name, key_span, std::move(x)});
+        out.members.push_back(Member{name, key_span, value(m->value())});
       }
       return out;
     }
     return make(ValueType::Null, s);
   }
 
-  Value quantity(P::QuantityValueContext* q, const Context* where, bool* dropped) {
+  /// A unit literal (`2s`, `10MB`) as written: what it measures and whether the option or
+  /// property takes that is the checker's to say (compiler/check/quantities.h).
+  Value quantity(P::QuantityValueContext* q) {
     Token* t = q->QUANTITY()->getSymbol();
-    Span s = r_.span(t);
-    std::string error, hint;
-    auto parsed = catalog::parse_quantity(t->getText(), &error, &hint);
-    if (!parsed) {
-      r_.value_error(Code::InvalidSyntax, s, error, hint);
-      return make(ValueType::Null, s);
-    }
-    if (where && where->type && !catalog::takes_measure(*where->type, parsed->measure)) {
-      r_.value_error(
-          Code::WrongOptionType, s,
-          "option " + quote(where->option) + " of " + quote(where->kind) + " must be " +
-              diag::with_article(where->type->describe()) + ", got " +
-              std::string(catalog::measure_name(parsed->measure)) + " '" + t->getText() + "'",
-          where->type->kind == catalog::TypeKind::Seconds ? "write a duration such as 2s or 500ms"
-                                                          : "write a plain number");
-      if (dropped) *dropped = true;
-    }
-    return quantity_value(*parsed, s);
-  }
-
-  /// The converted number as a value: an Integer when whole (10MB is 10000000), else a Number.
-  static Value quantity_value(const catalog::Quantity& q, Span span) {
-    Value out = make(ValueType::Number, span);
-    if (std::floor(q.value) == q.value && std::fabs(q.value) < 9e15) {
-      out.type = ValueType::Integer;
-      out.integer = static_cast<int64_t>(q.value);
-    } else {
-      out.number = q.value;
-    }
+    Value out = make(ValueType::Quantity, r_.span(t));
+    out.string = t->getText();
     return out;
   }
 
@@ -1034,7 +950,6 @@ class Lowerer {
 
   Reporter& r_;
   const Limits& limits_;
-  const catalog::Catalog& catalog_;
   std::vector<Span>* incomplete_;
   bool recovered_;  // the parser or the lexer reported a mistake: look for damage
 };
@@ -1163,7 +1078,7 @@ std::unique_ptr<antlr4::ListTokenSource> repaired_source(const Repaired& repaire
 }
 
 std::optional<Value> read(const SourceFile& file, diag::Diagnostics& diags, const Limits& limits,
-                          const catalog::Catalog& catalog, std::vector<Span>* incomplete) {
+                          std::vector<Span>* incomplete) {
   if (!prescan_dsl(file, diags, limits)) return std::nullopt;
   std::string_view text = file.text();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // the BOM takes no column
@@ -1218,7 +1133,7 @@ std::optional<Value> read(const SourceFile& file, diag::Diagnostics& diags, cons
     recover();
   }
   if (!tree || (reporter.failed() && (!incomplete || braces != 0))) return std::nullopt;
-  Lowerer lowerer(reporter, limits, catalog, incomplete);
+  Lowerer lowerer(reporter, limits, incomplete);
   auto root = lowerer.file(tree);
   if (reporter.fatal_failure() || (reporter.failed() && !incomplete)) return std::nullopt;
   return root;
@@ -1227,14 +1142,13 @@ std::optional<Value> read(const SourceFile& file, diag::Diagnostics& diags, cons
 }  // namespace
 
 std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
-                              const Limits& limits, const catalog::Catalog& catalog) {
-  return read(file, diags, limits, catalog, nullptr);
+                              const Limits& limits) {
+  return read(file, diags, limits, nullptr);
 }
 
 std::optional<Value> read_dsl_recovering(const SourceFile& file, diag::Diagnostics& diags,
-                                         std::vector<Span>& incomplete, const Limits& limits,
-                                         const catalog::Catalog& catalog) {
-  return read(file, diags, limits, catalog, &incomplete);
+                                         std::vector<Span>& incomplete, const Limits& limits) {
+  return read(file, diags, limits, &incomplete);
 }
 
 }  // namespace wfc::syntax

@@ -21,6 +21,8 @@ std::string_view value_type_name(ValueType t) {
       return "array";
     case ValueType::Object:
       return "object";
+    case ValueType::Quantity:
+      return "quantity";
   }
   return "null";
 }
@@ -52,6 +54,7 @@ nlohmann::json to_nlohmann(const Value& v) {
     case ValueType::Number:
       return v.number;
     case ValueType::String:
+    case ValueType::Quantity:
       return v.string;
     case ValueType::Array: {
       auto a = nlohmann::json::array();

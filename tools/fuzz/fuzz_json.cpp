@@ -64,6 +64,8 @@ void check_tree(const SourceFile& file, const Value& v) {
         check_tree(file, member.value);
       }
       break;
+    case ValueType::Quantity:  // only the DSL reader makes them
+      fail("a quantity from the JSON reader", v.span);
   }
 }
 
