@@ -12,7 +12,9 @@
 #include "compiler/check/checker.h"
 #include "compiler/check/quantities.h"
 #include "compiler/syntax/document_builder.h"
-#include "compiler/syntax/dsl_reader.h"
+#include "compiler/syntax/dsl/dsl_reader.h"
+#include "compiler/syntax/json/json_reader.h"
+#include "compiler/syntax/yaml/yaml_reader.h"
 
 namespace wfc {
 namespace {
@@ -97,7 +99,7 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
   auto& diags = result.diagnostics;
   if (syntax::precheck(source, diags, limits)) {
     std::optional<Value> root;
-    std::vector<Span> incomplete;  // DSL: what a syntax error took (dsl_reader.h)
+    std::vector<Span> incomplete;  // DSL: what a syntax error took (syntax/dsl/dsl_reader.h)
     switch (syntax) {
       case syntax::Syntax::Json:
         root = syntax::read_json(source, diags, limits);

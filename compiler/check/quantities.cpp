@@ -1,5 +1,5 @@
 // Unit literals typed and converted (quantities.h). The walk follows the shapes the DSL reader
-// gives (syntax/dsl_reader.h): a bare workflow array; an automation or run object whose
+// gives (syntax/dsl/dsl_reader.h): a bare workflow array; an automation or run object whose
 // `workflow` or `tasks` list holds the tasks; a task document, which is a task object itself. A
 // task's `options` are typed against its kind (a conditions task's against the properties they
 // test), its `next` holds tasks, and every other field is converted without a type.

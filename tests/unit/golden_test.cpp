@@ -23,8 +23,10 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend.h"
-#include "compiler/syntax/dsl_reader.h"
+#include "compiler/syntax/dsl/dsl_reader.h"
+#include "compiler/syntax/json/json_reader.h"
 #include "compiler/syntax/reader.h"
+#include "compiler/syntax/yaml/yaml_reader.h"
 #include "test_meaning.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "compiler/frontend.h"
-#include "compiler/syntax/dsl_reader.h"
+#include "compiler/syntax/dsl/dsl_reader.h"
 #include "tests/unit/test_diags.h"
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include "compiler/frontend.h"
 #include "compiler/syntax/reader.h"
+#include "compiler/syntax/yaml/yaml_reader.h"
 
 using namespace wfc;
 

@@ -1,5 +1,7 @@
 // The YAML reader: exact positions of keys and values, core-schema typing, duplicates, tabs,
 // documents, anchors, tags and parse errors, each as a user would see them.
+#include "compiler/syntax/yaml/yaml_reader.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -14,7 +14,8 @@
 #include <string_view>
 
 #include "compiler/frontend.h"
-#include "compiler/syntax/json_scanner.h"
+#include "compiler/syntax/json/json_reader.h"
+#include "compiler/syntax/json/json_scanner.h"
 #include "compiler/syntax/reader.h"
 
 namespace {
