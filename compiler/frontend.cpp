@@ -1,16 +1,20 @@
 #include "compiler/frontend.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sys/stat.h>
 
 #include "compiler/check/cascades.h"
 #include "compiler/check/checker.h"
+#include "compiler/check/quantities.h"
 #include "compiler/syntax/document_builder.h"
-#include "compiler/syntax/dsl_reader.h"
+#include "compiler/syntax/dsl/dsl_reader.h"
+#include "compiler/syntax/json/json_reader.h"
+#include "compiler/syntax/yaml/yaml_reader.h"
 
 namespace wfc {
 namespace {
@@ -94,8 +98,8 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
   FrontendResult result{std::nullopt, diag::Diagnostics(source.path())};
   auto& diags = result.diagnostics;
   if (syntax::precheck(source, diags, limits)) {
-    std::optional<syntax::Value> root;
-    std::vector<Span> incomplete;  // DSL: what a syntax error took (dsl_reader.h)
+    std::optional<Value> root;
+    std::vector<Span> incomplete;  // DSL: what a syntax error took (syntax/dsl/dsl_reader.h)
     switch (syntax) {
       case syntax::Syntax::Json:
         root = syntax::read_json(source, diags, limits);
@@ -104,7 +108,10 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
         root = syntax::read_yaml(source, diags, limits);
         break;
       case syntax::Syntax::Dsl:
-        root = syntax::read_dsl_recovering(source, diags, incomplete, limits, catalog);
+        root = syntax::read_dsl_recovering(source, diags, incomplete, limits);
+        // Unit literals (`2s`) are typed and converted before anything else reads the tree; their
+        // mistakes count as the reader's (check/cascades.h).
+        if (root) check::resolve_quantities(*root, catalog, diags, incomplete);
         result.partial = root && diags.has_errors();
         break;
     }

@@ -1,7 +1,7 @@
 // The wfc workflow DSL (.wf files). C++ is generated from this file into the build tree at build
 // time by Debian's antlr4 (4.7.2); nothing generated is committed. The reader
-// (compiler/syntax/dsl_reader.cpp) lowers the parse tree to the same located Value tree the JSON
-// reader gives, so every later phase sees one document whatever the syntax. grammar/README.md
+// (compiler/syntax/dsl/dsl_reader.cpp) lowers the parse tree to the same located Value tree the
+// JSON reader gives, so every later phase sees one document whatever the syntax. grammar/README.md
 // describes the language and its exact mapping to JSON.
 //
 // Newlines are not significant: tasks written one after another (on separate lines, or separated

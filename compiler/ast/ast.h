@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "compiler/source/source.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::ast {
 
@@ -25,7 +25,7 @@ struct Text {
 struct Option {
   std::string name;
   Span name_span;
-  syntax::Value value;
+  Value value;
   std::string pointer;  // JSON pointer of the value, e.g. "/workflow/0/options/width"
 };
 
@@ -62,9 +62,9 @@ struct Document {
   std::optional<Text> description;  // automation
   std::optional<Text> status;       // automation: active | paused
   std::optional<Text> url;          // task shape: the input URL
-  std::optional<syntax::Value> input;     // task shape: `input` object ({url} or a File)
-  std::optional<syntax::Value> metadata;  // run request / automation metadata
-  std::optional<Text> webhook_url;        // automation / run request
+  std::optional<Value> input;       // task shape: `input` object ({url} or a File)
+  std::optional<Value> metadata;    // run request / automation metadata
+  std::optional<Text> webhook_url;  // automation / run request
   std::vector<Task> workflow;       // the top-level tasks (one for the task shape)
   Span workflow_span;               // the `workflow` / `tasks` array (or the task object)
   std::string workflow_pointer;     // "/workflow", "/tasks", "" (bare array or task shape)

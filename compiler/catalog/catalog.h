@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/catalog/units.h"
+
 namespace wfc::catalog {
 
 /// The types an option (or a condition property) can have.
@@ -46,6 +48,9 @@ struct TypeSpec {
   std::shared_ptr<TypeSpec> items;             // Array, Map
   std::vector<OptionSpec> fields;              // Object
   std::string pattern_doc;                     // human description for String patterns, optional
+  /// Integer, Number: what the number measures, when a unit literal may stand for it (`5Mbps`
+  /// for a bitrate in bits per second); Seconds always measure a duration (units.h).
+  std::optional<Measure> measure;
 
   /// One-line human description: "integer 1–60", "one of mp4, webm, mov", "pixels or \"NN%\"".
   std::string describe() const;

@@ -709,9 +709,9 @@ class Loader {
   // Reads the type keys of `j` (plus `extra` keys the caller handles) into *out.
   bool read_type(const Json& j, const std::string& where, TypeSpec* out,
                  std::initializer_list<std::string_view> extra) {
-    static constexpr std::string_view kTypeKeys[] = {"type",      "values",     "min",     "max",
-                                                     "min_items", "max_items",  "schemes", "items",
-                                                     "fields",    "pattern_doc"};
+    static constexpr std::string_view kTypeKeys[] = {"type",      "values",      "min",     "max",
+                                                     "min_items", "max_items",   "schemes", "items",
+                                                     "fields",    "pattern_doc", "measure"};
     for (const auto& [key, value] : j.items()) {
       if (std::find(std::begin(kTypeKeys), std::end(kTypeKeys), key) == std::end(kTypeKeys) &&
           std::find(extra.begin(), extra.end(), key) == extra.end())
@@ -737,7 +737,8 @@ class Loader {
         !only_for("max_items", k == TypeKind::Array) || !only_for("schemes", k == TypeKind::Url) ||
         !only_for("items", k == TypeKind::Array || k == TypeKind::Map) ||
         !only_for("fields", k == TypeKind::Object) ||
-        !only_for("pattern_doc", k == TypeKind::String))
+        !only_for("pattern_doc", k == TypeKind::String) ||
+        !only_for("measure", k == TypeKind::Integer || k == TypeKind::Number))
       return false;
 
     if (k == TypeKind::Enum) {
@@ -796,6 +797,14 @@ class Loader {
       if (!j.contains("fields") || !j["fields"].is_object() || j["fields"].empty())
         return fail(child(where, "fields"), "an object needs fields");
       if (!read_fields(j["fields"], child(where, "fields"), &out->fields)) return false;
+    }
+    if (j.contains("measure")) {
+      // What a unit literal may stand for (units.h); seconds measure durations by their type.
+      std::string measure = j["measure"].is_string() ? j["measure"].get<std::string>() : "";
+      out->measure = parse_measure(measure);
+      if (!out->measure)
+        return fail(child(where, "measure"),
+                    "unknown measure " + j["measure"].dump() + " (duration, size, bitrate)");
     }
     if (j.contains("pattern_doc") && !j["pattern_doc"].is_string())
       return fail(child(where, "pattern_doc"), "must be a string");

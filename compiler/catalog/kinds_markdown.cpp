@@ -52,6 +52,19 @@ std::string range(const TypeSpec& t, std::string_view unit) {
   return "";
 }
 
+// A unit literal of the measure, as a .wf file may write it (units.h).
+std::string unit_example(Measure m) {
+  switch (m) {
+    case Measure::Duration:
+      return "`90s`";
+    case Measure::Size:
+      return "`10MB`";
+    case Measure::Bitrate:
+      return "`5Mbps`";
+  }
+  return "";
+}
+
 // The "range / values" column: what the type admits beyond its name.
 std::string admits(const TypeSpec& t) {
   switch (t.kind) {
@@ -61,8 +74,12 @@ std::string admits(const TypeSpec& t) {
       return join(values, ", ");
     }
     case TypeKind::Integer:
-    case TypeKind::Number:
-      return range(t, "");
+    case TypeKind::Number: {
+      std::string r = range(t, "");
+      if (!t.measure) return r;
+      return r + (r.empty() ? "" : "; ") + "in .wf also " + std::string(measure_name(*t.measure)) +
+             " such as " + unit_example(*t.measure);
+    }
     case TypeKind::Dimension: {
       std::string px = range(t, " px");
       return (px.empty() ? "pixels" : px) + ", or `\"1%\"`–`\"100%\"`";

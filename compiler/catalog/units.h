@@ -1,30 +1,46 @@
-// TEMPORARY (replaced by the units module from the h/syntax branch at merge): the one percent
-// parser.
+// Quantities and percentages as people write them: unit literals (`2s`, `500ms`, `10MB`,
+// `5Mbps`), what each unit measures and how a literal converts to the catalog's units (seconds,
+// bytes, bits per second); which types take which measure (a `seconds` type takes durations; an
+// integer or number type takes the measure kinds.json declares for it with "measure"); and the
+// one percentage parser ("50%"). The DSL writes unit literals; the checker converts them.
 #pragma once
 
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace wfc::catalog {
 
-/// "50%" / "12.5%" (digits with at most one decimal point, then '%') -> 50 / 12.5.
-inline std::optional<double> parse_percent(std::string_view s) {
-  if (s.size() < 2 || s.back() != '%') return std::nullopt;
-  std::string_view digits = s.substr(0, s.size() - 1);
-  size_t dot = digits.find('.');
-  auto all = [](std::string_view d) {
-    if (d.empty()) return false;
-    for (char c : d)
-      if (c < '0' || c > '9') return false;
-    return true;
-  };
-  bool ok = dot == std::string_view::npos
-                ? all(digits)
-                : all(digits.substr(0, dot)) && all(digits.substr(dot + 1));
-  if (!ok) return std::nullopt;
-  return std::strtod(std::string(digits).c_str(), nullptr);
-}
+struct TypeSpec;
+
+enum class Measure { Duration, Size, Bitrate };
+
+std::string_view measure_name(Measure m);  // "a duration", "a size", "a bitrate"
+
+/// As kinds.json writes a measure: "duration", "size", "bitrate"; and back (nullopt when unknown).
+std::string_view measure_key(Measure m);
+std::optional<Measure> parse_measure(std::string_view key);
+
+struct Quantity {
+  Measure measure;
+  double value;      // in seconds, bytes or bits per second
+  std::string unit;  // as written
+};
+
+/// Splits "500ms" into number and unit and converts: {Duration, 0.5, "ms"}. On an unknown unit
+/// returns nullopt and sets *error / *hint (a message and advice for the user).
+std::optional<Quantity> parse_quantity(std::string_view text, std::string* error,
+                                       std::string* hint);
+
+/// "50%" / "12.5%" (digits with at most one decimal point, then '%') -> 50 / 12.5; nullopt
+/// otherwise.
+std::optional<double> parse_percent(std::string_view text);
+
+/// Digits with at most one decimal point inside ("50", "12.5"): a percentage without its '%'.
+bool is_decimal(std::string_view text);
+
+/// Whether a value of this type takes a literal of this measure (Seconds: durations; otherwise
+/// the type's declared `measure`).
+bool takes_measure(const TypeSpec& type, Measure m);
 
 }  // namespace wfc::catalog

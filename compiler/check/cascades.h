@@ -1,4 +1,4 @@
-// After a partial read (a .wf file with syntax errors, syntax/dsl_reader.h), the checker sees
+// After a partial read (a .wf file with syntax errors, syntax/dsl/dsl_reader.h), the checker sees
 // only what was read cleanly. What it then finds missing may be what the syntax error took: a
 // task whose option list broke is not missing its required option, and a block that lost its
 // only task is not empty. This removes exactly those findings, so that one mistake is one

@@ -20,7 +20,7 @@ uint32_t code_points(std::string_view s) {
 }
 
 /// Where the first character of the value's text is, when the text is written as is.
-std::optional<Position> text_start(const syntax::Value& v) {
+std::optional<Position> text_start(const Value& v) {
   const Span& s = v.span;
   if (!s.valid() || s.line != s.end_line || v.string.find('\n') != std::string::npos) {
     return std::nullopt;

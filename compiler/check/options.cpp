@@ -7,17 +7,18 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "compiler/catalog/units.h"
 #include "compiler/diag/wording.h"
 #include "compiler/util/json_pointer.h"
 #include "compiler/util/names.h"
 
 namespace wfc::check {
+using catalog::is_decimal;
 using diag::closest;
 using diag::describe_value;
 using diag::doc_as_hint;
@@ -33,40 +34,23 @@ using catalog::OptionSpec;
 using catalog::TypeKind;
 using catalog::TypeSpec;
 using diag::Code;
-using syntax::Value;
 
 // The fields of a task that people put into `options` by mistake.
 constexpr std::string_view kTaskFields[] = {"kind", "next", "ref", "label", "folder", "filename"};
 
 bool is_integral(const Value& v) {
-  return v.is_integer() || (v.type == syntax::ValueType::Number && std::isfinite(v.number) &&
+  return v.is_integer() || (v.type == ValueType::Number && std::isfinite(v.number) &&
                             std::floor(v.number) == v.number);
 }
 
 bool is_finite_number(const Value& v) {
-  return v.is_integer() || (v.type == syntax::ValueType::Number && std::isfinite(v.number));
+  return v.is_integer() || (v.type == ValueType::Number && std::isfinite(v.number));
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_alnum(char c) { return is_digit(c) || is_lower(c) || (c >= 'A' && c <= 'Z'); }
-
-/// Digits with at most one decimal point inside: "50", "12.5".
-bool is_decimal(std::string_view s) {
-  size_t dot = s.find('.');
-  auto digits = [](std::string_view d) {
-    return !d.empty() && std::all_of(d.begin(), d.end(), is_digit);
-  };
-  if (dot == std::string_view::npos) return digits(s);
-  return digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
-}
-
-/// "NN%" → NN.
-std::optional<double> parse_percent(std::string_view s) {
-  if (s.size() < 2 || s.back() != '%' || !is_decimal(s.substr(0, s.size() - 1))) return {};
-  return std::strtod(std::string(s.substr(0, s.size() - 1)).c_str(), nullptr);
-}
 
 bool is_color(std::string_view s) {
   return (s.size() == 4 || s.size() == 7) && s[0] == '#' &&
@@ -281,7 +265,7 @@ class OptionTyper {
     if (v.is_string() && short_enough_to_echo(v.string) && is_decimal(v.string)) {
       return "remove the quotes: " + v.string;
     }
-    if (v.type == syntax::ValueType::Number && std::isfinite(v.number)) {
+    if (v.type == ValueType::Number && std::isfinite(v.number)) {
       return "use a whole number";
     }
     return {};
@@ -307,7 +291,7 @@ class OptionTyper {
       return in_range(t.min, t.max, v, name, ptr);
     }
     if (!v.is_string()) return wrong_type(t, v, name, ptr);
-    auto percent = parse_percent(v.string);
+    auto percent = catalog::parse_percent(v.string);
     if (!percent) {
       std::string hint;
       std::string_view s = v.string;
@@ -377,7 +361,7 @@ class OptionTyper {
       }
     };
     bool ok = true;
-    std::optional<syntax::ValueType> misshapen;
+    std::optional<ValueType> misshapen;
     size_t first = 0, repeats = 0;
     for (size_t i = 0; i < n; ++i) {
       const Value& item = v.items[i];

@@ -22,17 +22,17 @@ std::string format_number(double v) {
   return buf;
 }
 
-std::string describe_value(const syntax::Value& v) {
+std::string describe_value(const Value& v) {
   switch (v.type) {
-    case syntax::ValueType::Null:
+    case ValueType::Null:
       return "null";
-    case syntax::ValueType::Bool:
+    case ValueType::Bool:
       return v.boolean ? "true" : "false";
-    case syntax::ValueType::Integer:
+    case ValueType::Integer:
       return std::to_string(v.integer);
-    case syntax::ValueType::Number:
+    case ValueType::Number:
       return format_number(v.number);
-    case syntax::ValueType::String: {
+    case ValueType::String: {
       // Long strings are cut at a character boundary; the span shows the whole value anyway.
       constexpr size_t kMax = 40;
       std::string s = v.string;
@@ -56,10 +56,12 @@ std::string describe_value(const syntax::Value& v) {
       }
       return out + "\"";
     }
-    case syntax::ValueType::Array:
+    case ValueType::Array:
       return "an array";
-    case syntax::ValueType::Object:
+    case ValueType::Object:
       return "an object";
+    case ValueType::Quantity:
+      return "'" + v.string + "'";
   }
   return "null";
 }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::diag {
 
@@ -20,8 +20,8 @@ std::string quote(std::string_view name);
 std::string format_number(double v);
 
 /// What a value is, for "got ...": "\"fast\"" (a string, shortened when long), 75, true, null,
-/// "an array", "an object".
-std::string describe_value(const syntax::Value& v);
+/// "an array", "an object", '2s' (a unit literal not yet converted).
+std::string describe_value(const Value& v);
 
 /// A catalog type description with the article English wants: "an integer 1–60", "a URL",
 /// "one of mp4, webm or mov", "pixels 1–7680 or a percentage \"NN%\"".

@@ -9,10 +9,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Member;
-using syntax::Value;
-using syntax::ValueType;
-
 Value make_object() {
   Value v;
   v.type = ValueType::Object;
@@ -80,7 +76,7 @@ Value task_list(const std::vector<ast::Task>& tasks) {
 }
 
 bool representable(const Value& v, const std::string& pointer, std::string* where) {
-  if (v.type == ValueType::Number && !std::isfinite(v.number)) {
+  if ((v.type == ValueType::Number && !std::isfinite(v.number)) || v.is_quantity()) {
     if (where) *where = pointer;
     return false;
   }

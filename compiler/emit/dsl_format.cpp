@@ -9,7 +9,7 @@
 #include "WorkflowLexer.h"
 #include "compiler/emit/dsl_layout.h"
 #include "compiler/frontend.h"
-#include "compiler/syntax/dsl_lexer.h"
+#include "compiler/syntax/dsl/dsl_lexer.h"
 
 namespace wfc::emit {
 namespace {

@@ -16,9 +16,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Value;
-using syntax::ValueType;
-
 bool is_keyword_value(std::string_view s) { return s == "true" || s == "false" || s == "null"; }
 
 /// Whether `s` lexes as one IDENT (or a keyword, which the grammar accepts as a name).
@@ -93,6 +90,8 @@ std::string value_text(const Value& v, const catalog::TypeSpec* spec) {
       }
       return s + " }";
     }
+    case ValueType::Quantity:  // the literal as written
+      return v.string;
   }
   return "null";
 }

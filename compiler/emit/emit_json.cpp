@@ -10,9 +10,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Value;
-using syntax::ValueType;
-
 constexpr size_t kWidth = 100;
 
 std::string scalar(const Value& v) {
@@ -33,6 +30,8 @@ std::string scalar(const Value& v) {
       return "[]";
     case ValueType::Object:
       return "{}";
+    case ValueType::Quantity:  // never in a checked document; json_representable() says no
+      return json_string(v.string);
   }
   return "null";
 }

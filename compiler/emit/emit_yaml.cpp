@@ -12,9 +12,6 @@
 namespace wfc::emit {
 namespace {
 
-using syntax::Value;
-using syntax::ValueType;
-
 constexpr size_t kWidth = 100;
 
 bool reserved(std::string_view s) {
@@ -104,6 +101,8 @@ std::string scalar(const Value& v) {
       return "[]";
     case ValueType::Object:
       return "{}";
+    case ValueType::Quantity:  // never in a checked document; json_representable() says no
+      return string_scalar(v.string);
   }
   return "null";
 }

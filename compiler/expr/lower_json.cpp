@@ -19,7 +19,6 @@ using diag::Code;
 using diag::describe_value;
 using diag::quote;
 using diag::report;
-using syntax::Value;
 
 constexpr std::string_view kConditionExample = "{\"width\": {\"gte\": 1280}}";
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "compiler/catalog/units.h"
 #include "compiler/diag/wording.h"
 #include "compiler/expr/typecheck.h"
 #include "compiler/util/utf8.h"
@@ -18,8 +19,6 @@ namespace wfc::expr {
 namespace {
 
 using diag::quote;
-using syntax::Value;
-using syntax::ValueType;
 
 enum class Tok {
   Path,  // identifier, possibly dotted: width, codecs.video, metadata.take-2
@@ -628,8 +627,6 @@ class Parser {
     advance();
     op.pointer = src_.pointer;
     if (!literal(&op.operand, op.name == "in" || op.name == "nin")) return {};
-    op.units = std::move(units_);
-    units_.clear();
     n.ops.push_back(std::move(op));
     n.span = span_of(begin, prev_end_);
     return n;
@@ -640,8 +637,6 @@ class Parser {
     size_t begin = tok_.begin;
     WrittenOp op;
     if (!literal(&op.operand, false)) return {};
-    op.units = std::move(units_);
-    units_.clear();
     size_t ob = tok_.begin;
     static constexpr struct {
       Tok tok;
@@ -718,16 +713,15 @@ class Parser {
         break;
       case Tok::Number:
         if (!tok_.unit.empty()) {
+          // A unit it does not know is a syntax error here, the first of the expression; what
+          // it measures against the property is the checker's (compiler/check/quantities.h).
           std::string error, hint;
-          auto q = syntax::parse_quantity(tok_.text + tok_.unit, &error, &hint);
-          if (!q) {
+          if (!catalog::parse_quantity(tok_.text + tok_.unit, &error, &hint)) {
             fail(tok_, error, hint);
             return false;
           }
-          if (negative) q->value = -q->value;
-          *out = syntax::quantity_value(*q, {});
-          units_.push_back({span_of(begin, tok_.end), q->measure,
-                            std::string(src_.text.substr(begin, tok_.end - begin))});
+          out->type = ValueType::Quantity;
+          out->string = std::string(src_.text.substr(begin, tok_.end - begin));
           break;
         }
         number(tok_.text, negative, out);
@@ -780,7 +774,6 @@ class Parser {
 
   const ExpressionSource& src_;
   const ParseLimits& limits_;
-  std::vector<WrittenUnit> units_;  // unit literals of the operand being read
   std::vector<Position> positions_;
   Token tok_;
   size_t pos_ = 0;

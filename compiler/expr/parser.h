@@ -27,7 +27,7 @@ struct ExpressionSource {
   std::string_view text;
   Position base{1, 1};  // where text[0] is in the file
   std::string pointer;  // JSON pointer of the text when it sits in a JSON/YAML value
-  bool units = false;   // unit literals (`2s`, `10MB`, `5Mbps`) allowed: the DSL's `when`
+  bool units = false;   // unit literals (`2s`, `10MB`) allowed, the DSL's `when`: Quantity values
 };
 
 /// Parses infix text into the written form. Syntax errors are WF411, one per expression (the

@@ -31,7 +31,6 @@ using diag::quote;
 using diag::report;
 using diag::suggestion;
 using diag::with_article;
-using syntax::Value;
 
 // What people write for an operator or a property, from other languages and APIs. Used only
 // for hints, and only when the catalog has the name meant.
@@ -89,7 +88,7 @@ std::string lowercase(std::string_view s) {
 }
 
 bool is_integral(const Value& v) {
-  return v.is_integer() || (v.type == syntax::ValueType::Number && std::isfinite(v.number) &&
+  return v.is_integer() || (v.type == ValueType::Number && std::isfinite(v.number) &&
                             std::floor(v.number) == v.number);
 }
 
@@ -396,8 +395,8 @@ class Typer {
           std::string hint;
           if (!v.is_object() && !v.is_null() &&
               (!v.is_string() || short_enough_to_echo(v.string))) {
-            hint = infix_ ? "write " + prop + " " + o.spelled + " [" + syntax::to_json(v) + "]"
-                          : "write {\"" + o.name + "\": [" + syntax::to_json(v) + "]}";
+            hint = infix_ ? "write " + prop + " " + o.spelled + " [" + json_text(v) + "]"
+                          : "write {\"" + o.name + "\": [" + json_text(v) + "]}";
           }
           fail(Code::WrongValueType, v.span,
                "operator " + quote(o.spelled) + " takes a list, got " + describe_value(v),
@@ -441,7 +440,7 @@ class Typer {
         if (!v.is_string()) {
           fail(Code::WrongValueType, v.span,
                "operator " + quote(o.spelled) + " takes a string, got " + describe_value(v),
-               v.is_number() ? "quote it: \"" + syntax::to_json(v) + "\"" : "", o.pointer);
+               v.is_number() ? "quote it: \"" + json_text(v) + "\"" : "", o.pointer);
           return std::nullopt;
         }
         n.args.push_back(located(Constant::string(v.string), v.span));

@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "compiler/source/source.h"
-#include "compiler/syntax/dsl_units.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::expr {
 
@@ -18,24 +17,16 @@ namespace wfc::expr {
 /// reader lowered to operator objects: worded as infix, located and pointed as JSON.
 enum class Notation { Json, Infix, Dsl };
 
-/// A unit literal in an infix operand (`2s`, `10MB`, `5Mbps`; ExpressionSource::units): the
-/// operand holds the number converted to seconds, bytes or bits per second, and whoever knows
-/// the property checks that it measures the same.
-struct WrittenUnit {
-  Span span;
-  syntax::Measure measure;
-  std::string text;  // as written: "2s"
-};
-
 /// One operator applied to a property: `"gte": 1280` or `>= 1280`.
 struct WrittenOp {
-  std::string name;       // the catalog operator name ("gte"), or what was written when unknown
-  std::string spelled;    // as the user wrote it, for messages: "gte" in JSON, ">=" in infix
-  Span span;              // the operator key (JSON) or token (infix)
-  std::string pointer;    // JSON pointer of the operand
-  syntax::Value operand;  // literals as located values (a list is an Array)
-  bool negated = false;   // infix `not in`, `!contains`... negate the whole test
-  std::vector<WrittenUnit> units;  // unit literals in the operand (a list may hold several)
+  std::string name;     // the catalog operator name ("gte"), or what was written when unknown
+  std::string spelled;  // as the user wrote it, for messages: "gte" in JSON, ">=" in infix
+  Span span;            // the operator key (JSON) or token (infix)
+  std::string pointer;  // JSON pointer of the operand
+  /// Literals as located values (a list is an Array; a unit literal, which only the DSL's
+  /// `when` allows, a Quantity as written, for the checker to convert).
+  Value operand;
+  bool negated = false;  // infix `not in`, `!contains`... negate the whole test
 };
 
 struct WrittenNode {

@@ -20,8 +20,8 @@ namespace {
 using Json = nlohmann::json;
 
 /// A value as JSON; a number JSON cannot hold (YAML's .nan) becomes null.
-Json value_json(const syntax::Value& v) {
-  Json j = Json::parse(syntax::to_json(v), nullptr, /*allow_exceptions=*/false);
+Json value_json(const Value& v) {
+  Json j = Json::parse(json_text(v), nullptr, /*allow_exceptions=*/false);
   return j.is_discarded() ? Json(nullptr) : j;
 }
 

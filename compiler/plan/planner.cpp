@@ -110,9 +110,9 @@ Json document_facts(const ast::Document& doc, const catalog::Catalog& catalog) {
   if (doc.kind != ast::DocumentKind::Task || !doc.input || !doc.input->is_object()) return facts;
   std::optional<expr::Schema> local;
   const expr::Schema& schema = expr::Schema::of(catalog, expr::Domain::File, local);
-  auto take = [&](const std::string& name, const syntax::Value& v) {
+  auto take = [&](const std::string& name, const Value& v) {
     if (schema.slot(name) < 0) return;
-    Json value = Json::parse(syntax::to_json(v), nullptr, /*allow_exceptions=*/false);
+    Json value = Json::parse(json_text(v), nullptr, /*allow_exceptions=*/false);
     expr::Record check(schema);
     if (!value.is_discarded() && check.set(name, value)) facts[name] = value;
   };

@@ -72,6 +72,8 @@ std::string a_type(const Value& v) {
       return "an array";
     case ValueType::Object:
       return "an object";
+    case ValueType::Quantity:
+      return "a quantity";
   }
   return "null";
 }
@@ -254,8 +256,7 @@ class Builder {
     return ast::Text{m.value.string, m.value.span};
   }
 
-  std::optional<syntax::Value> object(const Member& m, std::string_view field,
-                                      std::string_view parent) {
+  std::optional<Value> object(const Member& m, std::string_view field, std::string_view parent) {
     if (!m.value.is_object()) {
       report(Code::WrongFieldType, m.value.span,
              quoted(field) + " must be an object, got " + a_type(m.value), "",

@@ -7,7 +7,7 @@
 
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 

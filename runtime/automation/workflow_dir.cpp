@@ -71,7 +71,7 @@ std::optional<store::Automation> read_one(const fs::path& dir, const std::string
   // shape, its tasks as a bare workflow array.
   ast::Document tasks_only = doc;
   tasks_only.kind = ast::DocumentKind::Workflow;
-  syntax::Value value = emit::canonical_value(tasks_only);
+  Value value = emit::canonical_value(tasks_only);
   std::string where;
   if (!emit::json_representable(value, &where)) {
     *problems = full.string() + ": error: the value at " + where +

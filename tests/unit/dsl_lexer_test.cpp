@@ -1,4 +1,4 @@
-// The hand-written DSL lexer (compiler/syntax/dsl_lexer.h) against the lexer ANTLR generates
+// The hand-written DSL lexer (compiler/syntax/dsl/dsl_lexer.h) against the lexer ANTLR generates
 // from grammar/Workflow.g4, which stays the definition: on every .wf file the project has and on
 // generated text full of the lexer's corner cases, both must give the same tokens (type,
 // channel, indexes, line, column, text). A grammar change the hand-written lexer does not follow
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "compiler/frontend.h"
-#include "compiler/syntax/dsl_token_listing.h"
+#include "compiler/syntax/dsl/dsl_token_listing.h"
 
 namespace {
 

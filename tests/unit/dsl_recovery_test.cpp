@@ -36,8 +36,8 @@ std::string where(const wfc::Span& s) {
 }
 
 /// The operand of the one test in the first task's conditions, e.g. {"duration": {"gt": 2}}.
-const wfc::syntax::Value& operand(const wfc::ast::Document& doc, const std::string& property,
-                                  const std::string& op) {
+const wfc::Value& operand(const wfc::ast::Document& doc, const std::string& property,
+                          const std::string& op) {
   REQUIRE(!doc.workflow.empty());
   const auto* o = doc.workflow[0].option(property);
   REQUIRE(o != nullptr);

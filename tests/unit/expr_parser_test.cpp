@@ -161,3 +161,31 @@ TEST_CASE("hostile expressions cost bounded time and stack", "[expr][parser]") {
   wfc::diag::Diagnostics diags("t.wf");
   CHECK(compile_expression({wide, {1, 1}, ""}, Schema::builtin(Domain::File), diags, roomy));
 }
+
+TEST_CASE("unit literals: the DSL's `when` keeps them as written, elsewhere they are no number",
+          "[expr][parser][units]") {
+  wfc::diag::Diagnostics diags("t.wf");
+  auto w =
+      parse_expression({"duration > - 2s && duration in [1.5min, 500ms]", {3, 6}, "", true}, diags);
+  REQUIRE(w);
+  REQUIRE(diags.empty());
+  REQUIRE(w->kids.size() == 2);
+  const wfc::Value& gt = w->kids[0].ops.at(0).operand;
+  CHECK(gt.type == wfc::ValueType::Quantity);
+  CHECK(gt.string == "- 2s");  // the checker converts it (compiler/check/quantities.h)
+  CHECK(gt.span.column == 17);
+  CHECK(gt.span.end_column == 21);
+  const wfc::Value& list = w->kids[1].ops.at(0).operand;
+  REQUIRE(list.items.size() == 2);
+  CHECK(list.items[0].string == "1.5min");
+  CHECK(list.items[1].type == wfc::ValueType::Quantity);
+
+  // Without units (`select`), a unit is no number; with them, a unit that is none is the
+  // expression's one syntax error.
+  CHECK(errors("duration > 2s") == Lines{"1:13-1:14 WF411 unexpected 's' in a number"});
+  wfc::diag::Diagnostics bad("t.wf");
+  CHECK_FALSE(parse_expression({"filesize <= 10mb && && width > 1", {1, 1}, "", true}, bad));
+  CHECK(wfc::test::describe(bad) ==
+        Lines{"1:13-1:17 WF411 unknown unit 'mb' in '10mb' | units are case-sensitive: did you "
+              "mean '10MB'?"});
+}

@@ -23,8 +23,10 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend.h"
-#include "compiler/syntax/dsl_reader.h"
+#include "compiler/syntax/dsl/dsl_reader.h"
+#include "compiler/syntax/json/json_reader.h"
 #include "compiler/syntax/reader.h"
+#include "compiler/syntax/yaml/yaml_reader.h"
 #include "test_meaning.h"
 
 namespace {
@@ -39,8 +41,8 @@ constexpr std::string_view kExpectedSuffix = ".expected";
 
 // Codes the golden corpus need not cover, and why.
 const std::set<Code> kNotCoveredByGolden = {
-    Code::IoError,   // WF100: needs a missing or unreadable path, not a file's content
-    Code::TooLarge,  // WF106: needs a file over 8 MiB, too big to keep in the repository
+    Code::IoError,        // WF100: needs a missing or unreadable path, not a file's content
+    Code::TooLarge,       // WF106: needs a file over 8 MiB, too big to keep in the repository
     Code::NeverForInput,  // WF502: a plan warning for an --input; plan_prune_test covers it
 };
 
@@ -116,8 +118,7 @@ nlohmann::json task_json(const wfc::ast::Task& task) {
   j["has_next"] = task.next_span.valid();
   j["options"] = nlohmann::json::array();
   for (const auto& o : task.options) {
-    j["options"].push_back(
-        {o.name, o.pointer, nlohmann::json::parse(wfc::syntax::to_json(o.value))});
+    j["options"].push_back({o.name, o.pointer, nlohmann::json::parse(wfc::json_text(o.value))});
   }
   j["next"] = nlohmann::json::array();
   for (const auto& n : task.next) j["next"].push_back(task_json(n));
@@ -125,8 +126,8 @@ nlohmann::json task_json(const wfc::ast::Task& task) {
 }
 
 nlohmann::json document_json(const wfc::ast::Document& doc) {
-  auto value_json = [](const std::optional<wfc::syntax::Value>& v) {
-    return v ? nlohmann::json::parse(wfc::syntax::to_json(*v)) : nlohmann::json();
+  auto value_json = [](const std::optional<wfc::Value>& v) {
+    return v ? nlohmann::json::parse(wfc::json_text(*v)) : nlohmann::json();
   };
   nlohmann::json j;
   j["kind"] = std::string(document_kind_name(doc.kind));
@@ -146,8 +147,8 @@ nlohmann::json document_json(const wfc::ast::Document& doc) {
 
 /// The whole file as read (before the document builder); nullopt when it cannot be read.
 /// With `recovering`, a .wf file with syntax errors gives the partial tree `wfc validate` checks.
-std::optional<wfc::syntax::Value> read_value(const fs::path& p, wfc::diag::Diagnostics& diags,
-                                             bool recovering = false) {
+std::optional<wfc::Value> read_value(const fs::path& p, wfc::diag::Diagnostics& diags,
+                                     bool recovering = false) {
   wfc::SourceFile source(display_path(p), read_file(p));
   if (!wfc::syntax::precheck(source, diags)) return std::nullopt;
   auto syntax = wfc::syntax::syntax_for_path(p.filename().string());
@@ -164,8 +165,7 @@ std::optional<wfc::syntax::Value> read_value(const fs::path& p, wfc::diag::Diagn
 std::string read_value_json(const fs::path& p) {
   wfc::diag::Diagnostics diags(display_path(p));
   auto value = read_value(p, diags);
-  return value ? wfc::syntax::to_json(*value)
-               : "<unreadable: " + render_golden(diags.items()) + ">";
+  return value ? wfc::json_text(*value) : "<unreadable: " + render_golden(diags.items()) + ">";
 }
 
 bool within(const wfc::Span& inner, const wfc::Span& outer) {
@@ -180,7 +180,7 @@ bool within(const wfc::Span& inner, const wfc::Span& outer) {
 /// the value it names, that value's key, or the object or array holding it (a duplicate key's
 /// second occurrence, a required option's task). Only the last step may be missing (a missing
 /// option). Explains a failure in *why.
-bool pointer_matches_span(const wfc::syntax::Value& root, const wfc::diag::Diagnostic& d,
+bool pointer_matches_span(const wfc::Value& root, const wfc::diag::Diagnostic& d,
                           std::string* why) {
   std::vector<std::string> tokens;
   for (size_t at = 1; at <= d.pointer.size();) {
@@ -191,11 +191,11 @@ bool pointer_matches_span(const wfc::syntax::Value& root, const wfc::diag::Diagn
     tokens.push_back(token);
     at = end + 1;
   }
-  const wfc::syntax::Value* value = &root;
-  const wfc::syntax::Value* parent = nullptr;
+  const wfc::Value* value = &root;
+  const wfc::Value* parent = nullptr;
   std::optional<wfc::Span> key_span;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    const wfc::syntax::Value* next = nullptr;
+    const wfc::Value* next = nullptr;
     if (value->is_object()) {
       if (const auto* m = value->find(tokens[i])) {
         next = &m->value;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "compiler/frontend.h"
+#include "compiler/syntax/json/json_reader.h"
 
 using namespace wfc;
 using diag::Code;

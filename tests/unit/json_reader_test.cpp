@@ -1,11 +1,13 @@
 // The JSON reader and the shared precheck: exact positions of values and keys, every strictness
 // rule with the location and words a user sees, duplicate keys, and the precheck's encoding,
 // binary and emptiness checks.
+#include "compiler/syntax/json/json_reader.h"
+
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 
-#include "compiler/syntax/json_scanner.h"
+#include "compiler/syntax/json/json_scanner.h"
 #include "compiler/syntax/reader.h"
 
 using namespace wfc;

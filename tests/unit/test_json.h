@@ -1,4 +1,4 @@
-// A test-only JSON reader that produces a located syntax::Value with real 1-based positions
+// A test-only JSON reader that produces a located Value with real 1-based positions
 // (columns count code points, strings and keys span their quotes), so that the builder and
 // checker tests can state the exact line:column a user would see, independently of the
 // production readers. It assumes well-formed input: a malformed test fixture fails the test.
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::test {
 
@@ -17,9 +17,9 @@ class JsonFixture {
  public:
   explicit JsonFixture(std::string_view text) : text_(text) {}
 
-  syntax::Value parse() {
+  Value parse() {
     skip_ws();
-    syntax::Value v = value();
+    Value v = value();
     skip_ws();
     REQUIRE(pos_ == text_.size());
     return v;
@@ -69,17 +69,17 @@ class JsonFixture {
     return out;
   }
 
-  syntax::Value value() {
-    syntax::Value v;
+  Value value() {
+    Value v;
     Position begin = here();
     REQUIRE(pos_ < text_.size());
     char c = text_[pos_];
     if (c == '{') {
-      v.type = syntax::ValueType::Object;
+      v.type = ValueType::Object;
       advance();
       skip_ws();
       while (text_[pos_] != '}') {
-        syntax::Member m;
+        Member m;
         Position kb = here();
         m.key = string_body();
         m.key_span = Span::between(kb, here());
@@ -96,7 +96,7 @@ class JsonFixture {
       }
       advance();
     } else if (c == '[') {
-      v.type = syntax::ValueType::Array;
+      v.type = ValueType::Array;
       advance();
       skip_ws();
       while (text_[pos_] != ']') {
@@ -109,10 +109,10 @@ class JsonFixture {
       }
       advance();
     } else if (c == '"') {
-      v.type = syntax::ValueType::String;
+      v.type = ValueType::String;
       v.string = string_body();
     } else if (text_.substr(pos_, 4) == "true" || text_.substr(pos_, 5) == "false") {
-      v.type = syntax::ValueType::Bool;
+      v.type = ValueType::Bool;
       v.boolean = c == 't';
       for (int i = c == 't' ? 4 : 5; i > 0; --i) advance();
     } else if (text_.substr(pos_, 4) == "null") {
@@ -128,10 +128,10 @@ class JsonFixture {
       REQUIRE(pos_ > start);
       std::string number(text_.substr(start, pos_ - start));
       if (integral) {
-        v.type = syntax::ValueType::Integer;
+        v.type = ValueType::Integer;
         v.integer = std::strtoll(number.c_str(), nullptr, 10);
       } else {
-        v.type = syntax::ValueType::Number;
+        v.type = ValueType::Number;
         v.number = std::strtod(number.c_str(), nullptr);
       }
     }
@@ -146,6 +146,6 @@ class JsonFixture {
 };
 
 /// Parses a JSON fixture into a located Value.
-inline syntax::Value json(std::string_view text) { return JsonFixture(text).parse(); }
+inline Value json(std::string_view text) { return JsonFixture(text).parse(); }
 
 }  // namespace wfc::test

@@ -26,7 +26,7 @@ inline std::string meaning(const ast::Document& doc) {
         REQUIRE(p.has_value());
         ast::Option o;
         o.name = "when";
-        o.value = syntax::Value::make_string(expr::to_string(p->root), {});
+        o.value = Value::make_string(expr::to_string(p->root), {});
         t.options = {o};
       }
       normalize(t.next);

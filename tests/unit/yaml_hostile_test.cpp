@@ -6,13 +6,14 @@
 
 #include "compiler/frontend.h"
 #include "compiler/syntax/reader.h"
+#include "compiler/syntax/yaml/yaml_reader.h"
 
 using namespace wfc;
 
 namespace {
 
 struct Result {
-  std::optional<syntax::Value> value;
+  std::optional<Value> value;
   diag::Diagnostics diags;
 };
 

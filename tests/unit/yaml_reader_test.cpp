@@ -1,5 +1,7 @@
 // The YAML reader: exact positions of keys and values, core-schema typing, duplicates, tabs,
 // documents, anchors, tags and parse errors, each as a user would see them.
+#include "compiler/syntax/yaml/yaml_reader.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -9,8 +11,6 @@
 #include "compiler/syntax/reader.h"
 
 using namespace wfc;
-using syntax::Value;
-using syntax::ValueType;
 
 namespace {
 
@@ -38,7 +38,7 @@ const Value& get(const Value& v, const std::string& key) {
   return m->value;
 }
 
-const syntax::Member& member(const Value& v, const std::string& key) {
+const Member& member(const Value& v, const std::string& key) {
   const auto* m = v.find(key);
   REQUIRE(m != nullptr);
   return *m;
@@ -212,7 +212,7 @@ TEST_CASE("yaml: core schema resolution of plain scalars", "[yaml]") {
   struct Row {
     const char* written;
     ValueType type;
-    const char* json;  // syntax::to_json of the value
+    const char* json;  // json_text of the value
   };
   const Row rows[] = {
       {"null", ValueType::Null, "null"},
@@ -263,7 +263,7 @@ TEST_CASE("yaml: core schema resolution of plain scalars", "[yaml]") {
     Value v = scalar(row.written);
     INFO(row.written);
     CHECK(v.type == row.type);
-    CHECK(syntax::to_json(v) == row.json);
+    CHECK(json_text(v) == row.json);
   }
   CHECK(std::isinf(scalar(".inf").number));
   CHECK(scalar(".Inf").number > 0);
@@ -290,8 +290,7 @@ TEST_CASE("yaml: standard tags set the type; other tags are WF109 at the tag", "
       "g: !!null ~\n");
   REQUIRE(r.diags.empty());
   const Value& root = *r.value;
-  CHECK(syntax::to_json(root) ==
-        R"({"a":"12","b":12,"c":1.0,"d":true,"e":{"x":1},"f":[1],"g":null})");
+  CHECK(json_text(root) == R"({"a":"12","b":12,"c":1.0,"d":true,"e":{"x":1},"f":[1],"g":null})");
   CHECK(at(get(root, "a").span) == "1:10-1:12");
 
   r = read(
@@ -420,7 +419,7 @@ TEST_CASE("yaml: anchors and aliases are resolved with the anchor's positions", 
   REQUIRE(r.diags.empty());
   const Value& root = *r.value;
   const Value& options = get(get(root, "workflow").items[0], "options");
-  CHECK(syntax::to_json(options) == R"({"height":720,"width":1280})");
+  CHECK(json_text(options) == R"({"height":720,"width":1280})");
   CHECK(at(options.span) == "1:15-1:41");
   CHECK(at(get(options, "width").span) == "1:23-1:27");
   const Value& second = get(root, "workflow").items[1];
@@ -438,8 +437,8 @@ TEST_CASE("yaml: merge keys take the entries the mapping does not define", "[yam
       "both:\n"
       "  <<: [{fps: 30}, *base]\n");
   REQUIRE(r.diags.empty());
-  CHECK(syntax::to_json(get(*r.value, "small")) == R"({"format":"mp4","width":320})");
-  CHECK(syntax::to_json(get(*r.value, "both")) == R"({"format":"mp4","fps":30,"width":640})");
+  CHECK(json_text(get(*r.value, "small")) == R"({"format":"mp4","width":320})");
+  CHECK(json_text(get(*r.value, "both")) == R"({"format":"mp4","fps":30,"width":640})");
   CHECK(at(get(get(*r.value, "small"), "width").span) == "4:10-4:13");
 
   r = read("a:\n  <<: 3\n");
@@ -472,7 +471,7 @@ TEST_CASE("yaml: complex keys and recursive aliases are WF109", "[yaml]") {
   CHECK(at(r.diags.items()[0].span) == "1:3-1:9");
   CHECK(at(r.diags.items()[1].span) == "3:1-3:7");
   REQUIRE(r.value);
-  CHECK(syntax::to_json(*r.value) == R"({"kind":"video"})");
+  CHECK(json_text(*r.value) == R"({"kind":"video"})");
 
   r = read("a: &loop [1, *loop]\n");
   REQUIRE(r.diags.size() == 1);
@@ -624,7 +623,7 @@ TEST_CASE("yaml: a YAML file and its JSON equivalent give the same values", "[ya
   auto r = read(yaml);
   REQUIRE(r.diags.empty());
   REQUIRE(r.value);
-  CHECK(syntax::to_json(*r.value) == nlohmann::json::parse(json).dump());
+  CHECK(json_text(*r.value) == nlohmann::json::parse(json).dump());
 }
 
 TEST_CASE("yaml: a byte-order mark is skipped", "[yaml]") {

@@ -14,15 +14,16 @@
 #include <string_view>
 
 #include "compiler/frontend.h"
-#include "compiler/syntax/json_scanner.h"
+#include "compiler/syntax/json/json_reader.h"
+#include "compiler/syntax/json/json_scanner.h"
 #include "compiler/syntax/reader.h"
 
 namespace {
 
 using wfc::SourceFile;
 using wfc::Span;
-using wfc::syntax::Value;
-using wfc::syntax::ValueType;
+using wfc::Value;
+using wfc::ValueType;
 
 [[noreturn]] void fail(const char* what, const Span& span) {
   std::fprintf(stderr, "fuzz_json: %s at %u:%u-%u:%u\n", what, span.line, span.column,
@@ -64,6 +65,8 @@ void check_tree(const SourceFile& file, const Value& v) {
         check_tree(file, member.value);
       }
       break;
+    case ValueType::Quantity:  // only the DSL reader makes them
+      fail("a quantity from the JSON reader", v.span);
   }
 }
 

@@ -6,21 +6,20 @@
 #include <optional>
 #include <vector>
 
-#include "compiler/catalog/catalog.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
 #include "compiler/syntax/reader.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 
 /// Syntax errors are WF101, one per mistake, and reading goes on after each so that every
 /// mistake is reported; with any of them the result is nullopt (a half-understood file would
-/// only produce follow-on errors). Nesting past limits.max_depth is WF105, before parsing. The
-/// catalog types unit literals (`2s` only where an option takes seconds).
+/// only produce follow-on errors). Nesting past limits.max_depth is WF105, before parsing. Unit
+/// literals (`2s`, `10MB`) are kept as written, ValueType::Quantity: the checker types and
+/// converts them (compiler/check/quantities.h).
 std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
-                              const Limits& limits = {},
-                              const catalog::Catalog& catalog = catalog::Catalog::builtin());
+                              const Limits& limits = {});
 
 /// For `wfc validate`: like read_dsl, but after mistakes it still returns the document made of
 /// what was read cleanly, so that independent mistakes elsewhere are reported too. A task whose
@@ -28,8 +27,7 @@ std::optional<Value> read_dsl(const SourceFile& file, diag::Diagnostics& diags,
 /// of its chain have their spans (of the task object or the list) added to `incomplete`, so
 /// that what they lack is not reported as missing (check/cascades.h). nullopt when the file is
 /// beyond that (an unclosed brace the indentation cannot place, nesting past the limits).
-std::optional<Value> read_dsl_recovering(
-    const SourceFile& file, diag::Diagnostics& diags, std::vector<Span>& incomplete,
-    const Limits& limits = {}, const catalog::Catalog& catalog = catalog::Catalog::builtin());
+std::optional<Value> read_dsl_recovering(const SourceFile& file, diag::Diagnostics& diags,
+                                         std::vector<Span>& incomplete, const Limits& limits = {});
 
 }  // namespace wfc::syntax

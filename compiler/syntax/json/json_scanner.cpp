@@ -1,7 +1,7 @@
 // The strict JSON diagnostic scanner; see json_scanner.h. A hand-written state machine over the
 // RFC 8259 grammar with an explicit, bounded stack of open brackets: no recursion, so no input
 // can exhaust the call stack, and one pass, so no input costs more than linear time.
-#include "compiler/syntax/json_scanner.h"
+#include "compiler/syntax/json/json_scanner.h"
 
 #include <cmath>
 #include <cstdio>

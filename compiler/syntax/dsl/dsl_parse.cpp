@@ -2,7 +2,7 @@
 // itself (the grammar, deserialized once by the generated code) is read-only and stays shared;
 // only the DFA built from it while parsing, and the prediction-context cache it points into,
 // are per thread.
-#include "compiler/syntax/dsl_parse.h"
+#include "compiler/syntax/dsl/dsl_parse.h"
 
 #include <antlr4-runtime.h>
 

@@ -1,10 +1,11 @@
-#include "compiler/syntax/value.h"
+// The Value tree's names, lookups and JSON text (value.h).
+#include "compiler/value/value.h"
 
 #include <nlohmann/json.hpp>
 
-namespace wfc::syntax {
+namespace wfc {
 
-std::string_view type_name(ValueType t) {
+std::string_view value_type_name(ValueType t) {
   switch (t) {
     case ValueType::Null:
       return "null";
@@ -20,6 +21,8 @@ std::string_view type_name(ValueType t) {
       return "array";
     case ValueType::Object:
       return "object";
+    case ValueType::Quantity:
+      return "quantity";
   }
   return "null";
 }
@@ -51,6 +54,7 @@ nlohmann::json to_nlohmann(const Value& v) {
     case ValueType::Number:
       return v.number;
     case ValueType::String:
+    case ValueType::Quantity:
       return v.string;
     case ValueType::Array: {
       auto a = nlohmann::json::array();
@@ -67,8 +71,8 @@ nlohmann::json to_nlohmann(const Value& v) {
 }
 }  // namespace
 
-std::string to_json(const Value& v) {
+std::string json_text(const Value& v) {
   return to_nlohmann(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace wfc::syntax
+}  // namespace wfc

@@ -6,7 +6,7 @@
 
 #include <string_view>
 
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 

@@ -2,7 +2,7 @@
 // missing commas between `name: value` items, missing '{' after a `when` condition, then
 // missing '}' placed by indentation. Each pass only inserts tokens; nothing is ever removed, so
 // every token the user wrote still reaches the parser.
-#include "compiler/syntax/dsl_repair.h"
+#include "compiler/syntax/dsl/dsl_repair.h"
 
 #include <antlr4-runtime.h>
 

@@ -1,6 +1,6 @@
 // YAML 1.2 core schema resolution of plain scalars (see yaml_schema.h). The patterns are the
 // spec's (YAML 1.2.2, 10.3.2), matched by hand: this runs for every scalar of every file.
-#include "compiler/syntax/yaml_schema.h"
+#include "compiler/syntax/yaml/yaml_schema.h"
 
 #include <charconv>
 #include <cmath>

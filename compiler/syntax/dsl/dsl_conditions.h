@@ -5,7 +5,7 @@
 #pragma once
 
 #include "compiler/expr/written.h"
-#include "compiler/syntax/value.h"
+#include "compiler/value/value.h"
 
 namespace wfc::syntax {
 

@@ -3,13 +3,13 @@
 // or the content of a block scalar: only block-context lines have indentation, and only
 // indentation may not contain tabs. Depth is counted from the columns of open block collections
 // (a `- ` or `? ` indicator, or a `key:`) plus open flow brackets.
-#include "compiler/syntax/yaml_prescan.h"
+#include "compiler/syntax/yaml/yaml_prescan.h"
 
 #include <algorithm>
 #include <string>
 #include <string_view>
 
-#include "compiler/syntax/yaml_text.h"
+#include "compiler/syntax/yaml/yaml_text.h"
 
 namespace wfc::syntax {
 

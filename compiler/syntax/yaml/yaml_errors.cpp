@@ -1,7 +1,7 @@
 // Rewriting yaml-cpp's parse errors (see yaml_errors.h). yaml-cpp's messages are the constants
 // of YAML::ErrorMsg; each is matched here and turned into a message that names what is wrong at
 // the reported position and a hint that says how to fix it.
-#include "compiler/syntax/yaml_errors.h"
+#include "compiler/syntax/yaml/yaml_errors.h"
 
 #include <yaml-cpp/exceptions.h>
 

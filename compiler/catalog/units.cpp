@@ -1,13 +1,15 @@
-// Unit literals: the table of units and the catalog types that take them (dsl_units.h).
-#include "compiler/syntax/dsl_units.h"
+// Unit literals and percentages (units.h): the table of units, and the catalog types that take
+// each measure.
+#include "compiler/catalog/units.h"
 
-#include <cmath>
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
+#include "compiler/catalog/catalog.h"
 #include "compiler/util/suggest.h"
 
-namespace wfc::syntax {
+namespace wfc::catalog {
 namespace {
 
 struct Unit {
@@ -28,9 +30,10 @@ constexpr Unit kUnits[] = {
     {"Mbps", Measure::Bitrate, 1e6},   {"Gbps", Measure::Bitrate, 1e9},
 };
 
-bool contains(std::string_view s, std::string_view part) {
-  return s.find(part) != std::string_view::npos;
-}
+constexpr std::pair<Measure, std::string_view> kMeasureKeys[] = {
+    {Measure::Duration, "duration"}, {Measure::Size, "size"}, {Measure::Bitrate, "bitrate"}};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
@@ -44,6 +47,20 @@ std::string_view measure_name(Measure m) {
       return "a bitrate";
   }
   return "a quantity";
+}
+
+std::string_view measure_key(Measure m) {
+  for (const auto& [measure, key] : kMeasureKeys) {
+    if (measure == m) return key;
+  }
+  return "";
+}
+
+std::optional<Measure> parse_measure(std::string_view key) {
+  for (const auto& [measure, name] : kMeasureKeys) {
+    if (name == key) return measure;
+  }
+  return std::nullopt;
 }
 
 std::optional<Quantity> parse_quantity(std::string_view text, std::string* error,
@@ -82,37 +99,25 @@ std::optional<Quantity> parse_quantity(std::string_view text, std::string* error
   return std::nullopt;
 }
 
-bool takes_measure(std::string_view option, const catalog::TypeSpec& type, Measure m) {
-  using catalog::TypeKind;
-  bool numeric = type.kind == TypeKind::Integer || type.kind == TypeKind::Number;
-  switch (m) {
-    case Measure::Duration:
-      return type.kind == TypeKind::Seconds;
-    case Measure::Bitrate:
-      return numeric && contains(option, "bitrate");
-    case Measure::Size:
-      return numeric && (contains(option, "size") || contains(option, "bytes"));
+bool is_decimal(std::string_view s) {
+  auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), is_digit);
+  };
+  size_t dot = s.find('.');
+  if (dot == std::string_view::npos) return digits(s);
+  return digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
+}
+
+std::optional<double> parse_percent(std::string_view text) {
+  if (text.size() < 2 || text.back() != '%' || !is_decimal(text.substr(0, text.size() - 1))) {
+    return std::nullopt;
   }
-  return false;
+  return std::strtod(std::string(text.substr(0, text.size() - 1)).c_str(), nullptr);
 }
 
-bool property_takes_measure(std::string_view property, const catalog::TypeSpec& type, Measure m) {
-  bool numeric = type.kind == catalog::TypeKind::Integer || type.kind == catalog::TypeKind::Number;
-  if (m == Measure::Duration && numeric && property == "duration") return true;
-  return takes_measure(property, type, m);
+bool takes_measure(const TypeSpec& type, Measure m) {
+  if (type.kind == TypeKind::Seconds) return m == Measure::Duration;
+  return type.measure == m;
 }
 
-Value quantity_value(const Quantity& q, Span span) {
-  Value out;
-  out.span = span;
-  if (std::floor(q.value) == q.value && std::fabs(q.value) < 9e15) {
-    out.type = ValueType::Integer;
-    out.integer = static_cast<int64_t>(q.value);
-  } else {
-    out.type = ValueType::Number;
-    out.number = q.value;
-  }
-  return out;
-}
-
-}  // namespace wfc::syntax
+}  // namespace wfc::catalog

@@ -1,7 +1,7 @@
 // The hand-written DSL lexer (dsl_lexer.h). Each branch of nextToken is one group of lexer rules
 // of grammar/Workflow.g4, with ANTLR's rule for choosing among them: the longest match wins, and
 // on equal length the rule written first (so a keyword beats IDENT).
-#include "compiler/syntax/dsl_lexer.h"
+#include "compiler/syntax/dsl/dsl_lexer.h"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "WorkflowLexer.h"
-#include "compiler/syntax/dsl_token_listing.h"
+#include "compiler/syntax/dsl/dsl_token_listing.h"
 
 namespace wfc::syntax {
 namespace {

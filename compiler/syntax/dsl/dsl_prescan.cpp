@@ -1,7 +1,7 @@
 // The DSL pre-scan: nesting depth and unterminated block comments (dsl_prescan.h). Strings and
 // comments are skipped the way the grammar's lexer reads them, so a brace inside "..." or a
 // comment does not count.
-#include "compiler/syntax/dsl_prescan.h"
+#include "compiler/syntax/dsl/dsl_prescan.h"
 
 #include <string>
 

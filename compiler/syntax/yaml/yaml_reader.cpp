@@ -1,11 +1,13 @@
 // The YAML reader: yaml-cpp's event parser drives a builder that produces the same located
-// Value tree as the JSON reader. Its external interface is read_yaml (reader.h).
+// Value tree as the JSON reader. Its external interface is read_yaml (yaml_reader.h).
 //
 // Order of work: a pre-scan (yaml_prescan.h) rejects tab indentation and excessive nesting
 // before yaml-cpp, which recurses per level, sees the text; then one document is parsed into
 // Values, resolving plain scalars by the YAML 1.2 core schema, checking keys for duplicates and
 // expanding aliases within a node budget; then a peek for a second document. yaml-cpp gives only
 // start marks, so every end is measured in the text (yaml_text.h).
+#include "compiler/syntax/yaml/yaml_reader.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
@@ -19,11 +21,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "compiler/syntax/reader.h"
-#include "compiler/syntax/yaml_errors.h"
-#include "compiler/syntax/yaml_prescan.h"
-#include "compiler/syntax/yaml_schema.h"
-#include "compiler/syntax/yaml_text.h"
+#include "compiler/syntax/yaml/yaml_errors.h"
+#include "compiler/syntax/yaml/yaml_prescan.h"
+#include "compiler/syntax/yaml/yaml_schema.h"
+#include "compiler/syntax/yaml/yaml_text.h"
 
 namespace wfc::syntax {
 namespace {
@@ -94,7 +95,7 @@ struct Done {
 
 // "a string", "an integer", "null": a value's type as the end of "got ...".
 std::string type_with_article(ValueType t) {
-  std::string_view name = type_name(t);
+  std::string_view name = value_type_name(t);
   if (t == ValueType::Null) return std::string(name);
   bool vowel = name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o';
   return (vowel ? "an " : "a ") + std::string(name);

@@ -5,6 +5,8 @@
 // diagnostic scanner (json_scanner.h) finds the first error again and says what it is: a syntax
 // error is the one diagnostic the file gets, since JSON cannot be meaningfully recovered.
 // Duplicate keys are not syntax errors: each is reported and reading goes on.
+#include "compiler/syntax/json/json_reader.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -18,8 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compiler/syntax/json_scanner.h"
-#include "compiler/syntax/reader.h"
+#include "compiler/syntax/json/json_scanner.h"
 #include "compiler/util/utf8.h"
 
 namespace wfc::syntax {

@@ -2,7 +2,7 @@
 // whose keys are properties; several tests of one property merge into one operator object
 // (`width >= 1 && width <= 9` → {"width": {"gte": 1, "lte": 9}}); a conjunct that would repeat
 // a key goes into an "and" list, so nothing written is lost or reordered in meaning.
-#include "compiler/syntax/dsl_conditions.h"
+#include "compiler/syntax/dsl/dsl_conditions.h"
 
 #include <string>
 #include <utility>

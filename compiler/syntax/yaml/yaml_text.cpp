@@ -1,5 +1,5 @@
 // Measuring YAML tokens in the raw text (see yaml_text.h).
-#include "compiler/syntax/yaml_text.h"
+#include "compiler/syntax/yaml/yaml_text.h"
 
 #include <algorithm>
 #include <string>

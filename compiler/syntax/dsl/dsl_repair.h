@@ -3,8 +3,8 @@
 // missing after a `when` condition that ends with its line, and a `}` missing where the
 // indentation shows a block ends. ANTLR's own recovery cannot do these well: it resynchronises
 // on the next token it expects, which swallows the next line into a condition or blames a
-// missing brace on the innermost block at the end of the file. The reader (dsl_reader.cpp)
-// words the diagnostics; this file only finds the places. External interface: repair_tokens().
+// missing brace on the innermost block at the end of the file. The reader words the
+// diagnostics (dsl_errors.h); this file only finds the places. External interface: repair_tokens().
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,8 @@
-// Value is the located tree that the JSON and YAML readers produce: a JSON-like value where
-// every node, and every object key, carries its exact Span. The document builder
-// (document_builder.h) turns it into an ast::Document; option values stay Values so the checker
-// can point into them.
+// Value is the located tree that every reader produces (compiler/syntax/): a JSON-like value
+// where every node, and every object key, carries its exact Span. The document builder
+// (compiler/syntax/document_builder.h) turns it into an ast::Document; option values stay Values
+// so the checker can point into them. It sits below every other folder of the compiler, beside
+// Span, so that the AST, the diagnostics' wording and the condition layer can all name it.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,16 @@
 
 #include "compiler/source/source.h"
 
-namespace wfc::syntax {
+namespace wfc {
 
-enum class ValueType : uint8_t { Null, Bool, Integer, Number, String, Array, Object };
+/// Quantity is a unit literal of the DSL as written (`2s`, `-500ms`, `10MB`, `5Mbps`), its text
+/// in `string`: the DSL reader keeps it so, and the checker types it against the catalog and
+/// turns it into the Integer or Number of the catalog's unit (compiler/check/quantities.h)
+/// before the document is built. No other reader makes one.
+enum class ValueType : uint8_t { Null, Bool, Integer, Number, String, Array, Object, Quantity };
 
-/// "null", "boolean", "integer", "number", "string", "array", "object".
-std::string_view type_name(ValueType t);
+/// "null", "boolean", "integer", "number", "string", "array", "object", "quantity".
+std::string_view value_type_name(ValueType t);
 
 struct Member;
 
@@ -28,7 +33,7 @@ struct Value {
   bool boolean = false;
   int64_t integer = 0;
   double number = 0;
-  std::string string;
+  std::string string;           // String; Quantity: the literal as written
   std::vector<Value> items;     // Array
   std::vector<Member> members;  // Object, in source order (duplicates are rejected by readers)
 
@@ -39,6 +44,7 @@ struct Value {
   bool is_number() const { return type == ValueType::Integer || type == ValueType::Number; }
   bool is_array() const { return type == ValueType::Array; }
   bool is_object() const { return type == ValueType::Object; }
+  bool is_quantity() const { return type == ValueType::Quantity; }
   /// The numeric value of an Integer or Number.
   double as_double() const { return type == ValueType::Integer ? double(integer) : number; }
 
@@ -54,7 +60,7 @@ struct Member {
   Value value;
 };
 
-/// Compact JSON text of a value (for messages and tests).
-std::string to_json(const Value& v);
+/// Compact JSON text of a value (for messages and tests); a Quantity is the string of its text.
+std::string json_text(const Value& v);
 
-}  // namespace wfc::syntax
+}  // namespace wfc
