@@ -9,6 +9,7 @@
 #include <set>
 
 #include "compiler/catalog/catalog.h"
+#include "compiler/catalog/formats.h"
 
 namespace wfc::catalog {
 namespace {
@@ -45,36 +46,10 @@ bool is_identifier(std::string_view s) {
   });
 }
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-
-bool is_color(std::string_view s) {
-  return (s.size() == 4 || s.size() == 7) && s[0] == '#' &&
-         std::all_of(s.begin() + 1, s.end(), is_hex);
-}
-
-// "50%": an integer percentage 1–100.
+// "50%": a percentage 1–100, as options take them.
 bool is_percentage(std::string_view s) {
-  if (s.size() < 2 || s.size() > 4 || s.back() != '%') return false;
-  int v = 0;
-  for (char c : s.substr(0, s.size() - 1)) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    v = v * 10 + (c - '0');
-  }
-  return s[0] != '0' && v >= 1 && v <= 100;
-}
-
-// A BCP 47 tag in the common shape: a 2–3 letter language, then 2–8 character subtags.
-bool is_language(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
-  if (i < 2 || i > 3) return false;
-  while (i < s.size()) {
-    if (s[i] != '-') return false;
-    size_t begin = ++i;
-    while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
-    if (i - begin < 2 || i - begin > 8) return false;
-  }
-  return true;
+  auto p = parse_percent(s);
+  return p && *p >= 1 && *p <= 100;
 }
 
 class Loader {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "compiler/catalog/formats.h"
 #include "compiler/catalog/units.h"
 
 namespace wfc::plan {
@@ -21,11 +22,6 @@ const std::string kEmpty;
 std::string shown(const Json& v) {
   std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
   return s.size() > 40 ? s.substr(0, 37) + "..." : s;
-}
-
-bool is_hex_color(std::string_view s) {
-  return (s.size() == 4 || s.size() == 7) && s[0] == '#' &&
-         std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isxdigit(uint8_t(c)); });
 }
 
 /// A whole number: a JSON integer, or a float with no fraction (YAML's `30.0`).
@@ -277,15 +273,19 @@ class OptionResolver {
     out->type = t.kind;
     switch (t.kind) {
       case TypeKind::String:
-      case TypeKind::Language:
       case TypeKind::Expression:
         if (!v.is_string() ||
             (t.kind != TypeKind::String && v.get_ref<const std::string&>().empty()))
           return wrong(t, path, v);
         out->text = v.get<std::string>();
         return true;
+      case TypeKind::Language:
+        if (!v.is_string() || !catalog::is_language(v.get_ref<const std::string&>()))
+          return wrong(t, path, v);
+        out->text = v.get<std::string>();
+        return true;
       case TypeKind::Color:
-        if (!v.is_string() || !is_hex_color(v.get_ref<const std::string&>()))
+        if (!v.is_string() || !catalog::is_color(v.get_ref<const std::string&>()))
           return wrong(t, path, v);
         out->text = v.get<std::string>();
         return true;
