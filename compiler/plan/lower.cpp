@@ -105,8 +105,7 @@ class Lowerer {
       if (const ast::Option* given = t.option(o.name)) written[o.name] = value_json(given->value);
     }
     ResolvedOptions typed = resolve_options(spec, written, Resolve::Apply);
-    while (!typed.options && !written.empty()) {
-      written.erase(typed.error.substr(0, typed.error.find_first_of(":.[")));
+    while (!typed.options && written.erase(typed.error.substr(0, typed.error.find_first_of(":.[")))) {
       typed = resolve_options(spec, written, Resolve::Apply);
     }
     return typed.options ? std::move(*typed.options) : Options();

@@ -148,8 +148,11 @@ struct Plan {
   mutable Index<Gate> gate_index_;
 };
 
-/// The versioned JSON form (docs/plan.md, "JSON form").
-nlohmann::json to_json(const Plan& plan);
+/// The versioned JSON form (docs/plan.md, "JSON form"). The form the store keeps leaves out
+/// `explain` (the passes' decisions in words, for `wfc plan --explain`): no runtime reads it, and
+/// the store writes a run's plan with every run.
+enum class JsonForm { Full, Stored };
+nlohmann::json to_json(const Plan& plan, JsonForm form = JsonForm::Full);
 
 /// A plan read back, or the reason it cannot be: another version, missing or ill-typed fields,
 /// options that do not fit the kind's catalog entry, a predicate that does not fit the

@@ -263,7 +263,7 @@ void Plan::reindex() const {
   gate_index_.data = nullptr;
 }
 
-Json to_json(const Plan& p) {
+Json to_json(const Plan& p, JsonForm form) {
   Json nodes = Json::array();
   for (const Node& n : p.nodes) {
     Json j = {{"id", n.id}, {"op", n.op}, {"options", n.options.to_json()}};
@@ -319,17 +319,18 @@ Json to_json(const Plan& p) {
   for (const auto& [task, target] : p.tasks) {
     tasks[task] = target.empty() ? Json(nullptr) : Json(target);
   }
-  return {{"plan_version", p.version},
-          {"source", p.source},
-          {"input_facts", p.input_facts},
-          {"nodes", nodes},
-          {"gates", gates},
-          {"groups", groups},
-          {"tasks", tasks},
-          {"pruned", pruned},
-          {"order", strings(p.order)},
-          {"passes", strings(p.passes)},
-          {"explain", strings(p.explain)}};
+  Json out = {{"plan_version", p.version},
+              {"source", p.source},
+              {"input_facts", p.input_facts},
+              {"nodes", nodes},
+              {"gates", gates},
+              {"groups", groups},
+              {"tasks", tasks},
+              {"pruned", pruned},
+              {"order", strings(p.order)},
+              {"passes", strings(p.passes)}};
+  if (form == JsonForm::Full) out["explain"] = strings(p.explain);
+  return out;
 }
 
 namespace {

@@ -70,7 +70,7 @@ CompiledAutomation compile_automation(const json& document) {
   for (const auto& d : plan_diags.items()) front.diagnostics.add(d);
   c.diagnostics = diagnostics_json(front.diagnostics);
   c.ok = true;
-  c.plan = plan::to_json(plan);
+  c.plan = plan::to_json(plan, plan::JsonForm::Stored);
   c.tasks = tasks_of(plan);
   describe_input(plan, &c);
   return c;

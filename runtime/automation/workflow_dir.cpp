@@ -91,7 +91,7 @@ std::optional<store::Automation> read_one(const fs::path& dir, const std::string
 
   plan::PlanOptions options;  // the same defaults as `wfc run` and the API
   diag::Diagnostics plan_diags(full.string());
-  a.plan = plan::to_json(plan::make_plan(doc, options, plan_diags));
+  a.plan = plan::to_json(plan::make_plan(doc, options, plan_diags), plan::JsonForm::Stored);
   return a;
 }
 

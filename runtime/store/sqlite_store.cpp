@@ -66,7 +66,9 @@ void bind_json_or_null(Statement& s, int i, const nlohmann::json& j) {
     s.bind(i, dump(j));
 }
 
-Run run_row(const Statement& s) {
+/// A run row; its plan is read only for the one reader that needs it (`with_plan`: a worker's
+/// claim), since a plan is the largest field of a run and no wire object shows it.
+Run run_row(const Statement& s, bool with_plan) {
   Run r;
   r.id = s.text(0);
   r.automation_id = s.text(1);
@@ -76,7 +78,7 @@ Run run_row(const Statement& s) {
   r.metadata = parse(s, 5);
   r.error = parse(s, 6);
   r.created_by = s.text(7);
-  r.plan = parse(s, 8);
+  if (with_plan) r.plan = parse(s, 8);
   r.idempotency_key = s.text(9);
   r.webhook_url = s.text(10);
   r.attempts = static_cast<int>(s.integer(11));
@@ -154,14 +156,14 @@ std::vector<Task> tasks_of(Connection& c, const std::string& run_id) {
   return out;
 }
 
-std::optional<Run> load_run(Connection& c, const std::string& id) {
+std::optional<Run> load_run(Connection& c, const std::string& id, bool with_plan = false) {
   Run r;
   {
     static const std::string sql = fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
     Query q = c.prepare(sql);
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
-    r = run_row(*q);
+    r = run_row(*q, with_plan);
   }
   r.tasks = tasks_of(c, id);
   return r;
@@ -630,8 +632,10 @@ StatusCounts SqliteStore::count_by_status() {
 std::optional<Page<Run>> SqliteStore::list_runs(const ListQuery& q) {
   std::vector<Filter> filters;
   if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
-  return read(
-      [&](Connection& c) { return page<Run>(c, "runs", kRunColumns, q, filters, run_row); });
+  return read([&](Connection& c) {
+    return page<Run>(c, "runs", kRunColumns, q, filters,
+                     [](const Statement& s) { return run_row(s, false); });
+  });
 }
 
 std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
@@ -647,7 +651,7 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
         Query q = c.prepare(fmt::format(
             "SELECT {} FROM runs WHERE status = 'queued' ORDER BY created_at, seq LIMIT 1",
             kRunColumns));
-        if (q->step()) queued = run_row(*q);
+        if (q->step()) queued = run_row(*q, false);
       }
       {
         Query q = c.prepare(
@@ -655,7 +659,7 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
                         "ORDER BY lease_until_ms LIMIT 1",
                         kRunColumns));
         q->bind(1, ms);
-        if (q->step()) lapsed = run_row(*q);
+        if (q->step()) lapsed = run_row(*q, false);
       }
       std::optional<Run>& pick =
           !lapsed || (queued && queued->created_at <= lapsed->created_at) ? queued : lapsed;
@@ -697,7 +701,7 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
           .bind(4, now)
           .bind(5, r.id)
           .run();
-      std::optional<Run> claimed = load_run(c, r.id);
+      std::optional<Run> claimed = load_run(c, r.id, /*with_plan=*/true);
       tx.commit();
       return claimed;
     }

@@ -68,6 +68,9 @@ struct Run {
   nlohmann::json metadata = nlohmann::json::object();
   nlohmann::json error = nullptr;  // null, or {kind, message}
   std::string created_by;          // key_… of the API key that created it
+  /// The plan (plan::to_json) the run executes. Read only by claim_run, for the worker that runs
+  /// it; null from get_run and lists, whose readers never show it (a plan is a run's largest
+  /// field).
   nlohmann::json plan = nullptr;
   std::string idempotency_key;
   std::string webhook_url;
@@ -134,6 +137,9 @@ struct NewRun {
   std::string input_url;
   nlohmann::json metadata = nlohmann::json::object();
   std::string created_by;
+  /// The plan (plan::to_json) the run executes. Read only by claim_run, for the worker that runs
+  /// it; null from get_run and lists, whose readers never show it (a plan is a run's largest
+  /// field).
   nlohmann::json plan = nullptr;
   std::string idempotency_key;  // "" for none; unique per created_by
   std::string webhook_url;
