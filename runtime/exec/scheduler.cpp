@@ -238,10 +238,14 @@ struct Scheduler::Impl {
         if (!outputs.empty() && outputs.front().is_null()) outputs.front() = file.file;
       }
     }
+    // The file's properties as the gates' predicates read them, filled once for all of them.
+    std::optional<expr::Record> record;
     for (const plan::Gate& g : plan.gates) {
       if (g.file != id || gate_result[g.id] >= 0) continue;
       if (!g.parent.empty() && !gate_chain_holds(g.parent)) continue;
-      decide_gate(g, file);
+      if (!record)
+        record = expr::Record::from_json(expr::Schema::builtin(expr::Domain::File), file.file);
+      decide_gate(g, file, *record);
     }
     std::map<std::string, std::vector<std::string>> groups;  // group id → live members
     for (const plan::Node& n : plan.nodes) {
@@ -302,8 +306,8 @@ struct Scheduler::Impl {
   }
 
   // The gate's predicate, built once per plan on the engine the plan chose, on the file's
-  // properties.
-  void decide_gate(const plan::Gate& g, const FileRef& file) {
+  // properties (`record`).
+  void decide_gate(const plan::Gate& g, const FileRef& file, const expr::Record& record) {
     set_tasks(g.id, Status::Processing);
     const expr::CompiledPredicate* predicate = prepared->gate(g.id);
     if (!predicate) {  // from_json requires every gate's predicate: not a plan we made
@@ -315,8 +319,6 @@ struct Scheduler::Impl {
                   "");
       return;
     }
-    expr::Record record =
-        expr::Record::from_json(expr::Schema::builtin(expr::Domain::File), file.file);
     expr::Evaluations evaluations;
     bool holds = predicate->run(record, &evaluations);
     gate_result[g.id] = holds ? 1 : 0;
