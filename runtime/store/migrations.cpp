@@ -10,7 +10,7 @@
 namespace wfc::store::sqlite {
 namespace {
 
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: the first schema.
     R"sql(
 CREATE TABLE automations (
@@ -103,6 +103,11 @@ CREATE TABLE api_keys (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+)sql",
+    // 2: how a task's predicate ran (a gate's condition, a `select`): its engine, evaluations
+    // and time, as the scheduler records them (docs/runtime.md); null for other tasks.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN predicate TEXT;
 )sql",
 };
 

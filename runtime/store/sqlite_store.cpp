@@ -31,7 +31,7 @@ const char* kRunColumns =
     "created_at, started_at, finished_at, updated_at";
 const char* kTaskColumns =
     "id, run_id, node, kind, status, progress, options, inputs, outputs, error, skip_reason, "
-    "parent_id, created_at, started_at, finished_at, updated_at";
+    "parent_id, created_at, started_at, finished_at, updated_at, predicate";
 const char* kAutomationColumns =
     "id, name, description, workflow, plan, status, webhook_url, source_path, created_at, "
     "updated_at";
@@ -110,6 +110,7 @@ Task task_row(const Statement& s) {
   t.started_at = s.integer(13);
   t.finished_at = s.integer(14);
   t.updated_at = s.integer(15);
+  t.predicate = parse(s, 16);
   return t;
 }
 
@@ -516,7 +517,7 @@ CreatedRun insert_run(Connection& c, Run r) {
       .run();
   static const std::string insert_task = fmt::format(
       "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
-      "'', ?, ?, 0, 0, ?)",
+      "'', ?, ?, 0, 0, ?, NULL)",
       kTaskColumns);
   for (const Task& t : r.tasks) {
     c.prepare(insert_task)
@@ -685,7 +686,8 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
         // A retry starts the plan again: what the dead attempt left is not trusted.
         c.prepare(
              "UPDATE tasks SET status = 'queued', progress = 0, outputs = '[]', error = NULL, "
-             "skip_reason = '', started_at = 0, finished_at = 0, updated_at = ? WHERE run_id = ?")
+             "skip_reason = '', predicate = NULL, started_at = 0, finished_at = 0, updated_at = ? "
+             "WHERE run_id = ?")
             ->bind(1, now)
             .bind(2, r.id)
             .run();
@@ -759,7 +761,7 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
       Query q = c.prepare(
           "UPDATE tasks SET status = ?, progress = ?, inputs = ?, outputs = ?, error = ?, "
           "skip_reason = ?, started_at = MAX(started_at, ?), finished_at = MAX(finished_at, ?), "
-          "updated_at = ? WHERE run_id = ? AND node = ?");
+          "updated_at = ?, predicate = COALESCE(?, predicate) WHERE run_id = ? AND node = ?");
       q->bind(1, st)
           .bind(2, json_number(data, "progress"))
           .bind(3, dump(json_field(data, "inputs", nlohmann::json::array())))
@@ -768,10 +770,9 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
       q->bind(6, skip.is_string() ? skip.get<std::string>() : std::string())
           .bind(7, json_int(data, "started_at"))
           .bind(8, json_int(data, "finished_at"))
-          .bind(9, now)
-          .bind(10, run_id)
-          .bind(11, data.value("node", ""))
-          .run();
+          .bind(9, now);
+      bind_json_or_null(*q, 10, json_field(data, "predicate", nullptr));
+      q->bind(11, run_id).bind(12, data.value("node", "")).run();
     } else {
       Query q = c.prepare(
           "UPDATE runs SET status = ?, progress = ?, error = ?, "

@@ -55,7 +55,8 @@ struct Task {
   nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
   nlohmann::json error = nullptr;  // null, or {kind, message}
   std::string skip_reason;         // set when a condition skipped it (status cancelled, no error)
-  std::string parent_id;           // task_… whose output it reads; "" at the top
+  nlohmann::json predicate = nullptr;  // how its predicate ran: {engine, planned, evaluations, …}
+  std::string parent_id;               // task_… whose output it reads; "" at the top
   int64_t created_at = 0, started_at = 0, finished_at = 0, updated_at = 0;
 };
 

@@ -36,6 +36,7 @@ nlohmann::json to_json(const Task& t) {
     j["skipped"] = true;
     j["skip_reason"] = t.skip_reason;
   }
+  if (!t.predicate.is_null()) j["predicate"] = t.predicate;
   return j;
 }
 

@@ -104,6 +104,15 @@ TEST_CASE("a run from a loopback URL succeeds and its outputs download, by Range
 
   json image = task_of_kind(run, "image");
   REQUIRE(image["outputs"].size() == 1);
+  // The still is the video's representative frame: the plan's predicate, and how it ran.
+  REQUIRE(image.contains("predicate"));
+  CHECK(image["predicate"]["engine"] == "vm");
+  CHECK(image["predicate"]["planned"] == "vm");
+  CHECK(image["predicate"]["evaluations"].get<int>() >= 1);
+  CHECK(image["predicate"].contains("time_ns"));
+  CHECK_FALSE(video.contains("predicate"));
+  CHECK(api.get("/tasks/" + image["id"].get<std::string>()).body["predicate"] ==
+        image["predicate"]);
   auto png = download(api, image["outputs"][0]["url"], "");
   REQUIRE(png);
   CHECK(png->status == 200);
