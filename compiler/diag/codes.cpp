@@ -90,7 +90,8 @@ constexpr std::array kCodes = {
              "document. The diagnostic points at the second and names the first."},
     CodeInfo{Code::ConflictingOptions, "WF208", "conflicting-options", S::Error,
              "Options contradict each other.",
-             "Example: thumbnails with both `interval` and `count`, or `start` after `end`."},
+             "Example: thumbnails with both `interval` and `count`, `start` after `end`, or a "
+             "`video` in `webm` with `codec: h264` (WebM holds only vp9 and av1)."},
     CodeInfo{Code::ChainMismatch, "WF301", "chain-mismatch", S::Error,
              "A task receives a file it cannot work on.",
              "A task in `next` consumes its parent's output. `summary` produces data, so "

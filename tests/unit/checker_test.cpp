@@ -328,6 +328,22 @@ TEST_CASE("WF208: constraints between options", "[checker][WF208]") {
               "@/0/options/background"});
 }
 
+TEST_CASE("WF208: a value another option's value rules out (WebM holds only vp9 and av1)",
+          "[checker][WF208]") {
+  const auto& builtin = wfc::catalog::Catalog::builtin();
+  std::string_view h264 = R"([{"kind": "video", "options": {"format": "webm", "codec": "h264"}}])";
+  CHECK(check(h264, builtin) ==
+        Lines{at(h264, R"("h264")") +
+              " WF208 option 'codec' of 'video' cannot be 'h264' when 'format' is 'webm' | WebM "
+              "holds only vp9 and av1 @/0/options/codec"});
+  // The codec's default follows the container, so a WebM without a codec is right; so are the
+  // codecs WebM holds, and h264 in the other containers.
+  CHECK(check(R"([{"kind": "video", "options": {"format": "webm"}}])", builtin).empty());
+  CHECK(check(R"([{"kind": "video", "options": {"format": "webm", "codec": "av1"}}])", builtin)
+            .empty());
+  CHECK(check(R"([{"kind": "video", "options": {"codec": "h264"}}])", builtin).empty());
+}
+
 TEST_CASE("one mistake, one diagnostic: a badly typed option is not also compared",
           "[checker][WF208]") {
   std::string_view doc = R"([{"kind": "video", "options": {"start": "30", "end": 10}}])";
