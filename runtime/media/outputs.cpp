@@ -51,17 +51,36 @@ std::unique_ptr<FrameGate> select_gate(const OutputWork& work) {
   return std::make_unique<FrameGate>(work.spec->select);
 }
 
-double option_max(const OutputWork& work, std::string_view option, double fallback) {
+std::optional<double> option_max(const OutputWork& work, std::string_view option) {
   const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(work.spec->node.op);
   const catalog::OptionSpec* o = kind ? kind->option(option) : nullptr;
-  return o && o->type.max ? *o->type.max : fallback;
+  return o ? o->type.max : std::nullopt;
 }
 
-const json& kind_constant(const OutputWork& work, std::string_view name) {
+const json& kind_constant(OutputWork& work, std::string_view name) {
   static const json kNone;
   const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(work.spec->node.op);
   const json* value = kind ? kind->constant(name) : nullptr;
-  return value ? *value : kNone;
+  if (!value) {
+    work.fail("internal_error", "the catalog gives '" + work.spec->node.op + "' no constant '" +
+                                    std::string(name) + "'");
+    return kNone;
+  }
+  return *value;
+}
+
+std::optional<double> kind_number(OutputWork& work, std::string_view name) {
+  const json& v = kind_constant(work, name);
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_null()) work.fail("internal_error", "the constant '" + std::string(name) + "' is no number");
+  return std::nullopt;
+}
+
+std::optional<std::string> kind_text(OutputWork& work, std::string_view name) {
+  const json& v = kind_constant(work, name);
+  if (v.is_string()) return v.get<std::string>();
+  if (!v.is_null()) work.fail("internal_error", "the constant '" + std::string(name) + "' is no text");
+  return std::nullopt;
 }
 
 Container* OutputWork::add_container(std::unique_ptr<Container> c,
@@ -79,10 +98,10 @@ std::string trim_filters(double start, std::optional<double> end, bool audio) {
   return f + (audio ? ",asetpts=PTS-STARTPTS" : ",setpts=PTS-STARTPTS");
 }
 
-AVRational output_fps(const InputInfo& in, std::optional<double> fps, double cap) {
+AVRational output_fps(const InputInfo& in, std::optional<double> fps, std::optional<double> cap) {
   if (fps) return av_d2q(*fps, 1001000);
   AVRational r = in.fps.num > 0 ? in.fps : AVRational{25, 1};
-  if (av_q2d(r) > cap) r = av_d2q(cap, 1001000);
+  if (cap && av_q2d(r) > *cap) r = av_d2q(*cap, 1001000);
   return r;
 }
 

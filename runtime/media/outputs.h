@@ -88,8 +88,8 @@ struct VideoEncodeParams {
 };
 CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error);
 
-/// The output frame rate: `fps` when given, else the input's capped at `cap`.
-AVRational output_fps(const InputInfo& in, std::optional<double> fps, double cap);
+/// The output frame rate: `fps` when given, else the input's capped at `cap` (when there is one).
+AVRational output_fps(const InputInfo& in, std::optional<double> fps, std::optional<double> cap);
 
 /// The trim filters for [start, end) ("" when neither is set); `audio` picks atrim.
 std::string trim_filters(double start, std::optional<double> end, bool audio);
@@ -123,9 +123,14 @@ CodecPtr open_picture_encoder(const std::string& encoder, int value, int w, int 
 std::unique_ptr<FrameGate> select_gate(const OutputWork& work);
 
 /// A constant of the output's kind (kinds.json `constants`): the one place its value is written.
-const nlohmann::json& kind_constant(const OutputWork& work, std::string_view name);
-/// The largest value the output's kind allows for a number option (its catalog range), or
-/// `fallback` when it sets none: what a default taken from the input is capped at.
-double option_max(const OutputWork& work, std::string_view option, double fallback);
+/// A kind without it (a catalog this operator was not written for) fails the output and gives
+/// nullopt.
+std::optional<double> kind_number(OutputWork& work, std::string_view name);
+std::optional<std::string> kind_text(OutputWork& work, std::string_view name);
+/// The constant as JSON (a map of values); null, and the output failed, when the kind lacks it.
+const nlohmann::json& kind_constant(OutputWork& work, std::string_view name);
+/// The largest value the output's kind allows for a number option (its catalog range): what a
+/// default taken from the input is capped at; nullopt when the range has no maximum.
+std::optional<double> option_max(const OutputWork& work, std::string_view option);
 
 }  // namespace wfc::media

@@ -94,10 +94,12 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   }
   if (ladder.empty()) ladder.push_back(sized(even(in.width), even(in.height)));
   fs::path dir = w.spec->out_dir / w.spec->id();
-  const json& max_fps = kind_constant(w, "max_fps");
-  AVRational fps = output_fps(in, std::nullopt, max_fps.is_number() ? max_fps.get<double>() : 60);
-  const json& segment = kind_constant(w, "segment_seconds");
-  int segment_seconds = segment.is_number_integer() ? segment.get<int>() : 2;
+  auto max_fps = kind_number(w, "max_fps");
+  auto segment = kind_number(w, "segment_seconds");
+  auto audio_format = kind_text(w, "audio_format");
+  if (!max_fps || !segment || !audio_format) return;
+  AVRational fps = output_fps(in, std::nullopt, max_fps);
+  int segment_seconds = static_cast<int>(*segment);
   int gop = std::max(1, static_cast<int>(std::lround(av_q2d(fps) * segment_seconds)));
   const std::string& quality = o.text("quality");
   std::string rate = "fps=" + std::to_string(fps.num) + "/" + std::to_string(fps.den);
@@ -130,10 +132,8 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     if (!add_video_encode(in, set, filters, p, out, w.index, &error))
       return fail("encode_failed", error);
     if (in.audio) {
-      const json& audio = kind_constant(w, "audio_format");
-      auto a =
-          plan::audio_encoder_settings(audio.is_string() ? audio.get<std::string>() : "", quality);
-      if (!a) return fail("encode_failed", "no audio encoder for " + audio.dump());
+      auto a = plan::audio_encoder_settings(*audio_format, quality);
+      if (!a) return fail("internal_error", "no audio encoder for '" + *audio_format + "'");
       if (!shared_audio(in, set, std::string(a->encoder), a->bitrate, 0, std::nullopt, out, w.index,
                         &error))
         return fail("encode_failed", error);

@@ -26,7 +26,7 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
   if (!geo) return w.fail("options_invalid", error);
   double start = o.number("start").value_or(0);
   double end = o.number("end").value_or(in.duration);
-  AVRational fps = output_fps(in, o.number("fps"), option_max(w, "fps", 30));
+  AVRational fps = output_fps(in, o.number("fps"), option_max(w, "fps"));
   auto container = Container::create(w.path("." + format), format.c_str(), &error);
   if (!container) return w.fail("encode_failed", error);
   Container* out = w.add_container(std::move(container), {{"loop", "0"}});

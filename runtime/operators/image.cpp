@@ -36,8 +36,12 @@ void build_image(const InputInfo& in, OutputWork& w, BranchSet& set) {
   std::optional<double> start = o.number("start");
   const plan::Select* select = w.spec->node.select ? &*w.spec->node.select : nullptr;
   bool representative = select && select->representative;
-  const nlohmann::json& frames = kind_constant(w, "representative_frames");
-  int window = frames.is_number_integer() ? frames.get<int>() : 1;
+  int window = 1;
+  if (representative) {
+    auto frames = kind_number(w, "representative_frames");
+    if (!frames) return;
+    window = static_cast<int>(*frames);
+  }
   std::string pick;
   if (!in.image) {
     if (start)

@@ -32,7 +32,7 @@ void build_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   p.width = geo->width;
   p.height = geo->height;
   // Without `fps` the input's rate, capped at the most the option allows.
-  p.fps = output_fps(in, o.number("fps"), option_max(w, "fps", 60));
+  p.fps = output_fps(in, o.number("fps"), option_max(w, "fps"));
   p.global_header = out->needs_global_header();
   double start = o.number("start").value_or(0);
   std::optional<double> end = o.number("end");
@@ -49,8 +49,9 @@ void build_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   if (in.audio) {
     // The container's audio format: a catalog constant of the kind.
     const nlohmann::json& formats = kind_constant(w, "audio_formats");
+    if (w.error) return;
     auto a = plan::audio_encoder_settings(formats.value(format, ""), p.quality);
-    if (!a) return w.fail("encode_failed", "no audio format for '" + format + "'");
+    if (!a) return w.fail("internal_error", "no audio encoder for '" + format + "'");
     if (!shared_audio(in, set, std::string(a->encoder), a->bitrate, start, end, out, w.index,
                       &error))
       return w.fail("encode_failed", error);
