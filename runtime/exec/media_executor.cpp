@@ -75,7 +75,7 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
       case Operator::Runs::MediaPass:
         pass.outputs.push_back({*node, op->build,
                                 work.prepared ? work.prepared->select(node->id) : nullptr,
-                                out_dir(*node, work)});
+                                out_dir(*node, work), std::nullopt});
         break;
       case Operator::Runs::Alone: {
         operators::Context context{

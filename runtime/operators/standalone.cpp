@@ -32,7 +32,7 @@ std::optional<media::OutputSpec> standalone_output(const std::string& id, const 
     *error = "'" + kind + "' has no media operator";
     return std::nullopt;
   }
-  media::OutputSpec spec{*node, op->build, nullptr, out_dir};
+  media::OutputSpec spec{*node, op->build, nullptr, out_dir, std::nullopt};
   spec.node.id = id;
   if (node->select)
     spec.select = expr::CompiledPredicate::build(node->select->predicate, expr::Engine::Vm);
