@@ -40,6 +40,13 @@ int Dimension::pixels(int reference) const {
   return static_cast<int>(std::lround(percent ? reference * value / 100.0 : value));
 }
 
+OptionValue::OptionValue() = default;
+OptionValue::OptionValue(const OptionValue&) = default;
+OptionValue::OptionValue(OptionValue&&) noexcept = default;
+OptionValue& OptionValue::operator=(const OptionValue&) = default;
+OptionValue& OptionValue::operator=(OptionValue&&) noexcept = default;
+OptionValue::~OptionValue() = default;
+
 const OptionValue* OptionValue::field(std::string_view name) const {
   for (const auto& [n, v] : fields) {
     if (n == name) return &v;

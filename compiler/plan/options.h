@@ -43,6 +43,15 @@ struct OptionValue {
   std::vector<std::pair<std::string, OptionValue>> fields;  // Object (catalog order), Map
   bool defaulted = false;  // filled in from the catalog, not written
 
+  // Declared here, defined in options.cpp: the type holds vectors of itself, and clang
+  // (libstdc++'s pair traits) must not need its destructor before the class is complete.
+  OptionValue();
+  OptionValue(const OptionValue&);
+  OptionValue(OptionValue&&) noexcept;
+  OptionValue& operator=(const OptionValue&);
+  OptionValue& operator=(OptionValue&&) noexcept;
+  ~OptionValue();
+
   /// The field of an Object value; nullptr when absent.
   const OptionValue* field(std::string_view name) const;
   /// Integer and Number (and Seconds) as a double.
