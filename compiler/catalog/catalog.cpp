@@ -197,6 +197,15 @@ const EncoderRow* EncoderFamily::row(std::string_view value) const {
   return nullptr;
 }
 
+std::vector<std::string> EncoderFamily::column_names() const {
+  std::vector<std::string> names;
+  for (const EncoderRow& r : rows)
+    for (const auto& column : r.columns)
+      if (std::find(names.begin(), names.end(), column.first) == names.end())
+        names.push_back(column.first);
+  return names;
+}
+
 const EncoderFamily* EncoderTable::family(std::string_view name) const {
   for (const EncoderFamily& f : families) {
     if (f.name == name) return &f;

@@ -95,6 +95,8 @@ struct EncoderRow {
   std::string value;    // the option value: "h264", "mp3", "jpeg"
   std::string encoder;  // the FFmpeg encoder: "libx264"
   std::vector<std::pair<std::string, std::vector<nlohmann::json>>> columns;  // one per level
+  /// The encoder's own AVOptions, set at every level (libvpx-vp9's `deadline`).
+  std::vector<std::pair<std::string, std::string>> options;
 
   /// A column's value at a quality level; nullptr when the row has no such column.
   const nlohmann::json* at(std::string_view column, size_t level) const;
@@ -104,6 +106,9 @@ struct EncoderFamily {
   std::string name;  // "video", "audio", "image", "animation"
   std::vector<EncoderRow> rows;
   const EncoderRow* row(std::string_view value) const;
+  /// The names of the rows' columns, first row's order first (a row may lack a column its
+  /// encoder does not use).
+  std::vector<std::string> column_names() const;
 };
 
 /// What each `quality` level means to each encoder: the one table the plan's cost model and the

@@ -273,9 +273,20 @@ class Loader {
         std::string row_at = child(fam_at, value);
         if (!r.is_object() || !r.contains("encoder") || !r["encoder"].is_string())
           return fail(row_at, "needs an \"encoder\" string");
-        EncoderRow row{value, r["encoder"].get<std::string>(), {}};
+        EncoderRow row{value, r["encoder"].get<std::string>(), {}, {}};
         for (const auto& [column, values] : r.items()) {
           if (column == "encoder") continue;
+          if (column == "options") {
+            if (!values.is_object())
+              return fail(child(row_at, column), "must be an object of the encoder's AVOptions");
+            for (const auto& [name, v] : values.items()) {
+              if (!v.is_string())
+                return fail(child(child(row_at, column), name),
+                            "an AVOption's value is a string, as the encoder takes it");
+              row.options.emplace_back(name, v.get<std::string>());
+            }
+            continue;
+          }
           if (!values.is_array() || values.size() != out->levels.size())
             return fail(child(row_at, column), "must list one value per level (" +
                                                    std::to_string(out->levels.size()) + ")");
@@ -289,15 +300,8 @@ class Loader {
         }
         family.rows.push_back(std::move(row));
       }
-      // Every row of a family has the same columns, so a lookup never misses one.
-      for (const EncoderRow& row : family.rows) {
-        bool same = row.columns.size() == family.rows[0].columns.size();
-        for (size_t c = 0; same && c < row.columns.size(); ++c)
-          same = row.columns[c].first == family.rows[0].columns[c].first;
-        if (!same)
-          return fail(child(fam_at, row.value),
-                      "has other columns than '" + family.rows[0].value + "'");
-      }
+      // A column one row has and another lacks is one the other's encoder does not use; the
+      // settings readers (compiler/plan/encoder_settings) treat a missing column as unused.
       out->families.push_back(std::move(family));
     }
     return true;

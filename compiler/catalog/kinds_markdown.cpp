@@ -1,6 +1,7 @@
 // kinds_markdown(): docs/kinds.md, the reference of every task kind, its options, what flows
 // between tasks, and the properties and operators of conditions, generated from the catalog.
 // `make docs` writes it; catalog_test fails when the committed file is stale.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -272,18 +273,32 @@ void encoders_section(std::string& md, const EncoderTable& table) {
   for (const EncoderFamily& f : table.families) {
     md += "### " + f.name + "\n\n| value | encoder |";
     std::string rule = "|---|---|";
-    for (const auto& column : f.rows.front().columns) {
-      md += " " + code(column.first) + " |";
+    std::vector<std::string> columns = f.column_names();
+    bool options = std::any_of(f.rows.begin(), f.rows.end(),
+                               [](const EncoderRow& r) { return !r.options.empty(); });
+    for (const auto& column : columns) {
+      md += " " + code(column) + " |";
+      rule += "---|";
+    }
+    if (options) {
+      md += " AVOptions |";
       rule += "---|";
     }
     md += "\n" + rule + "\n";
     for (const EncoderRow& r : f.rows) {
       md += "| " + code(r.value) + " | " + code(r.encoder) + " |";
-      for (const auto& column : r.columns) {
+      for (const auto& column : columns) {
         std::vector<std::string> cells;
-        for (const auto& v : column.second)
-          cells.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-        md += " " + join(cells, " · ") + " |";
+        for (size_t level = 0; level < table.levels.size(); ++level) {
+          const nlohmann::json* v = r.at(column, level);
+          if (v) cells.push_back(v->is_string() ? v->get<std::string>() : v->dump());
+        }
+        md += " " + (cells.empty() ? std::string("—") : join(cells, " · ")) + " |";
+      }
+      if (options) {
+        std::vector<std::string> set;
+        for (const auto& [name, value] : r.options) set.push_back(code(name + "=" + value));
+        md += " " + (set.empty() ? std::string("—") : join(set, ", ")) + " |";
       }
       md += "\n";
     }

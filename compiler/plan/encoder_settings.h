@@ -6,9 +6,15 @@
 #pragma once
 
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace wfc::plan {
+
+/// An encoder's own AVOptions set at every quality level (the table's per-row `options`).
+using EncoderOptions = std::span<const std::pair<std::string, std::string>>;
 
 /// Settings of a video encoder for one quality level. For libx264/libx265 `preset` is the x26x
 /// preset name; for libvpx-vp9 it is the `cpu-used` value and for libsvtav1 the `preset` number,
@@ -20,10 +26,12 @@ struct VideoEncoderSettings {
   /// Encode work per pixel relative to libx264 `fast`, for the cost model. Rough ratios from
   /// the encoders' published preset speed tables; tools/bench/media refines them.
   double relative_cost = 1.0;
+  EncoderOptions options;
 };
 
 /// `codec` is the catalog's video codec (h264, h265, vp9, av1); nullopt for an unknown codec
-/// or quality (the checker has rejected those before a plan exists).
+/// or quality (the checker has rejected those before a plan exists), or a row without a
+/// column its family needs (each function below names them).
 std::optional<VideoEncoderSettings> video_encoder_settings(std::string_view codec,
                                                            std::string_view quality);
 
@@ -42,15 +50,18 @@ std::optional<AudioEncoderSettings> audio_encoder_settings(std::string_view form
 struct ImageEncoderSettings {
   std::string_view encoder;  // mjpeg, png, libwebp, libaom-av1
   int value = 0;
+  EncoderOptions options;
 };
 std::optional<ImageEncoderSettings> image_encoder_settings(std::string_view format,
                                                            std::string_view quality);
 
-/// Animations: gif → the palette size given to palettegen (`max_colors`); webp → libwebp_anim
-/// `quality`.
+/// Animations: gif → the palette size given to palettegen (`max_colors`) and the dither
+/// paletteuse applies; webp → libwebp_anim `quality`.
 struct AnimationEncoderSettings {
   std::string_view encoder;  // gif, libwebp_anim
   int value = 0;
+  std::string_view dither;  // gif only: paletteuse's `dither`
+  EncoderOptions options;
 };
 std::optional<AnimationEncoderSettings> animation_encoder_settings(std::string_view format,
                                                                    std::string_view quality);

@@ -72,14 +72,16 @@ const json& kind_constant(OutputWork& work, std::string_view name) {
 std::optional<double> kind_number(OutputWork& work, std::string_view name) {
   const json& v = kind_constant(work, name);
   if (v.is_number()) return v.get<double>();
-  if (!v.is_null()) work.fail("internal_error", "the constant '" + std::string(name) + "' is no number");
+  if (!v.is_null())
+    work.fail("internal_error", "the constant '" + std::string(name) + "' is no number");
   return std::nullopt;
 }
 
 std::optional<std::string> kind_text(OutputWork& work, std::string_view name) {
   const json& v = kind_constant(work, name);
   if (v.is_string()) return v.get<std::string>();
-  if (!v.is_null()) work.fail("internal_error", "the constant '" + std::string(name) + "' is no text");
+  if (!v.is_null())
+    work.fail("internal_error", "the constant '" + std::string(name) + "' is no text");
   return std::nullopt;
 }
 
@@ -104,6 +106,15 @@ AVRational output_fps(const InputInfo& in, std::optional<double> fps, std::optio
   if (cap && av_q2d(r) > *cap) r = av_d2q(*cap, 1001000);
   return r;
 }
+
+namespace {
+
+/// The quality table's fixed AVOptions of an encoder (encoder_settings.h).
+void set_options(AVDictionary** opts, plan::EncoderOptions options) {
+  for (const auto& [name, value] : options) av_dict_set(opts, name.c_str(), value.c_str(), 0);
+}
+
+}  // namespace
 
 CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error) {
   auto settings = plan::video_encoder_settings(p.codec, p.quality);
@@ -130,13 +141,9 @@ CodecPtr open_video_encoder(const VideoEncodeParams& p, std::string* error) {
   AVDictionary* opts = nullptr;
   std::string crf = std::to_string(settings->crf);
   std::string preset(settings->preset);
-  if (name == "libvpx-vp9") {
-    av_dict_set(&opts, "cpu-used", preset.c_str(), 0);
-    av_dict_set(&opts, "deadline", "good", 0);
-    av_dict_set(&opts, "row-mt", "1", 0);
-  } else {
-    av_dict_set(&opts, "preset", preset.c_str(), 0);
-  }
+  // The table's `preset` column is libvpx's speed, every other encoder's preset.
+  av_dict_set(&opts, name == "libvpx-vp9" ? "cpu-used" : "preset", preset.c_str(), 0);
+  set_options(&opts, settings->options);
   if (p.bitrate > 0 && name == "libsvtav1") {
     c->bit_rate = p.bitrate;  // SVT-AV1 1.x has no capped CRF: a bitrate target instead
   } else {
@@ -261,8 +268,8 @@ AVPixelFormat picture_format(const std::string& encoder, bool alpha) {
 }
 
 /// A picture encoder (image, animation frames, sprite sheets) with its per-format quality.
-CodecPtr open_picture_encoder(const std::string& encoder, int value, int w, int h,
-                              AVPixelFormat fmt, AVRational fps, int* frame_quality,
+CodecPtr open_picture_encoder(const std::string& encoder, int value, plan::EncoderOptions options,
+                              int w, int h, AVPixelFormat fmt, AVRational fps, int* frame_quality,
                               std::string* error) {
   CodecPtr enc = alloc_encoder(encoder, error);
   if (!enc) return nullptr;
@@ -284,10 +291,9 @@ CodecPtr open_picture_encoder(const std::string& encoder, int value, int w, int 
     av_dict_set_int(&opts, "quality", value, 0);
   } else if (encoder == "libaom-av1") {
     av_dict_set_int(&opts, "crf", value, 0);
-    av_dict_set(&opts, "cpu-used", "6", 0);
-    av_dict_set(&opts, "still-picture", "1", 0);
     c->bit_rate = 0;
   }
+  set_options(&opts, options);
   bool ok = open_encoder(c, &opts, error);
   av_dict_free(&opts);
   return ok ? std::move(enc) : nullptr;

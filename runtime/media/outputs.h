@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/plan/encoder_settings.h"
 #include "compiler/plan/plan.h"
 #include "runtime/media/branch.h"
 
@@ -112,10 +113,10 @@ EncodeBranch* add_video_encode(const InputInfo& in, BranchSet& set, const std::s
 
 /// Pixel format of a picture encoder (mjpeg, png, gif, libwebp, libwebp_anim, libaom-av1).
 AVPixelFormat picture_format(const std::string& encoder, bool alpha);
-/// Opens a picture encoder with the quality table's `value` for it; *frame_quality is what
-/// each frame must carry (mjpeg), else 0.
-CodecPtr open_picture_encoder(const std::string& encoder, int value, int w, int h,
-                              AVPixelFormat fmt, AVRational fps, int* frame_quality,
+/// Opens a picture encoder with the quality table's `value` and `options` for it;
+/// *frame_quality is what each frame must carry (mjpeg), else 0.
+CodecPtr open_picture_encoder(const std::string& encoder, int value, plan::EncoderOptions options,
+                              int w, int h, AVPixelFormat fmt, AVRational fps, int* frame_quality,
                               std::string* error);
 
 /// The frame gate of the output's predicate (the node's `select`, or its representative-frame

@@ -32,8 +32,8 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
   Container* out = w.add_container(std::move(container), {{"loop", "0"}});
   int quality = 0;
   AVPixelFormat fmt = picture_format(encoder, false);
-  CodecPtr enc = open_picture_encoder(encoder, settings->value, geo->width, geo->height, fmt, fps,
-                                      &quality, &error);
+  CodecPtr enc = open_picture_encoder(encoder, settings->value, settings->options, geo->width,
+                                      geo->height, fmt, fps, &quality, &error);
   if (!enc) return w.fail("encode_failed", error);
   std::string rate = "fps=" + std::to_string(fps.num) + "/" + std::to_string(fps.den);
   std::string filters = join_filters(
@@ -53,8 +53,8 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
     // One palette for the whole clip (palettegen sees every frame first), then dithered.
     filters = (filters.empty() ? "null" : filters) +
               ",split[a][b];[a]palettegen=max_colors=" + std::to_string(settings->value) +
-              ":stats_mode=full[p];[b][p]paletteuse=dither=" +
-              (settings->value >= 128 ? "sierra2_4a" : "bayer:bayer_scale=3");
+              ":stats_mode=full[p];[b][p]paletteuse" +
+              (settings->dither.empty() ? "" : "=dither=" + std::string(settings->dither));
   }
   EncodeBranch* b = add_video_branch(in, set, filters, std::move(enc), out, w.index, &error);
   if (!b) return w.fail("encode_failed", error);

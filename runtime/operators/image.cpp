@@ -30,8 +30,8 @@ void build_image(const InputInfo& in, OutputWork& w, BranchSet& set) {
   if (format != "avif") mux["update"] = "1";
   Container* out = w.add_container(std::move(container), mux);
   int quality = 0;
-  CodecPtr enc = open_picture_encoder(encoder, settings->value, geo->width, geo->height, fmt,
-                                      {25, 1}, &quality, &error);
+  CodecPtr enc = open_picture_encoder(encoder, settings->value, settings->options, geo->width,
+                                      geo->height, fmt, {25, 1}, &quality, &error);
   if (!enc) return w.fail("encode_failed", error);
   std::optional<double> start = o.number("start");
   const plan::Select* select = w.spec->node.select ? &*w.spec->node.select : nullptr;

@@ -36,6 +36,7 @@ class ThumbnailsBranch : public Branch {
     double duration = 0;
     std::string format, encoder;
     int quality = 0;
+    plan::EncoderOptions encoder_options;
     fs::path dir;
     std::string stem;
   };
@@ -125,9 +126,9 @@ class ThumbnailsBranch : public Branch {
     sheet_->height = rows * layout_.tile_h;  // the last sheet keeps only the rows it uses
     std::string error;
     int frame_quality = 0;
-    CodecPtr enc = open_picture_encoder(layout_.encoder, layout_.quality, sheet_->width,
-                                        sheet_->height, static_cast<AVPixelFormat>(sheet_->format),
-                                        {1, 1}, &frame_quality, &error);
+    CodecPtr enc = open_picture_encoder(
+        layout_.encoder, layout_.quality, layout_.encoder_options, sheet_->width, sheet_->height,
+        static_cast<AVPixelFormat>(sheet_->format), {1, 1}, &frame_quality, &error);
     fs::path path = layout_.dir / sheet_name(sheet);
     auto out = enc ? Container::create(path, "image2", &error) : nullptr;
     if (!out) {
@@ -194,6 +195,7 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
   if (!settings) return fail("encode_failed", "no image encoder for '" + layout.format + "'");
   layout.encoder = settings->encoder;
   layout.quality = settings->value;
+  layout.encoder_options = settings->options;
   layout.duration = in.duration;
   layout.dir = w.spec->out_dir;
   layout.stem = w.spec->id();

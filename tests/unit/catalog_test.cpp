@@ -441,8 +441,8 @@ TEST_CASE("the catalog's own validation rejects broken catalogs", "[catalog]") {
 }
 
 TEST_CASE(
-    "the encoder table is checked: one value per level, the same columns in a family, a row "
-    "for every value an option picks",
+    "the encoder table is checked: one value per level, AVOptions as strings, a row for every "
+    "value an option picks",
     "[catalog]") {
   auto encoders = [](const std::string& families) {
     return with(R"("kinds": {)", R"("encoders": {"doc": "e", "quality_option": "quality",
@@ -459,9 +459,21 @@ TEST_CASE(
   CHECK(c->encoders().level("high") == 1u);
   CHECK(parse_error(encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30]}}})")) ==
         "/encoders/families/video/mp4/crf: must list one value per level (2)");
-  CHECK(parse_error(encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20]},
-                                            "webm": {"encoder": "y", "qp": [40, 30]}}})")) ==
-        "/encoders/families/video/webm: has other columns than 'mp4'");
+  CHECK(parse_error(encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20],
+                                                     "options": {"threads": 2}}}})")) ==
+        "/encoders/families/video/mp4/options/threads: an AVOption's value is a string, as the "
+        "encoder takes it");
+  // A column only one row has is one the other row's encoder does not use.
+  std::string optional_column = encoders(
+      R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20], "options": {"tune": "film"}},
+                    "webm": {"encoder": "y", "crf": [40, 30], "speed": [4, 2]}}})");
+  c = Catalog::parse(optional_column, &error);
+  REQUIRE(c);
+  const auto* video = c->encoders().family("video");
+  CHECK(video->column_names() == std::vector<std::string>{"crf", "speed"});
+  CHECK(video->row("mp4")->at("speed", 0) == nullptr);
+  CHECK(video->row("mp4")->options ==
+        std::vector<std::pair<std::string, std::string>>{{"tune", "film"}});
   std::string picks = encoders(R"({"video": {"mp4": {"encoder": "x", "crf": [30, 20]}}})");
   size_t at = picks.find(R"("values": ["mp4", "webm"],)");
   REQUIRE(at != std::string::npos);
