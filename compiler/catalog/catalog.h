@@ -188,6 +188,9 @@ struct Execution {
   Cost cost = Cost::None;
   bool taps = false;        // can take its frames from its parent's filtered video stream
   bool tap_source = false;  // its filtered video stream can feed a child that `taps`
+  /// A result its members of a fused pass compute once between them: "transcript" (one
+  /// transcription of the file serves every member that shares it); "" none.
+  std::string shares;
 };
 
 std::string_view engine_name(Execution::Engine e);  // "transfer", "probe", "media", ...

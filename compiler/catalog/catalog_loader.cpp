@@ -438,7 +438,8 @@ class Loader {
     std::string at = child(where, "execution");
     if (!object_at(j, "execution", where, true)) return false;
     const Json& e = j["execution"];
-    if (!keys_in(e, at, {"engine", "decodes", "fuses", "reads", "cost", "taps", "tap_source"}))
+    if (!keys_in(e, at, {"engine", "decodes", "fuses", "reads", "cost", "taps", "tap_source",
+                        "shares"}))
       return false;
     Execution& x = k->execution;
     auto engine = e.contains("engine") && e["engine"].is_string()
@@ -466,6 +467,11 @@ class Loader {
     x.fuses = e.value("fuses", false);
     x.taps = e.value("taps", false);
     x.tap_source = e.value("tap_source", false);
+    if (e.contains("shares")) {
+      if (!e["shares"].is_string() || e["shares"] != "transcript")
+        return fail(child(at, "shares"), "must be transcript");
+      x.shares = e["shares"].get<std::string>();
+    }
     std::string reads = e.value("reads", "all");
     if (reads == "all") {
       x.reads = Execution::Reads::All;
@@ -480,8 +486,13 @@ class Loader {
     } else {
       return fail(child(at, "reads"), "must be all, window or frame");
     }
-    if (x.fuses && (x.engine != Execution::Engine::Media || x.decodes.empty()))
-      return fail(child(at, "fuses"), "only a media kind that decodes can join a fused pass");
+    bool decodes_in_pass =
+        x.engine == Execution::Engine::Media || x.engine == Execution::Engine::Intelligence;
+    if (x.fuses && (!decodes_in_pass || x.decodes.empty()))
+      return fail(child(at, "fuses"),
+                  "only a media or intelligence kind that decodes can join a fused pass");
+    if (!x.shares.empty() && !x.fuses)
+      return fail(child(at, "shares"), "only a kind that joins a fused pass shares its results");
     if ((x.taps || x.tap_source) && x.decodes.find("video") == std::string::npos)
       return fail(child(at, x.taps ? "taps" : "tap_source"), "only a kind that decodes video");
     if ((x.engine == Execution::Engine::Gate) != k->is_conditions)

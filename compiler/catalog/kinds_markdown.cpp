@@ -204,7 +204,7 @@ std::string execution_text(const Execution& e) {
       out = "the media pass";
       break;
     case Execution::Engine::Intelligence:
-      out = "the intelligence engines";
+      out = "the intelligence engines, on what the media pass takes from the file";
       break;
     case Execution::Engine::Gate:
       out = "the scheduler, as a gate";
@@ -217,6 +217,8 @@ std::string execution_text(const Execution& e) {
                                                 : "";
   }
   if (e.fuses) out += "; it shares one decode with the other tasks that read its file";
+  if (e.shares == "transcript")
+    out += ", and one transcription with the others that use the speech (docs/ai.md)";
   return out;
 }
 

@@ -17,8 +17,13 @@
 // the video's direct `next` (no gate between them) and, when the duration is known, its `start`
 // must fall within the video's output.
 //
+// The intelligence kinds that use the speech (speech, subtitles, chapters, summary, outline:
+// `execution.shares` "transcript") join as readers of the audio, and the members of a group that
+// share the transcript are served by one transcription of the file: transcribing is the costly
+// part of them, and it is the same work for each.
+//
 // Which kinds join and what they take come from the catalog (kinds.json `execution`: `fuses`,
-// `decodes`, `taps`, `tap_source`), never from their names.
+// `decodes`, `taps`, `tap_source`, `shares`), never from their names.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -148,6 +153,20 @@ void fuse_pass(Plan& plan) {
       }
     }
     if (group.members.size() < 2) continue;
+    // One transcription serves every member that shares it.
+    std::vector<std::string> sharing;
+    for (Member& m : group.members) {
+      const catalog::Execution* e = execution(*plan.node(m.node));
+      if (!e || e->shares.empty()) continue;
+      m.shares = e->shares;
+      if (sharing.size() > 0) group.saved += estimate(plan, *plan.node(m.node)).units;
+      sharing.push_back(m.node);
+    }
+    if (sharing.size() > 1) {
+      std::string who;
+      for (const std::string& id : sharing) who += (who.empty() ? "" : ", ") + id;
+      plan.explain.push_back(fmt::format("fuse: {} share one transcription of {}", who, f));
+    }
     // One decode of the hull is paid (of the audio alone when no member takes video).
     bool video = std::any_of(group.members.begin(), group.members.end(),
                              [](const Member& m) { return m.takes != "audio"; });

@@ -99,6 +99,9 @@ struct Gate {
 struct Member {
   std::string node;
   std::string takes;  // "video", "audio", "video+audio", or "frames of <node id>"
+  /// "transcript": one transcription of the group's file serves this member and every other
+  /// member that shares it (their kinds' `execution.shares`); "" none.
+  std::string shares;
 };
 
 /// Nodes that read the same file and are served by one demux+decode and one filter graph.

@@ -310,7 +310,11 @@ Json to_json(const Plan& p, JsonForm form) {
   Json groups = Json::array();
   for (const FusedGroup& g : p.groups) {
     Json members = Json::array();
-    for (const Member& m : g.members) members.push_back({{"node", m.node}, {"takes", m.takes}});
+    for (const Member& m : g.members) {
+      Json member = {{"node", m.node}, {"takes", m.takes}};
+      if (!m.shares.empty()) member["shares"] = m.shares;
+      members.push_back(std::move(member));
+    }
     groups.push_back({{"id", g.id}, {"file", g.file}, {"members", members}, {"saved", g.saved}});
   }
   Json pruned = Json::array();
@@ -461,6 +465,9 @@ ReadPlan from_json(const Json& json, const catalog::Catalog& catalog) {
       Member member;
       m.str("node", member.node, true);
       m.str("takes", member.takes, true);
+      m.str("shares", member.shares);
+      if (!member.shares.empty() && member.shares != "transcript")
+        m.fail("shares", "must be transcript");
       group.members.push_back(std::move(member));
     });
     p.groups.push_back(std::move(group));

@@ -59,7 +59,8 @@ class TextWriter {
     }
     for (const FusedGroup& g : plan_.groups) {
       out_ += fmt::format("group {} decodes {} once, saves {:.1f}:", g.id, g.file, g.saved);
-      for (const Member& m : g.members) out_ += " " + m.node + " (" + m.takes + ")";
+      for (const Member& m : g.members)
+        out_ += " " + m.node + " (" + m.takes + (m.shares.empty() ? "" : ", " + m.shares) + ")";
       out_ += "\n";
     }
     for (const Pruned& p : plan_.pruned) out_ += "pruned " + p.task + ": " + p.reason + "\n";

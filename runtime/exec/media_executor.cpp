@@ -40,8 +40,9 @@ NodeResult failed(const plan::Node& node, std::string kind, std::string message)
 
 }  // namespace
 
-MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits)
-    : policy_(std::move(policy)), limits_(limits) {
+MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits,
+                             std::shared_ptr<const ai::Engines> engines)
+    : policy_(std::move(policy)), limits_(limits), engines_(std::move(engines)) {
   // FFmpeg's own log would interleave with the progress display; what matters reaches the
   // tasks' errors. WFC_FFMPEG_LOG=1 keeps it, for debugging an input.
   const char* keep = std::getenv("WFC_FFMPEG_LOG");
@@ -61,6 +62,7 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
   media::PassSpec pass;
   pass.input = work.input.path;
   pass.cancel = work.stop;
+  pass.ai = engines_.get();
   pass.progress = [&work](const std::string& id, double percent, double) {
     work.progress(id, percent);
   };
@@ -99,9 +101,14 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
     }
   }
   if (pass.outputs.empty()) return results;
-  // Taps: a member that takes `frames of` another member of this pass reads that one's video.
+  // Taps: a member that takes `frames of` another member of this pass reads that one's video;
+  // members that share a transcript are served by one transcription.
   if (work.group) {
     for (const plan::Member& m : work.group->members) {
+      if (!m.shares.empty()) {
+        for (media::OutputSpec& o : pass.outputs)
+          if (o.id() == m.node) o.shares = m.shares;
+      }
       std::string_view prefix = "frames of ";
       if (!std::string_view(m.takes).starts_with(prefix)) continue;
       std::string source = m.takes.substr(prefix.size());

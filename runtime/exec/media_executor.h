@@ -3,11 +3,14 @@
 // (runtime/media/pass.h) — every media node of a unit in one pass, so a fused group decodes
 // once — with their frame predicates built on the engine the plan chose; the transfer kinds
 // (ingest, import, export) run alone under the access policy; a kind the table declares not
-// runnable fails with `kind_unsupported` and the table's reason.
+// runnable fails with `kind_unsupported` and the table's reason. The intelligence kinds run in the
+// same pass, on the engines given here (runtime/ai), built once and shared by every run.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "runtime/ai/ai.h"
 #include "runtime/exec/executor.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
@@ -16,7 +19,8 @@ namespace wfc::exec {
 
 class MediaExecutor : public Executor {
  public:
-  explicit MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits = {});
+  explicit MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits = {},
+                         std::shared_ptr<const ai::Engines> engines = nullptr);
 
   std::optional<nlohmann::json> probe(const std::filesystem::path& path, TaskError* error) override;
   std::vector<NodeResult> execute(const Work& work) override;
@@ -27,6 +31,7 @@ class MediaExecutor : public Executor {
  private:
   ingest::AccessPolicy policy_;
   ingest::FetchLimits limits_;
+  std::shared_ptr<const ai::Engines> engines_;
 };
 
 }  // namespace wfc::exec

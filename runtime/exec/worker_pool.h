@@ -16,12 +16,14 @@
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "runtime/ai/ai.h"
 #include "runtime/exec/prepared_plan.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
@@ -44,6 +46,9 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds renew{2'000};
   std::chrono::milliseconds poll{500};  // how often idle workers look for lapsed leases
   PredicateEngines predicates = PredicateEngines::Auto;  // the plan's engines, or all VM / JIT
+  /// The intelligence engines (runtime/ai/config.h: --ai-config and WFC_AI_*), shared by every
+  /// run; null: the intelligence kinds fail.
+  std::shared_ptr<const ai::Engines> ai;
 };
 
 class WorkerPool {

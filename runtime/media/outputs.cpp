@@ -57,20 +57,21 @@ std::optional<double> option_max(const OutputWork& work, std::string_view option
   return o ? o->type.max : std::nullopt;
 }
 
-const json& kind_constant(OutputWork& work, std::string_view name) {
+const json& kind_constant(OutputWork& work, std::string_view name, std::string_view of) {
   static const json kNone;
-  const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(work.spec->node.op);
+  std::string_view op = of.empty() ? std::string_view(work.spec->node.op) : of;
+  const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(op);
   const json* value = kind ? kind->constant(name) : nullptr;
   if (!value) {
-    work.fail("internal_error", "the catalog gives '" + work.spec->node.op + "' no constant '" +
+    work.fail("internal_error", "the catalog gives '" + std::string(op) + "' no constant '" +
                                     std::string(name) + "'");
     return kNone;
   }
   return *value;
 }
 
-std::optional<double> kind_number(OutputWork& work, std::string_view name) {
-  const json& v = kind_constant(work, name);
+std::optional<double> kind_number(OutputWork& work, std::string_view name, std::string_view of) {
+  const json& v = kind_constant(work, name, of);
   if (v.is_number()) return v.get<double>();
   if (!v.is_null())
     work.fail("internal_error", "the constant '" + std::string(name) + "' is no number");

@@ -21,6 +21,7 @@
 namespace wfc::media {
 
 struct OutputSpec;
+struct PassSpec;
 
 /// The input as the operators see it: its File object and its decoded streams.
 struct InputInfo {
@@ -37,13 +38,20 @@ struct InputInfo {
 struct OutputWork {
   size_t index = 0;
   const OutputSpec* spec = nullptr;
+  const PassSpec* pass = nullptr;
   const plan::Options* options = nullptr;  // the node's, typed with every default
   std::vector<std::unique_ptr<Container>> containers;
   std::vector<std::map<std::string, std::string>> header_options;  // one per container
   double start = 0, end = 0;  // the span of the input this output reads (progress)
-  /// After a successful pass: writes what is left (playlists, tracks) and returns the File
-  /// objects. Unset: probe every container's file.
+  /// After a successful pass: writes what is left (playlists, tracks; the intelligence kinds'
+  /// analysis) and returns the File objects. Unset: probe every container's file. A problem is
+  /// *error (the output fails `encode_failed`), or fail() with a kind of its own.
   std::function<std::vector<nlohmann::json>(OutputWork&, std::string* error)> collect;
+  /// The share of the output's work that collect does after the decode (0–1): the pass reports
+  /// the decode as the rest of the progress, and collect reports its own through `report`.
+  double after_pass = 0;
+  /// Set by the pass before collect: the fraction 0–1 of collect's work done (any thread).
+  std::function<void(double)> report;
   std::vector<std::filesystem::path> extra_files;  // written besides the containers
   std::optional<MediaError> error;
   /// The frame gate of the output's predicate (`select`, or the representative frame), whose
@@ -62,6 +70,9 @@ struct OutputWork {
 struct BranchSet {
   std::vector<std::unique_ptr<Branch>> branches;
   std::map<std::string, EncodeBranch*> shared_audio;
+  /// What operators compute once for several outputs of the pass, by a key they choose (the
+  /// intelligence operators' one transcription: runtime/operators/intelligence.h).
+  std::map<std::string, std::shared_ptr<void>> shared;
 };
 
 /// A media operator: builds `work`'s branches and containers from the input (sets work.error
@@ -126,10 +137,14 @@ std::unique_ptr<FrameGate> select_gate(const OutputWork& work);
 /// A constant of the output's kind (kinds.json `constants`): the one place its value is written.
 /// A kind without it (a catalog this operator was not written for) fails the output and gives
 /// nullopt.
-std::optional<double> kind_number(OutputWork& work, std::string_view name);
+std::optional<double> kind_number(OutputWork& work, std::string_view name,
+                                  std::string_view kind = {});
 std::optional<std::string> kind_text(OutputWork& work, std::string_view name);
 /// The constant as JSON (a map of values); null, and the output failed, when the kind lacks it.
-const nlohmann::json& kind_constant(OutputWork& work, std::string_view name);
+/// `kind` names another kind whose constants the output's operator shares (outline reads the
+/// chapters kind's); empty for the output's own.
+const nlohmann::json& kind_constant(OutputWork& work, std::string_view name,
+                                    std::string_view kind = {});
 /// The largest value the output's kind allows for a number option (its catalog range): what a
 /// default taken from the input is capped at; nullopt when the range has no maximum.
 std::optional<double> option_max(const OutputWork& work, std::string_view option);

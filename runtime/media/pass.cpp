@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "compiler/catalog/catalog.h"
@@ -18,16 +19,18 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-/// Builds one output with its kind's operator, once the input has the stream its kind decodes
+/// Builds one output with its kind's operator, once the input has the stream a media kind decodes
 /// first (kinds.json `execution.decodes`: `video` and `video+audio` need a video stream, `audio`
-/// an audio one). Which files a kind accepts the scheduler checked before the pass.
+/// an audio one). An intelligence kind takes what there is (a video without sound has no speech,
+/// which is a result). Which files a kind accepts the scheduler checked before the pass.
 void build(const InputInfo& in, OutputWork& w, BranchSet& set) {
   const plan::Node& node = w.spec->node;
   w.options = &node.options;
   w.start = 0;
   w.end = in.duration;
   const catalog::KindSpec* kind = catalog::Catalog::builtin().kind(node.op);
-  std::string decodes = kind ? kind->execution.decodes : "";
+  bool media = kind && kind->execution.engine == catalog::Execution::Engine::Media;
+  std::string decodes = kind && media ? kind->execution.decodes : "";
   if (decodes.rfind("video", 0) == 0 && !in.video)
     return w.fail("input_unsupported",
                   "'" + node.op + "' needs a video stream; the input has none");
@@ -191,10 +194,22 @@ class ProgressReporter {
       if (w.error) continue;
       double span = w.end - w.start;
       double pct = span > 0 ? (t - w.start) / span * 100 : 0;
-      pct = std::clamp(pct, 0.0, 99.0);  // 100 only once the files exist
+      pct = std::clamp(pct * (1 - w.after_pass), 0.0, 99.0);  // 100 only once the files exist
       if (pct != last_[i]) spec_.progress(w.spec->id(), pct, speed);
       last_[i] = pct;
     }
+  }
+
+  /// The output's collect has done `fraction` of its work.
+  void after(size_t i, double fraction) {
+    if (!spec_.progress) return;
+    const OutputWork& w = works_[i];
+    double pct = (1 - w.after_pass + w.after_pass * std::clamp(fraction, 0.0, 1.0)) * 100;
+    std::lock_guard lock(after_mutex_);
+    pct = std::min(pct, 99.0);
+    if (pct <= last_[i]) return;
+    last_[i] = pct;
+    spec_.progress(w.spec->id(), pct, 0);
   }
 
   void done(size_t i, double t) {
@@ -208,6 +223,7 @@ class ProgressReporter {
   const std::vector<OutputWork>& works_;
   std::vector<double> last_;
   Clock::time_point begun_, last_report_{};
+  std::mutex after_mutex_;
 };
 
 }  // namespace
@@ -255,6 +271,7 @@ PassResult run_pass(const PassSpec& spec) {
   for (size_t i = 0; i < works.size(); ++i) {
     works[i].index = i;
     works[i].spec = &spec.outputs[i];
+    works[i].pass = &spec;
   }
   // Outputs that decode for themselves first; then those that tap another output's video.
   std::map<size_t, ScaleTap*> taps;
@@ -406,8 +423,9 @@ PassResult run_pass(const PassSpec& spec) {
     if (!w.error) {
       if (w.collect) {
         std::string problem;
+        w.report = [&progress, i](double fraction) { progress.after(i, fraction); };
         r.files = w.collect(w, &problem);
-        if (!problem.empty()) w.error = MediaError{"encode_failed", problem};
+        if (!problem.empty() && !w.error) w.error = MediaError{"encode_failed", problem};
       } else {
         for (auto& c : w.containers) {
           auto f = probe(c->path());

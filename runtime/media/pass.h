@@ -21,6 +21,10 @@
 #include "runtime/media/outputs.h"
 #include "runtime/media/probe.h"
 
+namespace wfc::ai {
+struct Engines;
+}
+
 namespace wfc::media {
 
 /// One output of a pass: a plan node of a media kind (its id is the stem of the files written;
@@ -36,6 +40,9 @@ struct OutputSpec {
   /// (`frames of <node>`, docs/plan.md "Fusion"). Its options are then on that video's picture
   /// and timeline.
   std::optional<size_t> frames_of;
+  /// What it computes once with the other outputs of the pass that share the same (the plan's
+  /// `shares`: "transcript"); "" when it computes its results alone.
+  std::string shares;
 
   const std::string& id() const { return node.id; }
 };
@@ -50,6 +57,9 @@ struct PassSpec {
   std::function<void(const std::string& id, double percent, double speed)> progress;
   /// Wall-time budget of the whole pass; 0 means none. Unfinished outputs fail `time_limit`.
   std::chrono::milliseconds time_limit{0};
+  /// The engines the intelligence kinds' operators run on what the pass takes from the file
+  /// (runtime/ai); null when the runtime has none, and those outputs fail.
+  const ai::Engines* ai = nullptr;
 };
 
 struct OutputResult {

@@ -6,10 +6,6 @@ namespace {
 
 using Runs = Operator::Runs;
 
-constexpr std::string_view kNoIntelligence =
-    "the intelligence engines (speech, subtitles, chapters, summary, outline, nsfw) are not in "
-    "this runtime yet; the workflow is valid, but this task cannot run here";
-
 }  // namespace
 
 const std::vector<Operator>& all_operators() {
@@ -23,12 +19,12 @@ const std::vector<Operator>& all_operators() {
       {"animation", Runs::MediaPass, build_animation, nullptr, {}},
       {"adaptive_video", Runs::MediaPass, build_adaptive_video, nullptr, {}},
       {"thumbnails", Runs::MediaPass, build_thumbnails, nullptr, {}},
-      {"subtitles", Runs::NotRunnable, nullptr, nullptr, kNoIntelligence},
-      {"chapters", Runs::NotRunnable, nullptr, nullptr, kNoIntelligence},
-      {"speech", Runs::NotRunnable, nullptr, nullptr, kNoIntelligence},
-      {"nsfw", Runs::NotRunnable, nullptr, nullptr, kNoIntelligence},
-      {"summary", Runs::NotRunnable, nullptr, nullptr, kNoIntelligence},
-      {"outline", Runs::NotRunnable, nullptr, nullptr, kNoIntelligence},
+      {"subtitles", Runs::MediaPass, build_subtitles, nullptr, {}},
+      {"chapters", Runs::MediaPass, build_chapters, nullptr, {}},
+      {"speech", Runs::MediaPass, build_speech, nullptr, {}},
+      {"nsfw", Runs::MediaPass, build_nsfw, nullptr, {}},
+      {"summary", Runs::MediaPass, build_summary, nullptr, {}},
+      {"outline", Runs::MediaPass, build_outline, nullptr, {}},
       {"export", Runs::Alone, nullptr, run_export, {}},
       {"conditions", Runs::Scheduler, nullptr, nullptr, {}},
   };

@@ -1,5 +1,7 @@
 // The kind registry of the runtime: one table from each kind of the catalog to what runs it.
-// A media kind's operator builds its output inside the fused media pass (runtime/media/pass.h);
+// A media kind's operator builds its output inside the fused media pass (runtime/media/pass.h), and
+// so does an intelligence kind's, whose engines (runtime/ai) run on what the pass takes from the
+// file;
 // a transfer kind's runs alone (fetching or copying bytes); `probe` and `conditions` are the
 // scheduler's own (a probe passes its probed file on, a condition is a gate); a kind this runtime
 // cannot run yet is declared so, with the reason its tasks fail with. The executor
@@ -77,6 +79,12 @@ void build_animation(const media::InputInfo& in, media::OutputWork& work, media:
 void build_thumbnails(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
 void build_adaptive_video(const media::InputInfo& in, media::OutputWork& work,
                           media::BranchSet& set);
+void build_subtitles(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
+void build_chapters(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
+void build_speech(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
+void build_nsfw(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
+void build_summary(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
+void build_outline(const media::InputInfo& in, media::OutputWork& work, media::BranchSet& set);
 Result run_ingest(const plan::Node& node, const Context& context);
 Result run_import(const plan::Node& node, const Context& context);
 Result run_export(const plan::Node& node, const Context& context);

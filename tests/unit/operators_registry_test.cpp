@@ -20,7 +20,10 @@ TEST_CASE("every catalog kind has an operator, or is declared not runnable with 
     REQUIRE(op);
     switch (op->runs) {
       case Operator::Runs::MediaPass:
-        CHECK(kind.execution.engine == Execution::Engine::Media);
+        // The media kinds, and the intelligence kinds, which analyse what the pass decodes.
+        CHECK((kind.execution.engine == Execution::Engine::Media ||
+               kind.execution.engine == Execution::Engine::Intelligence));
+        CHECK(!kind.execution.decodes.empty());
         CHECK(op->build != nullptr);
         break;
       case Operator::Runs::Alone:

@@ -23,6 +23,7 @@
 #include "runtime/ingest/fetch.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
+#include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/run_display.h"
 #include "tools/wfc/runtime_commands.h"
@@ -42,6 +43,7 @@ struct Args {
   unsigned threads = 0;
   double time_limit = 0;
   AccessFlags access;
+  std::string ai_config;
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -131,7 +133,9 @@ int run_workflow(const Args& args) {
     std::cerr << "wfc: " << error << "\n";
     return kUsage;
   }
-  exec::MediaExecutor executor(policy);
+  auto engines = ai_engines(args.ai_config, "wfc");
+  if (!engines) return kUsage;
+  exec::MediaExecutor executor(policy, {}, engines);
   exec::SchedulerOptions options;
   options.threads = args.threads;
   options.workspace = args.out;
@@ -189,6 +193,7 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--time-limit", args->time_limit,
                   "Seconds each task may take before it fails with task_timeout (0: none)");
   add_access_flags(*cmd, &args->access);
+  add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = run_workflow(*args); });
 }
 

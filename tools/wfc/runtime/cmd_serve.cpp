@@ -24,6 +24,7 @@
 #include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
+#include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime_commands.h"
 
@@ -44,6 +45,7 @@ struct Args {
   int workers = 1;
   unsigned threads = 0;
   AccessFlags access;
+  std::string ai_config;
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -146,6 +148,8 @@ int serve(const Args& args) {
   pool_options.data_dir = config.data_dir;
   pool_options.workers = std::max(0, args.workers);
   pool_options.scheduler_threads = args.threads;
+  pool_options.ai = ai_engines(args.ai_config, "wfc serve");
+  if (!pool_options.ai) return kUsage;
   // Output files' urls: --public-url, else the address the socket is bound to (set once bound),
   // then the API's file route (GET /files/{run_id}/{path}).
   std::string files_base = args.public_url;
@@ -278,6 +282,7 @@ void add_serve(CLI::App& app, int& status) {
                   "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
       ->envname("WFC_WEBHOOK_SECRET");
   add_access_flags(*cmd, &args->access);
+  add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = serve(*args); });
 }
 
