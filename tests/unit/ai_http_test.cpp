@@ -290,6 +290,35 @@ TEST_CASE("openai transcriber: a configured model is sent, no language when dete
   CHECK_FALSE(req.has_file("language"));
 }
 
+TEST_CASE("transcribers: long audio goes in 10-minute parts, times shifted back", "[ai][http]") {
+  // Each part answers one segment over its whole length, a word at its start.
+  Stub stub([](const httplib::Request& req) {
+    const std::string& wav = req.get_file_value("file").content;
+    double seconds = (wav.size() - 44) / 2.0 / Audio::kRate;
+    json answer = {{"language", "english"},
+                   {"segments", {{{"start", 0.0}, {"end", seconds}, {"text", " part"}}}},
+                   {"words", {{{"word", "part"}, {"start", 0.5}, {"end", 1.0}}}}};
+    return std::pair{200, answer.dump()};
+  });
+  Audio audio;
+  audio.samples.assign(static_cast<std::size_t>(605 * Audio::kRate), 100);
+  std::vector<double> progress;
+  TranscribeRequest request;
+  request.audio = &audio;
+  request.call.progress = [&](double p) { progress.push_back(p); };
+  auto out = make_http_transcriber(config("openai", stub.base()))->transcribe(request);
+  REQUIRE_FALSE(failed(out));
+  const auto& segments = std::get<Transcript>(out).segments;
+  REQUIRE(stub.requests().size() == 2);
+  REQUIRE(segments.size() == 2);
+  CHECK(segments[0].end == Approx(600));
+  CHECK(segments[1].start == Approx(600));
+  CHECK(segments[1].end == Approx(605));
+  REQUIRE(segments[1].words.size() == 1);
+  CHECK(segments[1].words[0].start == Approx(600.5));
+  CHECK(progress == std::vector<double>{0.5, 1.0});
+}
+
 TEST_CASE("whisper.cpp transcriber: request shape and the server's verbose_json", "[ai][http]") {
   // The shape of whisper.cpp's examples/server/server.cpp: each segment's "words" are its tokens
   // (a token without a leading space continues the word before), with a probability each.
