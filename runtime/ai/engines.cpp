@@ -28,17 +28,17 @@ Engines make_engines(const Config& config) {
   if (config.transcribe.provider == "local") {
     take(SphinxTranscriber::create(), &e.transcriber, &e.why_transcriber);
   } else {
-    e.transcriber = make_http_transcriber(config.transcribe);
+    e.transcriber = http::make_http_transcriber(config.transcribe);
   }
   if (config.text.provider == "local") {
     e.text = std::make_shared<LocalTextAnalyser>();
   } else {
-    e.text = make_http_text_analyser(config.text);
+    e.text = http::make_http_text_analyser(config.text);
   }
   if (config.classify.provider == "local") {
     take(NsfwClassifier::create(config.model_dir), &e.classifier, &e.why_classifier);
   } else {
-    e.classifier = make_http_classifier(config.classify);
+    e.classifier = http::make_http_classifier(config.classify);
   }
   return e;
 }

@@ -63,6 +63,13 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
   pass.input = work.input.path;
   pass.cancel = work.stop;
   pass.ai = engines_.get();
+  pass.fetch = [this](const std::string& url, const fs::path& into,
+                      std::string* error) -> std::optional<fs::path> {
+    ingest::FetchResult r = ingest::fetch(url, into, limits_, policy_);
+    if (r.ok()) return r.file.path;
+    *error = r.error->message;
+    return std::nullopt;
+  };
   pass.progress = [&work](const std::string& id, double percent, double) {
     work.progress(id, percent);
   };

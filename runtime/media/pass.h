@@ -60,6 +60,12 @@ struct PassSpec {
   /// The engines the intelligence kinds' operators run on what the pass takes from the file
   /// (runtime/ai); null when the runtime has none, and those outputs fail.
   const ai::Engines* ai = nullptr;
+  /// Fetches a file an output's options name by URL (adaptive_video's subtitle tracks) into
+  /// `into`, under the runtime's access policy: its path, or nullopt with *error. Unset: such
+  /// outputs fail.
+  std::function<std::optional<std::filesystem::path>(
+      const std::string& url, const std::filesystem::path& into, std::string* error)>
+      fetch;
 };
 
 struct OutputResult {

@@ -5,7 +5,9 @@
 // and a master playlist naming each variant with its measured peak and average bandwidth. The
 // ladder is the node's `renditions`; the default one (the plan marks it defaulted) leaves out
 // renditions taller than the input, or than a top size given with `width`/`height`, which then
-// leads the ladder.
+// leads the ladder. The `subtitles` tracks (WebVTT files by URL, fetched under the access policy)
+// become subtitle renditions of the master playlist: each a one-segment media playlist of its
+// WebVTT file, in one SUBTITLES group that every variant names.
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -36,6 +38,86 @@ Rung sized(int width, int height) {
 }
 
 int even(double v) { return std::max(2, static_cast<int>(std::lround(v / 2)) * 2); }
+
+/// A subtitle rendition: its WebVTT file (in `subs/` of the package) and how players list it.
+struct Subtitle {
+  std::string file;  // "s0.vtt"
+  std::string label, language;
+  bool is_default = false;
+};
+
+/// A quoted-string attribute of an HLS tag (RFC 8216 §4.2: no '"', CR or LF inside).
+std::string quoted(const std::string& v) {
+  std::string out = "\"";
+  for (char c : v)
+    if (c != '"' && c != '\r' && c != '\n') out += c;
+  return out + "\"";
+}
+
+/// Fetches the node's `subtitles` into `subs`; false, and the output failed, on the first that
+/// cannot be fetched or is not WebVTT.
+bool fetch_subtitles(const plan::Options& o, OutputWork& w, const fs::path& subs,
+                     std::vector<Subtitle>* out) {
+  const plan::OptionValue* list = o.find("subtitles");
+  if (!list) return true;
+  if (!w.pass || !w.pass->fetch) {
+    w.fail("internal_error", "this runtime cannot fetch subtitle tracks");
+    return false;
+  }
+  for (size_t i = 0; i < list->items.size(); ++i) {
+    const plan::OptionValue& item = list->items[i];
+    const plan::OptionValue* url = item.field("url");
+    const plan::OptionValue* label = item.field("label");
+    const plan::OptionValue* language = item.field("language");
+    const plan::OptionValue* is_default = item.field("default");
+    std::string where = "subtitles[" + std::to_string(i) + "]";
+    fs::path tmp = subs / (".fetch" + std::to_string(i));
+    std::string error;
+    auto got = w.pass->fetch(url->text, tmp, &error);
+    if (!got) {
+      w.fail("input_invalid", where + ": " + error);
+      return false;
+    }
+    std::string head(16, '\0');
+    std::ifstream(*got, std::ios::binary).read(head.data(), head.size());
+    if (head.rfind("\xEF\xBB\xBF", 0) == 0) head.erase(0, 3);
+    if (head.rfind("WEBVTT", 0) != 0) {
+      w.fail("input_invalid", where + ": '" + url->text + "' is not a WebVTT file");
+      return false;
+    }
+    Subtitle sub;
+    sub.file = "s" + std::to_string(i) + ".vtt";
+    std::error_code ec;
+    fs::rename(*got, subs / sub.file, ec);
+    fs::remove_all(tmp, ec);
+    sub.language = language ? language->text : "";
+    sub.label = label ? label->text : !sub.language.empty() ? sub.language : "Subtitles " +
+                                                                                std::to_string(i + 1);
+    sub.is_default = is_default && is_default->boolean;
+    out->push_back(sub);
+  }
+  return true;
+}
+
+/// Writes each subtitle's media playlist beside it and returns the master playlist's lines.
+std::string subtitle_media(const std::vector<Subtitle>& subs, const fs::path& dir,
+                           double duration) {
+  std::string lines;
+  for (size_t i = 0; i < subs.size(); ++i) {
+    std::string name = "s" + std::to_string(i) + ".m3u8";
+    std::ofstream(dir / "subs" / name)
+        << "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:"
+        << static_cast<int64_t>(std::ceil(std::max(duration, 1.0)))
+        << "\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:"
+        << std::max(duration, 1.0) << ",\n"
+        << subs[i].file << "\n#EXT-X-ENDLIST\n";
+    lines += "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=" + quoted(subs[i].label) +
+             (subs[i].language.empty() ? "" : ",LANGUAGE=" + quoted(subs[i].language)) +
+             ",DEFAULT=" + (subs[i].is_default ? "YES" : "NO") +
+             ",AUTOSELECT=YES,URI=\"subs/" + name + "\"\n";
+  }
+  return lines;
+}
 
 /// Peak and average bits per second of a variant playlist, from its segments' sizes and
 /// EXTINF durations.
@@ -140,16 +222,24 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     }
   }
   w.extra_files.push_back(dir);
-  w.collect = [ladder, dir, fps, in_duration = in.duration](OutputWork&, std::string* error) {
+  std::vector<Subtitle> subs;
+  if (o.has("subtitles")) {
+    std::error_code ec;
+    fs::create_directories(dir / "subs", ec);
+    if (!fetch_subtitles(o, w, dir / "subs", &subs)) return;
+  }
+  w.collect = [ladder, dir, fps, subs, in_duration = in.duration](OutputWork&,
+                                                                   std::string* error) {
     std::ostringstream m;
     m << "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n";
+    m << subtitle_media(subs, dir, in_duration);
     for (size_t i = 0; i < ladder.size(); ++i) {
       auto [peak, avg] = measure_variant(ladder[i].playlist);
       char rate[32];
       snprintf(rate, sizeof rate, "%.3f", av_q2d(fps));
       m << "#EXT-X-STREAM-INF:BANDWIDTH=" << peak << ",AVERAGE-BANDWIDTH=" << avg
         << ",RESOLUTION=" << ladder[i].width << "x" << ladder[i].height << ",FRAME-RATE=" << rate
-        << "\n"
+        << (subs.empty() ? "" : ",SUBTITLES=\"subs\"") << "\n"
         << "v" << i << "/index.m3u8\n";
     }
     fs::path master = dir / "master.m3u8";
@@ -168,7 +258,8 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
               {"filesize", static_cast<int64_t>(size)},
               {"width", ladder[0].width},
               {"height", ladder[0].height},
-              {"renditions", ladder.size()}};
+              {"renditions", ladder.size()},
+              {"subtitles", subs.size()}};
     if (in_duration > 0) f["duration"] = in_duration;
     return std::vector<json>{f};
   };

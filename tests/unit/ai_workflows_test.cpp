@@ -1,0 +1,102 @@
+// The seeds' example workflows with intelligence kinds run to `succeeded`, through `wfc run` and
+// through `POST /runs` of a real `wfc serve`: "ingest → 720p video, speech, summary" (seeds/000's
+// first example) and "summary for every file, subtitles and chapters for videos" (its conditional
+// example), with the example.com URL pointed at a loopback server serving a clip with speech.
+#include <catch2/catch.hpp>
+
+#include "tests/unit/test_ai.h"
+#include "tests/unit/test_api.h"
+#include "tests/unit/test_cli.h"
+#include "tests/unit/test_http_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using wfc::test::TempDir;
+
+// seeds/000, "Creating a run", as written there but for the URL.
+json seed_first(const std::string& url) {
+  return {{"tasks",
+           {{{"kind", "ingest"}, {"options", {{"url", url}}}},
+            {{"kind", "video"}, {"options", {{"width", 1280}, {"height", 720}, {"format", "mp4"}}}},
+            {{"kind", "speech"}},
+            {{"kind", "summary"}}}}};
+}
+
+// seeds/000, "Conditional tasks".
+json seed_conditional(const std::string& url) {
+  return {{"tasks",
+           {{{"kind", "ingest"},
+             {"options", {{"url", url}}},
+             {"next",
+              {{{"kind", "summary"}},
+               {{"kind", "conditions"},
+                {"options", {{"kind", {{"eq", "video"}}}}},
+                {"next", {{{"kind", "subtitles"}}, {{"kind", "chapters"}}}}}}}}}}};
+}
+
+void serve_clip(wfc::test::HttpServer& http) {
+  std::string bytes = wfc::test::slurp_file(wfc::test::talk_clip());
+  http.server().Get("/video.mp4", [bytes](const httplib::Request&, httplib::Response& res) {
+    res.set_content(bytes, "video/mp4");
+  });
+  http.start();
+}
+
+std::map<std::string, json> by_kind(const json& run) {
+  std::map<std::string, json> out;
+  for (const json& t : run["tasks"]) out[t["kind"].get<std::string>()] = t;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("wfc run: the seeds' intelligence workflows succeed", "[ai][workflows]") {
+  wfc::test::HttpServer http;
+  serve_clip(http);
+  for (const json& workflow : {seed_first(http.url("/video.mp4")),
+                               seed_conditional(http.url("/video.mp4"))}) {
+    TempDir dir;
+    dir.write("w.json", workflow.dump(2));
+    auto r = wfc::test::run_wfc(dir, {"run", "w.json", "--input", http.url("/video.mp4"),
+                                      "--allow-hosts", "127.0.0.1", "--out", "out"});
+    INFO(workflow.dump() << "\n" << r.err);
+    REQUIRE(r.status == 0);
+    json run = json::parse(wfc::test::slurp(dir.path() / "out" / "run.json"));
+    CHECK(run["status"] == "succeeded");
+    for (const auto& [kind, task] : by_kind(run)) {
+      INFO(task.dump(2));
+      CHECK(task["status"] == "succeeded");
+      if (kind == "conditions" || kind == "ingest") continue;
+      REQUIRE(task["outputs"].size() >= 1);
+      CHECK(fs::exists(dir.path() / "out" / task["outputs"][0]["filename"].get<std::string>()));
+    }
+  }
+}
+
+TEST_CASE("POST /runs: the seeds' intelligence workflows succeed", "[ai][workflows][api]") {
+  wfc::test::HttpServer http;
+  serve_clip(http);
+  TempDir dir;
+  wfc::test::ApiServer api(dir, {"--allow-hosts", "127.0.0.1"});
+  for (const json& body : {seed_first(http.url("/video.mp4")),
+                           seed_conditional(http.url("/video.mp4"))}) {
+    auto made = api.post("/runs", body);
+    REQUIRE(made.status == 201);
+    json run = api.wait_run(made.body["id"]);
+    INFO(run.dump(2) << api.log());
+    CHECK(run["status"] == "succeeded");
+    auto tasks = by_kind(run);
+    for (const auto& [kind, task] : tasks) CHECK(task["status"] == "succeeded");
+    for (const char* kind : {"speech", "summary", "subtitles", "chapters"}) {
+      if (!tasks.count(kind)) continue;
+      const json& out = tasks[kind]["outputs"];
+      REQUIRE(out.size() == 1);
+      CHECK(out[0]["url"].is_string());
+    }
+    if (tasks.count("subtitles")) CHECK(tasks["subtitles"]["outputs"][0]["type"] == "text/vtt");
+    if (tasks.count("speech"))
+      CHECK(tasks["speech"]["outputs"][0]["type"] == "application/json");
+  }
+}
