@@ -26,7 +26,7 @@ void take(Built built, std::shared_ptr<T>* engine, Failure* why) {
 Engines make_engines(const Config& config) {
   Engines e;
   if (config.transcribe.provider == "local") {
-    take(SphinxTranscriber::create(), &e.transcriber, &e.why_transcriber);
+    take(SphinxTranscriber::open(kSphinxModelDir), &e.transcriber, &e.why_transcriber);
   } else {
     e.transcriber = http::make_http_transcriber(config.transcribe);
   }
