@@ -82,13 +82,14 @@ std::vector<std::pair<double, double>> cohesion_valleys(const Transcript& transc
   for (size_t g = 1; g < sequences; ++g) var += (depth[g] - mean) * (depth[g] - mean);
   double cutoff = std::max(kMinValleyDepth, mean + std::sqrt(var / (sequences - 1)));
 
-  // Each deep valley moves to the sentence start near it where cohesion is lowest.
+  // Each deep valley moves to the sentence start within two pseudo-sentences of it where the
+  // cohesion across is lowest.
   std::vector<Sentence> sentences = split_sentences(words);
   std::vector<std::pair<double, double>> out;
   for (size_t g = 1; g < sequences; ++g) {
     if (depth[g] < cutoff) continue;
     size_t at = g * w;
-    size_t lo = at > w ? at - w : 0, hi = std::min(terms.size(), at + w);
+    size_t lo = at > 2 * w ? at - 2 * w : 0, hi = std::min(terms.size(), at + 2 * w);
     size_t best_word = terms[at].word;
     double best = 2;
     for (const Sentence& s : sentences) {

@@ -1,7 +1,9 @@
 // Key phrases (phrases.h).
 #include "runtime/ai/text/phrases.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -46,44 +48,60 @@ std::string title_case(std::string phrase) {
 }
 
 std::string best_phrase(const std::vector<std::vector<Token>>& runs, const TermVector& score) {
+  auto score_of = [&](const std::string& stem) {
+    auto it = score.find(stem);
+    return it == score.end() ? 0.0 : it->second;
+  };
+  // The phrase's words must all be among the kPhraseVocabulary best terms of the runs.
+  std::vector<double> best_scores;
+  {
+    TermVector seen;
+    for (const auto& run : runs) {
+      for (const Token& t : run) seen[t.stem] = score_of(t.stem);
+    }
+    for (const auto& [stem, s] : seen) best_scores.push_back(s);
+    std::sort(best_scores.rbegin(), best_scores.rend());
+  }
+  if (best_scores.empty()) return "";
+  const double floor = std::max(best_scores[std::min(best_scores.size(), kPhraseVocabulary) - 1],
+                                std::numeric_limits<double>::min());
   struct Candidate {
-    double mean = 0;
-    size_t words = 0;
+    double sum = 0;
     int count = 0;
     std::string shown;  // the first occurrence's spelling, folded
   };
-  std::map<std::string, Candidate> candidates;  // stems joined by ' ' → candidate
+  std::map<std::string, Candidate> phrases, words;  // stems joined by ' ' → candidate
   for (const auto& run : runs) {
     for (size_t a = 0; a < run.size(); ++a) {
       std::set<std::string> seen;
       std::string key, shown;
       double sum = 0;
       for (size_t b = a; b < run.size() && b - a < kMaxPhraseWords; ++b) {
-        if (!seen.insert(run[b].stem).second) break;
+        double s = score_of(run[b].stem);
+        if (s < floor || !seen.insert(run[b].stem).second) break;
         key += (b > a ? " " : "") + run[b].stem;
         shown += (b > a ? " " : "") + run[b].folded;
-        auto it = score.find(run[b].stem);
-        sum += it == score.end() ? 0 : it->second;
-        Candidate& c = candidates[key];
-        if (c.count == 0) {
-          c.words = b - a + 1;
-          c.mean = sum / static_cast<double>(c.words);
+        sum += s;
+        Candidate& c = (b == a ? words : phrases)[key];
+        if (c.count++ == 0) {
+          c.sum = sum;
           c.shown = shown;
         }
-        ++c.count;
       }
     }
   }
+  const auto& pool = phrases.empty() ? words : phrases;
   const Candidate* best = nullptr;
   double best_value = -1;
-  for (const auto& [key, c] : candidates) {  // key order: ties go to the first in that order
-    double value = c.mean * c.count * (1 + 0.3 * static_cast<double>(c.words - 1));
+  for (const auto& [key, c] : pool) {  // key order: ties go to the first in that order
+    double value = c.sum * (1 + std::log(static_cast<double>(c.count)));
     if (value > best_value) {
       best_value = value;
       best = &c;
     }
   }
-  return best ? title_case(best->shown) : "";
+  if (!best) return "";
+  return title_case(best->shown);
 }
 
 std::string key_phrase(const Transcript& transcript, double start, double end) {

@@ -21,10 +21,13 @@ inline constexpr size_t kMaxPhraseWords = 4;
 std::vector<std::vector<Token>> content_runs(const std::vector<TimedWord>& words, double start,
                                              double end);
 
-/// The best phrase of 1–kMaxPhraseWords consecutive words of `runs`, title-cased: the highest
-/// mean `score` of its stems, times how often it occurs, with a bonus for each word past the
-/// first (two- to four-word phrases win over single words of like score). Words whose stem has
-/// no score count 0; no stem repeats in a phrase. "" when `runs` has no word.
+/// A phrase's words are all among this many best-scored terms.
+inline constexpr size_t kPhraseVocabulary = 12;
+
+/// The best phrase of 2–kMaxPhraseWords consecutive words of `runs` whose stems are all among the
+/// kPhraseVocabulary best by `score` (no stem twice), title-cased: the highest sum of its stems'
+/// scores times 1 + ln(occurrences). The best single word when no such phrase exists; "" when
+/// `runs` has no word.
 std::string best_phrase(const std::vector<std::vector<Token>>& runs, const TermVector& score);
 
 /// `phrase` with each word's first letter in upper case.

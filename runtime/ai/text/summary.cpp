@@ -97,34 +97,19 @@ Summary summarize_transcript(const Transcript& transcript) {
     out.summary += sentences[s].text;
   }
 
-  // Keywords: TextRank over the co-occurrence of content words within kKeywordWindow.
+  // Keywords: terms weighted by the centrality of the sentences that use them, so a term counts
+  // more for each use and more for a use in a central sentence.
   std::vector<std::vector<Token>> runs = content_runs(words, -1e300, 1e300);
-  std::map<std::string, size_t> node;
-  std::vector<std::string> stems;
+  TermVector score;
+  std::vector<std::string> stems;  // by first sentence of use (then stem), which breaks ties
   for (size_t s = 0; s < sentences.size(); ++s) {
     for (const auto& [stem, count] : terms[s]) {
-      if (node.emplace(stem, stems.size()).second) stems.push_back(stem);
+      if (!score.count(stem)) stems.push_back(stem);
+      score[stem] += count * central[s] * static_cast<double>(sentences.size());
     }
   }
-  std::vector<std::vector<double>> graph(stems.size(), std::vector<double>(stems.size(), 0));
-  for (const Sentence& s : sentences) {
-    std::vector<size_t> seq;
-    for (size_t w = s.first_word; w < s.first_word + s.word_count; ++w) {
-      for (const Token& t : tokenize(words[w].text)) {
-        if (t.content) seq.push_back(node.at(t.stem));
-      }
-    }
-    for (size_t i = 0; i < seq.size(); ++i) {
-      for (size_t j = i + 1; j < seq.size() && j - i < kKeywordWindow; ++j) {
-        if (seq[i] == seq[j]) continue;
-        graph[seq[i]][seq[j]] += 1;
-        graph[seq[j]][seq[i]] += 1;
-      }
-    }
-  }
-  std::vector<double> word_rank = page_rank(graph);
-  TermVector score;
-  for (size_t i = 0; i < stems.size(); ++i) score[stems[i]] = word_rank[i];
+  std::vector<double> word_rank;
+  for (const std::string& stem : stems) word_rank.push_back(score[stem]);
   for (size_t i : by_score(word_rank)) {
     if (out.keywords.size() == kKeywords) break;
     std::string k = shown(spellings[stems[i]]);

@@ -1,6 +1,6 @@
-// The local extractive summary of a transcript: LexRank picks its most central sentences,
-// TextRank over word co-occurrence its keywords, and the best key phrase of those keywords its
-// title. Deterministic: the same transcript gives the same summary.
+// The local extractive summary of a transcript: LexRank picks its most central sentences; a
+// term's uses, each weighted by its sentence's centrality, rank the keywords; the best key phrase
+// of those keywords is its title. Deterministic: the same transcript gives the same summary.
 #pragma once
 
 #include "runtime/ai/ai.h"
@@ -18,11 +18,10 @@ inline constexpr size_t kSummaryMinSentenceWords = 4;
 inline constexpr double kSummaryMaxOverlap = 0.5;
 /// The most keywords.
 inline constexpr size_t kKeywords = 8;
-/// Content words co-occurring within this many positions are linked in the keyword graph.
-inline constexpr size_t kKeywordWindow = 3;
 
 /// The summary of `transcript`: `summary` is its top sentences in their original order,
-/// `keywords` the top stemmed terms in their most frequent spelling (lower case unless always
+/// `keywords` the top stemmed terms (by their uses, each weighted by the LexRank score of its
+/// sentence) in their most frequent spelling (lower case unless always
 /// capitalized mid-sentence), `title` the best key phrase, title-cased; `language` is the
 /// transcript's. A transcript without words gives an empty summary.
 Summary summarize_transcript(const Transcript& transcript);

@@ -4,7 +4,7 @@
 #include <libstemmer.h>
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <memory>
 #include <string_view>
 
@@ -13,43 +13,54 @@ namespace {
 
 // English function words, contractions and fillers (a recognizer's "uh", "um"): words that carry
 // no topic. Sorted, for binary search.
-constexpr std::array<std::string_view, 250> kStopwords = {
-    "a",          "about",     "above",     "actually", "after",  "again",     "against", "ah",
-    "ain't",      "all",       "almost",    "also",     "am",     "an",        "and",     "any",
-    "anyway",     "are",       "aren't",    "as",       "at",     "be",        "because", "been",
-    "before",     "being",     "below",     "between",  "both",   "but",       "by",      "can",
-    "can't",      "cannot",    "could",     "couldn't", "did",    "didn't",    "do",      "does",
-    "doesn't",    "doing",     "don't",     "down",     "during", "each",      "eh",      "either",
-    "else",       "even",      "ever",      "every",    "few",    "for",       "from",    "further",
-    "get",        "gets",      "getting",   "go",       "goes",   "going",     "gonna",   "got",
-    "had",        "hadn't",    "has",       "hasn't",   "have",   "haven't",   "having",  "he",
-    "he'd",       "he'll",     "he's",      "her",      "here",   "here's",    "hers",    "herself",
-    "him",        "himself",   "his",       "hmm",      "how",    "how's",     "however", "i",
-    "i'd",        "i'll",      "i'm",       "i've",     "if",     "in",        "into",    "is",
-    "isn't",      "it",        "it's",      "its",      "itself", "just",      "know",    "let's",
-    "like",       "lot",       "made",      "make",     "many",   "may",       "maybe",   "me",
-    "might",      "mm",        "more",      "most",     "much",   "must",      "mustn't", "my",
-    "myself",     "need",      "never",     "no",       "nor",    "not",       "now",     "of",
-    "off",        "oh",        "ok",        "okay",     "on",     "once",      "one",     "only",
-    "or",         "other",     "ought",     "our",      "ours",   "ourselves", "out",     "over",
-    "own",        "put",       "quite",     "rather",   "really", "right",     "said",    "same",
-    "say",        "says",      "see",       "shall",    "shan't", "she",       "she'd",   "she'll",
-    "she's",      "should",    "shouldn't", "so",       "some",   "something", "still",   "such",
-    "take",       "than",      "that",      "that's",   "the",    "their",     "theirs",  "them",
-    "themselves", "then",      "there",     "there's",  "these",  "they",      "they'd",  "they'll",
-    "they're",    "they've",   "thing",     "things",   "think",  "this",      "those",   "though",
-    "through",    "to",        "too",       "uh",       "um",     "under",     "until",   "up",
-    "upon",       "us",        "use",       "used",     "very",   "want",      "was",     "wasn't",
-    "way",        "we",        "we'd",      "we'll",    "we're",  "we've",     "well",    "went",
-    "were",       "weren't",   "what",      "what's",   "when",   "when's",    "where",   "where's",
-    "whether",    "which",     "while",     "who",      "who's",  "whom",      "whose",   "why",
-    "why's",      "will",      "with",      "won't",    "would",  "wouldn't",  "yeah",    "yes",
-    "yet",        "you",       "you'd",     "you'll",   "you're", "you've",    "your",    "yours",
-    "yourself",   "yourselves"};
-static_assert(std::is_sorted(kStopwords.begin(), kStopwords.end()));
+constexpr std::string_view kStopwords[] = {
+    "a",       "about",   "above",      "actually",  "after",     "again",   "against", "ah",
+    "ain't",   "all",     "almost",     "also",      "am",        "an",      "and",     "any",
+    "anyway",  "are",     "aren't",     "as",        "at",        "be",      "because", "been",
+    "before",  "being",   "below",      "between",   "both",      "but",     "by",      "can",
+    "can't",   "cannot",  "could",      "couldn't",  "did",       "didn't",  "do",      "does",
+    "doesn't", "doing",   "don't",      "down",      "during",    "each",    "eh",      "either",
+    "else",    "even",    "ever",       "every",     "few",       "for",     "from",    "further",
+    "get",     "gets",    "getting",    "go",        "goes",      "going",   "gonna",   "got",
+    "had",     "hadn't",  "has",        "hasn't",    "have",      "haven't", "having",  "he",
+    "he'd",    "he'll",   "he's",       "her",       "here",      "here's",  "hers",    "herself",
+    "him",     "himself", "his",        "hmm",       "how",       "how's",   "however", "i",
+    "i'd",     "i'll",    "i'm",        "i've",      "if",        "in",      "into",    "is",
+    "isn't",   "it",      "it's",       "its",       "itself",    "just",    "know",    "let",
+    "let's",   "lets",    "like",       "lot",       "made",      "make",    "many",    "may",
+    "maybe",   "me",      "might",      "mm",        "more",      "most",    "much",    "must",
+    "mustn't", "my",      "myself",     "need",      "never",     "no",      "nor",     "not",
+    "now",     "of",      "off",        "oh",        "ok",        "okay",    "on",      "once",
+    "one",     "only",    "or",         "other",     "ought",     "our",     "ours",    "ourselves",
+    "out",     "over",    "own",        "put",       "quite",     "rather",  "really",  "right",
+    "said",    "same",    "say",        "says",      "see",       "shall",   "shan't",  "she",
+    "she'd",   "she'll",  "she's",      "should",    "shouldn't", "so",      "some",    "something",
+    "still",   "such",    "take",       "than",      "that",      "that's",  "the",     "their",
+    "theirs",  "them",    "themselves", "then",      "there",     "there's", "these",   "they",
+    "they'd",  "they'll", "they're",    "they've",   "thing",     "things",  "think",   "this",
+    "those",   "though",  "through",    "to",        "too",       "uh",      "um",      "under",
+    "until",   "up",      "upon",       "us",        "use",       "used",    "very",    "want",
+    "was",     "wasn't",  "way",        "we",        "we'd",      "we'll",   "we're",   "we've",
+    "well",    "went",    "were",       "weren't",   "what",      "what's",  "when",    "when's",
+    "where",   "where's", "whether",    "which",     "while",     "who",     "who's",   "whom",
+    "whose",   "why",     "why's",      "will",      "with",      "won't",   "would",   "wouldn't",
+    "yeah",    "yes",     "yet",        "you",       "you'd",     "you'll",  "you're",  "you've",
+    "your",    "yours",   "yourself",   "yourselves"};
+static_assert(std::is_sorted(std::begin(kStopwords), std::end(kStopwords)));
 
 bool is_word_byte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/// The length of the non-ASCII punctuation or space at text[i] (Latin-1's U+0080–U+00BF such as
+/// « » ¡ ¿ and no-break space, General Punctuation U+2000–U+206F such as — “ ” …, CJK's
+/// U+3000–U+303F), or 0 when there is none.
+size_t punctuation(std::string_view text, size_t i) {
+  auto at = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0; };
+  if (at(i) == 0xC2 && at(i + 1) >= 0x80 && at(i + 1) <= 0xBF) return 2;
+  if (at(i) == 0xE2 && (at(i + 1) == 0x80 || at(i + 1) == 0x81) && at(i + 2) >= 0x80) return 3;
+  if (at(i) == 0xE3 && at(i + 1) == 0x80 && at(i + 2) >= 0x80) return 3;
+  return 0;
 }
 
 struct StemmerDeleter {
@@ -67,7 +78,7 @@ std::string fold(std::string_view word) {
 }
 
 bool is_stopword(std::string_view word) {
-  return std::binary_search(kStopwords.begin(), kStopwords.end(), word);
+  return std::binary_search(std::begin(kStopwords), std::end(kStopwords), word);
 }
 
 std::string stem(std::string_view word) {
@@ -95,8 +106,12 @@ std::vector<Token> tokenize(std::string_view text) {
     auto curly = [&](size_t k) {
       return k + 2 < n && at(k) == 0xE2 && at(k + 1) == 0x80 && at(k + 2) == 0x99;
     };
-    if (!is_word_byte(at(i)) || curly(i)) {
-      i += curly(i) ? 3 : 1;
+    if (size_t p = punctuation(text, i)) {
+      i += p;
+      continue;
+    }
+    if (!is_word_byte(at(i))) {
+      ++i;
       continue;
     }
     std::string word;
@@ -110,6 +125,7 @@ std::vector<Token> tokenize(std::string_view text) {
         break;
       }
       unsigned char c = at(i);
+      if (punctuation(text, i)) break;
       if (is_word_byte(c)) {
         word += static_cast<char>(c);
         ++i;
