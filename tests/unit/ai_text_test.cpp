@@ -375,3 +375,41 @@ TEST_CASE("chapter titles: a span without words is numbered; cancel stops the an
   CHECK(std::get<wfc::ai::Failure>(cancelled).kind == "cancelled");
   CHECK(std::get<wfc::ai::Failure>(analyser.summarize(t, call)).kind == "cancelled");
 }
+
+TEST_CASE("chapters of an hour of recognizer words: one boundary per topic shift", "[ai][text]") {
+  // Six ten-minute stretches, each drawing its words from its own vocabulary (with stopwords
+  // between), from a fixed pseudo-random sequence.
+  const char* vocab[] = {"river", "flood",  "bread", "dough",  "star",  "mirror", "camera",
+                         "light", "water",  "city",  "train",  "music", "guitar", "garden",
+                         "soil",  "market", "price", "engine", "road",  "school"};
+  Transcript t;
+  t.language = "en";
+  double at = 0;
+  unsigned seed = 7;
+  while (at < 3600) {
+    Segment g;
+    g.start = at;
+    int n = 6 + static_cast<int>(seed % 12);
+    int topic = static_cast<int>(at / 600) % 4;
+    for (int i = 0; i < n; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      std::string w = (seed >> 16) % 3 == 0 ? "the" : vocab[(topic * 5 + (seed >> 8) % 7) % 20];
+      g.words.push_back({at, at + 0.3, w, 1});
+      g.text += (i ? " " : "") + w;
+      at += 0.35;
+    }
+    g.end = at;
+    at += 0.8;
+    t.segments.push_back(g);
+  }
+  wfc::ai::text::ChapterCues cues;
+  cues.transcript = &t;
+  cues.duration = at;
+  cues.min_length = 60;
+  auto chapters = wfc::ai::text::find_chapters(cues);
+  REQUIRE(chapters.size() == 6);
+  for (size_t i = 1; i < chapters.size(); ++i) {
+    INFO("chapter " << i << " at " << chapters[i].start);
+    CHECK(std::abs(chapters[i].start - 600.0 * static_cast<double>(i)) <= 5.0);
+  }
+}

@@ -80,7 +80,12 @@ std::vector<std::pair<double, double>> cohesion_valleys(const Transcript& transc
   for (size_t g = 1; g < sequences; ++g) mean += depth[g];
   mean /= static_cast<double>(sequences - 1);
   for (size_t g = 1; g < sequences; ++g) var += (depth[g] - mean) * (depth[g] - mean);
-  double cutoff = std::max(kMinValleyDepth, mean + std::sqrt(var / (sequences - 1)));
+  // Deep valleys only: past the mean by a standard deviation, and at least kValleyShare of the
+  // deepest (noise in the cohesion of a long talk makes many shallow ones).
+  double deepest = *std::max_element(depth.begin(), depth.end());
+  double cutoff =
+      std::max({kMinValleyDepth, mean + std::sqrt(var / static_cast<double>(sequences - 1)),
+                kValleyShare * deepest});
 
   // Each deep valley moves to the sentence start within two pseudo-sentences of it where the
   // cohesion across is lowest.

@@ -33,10 +33,13 @@ inline constexpr double kPauseStrength = 1.5;
 inline constexpr double kPauseStrengthBonus = 1.0;
 inline constexpr double kValleyStrength = 1.0;
 /// TextTiling: content words per pseudo-sentence, pseudo-sentences per block compared, and the
-/// least depth of a valley that is a candidate.
+/// least depth of a valley that is a candidate (it must also pass the mean depth by a standard
+/// deviation).
 inline constexpr size_t kTilingSequence = 10;
 inline constexpr size_t kTilingBlock = 3;
 inline constexpr double kMinValleyDepth = 0.15;
+/// A valley shallower than this share of the deepest one is no candidate.
+inline constexpr double kValleyShare = 0.5;
 
 /// Chapters covering [0, duration] in order, without gaps or overlaps, each at least
 /// max(min_length, kMinChapterFloor) long (but one chapter when the input is shorter than two).
