@@ -1,6 +1,6 @@
 // The ranking arithmetic of the text analysis: stemmed term vectors, their cosine similarity, and
 // PageRank over a weighted graph (damping 0.85, a fixed iteration cap and tolerance), as LexRank
-// (sentences) and TextRank (keywords) use it.
+// uses it to rank a transcript's sentences.
 #pragma once
 
 #include <map>
