@@ -16,7 +16,8 @@
 //   text        `openai` (POST {base}/v1/chat/completions with a JSON-schema response format)
 //   classify    `openai-moderation` (POST {base}/v1/moderations with image input),
 //               `openai-vision` (POST {base}/v1/chat/completions with an image and a JSON schema)
-// docs/ai.md documents each with a worked example.
+// docs/ai.md documents each with a worked example. The engines they name are built by
+// make_engines (runtime/ai/engines/engines.h).
 #pragma once
 
 #include <chrono>
@@ -49,9 +50,5 @@ struct Config {
 std::optional<Config> load_config(const std::string& file,
                                   const std::map<std::string, std::string>* env,
                                   std::string* error);
-
-/// The engines `config` names. Never fails: an engine that cannot be built is null in the
-/// result, with the reason its kinds will fail with.
-Engines make_engines(const Config& config);
 
 }  // namespace wfc::ai

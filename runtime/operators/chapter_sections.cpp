@@ -32,14 +32,14 @@ std::optional<std::vector<ai::Section>> ChapterSections::titled(media::OutputWor
       s.failure = {work.error->kind, work.error->message};
       return std::nullopt;
     }
-    ai::ChapterCues cues;
+    ai::text::ChapterCues cues;
     cues.transcript = transcript;
     cues.scene_cuts = s.scenes.cuts();
     for (const ai::Pause& p : ai::find_pauses(s.transcription.audio(), s.pause_seconds))
       cues.pauses.emplace_back(p.start, p.end);
     cues.duration = s.duration;
     cues.min_length = std::max(s.min_seconds, s.duration / std::max(1.0, s.max_chapters));
-    std::vector<ai::Section> sections = ai::find_chapters(cues);
+    std::vector<ai::Section> sections = ai::text::find_chapters(cues);
     const ai::Engines* e = engines(work);
     if (!e) return std::nullopt;
     if (!e->text) {

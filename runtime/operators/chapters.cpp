@@ -5,7 +5,7 @@
 // track (default), SubRip, or JSON `{chapters: [{index, start, end, title}]}`. The outline
 // operator (outline.cpp) shares the segmentation.
 #include "runtime/operators/chapter_sections.h"
-#include "runtime/ai/tracks/chapters.h"
+#include "runtime/ai/tracks/formats.h"
 #include "runtime/operators/intelligence.h"
 #include "runtime/operators/registry.h"
 
@@ -21,9 +21,9 @@ void build_chapters(const media::InputInfo& in, media::OutputWork& work, media::
   work.collect = [sections, format](media::OutputWork& w, std::string* error) mutable {
     auto chapters = sections->titled(w);
     if (!chapters) return std::vector<json>{};
-    std::string text = format == "json"  ? ai::chapters_json(*chapters).dump(2) + "\n"
-                       : format == "srt" ? ai::chapters_srt(*chapters)
-                                         : ai::chapters_vtt(*chapters);
+    std::string text = format == "json"  ? ai::tracks::chapters_json(*chapters)
+                       : format == "srt" ? ai::tracks::chapters_srt(*chapters)
+                                         : ai::tracks::chapters_vtt(*chapters);
     return std::vector<json>{write_track(w, text, format, error)};
   };
 }

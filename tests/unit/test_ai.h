@@ -10,6 +10,7 @@
 #include <string>
 
 #include "runtime/ai/config.h"
+#include "runtime/ai/engines/engines.h"
 #include "tests/unit/test_media.h"
 
 namespace wfc::test {

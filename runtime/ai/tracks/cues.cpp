@@ -14,13 +14,13 @@ using text::ends_clause;
 using text::ends_sentence;
 using text::TimedWord;
 
-/// The words, with each one longer than kMaxLineChars cut into pieces of kMaxLineChars code
+/// The words, with each one longer than `max_chars` cut into pieces of that many code
 /// points, each piece given a share of the word's time in proportion to its length.
-std::vector<TimedWord> pieces(const std::vector<TimedWord>& words) {
+std::vector<TimedWord> pieces(const std::vector<TimedWord>& words, size_t max_chars) {
   std::vector<TimedWord> out;
   for (const TimedWord& w : words) {
     size_t chars = display_length(w.text);
-    if (chars <= kMaxLineChars) {
+    if (chars <= max_chars) {
       out.push_back(w);
       continue;
     }
@@ -28,7 +28,7 @@ std::vector<TimedWord> pieces(const std::vector<TimedWord>& words) {
     size_t at = 0, done = 0;
     while (at < w.text.size()) {
       size_t end = at, n = 0;
-      while (end < w.text.size() && n < kMaxLineChars) {
+      while (end < w.text.size() && n < max_chars) {
         ++end;
         while (end < w.text.size() && (static_cast<unsigned char>(w.text[end]) & 0xC0) == 0x80) {
           ++end;
@@ -64,7 +64,8 @@ size_t display_length(std::string_view s) {
   return n;
 }
 
-std::vector<std::string> layout_lines(const std::vector<std::string>& words) {
+std::vector<std::string> layout_lines(const std::vector<std::string>& words,
+                                      size_t max_line_chars) {
   if (words.empty()) return {};
   std::vector<size_t> len;
   size_t total = 0;
@@ -78,7 +79,7 @@ std::vector<std::string> layout_lines(const std::vector<std::string>& words) {
     for (size_t i = from; i < to; ++i) s += (i > from ? " " : "") + words[i];
     return s;
   };
-  if (total <= kMaxLineChars) return {join(0, words.size())};
+  if (total <= max_line_chars) return {join(0, words.size())};
   static_assert(kMaxLines == 2, "layout_lines() splits in two");
   size_t best = 0;
   long best_cost = std::numeric_limits<long>::max();
@@ -86,7 +87,7 @@ std::vector<std::string> layout_lines(const std::vector<std::string>& words) {
   for (size_t k = 1; k < words.size(); ++k) {
     first += len[k - 1] + (k > 1 ? 1 : 0);
     size_t second = total - first - 1;
-    if (first > kMaxLineChars || second > kMaxLineChars) continue;
+    if (first > max_line_chars || second > max_line_chars) continue;
     long cost = std::labs(static_cast<long>(first) - static_cast<long>(second));
     if (ends_clause(words[k - 1])) cost -= 12;
     if (cost < best_cost) {
@@ -98,20 +99,20 @@ std::vector<std::string> layout_lines(const std::vector<std::string>& words) {
   return {join(0, best), join(best, words.size())};
 }
 
-std::vector<Cue> build_cues(const Transcript& transcript) {
-  std::vector<TimedWord> words = pieces(text::timed_words(transcript));
+std::vector<Cue> build_cues(const Transcript& transcript, const CueRules& rules) {
+  std::vector<TimedWord> words = pieces(text::timed_words(transcript), rules.max_line_chars);
   std::vector<std::pair<size_t, size_t>> spans;  // [from, to) of `words` per cue
   size_t from = 0;
   auto fits = [&](size_t a, size_t b) {
-    return !layout_lines(texts(words, a, b)).empty() &&
-           (b - a == 1 || words[b - 1].end - words[a].start <= kMaxCueSeconds);
+    return !layout_lines(texts(words, a, b), rules.max_line_chars).empty() &&
+           (b - a == 1 || words[b - 1].end - words[a].start <= rules.max_seconds);
   };
   for (size_t i = 0; i < words.size(); ++i) {
     if (i > from) {
       const TimedWord& prev = words[i - 1];
       double gap = words[i].start - prev.end;
       if (gap >= kCueBreakPause ||
-          (ends_sentence(prev.text) && prev.end - words[from].start >= kMinCueSeconds)) {
+          (ends_sentence(prev.text) && prev.end - words[from].start >= rules.min_seconds)) {
         spans.push_back({from, i});
         from = i;
       }
@@ -144,14 +145,14 @@ std::vector<Cue> build_cues(const Transcript& transcript) {
   for (auto [a, b] : spans) {
     Cue c;
     c.start = words[a].start;
-    c.end = std::min(words[b - 1].end, c.start + kMaxCueSeconds);
-    c.lines = layout_lines(texts(words, a, b));
+    c.end = std::min(words[b - 1].end, c.start + rules.max_seconds);
+    c.lines = layout_lines(texts(words, a, b), rules.max_line_chars);
     cues.push_back(std::move(c));
   }
   for (size_t i = 0; i < cues.size(); ++i) {
-    if (cues[i].end - cues[i].start >= kMinCueSeconds) continue;
-    double limit = i + 1 < cues.size() ? cues[i + 1].start : cues[i].start + kMinCueSeconds;
-    cues[i].end = std::max(cues[i].end, std::min(cues[i].start + kMinCueSeconds, limit));
+    if (cues[i].end - cues[i].start >= rules.min_seconds) continue;
+    double limit = i + 1 < cues.size() ? cues[i + 1].start : cues[i].start + rules.min_seconds;
+    cues[i].end = std::max(cues[i].end, std::min(cues[i].start + rules.min_seconds, limit));
   }
   return cues;
 }

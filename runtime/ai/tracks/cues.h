@@ -22,6 +22,14 @@ inline constexpr double kMaxCueSeconds = 7.0;
 /// A pause between words at least this long always ends the cue.
 inline constexpr double kCueBreakPause = 1.0;
 
+/// The rules a caller may set (the subtitles kind's constants in stdlib/kinds.json); the defaults
+/// are the constants above. A cue has at most kMaxLines lines whatever the rules.
+struct CueRules {
+  size_t max_line_chars = kMaxLineChars;
+  double min_seconds = kMinCueSeconds;
+  double max_seconds = kMaxCueSeconds;
+};
+
 /// One cue: its time in seconds and its 1–kMaxLines lines.
 struct Cue {
   double start = 0, end = 0;
@@ -38,12 +46,13 @@ struct Cue {
 /// pause of kCueBreakPause; after a sentence's end once it lasts kMinCueSeconds; and when the next
 /// word would not fit, at the best earlier break (punctuation, then the longest pause) that keeps
 /// the cue at least 40% full, else before that word.
-std::vector<Cue> build_cues(const Transcript& transcript);
+std::vector<Cue> build_cues(const Transcript& transcript, const CueRules& rules = {});
 
 /// The lines of a cue holding `words`: one line when they fit in kMaxLineChars, else the split
 /// into two lines that fit, balanced, preferring a split after punctuation. Empty when they do not
 /// fit in kMaxLines lines.
-std::vector<std::string> layout_lines(const std::vector<std::string>& words);
+std::vector<std::string> layout_lines(const std::vector<std::string>& words,
+                                      size_t max_line_chars = kMaxLineChars);
 
 /// The number of UTF-8 code points of `s`.
 size_t display_length(std::string_view s);

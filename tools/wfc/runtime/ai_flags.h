@@ -9,6 +9,7 @@
 #include <string>
 
 #include "runtime/ai/config.h"
+#include "runtime/ai/engines/engines.h"
 
 namespace wfc::cli {
 

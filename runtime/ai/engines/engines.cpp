@@ -1,8 +1,9 @@
-// make_engines (config.h): each role's engine by its configured provider — the local engines
+// make_engines (engines.h): each role's engine by its configured provider — the local engines
 // (pocketsphinx, the text analysis of runtime/ai/text, nsfwjs's model on OpenCV DNN) or an HTTP
 // provider (runtime/ai/http/providers.h). An engine that cannot be built is left null with the
 // reason, so a runtime without the nsfw model still runs everything else.
-#include "runtime/ai/config.h"
+#include "runtime/ai/engines/engines.h"
+
 #include "runtime/ai/http/providers.h"
 #include "runtime/ai/local/nsfw_classifier.h"
 #include "runtime/ai/local/sphinx_transcriber.h"
