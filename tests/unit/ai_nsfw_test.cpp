@@ -1,7 +1,9 @@
 // The local nsfw classifier (nsfwjs's MobileNetV2 converted to ONNX, on OpenCV DNN) against
 // TensorFlow.js's own scores, and the nsfw result made from per-frame scores.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -148,12 +150,24 @@ TEST_CASE("the nsfw classifier scales other sizes, runs from several threads and
     }
   }
 
-  // Progress reaches 1; a cancelled call fails `cancelled`; a frame of the wrong size fails.
-  double progress = 0;
+  // More frames than one batch: each scored as alone, progress rising to 1.
+  std::vector<Frame> many;
+  for (int i = 0; i < 11; ++i) many.push_back(frames[i % 3]);
+  std::vector<double> progress;
   Call call;
-  call.progress = [&](double p) { progress = p; };
-  classify(*classifier, frames, call);
-  CHECK(progress == 1.0);
+  call.progress = [&](double p) { progress.push_back(p); };
+  std::vector<Scores> scored = classify(*classifier, many, call);
+  REQUIRE(scored.size() == 11);
+  for (size_t i = 0; i < 11; ++i) {
+    for (size_t c = 0; c < 5; ++c) {
+      CHECK(scored[i].classes[c].second == Approx(alone[i % 3].classes[c].second).margin(1e-6));
+    }
+  }
+  REQUIRE(progress.size() >= 2);
+  CHECK(std::is_sorted(progress.begin(), progress.end()));
+  CHECK(progress.back() == 1.0);
+
+  // A cancelled call fails `cancelled`; a frame whose bytes do not match its size fails.
   std::atomic<bool> cancel{true};
   call.cancel = &cancel;
   auto cancelled = classifier->classify(frames, call);
@@ -348,4 +362,16 @@ TEST_CASE("nsfw classifier speed", "[.nsfw-bench]") {
     std::printf("nsfwjs: %u thread(s): %.1f ms/frame batched, %.1f ms/frame one at a time\n",
                 threads, batched, single);
   }
+  // How far from TensorFlow.js's scores the converted model lands.
+  std::ifstream in(std::filesystem::path(classifier->model_path()).parent_path() /
+                   "reference.json");
+  Json reference = Json::parse(in);
+  double worst = 0;
+  for (const Json& p : reference["pictures"]) {
+    Scores s = classify(*classifier, {picture(p["name"])})[0];
+    for (size_t c = 0; c < 5; ++c) {
+      worst = std::max(worst, std::abs(s.classes[c].second - p["scores"][c].get<double>()));
+    }
+  }
+  std::printf("nsfwjs: largest difference from tfjs on the reference pictures: %.2g\n", worst);
 }

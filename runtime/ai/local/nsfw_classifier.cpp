@@ -22,9 +22,11 @@ namespace wfc::ai {
 
 namespace {
 
-/// Frames per forward pass: a batch runs faster per frame than single frames, and more than this
-/// gains nothing measurable while holding more memory.
-constexpr int kBatch = 8;
+/// Frames per forward pass. Batches of 4 and 8 measured no faster per frame than single frames
+/// on OpenCV 4.6 (often slower: the larger intermediate tensors leave the cache), so one at a
+/// time; the batch path stays for a build where that changes (build/tests/wfc_tests
+/// "[.nsfw-bench]" measures it).
+constexpr int kBatch = 1;
 constexpr int kClassCount = std::size(NsfwClassifier::kClasses);
 
 bool is_file(const std::string& path) {
