@@ -37,11 +37,11 @@ std::string_view noun(std::string_view category) {
 /// Scores as the result shows them: four decimals (a float's tail digits mean nothing).
 double rounded(float score) { return std::round(static_cast<double>(score) * 1e4) / 1e4; }
 
-/// "a", "a and b", "a, b and c".
-std::string join(const std::vector<std::string>& items) {
+/// "a", "a and b", "a, b and c" (or "a, b or c").
+std::string join(const std::vector<std::string>& items, std::string_view last = " and ") {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    if (i > 0) out += i + 1 == items.size() ? last : ", ";
     out += items[i];
   }
   return out;
@@ -198,9 +198,9 @@ nlohmann::json nsfw_report(const NsfwEvidence& evidence) {
   } else if (!found.empty()) {
     description = join(found) + " found in " +
                   (n == 1 ? frames : fmt::format("{} of {}", hits, frames)) + ".";
-    if (!clear.empty()) description += " No " + join(clear) + ".";
+    if (!clear.empty()) description += " No " + join(clear, " or ") + ".";
   } else if (!clear.empty()) {
-    description = "No " + join(clear) + " found in " + frames + ".";
+    description = "No " + join(clear, " or ") + " found in " + frames + ".";
   }
   if (!description.empty())
     description[0] = std::toupper(static_cast<unsigned char>(description[0]));

@@ -281,7 +281,7 @@ TEST_CASE("the nsfw report of a clean picture says nothing was found", "[ai][nsf
   CHECK(r["timeline"].empty());
   CHECK(r["severity"]["nudity"] == "none");
   CHECK_THAT(r["description"].get<std::string>(),
-             Catch::StartsWith("No nudity and sexual content found in the picture."));
+             Catch::StartsWith("No nudity or sexual content found in the picture."));
 }
 
 TEST_CASE("the nsfw report from moderation categories judges violence and gore", "[ai][nsfw]") {
