@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "compiler/plan/cost.h"
 #include "compiler/plan/lower.h"
@@ -153,19 +154,33 @@ void fuse_pass(Plan& plan) {
       }
     }
     if (group.members.size() < 2) continue;
-    // One transcription serves every member that shares it.
-    std::vector<std::string> sharing;
+    // One transcription serves every member that shares it, in the language they name: members
+    // that name none join the one language named, or detect it when none or several are named.
+    std::map<std::string, std::vector<Member*>> sharing;  // "transcript[:lang]" → members
+    std::set<std::string> languages;
     for (Member& m : group.members) {
       const catalog::Execution* e = execution(*plan.node(m.node));
-      if (!e || e->shares.empty()) continue;
-      m.shares = e->shares;
-      if (sharing.size() > 0) group.saved += estimate(plan, *plan.node(m.node)).units;
-      sharing.push_back(m.node);
+      if (e && !e->shares.empty()) languages.insert(plan.node(m.node)->options.text("language"));
     }
-    if (sharing.size() > 1) {
+    languages.erase("");
+    for (Member& m : group.members) {
+      const Node& n = *plan.node(m.node);
+      const catalog::Execution* e = execution(n);
+      if (!e || e->shares.empty()) continue;
+      std::string lang = n.options.text("language");
+      if (lang.empty() && languages.size() == 1) lang = *languages.begin();
+      m.shares = e->shares + (lang.empty() ? "" : ":" + lang);
+      if (!sharing[m.shares].empty()) group.saved += estimate(plan, n).units;
+      sharing[m.shares].push_back(&m);
+    }
+    for (const auto& [what, members] : sharing) {
+      if (members.size() < 2) continue;
       std::string who;
-      for (const std::string& id : sharing) who += (who.empty() ? "" : ", ") + id;
-      plan.explain.push_back(fmt::format("fuse: {} share one transcription of {}", who, f));
+      for (const Member* m : members) who += (who.empty() ? "" : ", ") + m->node;
+      size_t colon = what.find(':');
+      plan.explain.push_back(
+          fmt::format("fuse: {} share one transcription of {}{}", who, f,
+                      colon == std::string::npos ? "" : " in '" + what.substr(colon + 1) + "'"));
     }
     // One decode of the hull is paid (of the audio alone when no member takes video).
     bool video = std::any_of(group.members.begin(), group.members.end(),

@@ -99,8 +99,9 @@ struct Gate {
 struct Member {
   std::string node;
   std::string takes;  // "video", "audio", "video+audio", or "frames of <node id>"
-  /// "transcript": one transcription of the group's file serves this member and every other
-  /// member that shares it (their kinds' `execution.shares`); "" none.
+  /// "transcript" or "transcript:<language>": one transcription of the group's file (in that
+  /// language; detected without one) serves every member with the same value (their kinds'
+  /// `execution.shares`); "" none.
   std::string shares;
 };
 

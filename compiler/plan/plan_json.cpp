@@ -466,8 +466,9 @@ ReadPlan from_json(const Json& json, const catalog::Catalog& catalog) {
       m.str("node", member.node, true);
       m.str("takes", member.takes, true);
       m.str("shares", member.shares);
-      if (!member.shares.empty() && member.shares != "transcript")
-        m.fail("shares", "must be transcript");
+      if (!member.shares.empty() && member.shares != "transcript" &&
+          !member.shares.starts_with("transcript:"))
+        m.fail("shares", "must be transcript or transcript:<language>");
       group.members.push_back(std::move(member));
     });
     p.groups.push_back(std::move(group));

@@ -143,6 +143,9 @@ class FrameClassifier {
   virtual std::pair<int, int> frame_size() const = 0;
   /// Whether it needs Frame::jpeg (HTTP providers send pictures as JPEG).
   virtual bool wants_jpeg() const { return false; }
+  /// Whether its classes cover violence and gore (the providers'); the local model knows nudity
+  /// alone, and the nsfw result then says so.
+  virtual bool judges_violence() const { return true; }
   /// One Scores per frame, in order. The local model's classes are nsfwjs's (Drawing, Hentai,
   /// Neutral, Porn, Sexy); a provider maps its own categories onto the same names.
   virtual Outcome<std::vector<Scores>> classify(std::span<const Frame> frames,

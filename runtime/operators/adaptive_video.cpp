@@ -91,8 +91,9 @@ bool fetch_subtitles(const plan::Options& o, OutputWork& w, const fs::path& subs
     fs::rename(*got, subs / sub.file, ec);
     fs::remove_all(tmp, ec);
     sub.language = language ? language->text : "";
-    sub.label = label ? label->text : !sub.language.empty() ? sub.language : "Subtitles " +
-                                                                                std::to_string(i + 1);
+    sub.label = label                   ? label->text
+                : !sub.language.empty() ? sub.language
+                                        : "Subtitles " + std::to_string(i + 1);
     sub.is_default = is_default && is_default->boolean;
     out->push_back(sub);
   }
@@ -113,8 +114,8 @@ std::string subtitle_media(const std::vector<Subtitle>& subs, const fs::path& di
         << subs[i].file << "\n#EXT-X-ENDLIST\n";
     lines += "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=" + quoted(subs[i].label) +
              (subs[i].language.empty() ? "" : ",LANGUAGE=" + quoted(subs[i].language)) +
-             ",DEFAULT=" + (subs[i].is_default ? "YES" : "NO") +
-             ",AUTOSELECT=YES,URI=\"subs/" + name + "\"\n";
+             ",DEFAULT=" + (subs[i].is_default ? "YES" : "NO") + ",AUTOSELECT=YES,URI=\"subs/" +
+             name + "\"\n";
   }
   return lines;
 }
@@ -228,8 +229,7 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
     fs::create_directories(dir / "subs", ec);
     if (!fetch_subtitles(o, w, dir / "subs", &subs)) return;
   }
-  w.collect = [ladder, dir, fps, subs, in_duration = in.duration](OutputWork&,
-                                                                   std::string* error) {
+  w.collect = [ladder, dir, fps, subs, in_duration = in.duration](OutputWork&, std::string* error) {
     std::ostringstream m;
     m << "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n";
     m << subtitle_media(subs, dir, in_duration);

@@ -65,8 +65,8 @@ std::optional<std::vector<ai::Section>> ChapterSections::titled(media::OutputWor
   return s.sections;
 }
 
-std::optional<ChapterSections> chapter_sections(const media::InputInfo& in,
-                                                media::OutputWork& work, media::BranchSet& set) {
+std::optional<ChapterSections> chapter_sections(const media::InputInfo& in, media::OutputWork& work,
+                                                media::BranchSet& set) {
   auto& slot = set.shared["sections"];
   ChapterSections c;
   if (slot) {

@@ -24,7 +24,7 @@ class ChapterSections {
 };
 
 /// The pass's sections for `work` (adding the branches they need when it is the first).
-std::optional<ChapterSections> chapter_sections(const media::InputInfo& in,
-                                                media::OutputWork& work, media::BranchSet& set);
+std::optional<ChapterSections> chapter_sections(const media::InputInfo& in, media::OutputWork& work,
+                                                media::BranchSet& set);
 
 }  // namespace wfc::operators

@@ -4,8 +4,8 @@
 // the text analyser (the section's key phrases, or a provider's). Written as a WebVTT chapters
 // track (default), SubRip, or JSON `{chapters: [{index, start, end, title}]}`. The outline
 // operator (outline.cpp) shares the segmentation.
-#include "runtime/operators/chapter_sections.h"
 #include "runtime/ai/tracks/formats.h"
+#include "runtime/operators/chapter_sections.h"
 #include "runtime/operators/intelligence.h"
 #include "runtime/operators/registry.h"
 

@@ -159,7 +159,8 @@ class SampleBranch : public Branch {
       out_->quality = frame_quality;
       out_->pts = 0;
       PacketPtr pkt(av_packet_alloc());
-      if (avcodec_send_frame(enc.get(), out_.get()) < 0 || avcodec_send_frame(enc.get(), nullptr) < 0)
+      if (avcodec_send_frame(enc.get(), out_.get()) < 0 ||
+          avcodec_send_frame(enc.get(), nullptr) < 0)
         return fail("encode_failed", "encoding a frame as JPEG failed");
       while (avcodec_receive_packet(enc.get(), pkt.get()) >= 0) {
         f.jpeg.append(reinterpret_cast<const char*>(pkt->data), pkt->size);
@@ -246,8 +247,11 @@ void Transcription::serve(const OutputWork& work) {
 
 std::optional<Transcription> transcription(const InputInfo& in, OutputWork& work, BranchSet& set,
                                            const std::string& language) {
-  std::string key = "transcript:" + language;
-  if (work.spec->shares != "transcript") key += ":" + work.spec->id();
+  // The plan's sharing names the transcription and its language; alone, the output's own.
+  const std::string& shares = work.spec->shares;
+  bool shared = shares == "transcript" || shares.starts_with("transcript:");
+  std::string lang = shared ? (shares.size() > 11 ? shares.substr(11) : "") : language;
+  std::string key = shared ? shares : "alone:" + work.spec->id();
   auto& slot = set.shared[key];
   Transcription t;
   if (slot) {
@@ -256,7 +260,7 @@ std::optional<Transcription> transcription(const InputInfo& in, OutputWork& work
     return t;
   }
   t.state = std::make_shared<Transcription::State>();
-  t.state->language = language;
+  t.state->language = lang;
   if (in.audio) {
     SinkParams sink;
     sink.sample_fmt = AV_SAMPLE_FMT_S16;
@@ -360,8 +364,8 @@ std::optional<FrameSample> sample_frames(const InputInfo& in, OutputWork& work, 
 
 namespace {
 
-json write_file(OutputWork& work, const std::string& text, const std::string& format,
-                json file, std::string* error) {
+json write_file(OutputWork& work, const std::string& text, const std::string& format, json file,
+                std::string* error) {
   fs::path path = work.path("." + format);
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
@@ -389,8 +393,9 @@ json write_data(OutputWork& work, const json& value, std::string* error) {
 
 json write_track(OutputWork& work, const std::string& text, const std::string& format,
                  std::string* error) {
-  std::string type = format == "vtt" ? "text/vtt" : format == "srt" ? "application/x-subrip"
-                                                                    : "application/json";
+  std::string type = format == "vtt"   ? "text/vtt"
+                     : format == "srt" ? "application/x-subrip"
+                                       : "application/json";
   return write_file(work, text, format, {{"kind", "track"}, {"type", type}}, error);
 }
 

@@ -40,9 +40,10 @@ class Transcription {
   std::shared_ptr<State> state;
 };
 
-/// The transcription `work` uses, in `language` ("" to detect): the pass's shared one when the
-/// plan says the output shares it, else its own; adds the audio capture branch when it is the
-/// first. nullopt, and `work` failed, when the input cannot give one.
+/// The transcription `work` uses: the pass's shared one in the plan's language when the plan says
+/// the output shares it (`shares`: "transcript[:<language>]"), else its own in `language` (""
+/// to detect); adds the audio capture branch when it is the first. nullopt, and `work` failed,
+/// when the input cannot give one.
 std::optional<Transcription> transcription(const media::InputInfo& in, media::OutputWork& work,
                                            media::BranchSet& set, const std::string& language);
 
@@ -72,8 +73,7 @@ std::optional<FrameSample> sample_frames(const media::InputInfo& in, media::Outp
                                          double interval, double threshold);
 
 /// Writes `value` to `<id>.json` in the output's folder: its File object (kind `data`).
-nlohmann::json write_data(media::OutputWork& work, const nlohmann::json& value,
-                          std::string* error);
+nlohmann::json write_data(media::OutputWork& work, const nlohmann::json& value, std::string* error);
 /// Writes a text track (`format` vtt or srt) to `<id>.<format>`: its File object (kind `track`).
 nlohmann::json write_track(media::OutputWork& work, const std::string& text,
                            const std::string& format, std::string* error);

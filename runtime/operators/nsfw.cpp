@@ -36,8 +36,13 @@ void build_nsfw(const media::InputInfo& in, media::OutputWork& work, media::Bran
     }
     std::vector<double> times;
     for (const ai::Frame& f : frames) times.push_back(f.time);
-    json report = ai::nsfw_report(std::get<std::vector<ai::Scores>>(scores), times, duration,
-                                  e->classifier->name());
+    ai::NsfwEvidence evidence;
+    evidence.frames = std::get<std::vector<ai::Scores>>(scores);
+    evidence.times = times;
+    evidence.duration = duration;
+    evidence.engine = e->classifier->name();
+    evidence.judges_violence = e->classifier->judges_violence();
+    json report = ai::nsfw_report(evidence);
     return std::vector<json>{write_data(w, report, error)};
   };
 }

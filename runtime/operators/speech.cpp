@@ -15,7 +15,8 @@ using nlohmann::json;
 json speech_json(const ai::Transcript& t) {
   std::vector<std::string> speakers;
   for (const ai::Segment& s : t.segments)
-    if (!s.speaker.empty() && std::find(speakers.begin(), speakers.end(), s.speaker) == speakers.end())
+    if (!s.speaker.empty() &&
+        std::find(speakers.begin(), speakers.end(), s.speaker) == speakers.end())
       speakers.push_back(s.speaker);
   json out = {{"kind", "speech"},
               {"text", t.text()},

@@ -20,12 +20,12 @@ void build_summary(const media::InputInfo& in, media::OutputWork& work, media::B
   work.collect = [t](media::OutputWork& w, std::string* error) mutable {
     const ai::Transcript* transcript = t->transcript(w);
     if (!transcript) return std::vector<json>{};
-    json out = {{"kind", "summary"},
-                {"title", ""},
-                {"summary", ""},
-                {"keywords", json::array()},
-                {"language", transcript->language.empty() ? json(nullptr)
-                                                          : json(transcript->language)}};
+    json out = {
+        {"kind", "summary"},
+        {"title", ""},
+        {"summary", ""},
+        {"keywords", json::array()},
+        {"language", transcript->language.empty() ? json(nullptr) : json(transcript->language)}};
     if (transcript->segments.empty()) {
       out["description"] = "no speech was found in the input";
       return std::vector<json>{write_data(w, out, error)};

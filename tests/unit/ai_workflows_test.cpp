@@ -55,8 +55,8 @@ std::map<std::string, json> by_kind(const json& run) {
 TEST_CASE("wfc run: the seeds' intelligence workflows succeed", "[ai][workflows]") {
   wfc::test::HttpServer http;
   serve_clip(http);
-  for (const json& workflow : {seed_first(http.url("/video.mp4")),
-                               seed_conditional(http.url("/video.mp4"))}) {
+  for (const json& workflow :
+       {seed_first(http.url("/video.mp4")), seed_conditional(http.url("/video.mp4"))}) {
     TempDir dir;
     dir.write("w.json", workflow.dump(2));
     auto r = wfc::test::run_wfc(dir, {"run", "w.json", "--input", http.url("/video.mp4"),
@@ -80,8 +80,8 @@ TEST_CASE("POST /runs: the seeds' intelligence workflows succeed", "[ai][workflo
   serve_clip(http);
   TempDir dir;
   wfc::test::ApiServer api(dir, {"--allow-hosts", "127.0.0.1"});
-  for (const json& body : {seed_first(http.url("/video.mp4")),
-                           seed_conditional(http.url("/video.mp4"))}) {
+  for (const json& body :
+       {seed_first(http.url("/video.mp4")), seed_conditional(http.url("/video.mp4"))}) {
     auto made = api.post("/runs", body);
     REQUIRE(made.status == 201);
     json run = api.wait_run(made.body["id"]);
@@ -96,7 +96,6 @@ TEST_CASE("POST /runs: the seeds' intelligence workflows succeed", "[ai][workflo
       CHECK(out[0]["url"].is_string());
     }
     if (tasks.count("subtitles")) CHECK(tasks["subtitles"]["outputs"][0]["type"] == "text/vtt");
-    if (tasks.count("speech"))
-      CHECK(tasks["speech"]["outputs"][0]["type"] == "application/json");
+    if (tasks.count("speech")) CHECK(tasks["speech"]["outputs"][0]["type"] == "application/json");
   }
 }

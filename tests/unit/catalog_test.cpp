@@ -155,7 +155,7 @@ TEST_CASE("track, intelligence and output kinds", "[catalog]") {
 
   CHECK(values("subtitles", "format") == std::vector<std::string>{"vtt", "srt"});
   CHECK(option("subtitles", "language").type.kind == TypeKind::Language);
-  CHECK(values("chapters", "format") == std::vector<std::string>{"vtt", "json"});
+  CHECK(values("chapters", "format") == std::vector<std::string>{"vtt", "srt", "json"});
   CHECK(Catalog::builtin().kind("nsfw")->options.empty());
   CHECK(Catalog::builtin().kind("summary")->options.empty());
 
@@ -393,7 +393,14 @@ TEST_CASE("the catalog's own validation rejects broken catalogs", "[catalog]") {
       {with(R"("cost": "encode")", R"("cost": "magic")"),
        "/kinds/clip/execution/cost: must name a cost model"},
       {with(R"("decodes": "video", )", ""),
-       "/kinds/clip/execution/fuses: only a media kind that decodes can join a fused pass"},
+       "/kinds/clip/execution/fuses: only a media or intelligence kind that decodes can join a "
+       "fused pass"},
+      {with(R"("engine": "media")", R"("engine": "transfer")"),
+       "/kinds/clip/execution/fuses: only a media or intelligence kind that decodes"},
+      {with(R"("fuses": true)", R"("fuses": true, "shares": "frames")"),
+       "/kinds/clip/execution/shares: must be transcript"},
+      {with(R"("fuses": true)", R"("fuses": false, "shares": "transcript")"),
+       "/kinds/clip/execution/shares: only a kind that joins a fused pass shares its results"},
       {with(R"("reads": "window")", R"("reads": "everything")"),
        "/kinds/clip/execution/reads: must be all, window or frame"},
       {with(R"(, "end": {"type": "seconds", "doc": "e"})", ""),

@@ -2,6 +2,7 @@
 // what it takes), a still far from the rest of the work seeks on its own, and `video → image`
 // takes its frame from the video's own pass when the picture is the same.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "test_plan.h"
 
@@ -28,13 +29,37 @@ TEST_CASE("plan fuse: the media tasks on an upload share one decode", "[plan][fu
   CHECK(g.id == "$fuse.$input");
   CHECK(g.file == "$input");
   CHECK(members(g) == std::vector<std::string>{"t0 video+audio", "t1 video+audio", "t2 audio",
-                                               "t5 video+audio", "t6 video", "t3 video"});
-  // Speech and summary are not media-pass work (kinds.json: their `execution` does not fuse),
-  // so the plan does not claim a shared decode the runtime would not make.
-  CHECK(p.node("t4")->group.empty());
-  CHECK(p.node("t7")->group.empty());
+                                               "t4 audio", "t5 video+audio", "t6 video", "t7 audio",
+                                               "t3 video"});
+  // Speech and summary take the audio of the same decode, and one transcription serves both.
+  CHECK(p.node("t4")->group == "$fuse.$input");
   CHECK(p.node("t0")->group == "$fuse.$input");
+  for (const auto& m : g.members)
+    CHECK(m.shares == (m.node == "t4" || m.node == "t7" ? "transcript" : ""));
   CHECK(g.saved > 0);
+}
+
+TEST_CASE("plan fuse: one transcription per language the sharing tasks name", "[plan][fuse]") {
+  auto shares = [](const std::string& workflow) {
+    auto p = plan_text(workflow).plan;
+    std::map<std::string, std::string> out;
+    for (const auto& g : p.groups)
+      for (const auto& m : g.members) out[m.node] = m.shares;
+    return out;
+  };
+  // A language named once is the language of every task that names none.
+  auto one = shares(R"([{"kind": "subtitles", "options": {"language": "en"}},
+      {"kind": "summary"}, {"kind": "chapters"}])");
+  CHECK(one == std::map<std::string, std::string>{
+                   {"t0", "transcript:en"}, {"t1", "transcript:en"}, {"t2", "transcript:en"}});
+  // Two languages: two transcriptions; the tasks that name none detect it, in a third.
+  auto two = shares(R"([{"kind": "subtitles", "options": {"language": "en"}},
+      {"kind": "subtitles", "options": {"language": "fr"}}, {"kind": "summary"},
+      {"kind": "speech", "options": {"language": "fr"}}])");
+  CHECK(two == std::map<std::string, std::string>{{"t0", "transcript:en"},
+                                                  {"t1", "transcript:fr"},
+                                                  {"t2", "transcript"},
+                                                  {"t3", "transcript:fr"}});
 }
 
 TEST_CASE("plan fuse: a still far from the rest of the work seeks instead", "[plan][fuse]") {

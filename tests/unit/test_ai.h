@@ -44,8 +44,8 @@ inline fs::path talk_clip() {
     REQUIRE(std::system(say.c_str()) == 0);
     inputs += " -i '" + wav.string() + "'";
     std::string ms = std::to_string(static_cast<int>(at * 1000));
-    delays += "[" + std::to_string(3 + i) + "]adelay=" + ms + "|" + ms + "[a" +
-              std::to_string(i) + "];";
+    delays +=
+        "[" + std::to_string(3 + i) + "]adelay=" + ms + "|" + ms + "[a" + std::to_string(i) + "];";
     mix += "[a" + std::to_string(i) + "]";
     ++i;
   }
@@ -58,6 +58,25 @@ inline fs::path talk_clip() {
       p.string() + "'";
   REQUIRE(std::system(cmd.c_str()) == 0);
   return p;
+}
+
+/// When talk.mp4 speaks: each passage's start and end (its recording's length, by ffprobe).
+inline std::vector<std::pair<double, double>> talk_speech_spans() {
+  talk_clip();
+  std::vector<std::pair<double, double>> spans;
+  for (size_t i = 0; i < talk_script().size(); ++i) {
+    fs::path wav = media_dir() / ("talk" + std::to_string(i) + ".wav");
+    std::string cmd =
+        "ffprobe -v error -show_entries format=duration -of csv=p=0 '" + wav.string() + "'";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    double seconds = 0;
+    REQUIRE(fscanf(p, "%lf", &seconds) == 1);
+    pclose(p);
+    double at = talk_script()[i].first;
+    spans.push_back({at, at + seconds});
+  }
+  return spans;
 }
 
 /// The engines `wfc run` builds with no --ai-config and no WFC_AI_* variables: the local ones.
@@ -81,7 +100,9 @@ inline media::PassResult run_ai_pass(const fs::path& input, const std::vector<Ou
   spec.ai = &engines;
   for (const OutputDecl& o : outputs) {
     spec.outputs.push_back(output(o.id, o.kind, o.options, out_dir(o.id)));
-    if (shares) spec.outputs.back().shares = "transcript";
+    // As the plan marks a group's members (compiler/plan/fuse.cpp).
+    std::string lang = o.options.value("language", "");
+    if (shares) spec.outputs.back().shares = "transcript" + (lang.empty() ? "" : ":" + lang);
   }
   return media::run_pass(spec);
 }

@@ -37,7 +37,7 @@ Engines make_engines(const Config& config) {
     e.text = http::make_http_text_analyser(config.text);
   }
   if (config.classify.provider == "local") {
-    take(NsfwClassifier::create(config.model_dir), &e.classifier, &e.why_classifier);
+    take(NsfwClassifier::open(config.model_dir), &e.classifier, &e.why_classifier);
   } else {
     e.classifier = http::make_http_classifier(config.classify);
   }

@@ -39,6 +39,7 @@ class NsfwClassifier : public FrameClassifier {
   ~NsfwClassifier() override;
 
   std::string name() const override { return "nsfwjs"; }
+  bool judges_violence() const override { return false; }
   std::pair<int, int> frame_size() const override { return {kSize, kSize}; }
   /// Safe from several threads at once: each call runs on a network of its own (kept for the
   /// next call). `call.threads` sets OpenCV's thread count, which is one for the whole process.

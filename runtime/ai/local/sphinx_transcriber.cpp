@@ -153,9 +153,12 @@ Outcome<ps_decoder_t*> SphinxTranscriber::acquire() {
                 lm = model_dir_ + "/en-us.lm.bin";
     // Noise removal keeps noise statistics from one utterance to the next: without it a piece's
     // words do not depend on which decoder of the pool had which pieces before (and the WER on
-    // the LibriVox clips is the same, 28.2%).
-    cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict",
-                                   dict.c_str(), "-lm", lm.c_str(), "-remove_noise", "no", nullptr);
+    // the LibriVox clips is the same, 28.2%). Silence removal drops the frames its voice
+    // detector calls silent before decoding, so a word's frame index would no longer be its
+    // time: a piece with a pause inside it came out with every word after the pause too early.
+    cmd_ln_t* config =
+        cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict", dict.c_str(), "-lm",
+                    lm.c_str(), "-remove_noise", "no", "-remove_silence", "no", nullptr);
     if (config != nullptr) {
       ps = ps_init(config);
       cmd_ln_free_r(config);  // the decoder holds its own reference
