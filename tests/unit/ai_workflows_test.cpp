@@ -99,3 +99,43 @@ TEST_CASE("POST /runs: the seeds' intelligence workflows succeed", "[ai][workflo
     if (tasks.count("speech")) CHECK(tasks["speech"]["outputs"][0]["type"] == "application/json");
   }
 }
+
+TEST_CASE("wfc run with a provider that fails: the task fails with the provider's error",
+          "[ai][workflows]") {
+  // An OpenAI-compatible transcription endpoint that answers 503 with its own error body.
+  wfc::test::HttpServer provider;
+  provider.server().Post(
+      "/v1/audio/transcriptions", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 503;
+        res.set_content(R"({"error": {"message": "model is overloaded"}})", "application/json");
+      });
+  provider.start();
+  TempDir dir;
+  dir.write("w.json", R"({"name": "s", "workflow": [{"kind": "speech"},
+      {"kind": "video", "options": {"width": 160}}]})");
+  std::string env = "WFC_AI_TRANSCRIBE_PROVIDER=openai WFC_AI_TRANSCRIBE_URL=" + provider.url("") +
+                    " WFC_AI_TRANSCRIBE_KEY=sk-secret-key";
+  auto r = wfc::test::run_wfc(
+      dir, {"run", "w.json", "--input", wfc::test::talk_clip().string(), "--out", "out"}, env);
+  INFO(r.err);
+  CHECK(r.status != 0);
+  json run = json::parse(wfc::test::slurp(dir.path() / "out" / "run.json"));
+  CHECK(run["status"] == "failed");
+  auto tasks = by_kind(run);
+  CHECK(tasks["speech"]["status"] == "failed");
+  CHECK(tasks["speech"]["error"]["kind"] == "provider_failed");
+  std::string message = tasks["speech"]["error"]["message"];
+  CHECK(message.find("model is overloaded") != std::string::npos);
+  CHECK(message.find("503") != std::string::npos);
+  CHECK(message.find("sk-secret-key") == std::string::npos);
+  CHECK(tasks["video"]["status"] == "succeeded");  // the rest of the pass is not lost
+
+  // A configuration that is wrong stops the command before it runs anything, saying where.
+  dir.write("ai.json", R"({"transcribe": {"provider": "whisper"}})");
+  auto bad = wfc::test::run_wfc(dir, {"run", "w.json", "--input", wfc::test::talk_clip().string(),
+                                      "--out", "out2", "--ai-config", "ai.json"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("ai.json") != std::string::npos);
+  CHECK(bad.err.find("whisper.cpp") != std::string::npos);  // the valid providers are listed
+  CHECK_FALSE(fs::exists(dir.path() / "out2" / "run.json"));
+}

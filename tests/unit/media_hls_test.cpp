@@ -1,8 +1,10 @@
 // The adaptive_video operator: an HLS ladder from one decode, its master playlist, aligned
-// segments, and audio in every rendition.
+// segments, audio in every rendition, and subtitle renditions from WebVTT tracks by URL.
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "runtime/ingest/fetch.h"
+#include "test_http_server.h"
 #include "test_media.h"
 
 using namespace wfc::test;
@@ -67,4 +69,89 @@ TEST_CASE("adaptive_video top size and HEVC renditions", "[media][hls]") {
   CHECK(seg["codecs"]["video"] == "hevc");
   CHECK(seg["width"] == 100);
   CHECK(seg["height"] == 90);
+}
+
+namespace {
+
+// A pass of one adaptive_video output whose subtitle tracks are fetched, as the executor does,
+// from a loopback server.
+wfc::media::PassResult hls_with_subtitles(wfc::test::HttpServer& http, const json& subtitles,
+                                          const std::string& id) {
+  wfc::media::PassSpec spec;
+  spec.input = sample("long.mp4");
+  spec.outputs.push_back(output(id, "adaptive_video",
+                                {{"renditions", {{{"height", 90}}}}, {"subtitles", subtitles}},
+                                out_dir(id)));
+  wfc::ingest::AccessPolicy policy;
+  std::string error;
+  REQUIRE(policy.allow_host("127.0.0.1", &error));
+  spec.fetch = [policy](const std::string& url, const fs::path& into,
+                        std::string* error) -> std::optional<fs::path> {
+    auto r = wfc::ingest::fetch(url, into, {}, policy);
+    if (r.ok()) return r.file.path;
+    *error = r.error->message;
+    return std::nullopt;
+  };
+  return wfc::media::run_pass(spec);
+}
+
+}  // namespace
+
+TEST_CASE("adaptive_video adds its subtitle tracks as subtitle renditions players list",
+          "[media][hls]") {
+  wfc::test::HttpServer http;
+  http.server().Get("/en.vtt", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello there\n", "text/vtt");
+  });
+  http.server().Get("/fr.vtt", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("\xEF\xBB\xBFWEBVTT\n\n00:00:01.000 --> 00:00:03.000\nBonjour\n", "text/vtt");
+  });
+  http.server().Get("/page.html", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<html>not subtitles</html>", "text/html");
+  });
+  http.start();
+  json subs = {
+      {{"url", http.url("/en.vtt")}, {"label", "English"}, {"language", "en"}, {"default", true}},
+      {{"url", http.url("/fr.vtt")}, {"language", "fr"}}};
+  auto r = hls_with_subtitles(http, subs, "hls_subs");
+  REQUIRE_FALSE(r.outputs[0].error);
+  CHECK(r.outputs[0].files[0]["subtitles"] == 2);
+  fs::path dir = media_dir() / "out-hls_subs" / "hls_subs";
+  std::string master = slurp_file(dir / "master.m3u8");
+  auto media_lines = lines_starting(master, "#EXT-X-MEDIA:TYPE=SUBTITLES");
+  REQUIRE(media_lines.size() == 2);
+  CHECK(media_lines[0].find("NAME=\"English\"") != std::string::npos);
+  CHECK(media_lines[0].find("LANGUAGE=\"en\"") != std::string::npos);
+  CHECK(media_lines[0].find("DEFAULT=YES") != std::string::npos);
+  CHECK(media_lines[1].find("NAME=\"fr\"") != std::string::npos);
+  CHECK(media_lines[1].find("DEFAULT=NO") != std::string::npos);
+  for (const auto& v : lines_starting(master, "#EXT-X-STREAM-INF:"))
+    CHECK(v.find("SUBTITLES=\"subs\"") != std::string::npos);
+  CHECK(slurp_file(dir / "subs" / "s0.vtt").find("Hello there") != std::string::npos);
+  // Each subtitle rendition is a media playlist FFmpeg's HLS reader opens, as a player does, to
+  // a WebVTT stream (FFmpeg 5.1 reads no subtitle rendition through a master playlist: "Can't
+  // support the subtitle", so each is read on its own).
+  auto streams = [](const fs::path& playlist) {
+    std::string cmd = "ffprobe -v error -show_entries stream=codec_name,codec_type -of csv=p=0 '" +
+                      playlist.string() + "' 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[256];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+    return out;
+  };
+  for (const char* playlist : {"subs/s0.m3u8", "subs/s1.m3u8"}) {
+    INFO(playlist);
+    CHECK(streams(dir / playlist).rfind("webvtt,subtitle", 0) == 0);
+  }
+  CHECK(streams(dir / "master.m3u8").find("h264,video") != std::string::npos);
+
+  // A track that is not WebVTT fails the output, naming it, and leaves no package behind.
+  auto bad = hls_with_subtitles(http, {{{"url", http.url("/page.html")}}}, "hls_bad");
+  REQUIRE(bad.outputs[0].error);
+  CHECK(bad.outputs[0].error->kind == "input_invalid");
+  CHECK(bad.outputs[0].error->message.find("subtitles[0]") != std::string::npos);
+  CHECK_FALSE(fs::exists(media_dir() / "out-hls_bad" / "hls_bad" / "master.m3u8"));
 }
