@@ -337,8 +337,12 @@ std::optional<FrameSample> sample_frames(const InputInfo& in, OutputWork& work, 
   auto [w, h] = by.frame_size();
   bool jpeg = by.wants_jpeg();
   std::string filters = rotation_filters(in.rotation);
-  std::string scale = w > 0 && h > 0 ? "scale=" + std::to_string(w) + ":" + std::to_string(h)
-                                     : "scale=w='min(512,iw)':h=-2";
+  // The local model takes its square picture as nsfwjs resizes it (the aspect not kept); a
+  // provider gets the picture whole, fitted into its size.
+  std::string size = std::to_string(w) + ":" + std::to_string(h);
+  std::string scale = w <= 0 || h <= 0 ? "scale=w='min(512,iw)':h=-2"
+                      : jpeg           ? "scale=" + size + ":force_original_aspect_ratio=decrease"
+                                       : "scale=" + size;
   filters = join_filters({filters, scale + ":flags=bilinear", "setsar=1"});
   SinkParams sink;
   sink.pix_fmt = jpeg ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_RGB24;

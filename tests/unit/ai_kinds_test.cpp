@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 #include <regex>
 
+#include "runtime/ai/http/providers.h"
 #include "tests/unit/test_ai.h"
+#include "tests/unit/test_http_server.h"
 
 namespace {
 
@@ -253,4 +255,44 @@ TEST_CASE("an intelligence output without engines fails clearly", "[ai][kinds]")
   auto r = wfc::media::run_pass(spec);
   REQUIRE(r.outputs[0].error);
   CHECK(r.outputs[0].error->kind == "engine_unavailable");
+}
+
+TEST_CASE("nsfw on a moderation provider: JPEG frames of the pass, its categories in the result",
+          "[ai][kinds]") {
+  // An OpenAI-compatible moderation endpoint that calls every picture sexual.
+  wfc::test::HttpServer provider;
+  std::atomic<int> pictures{0};
+  std::atomic<bool> all_jpeg{true};
+  provider.server().Post(
+      "/v1/moderations", [&](const httplib::Request& req, httplib::Response& res) {
+        json body = json::parse(req.body);
+        for (const json& in : body["input"]) {
+          std::string url = in["image_url"]["url"];
+          // A JPEG starts with FF D8 FF, which base64 writes as "/9j/".
+          if (url.rfind("data:image/jpeg;base64,/9j/", 0) != 0) all_jpeg = false;
+          ++pictures;
+        }
+        res.set_content(R"({"results": [{"flagged": true, "category_scores": {"sexual": 0.92,
+        "violence": 0.01, "violence/graphic": 0.0}}]})",
+                        "application/json");
+      });
+  provider.start();
+  wfc::ai::ProviderConfig config;
+  config.provider = "openai-moderation";
+  config.base_url = provider.url("");
+  wfc::ai::Engines engines = *local_engines();
+  engines.classifier = wfc::ai::http::make_http_classifier(config);
+  REQUIRE(engines.classifier);
+  auto r = run_ai_pass(wfc::test::talk_clip(), {{"nsfw_p", "nsfw", json::object()}}, engines);
+  json v = output_json("nsfw_p", ok(r, 0));
+  INFO(v.dump(2));
+  CHECK(all_jpeg);
+  // About one frame a second of the 24 s clip, and its two cuts.
+  CHECK(pictures >= 24);
+  CHECK(pictures <= 30);
+  CHECK(v["sexual"] == true);
+  CHECK(v["violence"] == false);  // a provider judges it
+  CHECK(v["gore"] == false);
+  REQUIRE_FALSE(v["timeline"].empty());
+  CHECK(v["timeline"][0]["start"] == 0);
 }

@@ -34,6 +34,7 @@ inline constexpr double kTalkCuts[] = {8, 16};
 inline fs::path talk_clip() {
   static std::mutex mu;
   std::lock_guard lock(mu);
+  media::set_ffmpeg_log_level(AV_LOG_ERROR);  // the libraries' chatter is not test output
   fs::path p = media_dir() / "talk.mp4";
   if (fs::exists(p)) return p;
   std::string inputs, delays, mix;
