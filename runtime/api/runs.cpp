@@ -47,10 +47,19 @@ std::optional<ApiError> check_webhook_url(const json& body) {
   if (u.empty()) return std::nullopt;
   std::string problem = net::web_url_problem(u);
   if (problem.empty()) return std::nullopt;
-  ApiError e{
-      422, "request_invalid",
-      fmt::format("'webhook_url' must be an http(s) URL: '{}': {}", net::redact_url(u), problem)};
-  e.extra = {{"field", "webhook_url"}, {"pointer", "/webhook_url"}};
+  // Worded as the compiler's WF115, which says the same of webhook_url in workflow files.
+  std::string message =
+      fmt::format("'webhook_url' must be an absolute http or https URL, got '{}': {}",
+                  net::redact_url(u), problem);
+  ApiError e{422, "request_invalid", message};
+  e.extra = {{"field", "webhook_url"},
+             {"pointer", "/webhook_url"},
+             {"diagnostics",
+              {{{"code", "WF115"},
+                {"severity", "error"},
+                {"message", message},
+                {"hint", "e.g. \"https://example.com/hooks/wfc\""},
+                {"pointer", "/webhook_url"}}}}};
   return e;
 }
 

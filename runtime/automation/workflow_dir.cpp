@@ -87,10 +87,11 @@ std::optional<store::Automation> read_one(const fs::path& dir, const std::string
   if (doc.description) a.description = doc.description->value;
   if (doc.status && !doc.status->value.empty()) a.status = doc.status->value;
   if (doc.webhook_url) a.webhook_url = doc.webhook_url->value;
-  // The API's check of webhook_url (POST /automations refuses the same).
+  // What the compiler's WF115 lets through (a URL without a host), refused as the API does.
   if (!a.webhook_url.empty()) {
     if (std::string why = net::web_url_problem(a.webhook_url); !why.empty()) {
-      *problems = full.string() + ": error: 'webhook_url' must be an http(s) URL: '" +
+      *problems = full.string() +
+                  ": error: 'webhook_url' must be an absolute http or https URL, got '" +
                   net::redact_url(a.webhook_url) + "': " + why + "\n";
       return std::nullopt;
     }

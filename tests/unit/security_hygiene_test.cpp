@@ -282,8 +282,9 @@ TEST_CASE("webhook_url is checked alike on every route that takes it", "[securit
       CHECK(a.body["kind"] == "request_invalid");
       CHECK(a.body["field"] == "webhook_url");
       CHECK(a.body["pointer"] == "/webhook_url");
-      CHECK(a.body["message"].get<std::string>().find("'webhook_url' must be an http(s) URL") !=
-            std::string::npos);
+      CHECK(a.body["diagnostics"][0]["pointer"] == "/webhook_url");
+      CHECK(a.body["message"].get<std::string>().find(
+                "'webhook_url' must be an absolute http or https URL") != std::string::npos);
     }
   }
   // Nothing was created or changed by the refused requests.
