@@ -127,9 +127,10 @@ TEST_CASE("a password in an input or webhook URL is used, and never shown",
       CHECK(body.find(kHookPassword) == std::string::npos);
     }
   }
-  for (std::string path : {"/runs", "/runs/" + made.body["id"].get<std::string>(),
-                           "/runs/" + by_runs.body["id"].get<std::string>(), "/tasks?limit=100",
-                           "/events?limit=100", "/automations", "/automations/" + auto_id}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/runs", "/runs/" + made.body["id"].get<std::string>(),
+           "/runs/" + by_runs.body["id"].get<std::string>(), "/tasks?limit=100",
+           "/events?limit=100", "/automations", "/automations/" + auto_id}) {
     auto a = api.get(path);
     INFO(path << ": " << a.text);
     REQUIRE(a.status == 200);
