@@ -23,21 +23,6 @@ std::optional<ApiError> check_status(const json& body) {
   return e;
 }
 
-// `webhook_url`: an http(s) URL, or null (or "") for none.
-std::optional<ApiError> check_webhook(const json& body) {
-  if (!body.contains("webhook_url") || body["webhook_url"].is_null()) return std::nullopt;
-  if (!body["webhook_url"].is_string()) {
-    ApiError e = bad_request("'webhook_url' must be a string or null");
-    e.extra = {{"field", "webhook_url"}};
-    return e;
-  }
-  std::string u = body["webhook_url"].get<std::string>();
-  if (u.empty() || u.starts_with("http://") || u.starts_with("https://")) return std::nullopt;
-  ApiError e = bad_request(fmt::format("'webhook_url' must be an http(s) URL, got '{}'", u));
-  e.extra = {{"field", "webhook_url"}};
-  return e;
-}
-
 // Compiles the automation as the compiler reads automation objects: the body's own fields at
 // the same places, so the diagnostics' pointers point into the request.
 std::optional<ApiError> compile_into(store::Automation* a) {
@@ -64,7 +49,7 @@ void create(Context& ctx, Call& call) {
     return send_error(call.res, *e);
   }
   if (auto e = check_status(body)) return send_error(call.res, *e);
-  if (auto e = check_webhook(body)) return send_error(call.res, *e);
+  if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
   store::Automation a;
   if (body.contains("id")) {
     a.id = body["id"];
@@ -119,7 +104,7 @@ void patch(Context& ctx, Call& call) {
     return send_error(call.res, *e);
   }
   if (auto e = check_status(body)) return send_error(call.res, *e);
-  if (auto e = check_webhook(body)) return send_error(call.res, *e);
+  if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
   auto a = ctx.store.get_automation(call.params[0]);
   if (!a) return send_error(call.res, not_found("automation_not_found", call.params[0]));
   if (body.contains("name")) a->name = body["name"];
@@ -153,7 +138,7 @@ void trigger(Context& ctx, Call& call) {
   if (auto e = check_input_url(body.contains("url") ? body["url"] : json(nullptr), "url")) {
     return send_error(call.res, *e);
   }
-  if (auto e = check_webhook(body)) return send_error(call.res, *e);
+  if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
   auto a = ctx.store.get_automation(call.params[0]);
   if (!a) return send_error(call.res, not_found("automation_not_found", call.params[0]));
   if (a->status != "active") {

@@ -43,6 +43,11 @@ ApiError invalid_workflow(const automation::CompiledAutomation& c);
 /// The 400 `url_required` of a run without a usable input url.
 std::optional<ApiError> check_input_url(const nlohmann::json& url, std::string_view field);
 
+/// `webhook_url` in a request body, the same on every route that takes one: absent, null or ""
+/// is none; a string must be an absolute http(s) URL with a host (net::web_url_problem), else
+/// 422 request_invalid with `field` and `pointer`; another type is a 400.
+std::optional<ApiError> check_webhook_url(const nlohmann::json& body);
+
 /// OpenAPI fragments the resources share.
 nlohmann::json json_body(std::string_view description);
 nlohmann::json list_params(std::initializer_list<std::string_view> filters);

@@ -54,41 +54,73 @@ void send_error(httplib::Response& res, const ApiError& error) {
   send_json(res, error.status, body);
 }
 
+namespace {
+
+// JSON nested past kMaxDepth is refused before it is parsed: the serializer and the compiler
+// recurse, and a 1 MiB body of '[' would otherwise exhaust a thread's stack.
+constexpr int kMaxDepth = 256;
+
+/// The offset of the bracket that opens level kMaxDepth + 1 (outside strings), if any.
+std::optional<size_t> too_deep_at(std::string_view body) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+/// A 400 located at byte `at` of `body`: line and column (1-based) and the offset, in the message
+/// and as fields.
+ApiError located(std::string_view body, size_t at, std::string_view what) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < at && i < body.size(); ++i) {
+    if (body[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  ApiError err = bad_request(
+      fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, at, what));
+  err.extra = {{"line", line}, {"column", column}, {"offset", at}};
+  return err;
+}
+
+}  // namespace
+
 std::optional<ApiError> parse_object(const httplib::Request& req, json* out, bool empty_ok) {
   if (req.body.empty() && empty_ok) {
     *out = json::object();
     return std::nullopt;
   }
-  // JSON nested past kMaxDepth is refused while it is read: the serializer and the compiler
-  // recurse, and a 1 MiB body of '[' would otherwise exhaust a thread's stack.
-  constexpr int kMaxDepth = 256;
-  struct TooDeep {};
-  auto depth_limit = [](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxDepth) throw TooDeep{};
-    return true;
-  };
+  if (auto at = too_deep_at(req.body)) {
+    return located(req.body, *at,
+                   fmt::format("nested more than {} levels deep (arrays and objects)", kMaxDepth));
+  }
   try {
-    *out = json::parse(req.body, depth_limit);
-  } catch (const TooDeep&) {
-    return bad_request(fmt::format("the JSON is nested more than {} levels deep", kMaxDepth));
+    *out = json::parse(req.body);
   } catch (const json::parse_error& e) {
     // nlohmann's byte is 1-based and points just past the offending character.
-    size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    size_t line = 1, column = 1;
-    for (size_t i = 0; i < at && i < req.body.size(); ++i) {
-      if (req.body[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
     std::string what = e.what();
     if (auto colon = what.find("]: "); colon != std::string::npos) what = what.substr(colon + 3);
-    ApiError err = bad_request(
-        fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, at, what));
-    err.extra = {{"line", line}, {"column", column}, {"offset", at}};
-    return err;
+    return located(req.body, e.byte > 0 ? e.byte - 1 : 0, what);
   }
   if (!out->is_object()) return bad_request("the request body must be a JSON object");
   return std::nullopt;

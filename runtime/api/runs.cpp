@@ -4,6 +4,7 @@
 
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
+#include "runtime/net/http_client.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::api {
@@ -32,6 +33,34 @@ std::optional<ApiError> check_input_url(const json& url, std::string_view field)
     return e;
   }
   return std::nullopt;
+}
+
+std::optional<ApiError> check_webhook_url(const json& body) {
+  auto it = body.find("webhook_url");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) {
+    ApiError e = bad_request("'webhook_url' must be a string or null");
+    e.extra = {{"field", "webhook_url"}, {"pointer", "/webhook_url"}};
+    return e;
+  }
+  const std::string& u = it->get_ref<const std::string&>();
+  if (u.empty()) return std::nullopt;
+  std::string problem = net::web_url_problem(u);
+  if (problem.empty()) return std::nullopt;
+  // Worded as the compiler's WF115, which says the same of webhook_url in workflow files.
+  std::string message =
+      fmt::format("'webhook_url' must be an absolute http or https URL, got '{}': {}",
+                  net::redact_url(u), problem);
+  ApiError e{422, "request_invalid", message};
+  e.extra = {{"field", "webhook_url"},
+             {"pointer", "/webhook_url"},
+             {"diagnostics",
+              {{{"code", "WF115"},
+                {"severity", "error"},
+                {"message", message},
+                {"hint", "e.g. \"https://example.com/hooks/wfc\""},
+                {"pointer", "/webhook_url"}}}}};
+  return e;
 }
 
 ApiError invalid_workflow(const automation::CompiledAutomation& c) {
@@ -76,6 +105,7 @@ void create(Context& ctx, Call& call) {
                                    {"webhook_url", Type::String}})) {
     return send_error(call.res, *e);
   }
+  if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
   automation::CompiledAutomation c = automation::compile_automation({{"tasks", body["tasks"]}});
   if (!c.ok) return send_error(call.res, invalid_workflow(c));
   if (c.reads_input && c.input_url.empty()) {

@@ -12,6 +12,7 @@
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
 #include "runtime/model/ids.h"
+#include "runtime/net/http_client.h"
 
 namespace wfc::automation {
 namespace {
@@ -86,6 +87,15 @@ std::optional<store::Automation> read_one(const fs::path& dir, const std::string
   if (doc.description) a.description = doc.description->value;
   if (doc.status && !doc.status->value.empty()) a.status = doc.status->value;
   if (doc.webhook_url) a.webhook_url = doc.webhook_url->value;
+  // What the compiler's WF115 lets through (a URL without a host), refused as the API does.
+  if (!a.webhook_url.empty()) {
+    if (std::string why = net::web_url_problem(a.webhook_url); !why.empty()) {
+      *problems = full.string() +
+                  ": error: 'webhook_url' must be an absolute http or https URL, got '" +
+                  net::redact_url(a.webhook_url) + "': " + why + "\n";
+      return std::nullopt;
+    }
+  }
   a.source_path = relative;
   a.workflow = nlohmann::json::parse(emit::emit_json(value));
 

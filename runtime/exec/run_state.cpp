@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "runtime/net/redact.h"
+
 namespace wfc::exec {
 namespace {
 
@@ -32,7 +34,7 @@ nlohmann::json TaskState::to_json(const std::string& run_id) const {
       {"run_id", run_id},
       {"parent_id", parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(parent)},
       {"progress", std::floor(progress)},
-      {"options", options},
+      {"options", net::redact_urls(options)},  // shown in events and webhooks
       {"inputs", inputs},
       {"outputs", outputs},
       {"metadata", nlohmann::json::object()},

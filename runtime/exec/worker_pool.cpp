@@ -13,6 +13,7 @@
 #include "runtime/exec/scheduler.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/model/ids.h"
+#include "runtime/store/private_files.h"
 
 namespace wfc::exec {
 
@@ -204,11 +205,12 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   fs::path workspace = options_.data_dir / "runs" / run.id;
   std::error_code ec;
   fs::remove_all(workspace, ec);
-  fs::create_directories(workspace, ec);
-  if (ec) {
+  // Private (0700): a run's inputs and outputs are its caller's, and nobody else's on the host.
+  std::string mkdir_error;
+  if (!store::create_private_dirs(workspace, &mkdir_error)) {
     finish(model::Status::Failed,
            {{"kind", "internal_error"},
-            {"message", fmt::format("cannot create the run's directory: {}", ec.message())}});
+            {"message", fmt::format("cannot create the run's directory: {}", mkdir_error)}});
     return end();
   }
   // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.

@@ -345,8 +345,8 @@ HttpResponse http_request(const HttpRequest& request, const BodySink& sink) {
     }
     auto next = resolve(target->url, hop.location);
     if (!next) {
-      return fail(HttpFailure::Unreachable,
-                  "the server redirected to '" + hop.location + "', which is not a URL");
+      return fail(HttpFailure::Unreachable, "the server redirected to '" +
+                                                redact_url(hop.location) + "', which is not a URL");
     }
     if (!web_scheme(*next)) {
       return fail(HttpFailure::Refused, "the server redirected to '" + redact_url(next->url) +
@@ -360,14 +360,13 @@ HttpResponse http_request(const HttpRequest& request, const BodySink& sink) {
   }
 }
 
-std::string redact_url(std::string_view url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  std::size_t authority = scheme_end + 3;
-  std::size_t authority_end = url.find_first_of("/?#", authority);
-  std::size_t at = url.substr(0, authority_end).rfind('@');
-  if (at == std::string_view::npos || at < authority) return std::string(url);
-  return std::string(url.substr(0, authority)) + std::string(url.substr(at + 1));
+std::string web_url_problem(std::string_view url) {
+  auto target = resolve("", std::string(url));
+  if (!target) return "it is not an absolute URL";
+  if (!web_scheme(*target))
+    return "'" + target->scheme + "' URLs are not sent to; use http or https";
+  if (target->host.empty()) return "it has no host";
+  return "";
 }
 
 }  // namespace wfc::net

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/net/ip_address.h"
+#include "runtime/net/redact.h"  // redact_url, for callers' messages
 
 namespace wfc::net {
 
@@ -76,7 +77,8 @@ struct HttpResponse {
 /// POST, become GETs). With a sink the body streams to it, otherwise it is kept in body.
 HttpResponse http_request(const HttpRequest& request, const BodySink& sink = {});
 
-/// `url` without user name and password, for messages and logs.
-std::string redact_url(std::string_view url);
+/// Why `url` is not an absolute http(s) URL with a host that http_request accepts ("" when it
+/// is): the one check of URLs wfc will send requests to (webhook_url on every route).
+std::string web_url_problem(std::string_view url);
 
 }  // namespace wfc::net

@@ -11,6 +11,7 @@
 #include "runtime/model/ids.h"
 #include "runtime/store/checkpointer.h"
 #include "runtime/store/migrations.h"
+#include "runtime/store/private_files.h"
 #include "runtime/store/sqlite_db.h"
 #include "runtime/store/wire_json.h"
 
@@ -323,6 +324,12 @@ SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
   if (!options_.clock_ms) options_.clock_ms = system_clock_ms;
   if (options_.synchronous != "NORMAL" && options_.synchronous != "FULL")
     throw std::invalid_argument("store: synchronous must be NORMAL or FULL");
+  std::string p = options_.path.string();
+  std::string error;
+  if (!p.empty() && p != ":memory:" && !p.starts_with("file:") &&
+      !create_private_file(options_.path, &error)) {
+    throw StoreError("sqlite: " + error);
+  }
   writer_ = open_connection();
   sqlite::migrate(*writer_);
   checkpointer_ = std::make_unique<sqlite::Checkpointer>(*writer_, open_connection(),

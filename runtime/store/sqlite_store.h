@@ -37,7 +37,8 @@ class SqliteStore final : public Store {
     std::function<int64_t()> clock_ms;
   };
 
-  /// Opens or creates the database and applies pending migrations. Throws StoreError.
+  /// Opens or creates the database (a new file is made mode 0600; SQLite gives its -wal and -shm
+  /// files the database's mode) and applies pending migrations. Throws StoreError.
   explicit SqliteStore(Options options);
   ~SqliteStore() override;
 

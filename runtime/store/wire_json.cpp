@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "runtime/net/redact.h"
+
 namespace wfc::store {
 namespace {
 
@@ -23,7 +25,7 @@ nlohmann::json to_json(const Task& t) {
       {"run_id", t.run_id},
       {"parent_id", or_null(t.parent_id)},
       {"progress", std::floor(t.progress)},
-      {"options", t.options},
+      {"options", net::redact_urls(t.options)},
       {"inputs", t.inputs},
       {"outputs", t.outputs},
       {"error", t.error},
@@ -49,7 +51,7 @@ nlohmann::json to_json(const Run& r) {
       {"status", model::status_name(r.status)},
       {"progress", std::floor(r.progress)},
       {"automation_id", or_null(r.automation_id)},
-      {"input", or_null(r.input_url)},
+      {"input", or_null(net::redact_url(r.input_url))},
       {"tasks", std::move(tasks)},
       {"metadata", r.metadata},
       {"error", r.error},
@@ -67,9 +69,9 @@ nlohmann::json to_json(const Automation& a) {
       {"object", "automation"},
       {"name", a.name},
       {"description", a.description},
-      {"workflow", a.workflow},
+      {"workflow", net::redact_urls(a.workflow)},
       {"status", a.status},
-      {"webhook_url", or_null(a.webhook_url)},
+      {"webhook_url", or_null(net::redact_url(a.webhook_url))},
       {"source", or_null(a.source_path)},
       {"created_at", timestamp(a.created_at)},
       {"updated_at", timestamp(a.updated_at)},

@@ -1,6 +1,9 @@
 // Stored objects as the API shows them (seeds/002_*, API-NOTES "Objects"): `object`, unix-second
 // timestamps (null until they happen), `error` as {kind, message} or null. The store also uses
 // these for the data of the events it raises itself (run.failed after interruptions, cancels).
+// URLs in them are shown without user name and password (runtime/net/redact.h): the run's
+// `input`, task options, an automation's workflow and webhook_url. What the worker fetches and
+// where webhooks go are read from the store's own fields, which keep them.
 #pragma once
 
 #include <nlohmann/json.hpp>

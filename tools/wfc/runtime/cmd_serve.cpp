@@ -15,11 +15,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
 #include "runtime/exec/worker_pool.h"
+#include "runtime/store/private_files.h"
 #include "runtime/store/sqlite_store.h"
 #include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
@@ -70,16 +72,26 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// A secret kept in DATA/NAME (made on first use, readable by the owner alone).
+// A secret kept in DATA/NAME: made on first use, readable by the owner alone from its first byte
+// (store::keep_private_file); one found readable by others is narrowed to 0600, with a warning.
 std::string kept_secret(const Args& args, const std::string& name) {
   fs::path file = fs::path(args.data) / name;
   std::string secret;
   std::ifstream(file) >> secret;
-  if (secret.empty()) {
-    secret = store::new_secret();
-    std::ofstream(file, std::ios::trunc) << secret << "\n";
-    ::chmod(file.c_str(), 0600);
+  if (!secret.empty()) {
+    if (unsigned shared = store::shared_mode_bits(file)) {
+      std::cerr << fmt::format(
+          "wfc serve: warning: {} was readable by others (mode {:o}); narrowed to 0600: make a "
+          "new secret if others on this host are not to be trusted\n",
+          file.string(), 0600 | shared);
+      ::chmod(file.c_str(), 0600);
+    }
+    return secret;
   }
+  std::string error;
+  auto kept = store::keep_private_file(file, store::new_secret() + "\n", &error);
+  if (!kept) throw store::StoreError(error);
+  std::istringstream(*kept) >> secret;
   return secret;
 }
 
@@ -137,10 +149,11 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
-  std::error_code ec;
-  fs::create_directories(args.data, ec);
-  if (ec) {
-    std::cerr << fmt::format("wfc serve: cannot create '{}': {}\n", args.data, ec.message());
+  // Private files (docs/security.md): what this process creates is its owner's alone (0600
+  // files, 0700 directories), FFmpeg's outputs and SQLite's -wal and -shm files included.
+  ::umask(::umask(0) | 077);
+  if (!store::create_private_dirs(args.data, &error)) {
+    std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
   // The runs' outputs are written under the data directory (exports may name it too).
@@ -197,8 +210,13 @@ int serve(const Args& args) {
       });
   hooks.run_queued = [&workers] { workers.wake(); };
   // Webhooks: the store is the outbox; a thread delivers what is due, signed with the secret.
-  std::string webhook_secret =
-      args.webhook_secret.empty() ? kept_secret(args, "webhook-secret") : args.webhook_secret;
+  std::string webhook_secret = args.webhook_secret;
+  try {
+    if (webhook_secret.empty()) webhook_secret = kept_secret(args, "webhook-secret");
+  } catch (const store::StoreError& e) {
+    std::cerr << "wfc serve: " << e.what() << "\n";
+    return kProblems;
+  }
   webhooks::WebhookDeliverer deliverer(*store, webhook_secret, pool_options.access);
   hooks.start_background = [&workers, &deliverer] {
     workers.start();
