@@ -143,7 +143,8 @@ int serve(const Args& args) {
     std::cerr << fmt::format("wfc serve: cannot create '{}': {}\n", args.data, ec.message());
     return kUsage;
   }
-  // The runs' outputs are written under the data directory (exports may name it too).
+  // The runs' outputs are written under the data directory; `export` tasks write only below
+  // --allow-export directories (the data directory is not one unless named).
   config.data_dir = fs::absolute(args.data);
   pool_options.data_dir = config.data_dir;
   pool_options.workers = std::max(0, args.workers);
