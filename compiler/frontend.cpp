@@ -1,7 +1,10 @@
 #include "compiler/frontend.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +39,17 @@ void too_large(diag::Diagnostics& diags, size_t size, bool exact, const syntax::
             "split the workflow, or check that the path names a workflow file");
 }
 
+/// WF100 for a path that names a FIFO, socket or device: refused without reading from it.
+void not_regular(diag::Diagnostics& diags, const std::string& path, mode_t mode) {
+  std::string what = S_ISFIFO(mode)                   ? "a FIFO (named pipe)"
+                     : S_ISSOCK(mode)                 ? "a socket"
+                     : S_ISCHR(mode) || S_ISBLK(mode) ? "a device"
+                                                      : "not a regular file";
+  diags.add(diag::Code::IoError, Span{},
+            "'" + path + "' is " + what + "; only regular files are read as workflows",
+            "give the path of a workflow file, or '-' to read standard input");
+}
+
 }  // namespace
 
 std::optional<SourceFile> load_source(const std::string& path, diag::Diagnostics& diags,
@@ -52,6 +66,10 @@ std::optional<SourceFile> load_source(const std::string& path, diag::Diagnostics
     }
     return SourceFile("<stdin>", std::move(text));
   }
+  // Only regular files are read: a FIFO would block until someone writes to it, a device may
+  // never end. The path is checked before opening (opening a device can have effects), and the
+  // descriptor again after (the path may have been swapped in between); O_NONBLOCK makes that
+  // open return at once even if a FIFO was swapped in.
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     diags.add(diag::Code::IoError, Span{}, "cannot read '" + path + "': " + std::strerror(errno));
@@ -61,17 +79,32 @@ std::optional<SourceFile> load_source(const std::string& path, diag::Diagnostics
     diags.add(diag::Code::IoError, Span{}, "'" + path + "' is a directory");
     return std::nullopt;
   }
-  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > limits.max_bytes) {
+  if (!S_ISREG(st.st_mode)) {
+    not_regular(diags, path, st.st_mode);
+    return std::nullopt;
+  }
+  if (static_cast<size_t>(st.st_size) > limits.max_bytes) {
     too_large(diags, static_cast<size_t>(st.st_size), true, limits);
     return std::nullopt;
   }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
     diags.add(diag::Code::IoError, Span{}, "cannot read '" + path + "': " + std::strerror(errno));
     return std::nullopt;
   }
-  // Read to EOF even for regular files (they may grow, or be a FIFO), never past the limit.
-  text.resize(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 64 * 1024);
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    not_regular(diags, path, st.st_mode);
+    return std::nullopt;
+  }
+  std::FILE* f = ::fdopen(fd, "rb");
+  if (!f) {
+    ::close(fd);
+    diags.add(diag::Code::IoError, Span{}, "cannot read '" + path + "': " + std::strerror(errno));
+    return std::nullopt;
+  }
+  // Read to EOF (the file may grow while read), never past the limit.
+  text.resize(std::min(static_cast<size_t>(st.st_size), limits.max_bytes) + 1);
   size_t len = 0;
   for (;;) {
     size_t got = std::fread(text.data() + len, 1, text.size() - len, f);

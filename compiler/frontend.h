@@ -27,7 +27,8 @@ FrontendResult compile_source(const SourceFile& source, syntax::Syntax syntax,
                               const syntax::Limits& limits = {});
 
 /// Loads a file from disk (or "-" for stdin) within limits. On failure returns nullopt and adds
-/// WF100 (I/O) or WF106 (too large) to `diags`; never reads more than limits.max_bytes + 1.
+/// WF100 (I/O; also a path that is not a regular file, such as a FIFO, refused without blocking)
+/// or WF106 (too large) to `diags`; never reads more than limits.max_bytes + 1.
 std::optional<SourceFile> load_source(const std::string& path, diag::Diagnostics& diags,
                                       const syntax::Limits& limits = {});
 

@@ -12,7 +12,9 @@ using S = Severity;
 // Kept in the order of the Code enum; codes_test checks that and that every id is unique.
 constexpr std::array kCodes = {
     CodeInfo{Code::IoError, "WF100", "io-error", S::Error, "The file could not be read.",
-             "The path does not exist, is not readable, or reading it failed. Exit status 2."},
+             "The path does not exist, is not readable, is not a regular file (a FIFO, socket or "
+             "device is refused without reading from it; `-` reads standard input), or reading "
+             "it failed. Exit status 2."},
     CodeInfo{Code::InvalidSyntax, "WF101", "invalid-syntax", S::Error,
              "The file is not valid JSON, YAML or DSL.",
              "JSON is read strictly (RFC 8259): comments, trailing commas, single quotes, NaN "

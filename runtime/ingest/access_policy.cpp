@@ -1,5 +1,6 @@
-// The allow-lists: parsing their entries and answering the two questions fetch asks (may this
-// connection go to this address; may this file be read).
+// The allow-lists: parsing their entries and answering the questions fetch and export ask (may
+// this connection go to this address; may this file be read; below which directory may this
+// export write).
 #include "runtime/ingest/access_policy.h"
 
 #include <algorithm>
@@ -46,6 +47,23 @@ std::string_view trim(std::string_view s) {
 bool below(const fs::path& path, const fs::path& dir) {
   auto [d, p] = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
   return d == dir.end();
+}
+
+/// `path` relative to `dir` when it is `dir` or lies below it (both absolute and lexically
+/// normal), empty components (a trailing '/') dropped; nullopt otherwise.
+std::optional<fs::path> relative_below(const fs::path& path, const fs::path& dir) {
+  auto d = dir.begin(), p = path.begin();
+  for (; d != dir.end(); ++d) {
+    if (d->empty()) continue;  // "/data/" ends in an empty component
+    while (p != path.end() && p->empty()) ++p;
+    if (p == path.end() || *p != *d) return std::nullopt;
+    ++p;
+  }
+  fs::path rest;
+  for (; p != path.end(); ++p) {
+    if (!p->empty()) rest /= *p;
+  }
+  return rest;
 }
 
 }  // namespace
@@ -116,6 +134,40 @@ bool AccessPolicy::allow_file(std::string_view entry, std::string* error) {
     return false;
   }
   return true;
+}
+
+bool AccessPolicy::allow_export(std::string_view entry, std::string* error) {
+  entry = trim(entry);
+  if (entry.empty()) return true;
+  std::error_code ec;
+  fs::path given = fs::absolute(fs::path(entry), ec).lexically_normal();
+  fs::path canonical = ec ? fs::path() : fs::canonical(given, ec);
+  if (ec) {
+    *error = "export entry '" + std::string(entry) + "': " + ec.message();
+    return false;
+  }
+  if (!fs::is_directory(canonical, ec)) {
+    *error = "export entry '" + std::string(entry) + "' is not a directory";
+    return false;
+  }
+  exports_.push_back({given, canonical});
+  return true;
+}
+
+bool AccessPolicy::allow_exports(std::string_view list, std::string* error) {
+  for (auto entry : split_list(list)) {
+    if (!allow_export(entry, error)) return false;
+  }
+  return true;
+}
+
+std::optional<AccessPolicy::ExportRoot> AccessPolicy::export_root(const fs::path& path) const {
+  for (const auto& dir : exports_) {
+    for (const fs::path* name : {&dir.canonical, &dir.given}) {
+      if (auto rest = relative_below(path, *name)) return ExportRoot{dir.canonical, *rest};
+    }
+  }
+  return std::nullopt;
 }
 
 bool AccessPolicy::allow_hosts(std::string_view list, std::string* error) {

@@ -1,9 +1,10 @@
-// The export operator: copies the file it receives to `url`, a local directory (`file:///path`
-// or a path) inside one the access policy lets inputs be read from (--allow-files), so that no
-// other part of the disk is reachable; the file passes on to `next` with its new `url`. S3
-// destinations come with object storage and fail with `kind_unsupported` until then.
-#include <system_error>
-
+// The export operator: copies the file it receives into the directory `url` names (`file:///path`
+// or a path), keeping its name, only below a directory the access policy lets exports write to
+// (--allow-export; `wfc run` adds its --out), with no symlink followed, through a temporary name,
+// and replacing an existing file only with `overwrite: true` (runtime/ingest/export_file.h). The
+// file passes on to `next` with its new `url`. S3 destinations come with object storage and fail
+// with `kind_unsupported` until then.
+#include "runtime/ingest/export_file.h"
 #include "runtime/operators/registry.h"
 
 namespace wfc::operators {
@@ -22,25 +23,17 @@ Result run_export(const plan::Node& node, const Context& context) {
                         "(file:///path or a path)"};
     return r;
   }
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(fs::absolute(fs::path(dir)), ec);
-  if (ec || !context.policy->file_allowed(canonical)) {
-    r.error = Error{"output_refused", "refused to export to '" + std::string(dir) +
-                                          "': it is not inside a directory allowed with "
-                                          "--allow-files"};
-    return r;
-  }
-  fs::create_directories(dir, ec);
-  fs::path target = fs::path(dir) / context.input.path.filename();
-  if (!ec) fs::copy_file(context.input.path, target, fs::copy_options::overwrite_existing, ec);
-  if (ec) {
-    r.error = Error{"export_failed", "could not copy '" + context.input.path.string() + "' to '" +
-                                         target.string() + "': " + ec.message()};
+  const plan::OptionValue* overwrite = node.options.find("overwrite");
+  auto exported =
+      ingest::export_file(*context.policy, context.input.path, fs::path(dir),
+                          context.input.path.filename().string(), overwrite && overwrite->boolean);
+  if (!exported.ok()) {
+    r.error = Error{exported.error->kind, exported.error->message};
     return r;
   }
   nlohmann::json file = context.input.file;
-  file["url"] = "file://" + fs::absolute(target).string();
-  r.outputs.push_back({target, file});
+  file["url"] = "file://" + exported.path.string();
+  r.outputs.push_back({exported.path, file});
   return r;
 }
 

@@ -1,5 +1,6 @@
 // `wfc validate` as CI runs it: the real binary on files written at test time, checked for its
 // exit status, its output in each format and its summary line.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -122,6 +123,38 @@ TEST_CASE("cli: usage and I/O errors exit 2", "[cli]") {
   SECTION("a missing file wins over problems in another") {
     dir.write("bad.json", kUnknownKind);
     CHECK(run_wfc(dir, {"validate", "bad.json", "missing.json"}).status == 2);
+  }
+}
+
+// Issue 19: a FIFO named like a workflow used to block `wfc validate DIR` for ever. The command
+// runs under timeout(1) so that a regression fails the test (status 124) instead of hanging it.
+TEST_CASE("cli: validate refuses a FIFO named like a workflow, without blocking",
+          "[cli][security][validate]") {
+  TempDir dir;
+  dir.write("flows/ok.json", kClean);
+  std::string fifo = (dir.path() / "flows/x.json").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  auto validate = [&](const std::string& target) {
+    std::string cmd = "cd " + quote(dir.path().string()) + " && timeout 60 " + quote(WFC_BINARY) +
+                      " validate " + quote(target) + " </dev/null >.out 2>.err";
+    int raw = std::system(cmd.c_str());
+    Run r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = slurp(dir.path() / ".out");
+    r.err = slurp(dir.path() / ".err");
+    return r;
+  };
+  SECTION("found in a directory") {
+    Run r = validate("flows");
+    CHECK(r.status == 2);  // an I/O error, not a hang (124)
+    CHECK(r.out.find("error[WF100]: 'flows/x.json' is a FIFO (named pipe); only regular files "
+                     "are read as workflows") != std::string::npos);
+    CHECK(r.err.find("checked 2 files: 1 error, 0 warnings") != std::string::npos);
+  }
+  SECTION("named on the command line") {
+    Run r = validate("flows/x.json");
+    CHECK(r.status == 2);
+    CHECK(r.out.find("'flows/x.json' is a FIFO") != std::string::npos);
   }
 }
 

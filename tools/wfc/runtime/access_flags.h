@@ -1,6 +1,7 @@
-// The two access flags every command that fetches inputs takes (`wfc run`, `wfc serve`), wired
+// The access flags every command that runs workflows takes (`wfc run`, `wfc serve`), wired
 // identically: --allow-hosts LIST (env WFC_ALLOW_HOSTS) and --allow-files LIST (env
-// WFC_ALLOW_FILES), comma-separated, repeatable; a flag given on the command line replaces its
+// WFC_ALLOW_FILES) for what inputs may read, --allow-export LIST (env WFC_ALLOW_EXPORT) for where
+// exports may write; comma-separated, repeatable; a flag given on the command line replaces its
 // environment variable. Bad entries are usage errors reported by CLI11 before the command runs.
 #pragma once
 
@@ -15,9 +16,11 @@ namespace wfc::cli {
 struct AccessFlags {
   std::vector<std::string> hosts;
   std::vector<std::string> files;
+  std::vector<std::string> exports;
 };
 
-/// Adds --allow-hosts and --allow-files to `command`, storing their entries in *flags.
+/// Adds --allow-hosts, --allow-files and --allow-export to `command`, storing their entries in
+/// *flags.
 inline void add_access_flags(CLI::App& command, AccessFlags* flags) {
   auto check = [](bool (ingest::AccessPolicy::*allow)(std::string_view, std::string*)) {
     return [allow](const std::string& entry) {
@@ -40,6 +43,13 @@ inline void add_access_flags(CLI::App& command, AccessFlags* flags) {
       ->envname("WFC_ALLOW_FILES")
       ->delimiter(',')
       ->check(CLI::Validator(check(&ingest::AccessPolicy::allow_file), "DIR"));
+  command
+      .add_option("--allow-export", flags->exports,
+                  "directories `export` tasks may write files below (no symlink below them is "
+                  "followed); none by default, and --allow-files does not grant writing")
+      ->envname("WFC_ALLOW_EXPORT")
+      ->delimiter(',')
+      ->check(CLI::Validator(check(&ingest::AccessPolicy::allow_export), "DIR"));
 }
 
 /// The policy the parsed flags describe. False with *error if an entry went bad since parsing
@@ -51,6 +61,9 @@ inline bool access_policy(const AccessFlags& flags, ingest::AccessPolicy* policy
   }
   for (const auto& entry : flags.files) {
     if (!policy->allow_file(entry, error)) return false;
+  }
+  for (const auto& entry : flags.exports) {
+    if (!policy->allow_export(entry, error)) return false;
   }
   return true;
 }

@@ -129,7 +129,9 @@ int run_workflow(const Args& args) {
   }
 
   // 3. Run, with a display on standard error.
-  if (!policy.allow_file(fs::absolute(args.out).string(), &error)) {  // exports may write here
+  // Exports may write below --out, as the run's own outputs do (and read there, as before).
+  if (!policy.allow_file(fs::absolute(args.out).string(), &error) ||
+      !policy.allow_export(fs::absolute(args.out).string(), &error)) {
     std::cerr << "wfc: " << error << "\n";
     return kUsage;
   }

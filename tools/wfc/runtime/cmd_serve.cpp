@@ -156,7 +156,8 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
-  // The runs' outputs are written under the data directory (exports may name it too).
+  // The runs' outputs are written under the data directory; `export` tasks write only below
+  // --allow-export directories (the data directory is not one unless named).
   config.data_dir = fs::absolute(args.data);
   pool_options.data_dir = config.data_dir;
   pool_options.workers = std::max(0, args.workers);
