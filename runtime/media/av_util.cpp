@@ -9,6 +9,8 @@ extern "C" {
 
 #include <cmath>
 
+#include "runtime/media/input_gate.h"
+
 namespace wfc::media {
 
 void set_ffmpeg_log_level(int level) { av_log_set_level(level); }
@@ -19,26 +21,57 @@ std::string av_error_text(int err) {
   return buf;
 }
 
-InputPtr open_local_input(const std::filesystem::path& path, std::string* error) {
+InputPtr open_local_input(const std::filesystem::path& path, std::string* error,
+                          std::string* kind) {
+  const std::string name = "'" + path.filename().string() + "'";
+  if (kind) *kind = "input_invalid";
+  // wfc opens the file itself (by a "file:" URL, so a name such as "http:x" or "a|b" stays a
+  // plain local path) and hands libavformat that one AVIOContext; the gate refuses the rest.
+  std::string url = "file:" + path.string();
+  AVDictionary* io_opts = nullptr;
+  av_dict_set(&io_opts, "protocol_whitelist", "file", 0);
+  AVIOContext* pb = nullptr;
+  int err = avio_open2(&pb, url.c_str(), AVIO_FLAG_READ, nullptr, &io_opts);
+  av_dict_free(&io_opts);
+  if (err < 0) {
+    *error = "cannot open " + name + " as media: " + av_error_text(err);
+    return nullptr;
+  }
+  const AVInputFormat* format = nullptr;
+  err = av_probe_input_buffer2(pb, &format, url.c_str(), nullptr, 0, 0);
+  if (err < 0 || !format) {
+    avio_closep(&pb);
+    *error =
+        "cannot open " + name + " as media: " + av_error_text(err < 0 ? err : AVERROR_INVALIDDATA);
+    return nullptr;
+  }
+  if (const char* what = refused_demuxer(format->name)) {
+    avio_closep(&pb);
+    if (kind) *kind = "input_unsupported";
+    *error = name + " is " + what + " (" + format->name +
+             "): wfc does not read input formats that open other files or URLs; give the media "
+             "file itself as the input";
+    return nullptr;
+  }
   AVFormatContext* raw = avformat_alloc_context();
-  if (!raw) {
+  if (!raw || install_input_gate(raw) < 0) {
+    avformat_free_context(raw);
+    avio_closep(&pb);
     *error = "out of memory";
     return nullptr;
   }
-  AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "protocol_whitelist", "file", 0);
-  // Opening by a "file:" URL keeps a name such as "http:x" or "a|b" a plain local path.
-  std::string url = "file:" + path.string();
-  int err = avformat_open_input(&raw, url.c_str(), nullptr, &opts);
-  av_dict_free(&opts);
+  raw->pb = pb;
+  raw->flags |= AVFMT_FLAG_CUSTOM_IO;
+  err = avformat_open_input(&raw, url.c_str(), format, nullptr);
   if (err < 0) {
-    *error = "cannot open '" + path.filename().string() + "' as media: " + av_error_text(err);
-    return nullptr;  // avformat_open_input freed the context
+    avio_closep(&pb);  // avformat_open_input freed the context but not a caller's AVIOContext
+    *error = "cannot open " + name + " as media: " + av_error_text(err);
+    return nullptr;
   }
   InputPtr in(raw);
   err = avformat_find_stream_info(in.get(), nullptr);
   if (err < 0) {
-    *error = "cannot read the streams of '" + path.filename().string() + "': " + av_error_text(err);
+    *error = "cannot read the streams of " + name + ": " + av_error_text(err);
     return nullptr;
   }
   return in;

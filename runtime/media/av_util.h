@@ -1,6 +1,6 @@
 // Small RAII owners and helpers over the FFmpeg C API shared by probe and the pass engine: owning
-// pointers with the right free function, error text, and opening a local file for demuxing with
-// the `file`-only protocol whitelist (DESIGN.md: libavformat never touches the network).
+// pointers with the right free function, error text, and opening a local file for demuxing
+// through the input gate (input_gate.h: libavformat reads that file and nothing else).
 #pragma once
 
 extern "C" {
@@ -16,8 +16,13 @@ extern "C" {
 
 namespace wfc::media {
 
+/// Closes an input and, when wfc opened its AVIOContext (open_local_input), that too.
 struct InputCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+  void operator()(AVFormatContext* c) const {
+    AVIOContext* pb = c && (c->flags & AVFMT_FLAG_CUSTOM_IO) ? c->pb : nullptr;
+    avformat_close_input(&c);
+    avio_closep(&pb);
+  }
 };
 struct CodecCloser {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
@@ -45,9 +50,12 @@ void set_ffmpeg_log_level(int level);
 /// FFmpeg's text for an AVERROR code.
 std::string av_error_text(int err);
 
-/// Opens `path` for demuxing (local files only) and reads its stream info. On failure returns
-/// nullptr and sets *error to a message naming the file.
-InputPtr open_local_input(const std::filesystem::path& path, std::string* error);
+/// Opens `path` for demuxing and reads its stream info, through the input gate (input_gate.h):
+/// libavformat reads that one file and no other file or URL. On failure returns nullptr, sets
+/// *error to a message naming the file and, when given, *kind to `input_unsupported` for a
+/// format the gate refuses (a playlist, a manifest, a script) or `input_invalid` otherwise.
+InputPtr open_local_input(const std::filesystem::path& path, std::string* error,
+                          std::string* kind = nullptr);
 
 /// The display rotation of a stream in degrees clockwise (0, 90, 180, 270), from its display
 /// matrix side data, as the ffmpeg CLI's autorotate reads it.

@@ -243,9 +243,9 @@ PassResult run_pass(const PassSpec& spec) {
   in.file = std::get<json>(probed);
   result.input = in.file;
   if (spec.outputs.empty()) return result;
-  std::string error;
-  InputPtr fmt = open_local_input(spec.input, &error);
-  if (!fmt) return fail_all({"input_invalid", error});
+  std::string error, kind;
+  InputPtr fmt = open_local_input(spec.input, &error, &kind);
+  if (!fmt) return fail_all({kind, error});
 
   in.image = in.file.value("kind", "") == "image";
   in.width = in.file.value("width", 0);

@@ -147,9 +147,9 @@ std::variant<json, MediaError> probe(const fs::path& path) {
   if (ec) return MediaError{"input_invalid", "cannot read '" + path.filename().string() + "'"};
   if (size == 0)
     return MediaError{"input_invalid", "'" + path.filename().string() + "' is empty (0 bytes)"};
-  std::string error;
-  InputPtr fmt = open_local_input(path, &error);
-  if (!fmt) return MediaError{"input_invalid", error};
+  std::string error, error_kind;
+  InputPtr fmt = open_local_input(path, &error, &error_kind);
+  if (!fmt) return MediaError{error_kind, error};
 
   int vi = best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO);
   int ai = best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO);

@@ -22,7 +22,9 @@ struct MediaError {
 };
 
 /// The File object of a local media file, or an error (`input_invalid` for a file that is not
-/// readable media: empty, corrupt, not media at all). Properties the file lacks are absent.
+/// readable media: empty, corrupt, not media at all; `input_unsupported` for a format that opens
+/// other files or URLs, such as an HLS playlist: input_gate.h). Properties the file lacks are
+/// absent.
 /// Bounded work: at most a few thousand packets are read to count frames of images.
 std::variant<nlohmann::json, MediaError> probe(const std::filesystem::path& path);
 
