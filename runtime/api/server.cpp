@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <chrono>
+#include <thread>
+
 #include "runtime/api/auth.h"
 #include "runtime/api/context.h"
 #include "runtime/api/request.h"
@@ -88,6 +91,7 @@ struct Server::Impl {
   httplib::Server http;
   std::string address;
   std::atomic<bool> stopped{false};
+  std::atomic<bool> entering{false};  // run() is on its way into httplib's accept loop
 };
 
 Server::Server(store::Store& store, Config config, Metrics& metrics, Hooks hooks)
@@ -116,11 +120,18 @@ std::string Server::address() const { return impl_->address; }
 
 void Server::run() {
   if (impl_->hooks.start_background) impl_->hooks.start_background();
-  impl_->http.listen_after_bind();
+  impl_->entering = true;
+  if (!impl_->stopped) impl_->http.listen_after_bind();
+  impl_->entering = false;
 }
 
 void Server::stop() {
   if (impl_->stopped.exchange(true)) return;
+  // httplib's stop() does nothing before its accept loop runs: a SIGTERM that comes just after
+  // the listening line but before run() reached the loop would leave the server serving for
+  // ever. So wait (briefly) for a run() on its way in to be seen running, then stop it.
+  for (int i = 0; i < 2000 && impl_->entering && !impl_->http.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->http.stop();
   if (impl_->hooks.stop_background) impl_->hooks.stop_background();
 }
