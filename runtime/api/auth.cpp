@@ -20,6 +20,10 @@ std::optional<ApiError> authenticate(store::Store& store, const httplib::Request
   std::string secret(h.substr(kBearer.size()));
   auto found = store.find_api_key(secret);
   if (!found) return ApiError{401, "token_invalid", "the API key is not valid"};
+  if (found->status == "retired") {
+    return ApiError{401, "token_invalid",
+                    "the API key is retired: it was not configured when the server last started"};
+  }
   if (found->status != "active") {
     return ApiError{401, "token_invalid", "the API key is " + found->status};
   }

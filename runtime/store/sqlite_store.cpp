@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "runtime/model/ids.h"
@@ -970,6 +971,36 @@ bool SqliteStore::set_api_key_status(const std::string& id, const std::string& s
     bool found = c.changes() > 0;
     tx.commit();
     return found;
+  });
+}
+
+std::vector<ApiKey> SqliteStore::retire_unconfigured_keys(
+    const std::vector<std::string>& configured) {
+  int64_t now = now_ms() / 1000;
+  std::set<std::string> keep(configured.begin(), configured.end());
+  return write([&](Connection& c) {
+    Transaction tx(c, Transaction::Write);
+    std::vector<ApiKey> all;
+    {
+      Query q = c.prepare(fmt::format("SELECT {} FROM api_keys ORDER BY seq", kKeyColumns));
+      while (q->step()) all.push_back(key_row(*q));
+    }
+    std::vector<ApiKey> retired;
+    for (auto& k : all) {
+      std::string status = k.status;
+      if (keep.count(k.id) && k.status == "retired") status = "active";
+      if (!keep.count(k.id) && k.status == "active") status = "retired";
+      if (status == k.status) continue;
+      c.prepare("UPDATE api_keys SET status = ?, updated_at = ? WHERE id = ?")
+          ->bind(1, status)
+          .bind(2, now)
+          .bind(3, k.id)
+          .run();
+      k.status = status;
+      if (status == "retired") retired.push_back(k);
+    }
+    tx.commit();
+    return retired;
   });
 }
 

@@ -76,6 +76,7 @@ class SqliteStore final : public Store {
   std::optional<ApiKey> find_api_key(const std::string& secret) override;
   std::vector<ApiKey> list_api_keys() override;
   bool set_api_key_status(const std::string& id, const std::string& status) override;
+  std::vector<ApiKey> retire_unconfigured_keys(const std::vector<std::string>& configured) override;
 
  private:
   std::unique_ptr<sqlite::Connection> open_connection() const;

@@ -101,7 +101,7 @@ struct ApiKey {
   std::string id;  // key_…
   std::string name;
   std::string hash;               // hex SHA-256 of the secret; the secret itself is never stored
-  std::string status = "active";  // active | paused
+  std::string status = "active";  // active | paused | retired (no longer configured)
   int64_t created_at = 0, updated_at = 0;
 };
 
@@ -233,6 +233,12 @@ class Store {
   virtual std::optional<ApiKey> find_api_key(const std::string& secret) = 0;
   virtual std::vector<ApiKey> list_api_keys() = 0;
   virtual bool set_api_key_status(const std::string& id, const std::string& status) = 0;
+  /// Configuration is the truth at each start (`wfc serve`): the keys `configured` (ids) that an
+  /// earlier start retired become active again, and every other active key becomes "retired",
+  /// its row (and the runs' `created_by` naming it) kept. Paused keys stay paused. Every key in
+  /// the store comes from configuration today. The keys retired, oldest first.
+  virtual std::vector<ApiKey> retire_unconfigured_keys(
+      const std::vector<std::string>& configured) = 0;
 };
 
 /// The hex SHA-256 of an API key's secret, as stored.

@@ -161,5 +161,30 @@ TEST_CASE("API keys are stored hashed and found by their secret", "[store]") {
   CHECK_FALSE(store::to_json(s->list_api_keys()[0]).contains("hash"));
 }
 
+TEST_CASE("keys not configured at a start are retired, kept, and active again once configured",
+          "[store][security][keys]") {
+  test::StoreFixture f;
+  auto s = f.open();
+  store::ApiKey a = s->add_api_key("WFC_API_KEYS:1", store::new_secret());
+  store::ApiKey b = s->add_api_key("WFC_API_KEYS:2", store::new_secret());
+  store::ApiKey paused = s->add_api_key("keys.txt:1", store::new_secret());
+  REQUIRE(s->set_api_key_status(paused.id, "paused"));
+
+  auto retired = s->retire_unconfigured_keys({a.id});
+  REQUIRE(retired.size() == 1);
+  CHECK(retired[0].id == b.id);
+  CHECK(retired[0].status == "retired");
+  auto keys = s->list_api_keys();
+  REQUIRE(keys.size() == 3);  // nothing deleted
+  CHECK(keys[0].status == "active");
+  CHECK(keys[1].status == "retired");
+  CHECK(keys[2].status == "paused");  // paused stays paused
+
+  CHECK(s->retire_unconfigured_keys({a.id, b.id, paused.id}).empty());
+  keys = s->list_api_keys();
+  CHECK(keys[1].status == "active");
+  CHECK(keys[2].status == "paused");
+}
+
 }  // namespace
 }  // namespace wfc

@@ -38,11 +38,21 @@ struct Answer {
   }
 };
 
-/// `wfc serve` on 127.0.0.1:0 with a data directory (and its database) in `dir`.
+/// `wfc serve` on 127.0.0.1:0 with a data directory (and its database) in `dir`, with the keys
+/// kApiKey and kOtherKey unless `default_keys` is false.
 class ApiServer {
  public:
-  ApiServer(const TempDir& dir, std::vector<std::string> extra = {}) : dir_(dir) {
+  ApiServer(const TempDir& dir, std::vector<std::string> extra = {}, bool default_keys = true)
+      : dir_(dir), default_keys_(default_keys) {
     extra_ = std::move(extra);
+    start();
+  }
+
+  /// Stops the server and starts it again on the same data directory with other arguments.
+  void restart(std::vector<std::string> extra, bool default_keys) {
+    stop();
+    extra_ = std::move(extra);
+    default_keys_ = default_keys;
     start();
   }
   ~ApiServer() { stop(); }
@@ -50,10 +60,12 @@ class ApiServer {
   void start() {
     int out[2];
     REQUIRE(pipe(out) == 0);
-    std::vector<std::string> args = {WFC_BINARY,   "serve",
-                                     "--listen",   "127.0.0.1:0",
-                                     "--data",     (dir_.path() / "data").string(),
-                                     "--api-keys", std::string(kApiKey) + "," + kOtherKey};
+    std::vector<std::string> args = {WFC_BINARY,    "serve",  "--listen",
+                                     "127.0.0.1:0", "--data", (dir_.path() / "data").string()};
+    if (default_keys_) {
+      args.push_back("--api-keys");
+      args.push_back(std::string(kApiKey) + "," + kOtherKey);
+    }
     for (const auto& a : extra_) args.push_back(a);
     std::string err = (dir_.path() / "serve.err").string();
     pid_ = fork();
@@ -168,6 +180,7 @@ class ApiServer {
 
   const TempDir& dir_;
   std::vector<std::string> extra_;
+  bool default_keys_ = true;
   pid_t pid_ = -1;
   int out_fd_ = -1;
   std::string address_;

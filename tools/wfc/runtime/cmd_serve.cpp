@@ -21,6 +21,7 @@
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
 #include "runtime/exec/worker_pool.h"
+#include "runtime/net/ip_address.h"
 #include "runtime/store/private_files.h"
 #include "runtime/store/sqlite_store.h"
 #include "runtime/webhooks/delivery.h"
@@ -95,11 +96,21 @@ std::string kept_secret(const Args& args, const std::string& name) {
   return secret;
 }
 
+// True for an address only this host can reach: the loopback class of runtime/net (127.0.0.0/8,
+// ::1, IPv4-mapped forms) and "localhost".
+bool loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  auto address = net::IpAddress::parse(host);
+  return address && net::classify(*address) == net::AddressClass::Loopback;
+}
+
 // The keys that may call the API: --keys (one per line, `#` comments) and WFC_API_KEYS. With
-// none, a development key is made once per data directory and printed.
-bool register_keys(const Args& args, store::Store& store, std::string* dev_key,
+// none, a development key is made once per data directory and printed, on a loopback --listen
+// address only. Configuration is the truth at every start: a key in the store that is not
+// configured now (a removed one, or the development key once real keys are) is retired.
+bool register_keys(const Args& args, bool loopback, store::Store& store, std::string* dev_key,
                    std::string* error) {
-  int n = 0;
+  std::vector<std::string> configured;  // ids
   if (!args.keys_file.empty()) {
     std::ifstream in(args.keys_file);
     if (!in) {
@@ -110,21 +121,35 @@ bool register_keys(const Args& args, store::Store& store, std::string* dev_key,
     for (int at = 1; std::getline(in, line); ++at) {
       line = trim(line);
       if (line.empty() || line[0] == '#') continue;
-      store.add_api_key(fmt::format("{}:{}", fs::path(args.keys_file).filename().string(), at),
-                        line);
-      ++n;
+      configured.push_back(
+          store
+              .add_api_key(fmt::format("{}:{}", fs::path(args.keys_file).filename().string(), at),
+                           line)
+              .id);
     }
   }
   for (size_t i = 0; i < args.keys.size(); ++i) {
     std::string key = trim(args.keys[i]);
     if (key.empty()) continue;
-    store.add_api_key(fmt::format("WFC_API_KEYS:{}", i + 1), key);
-    ++n;
+    configured.push_back(store.add_api_key(fmt::format("WFC_API_KEYS:{}", i + 1), key).id);
   }
-  if (n > 0) return true;
-  std::string secret = kept_secret(args, "dev-api-key");
-  store.add_api_key("development", secret);
-  *dev_key = secret;
+  if (configured.empty()) {
+    if (!loopback) {
+      *error = fmt::format(
+          "no API key is configured and --listen {} is reachable from other hosts: configure keys "
+          "with --keys FILE or --api-keys/WFC_API_KEYS (the development key is made for a "
+          "loopback address only, e.g. --listen 127.0.0.1:8080)",
+          args.listen);
+      return false;
+    }
+    std::string secret = kept_secret(args, "dev-api-key");
+    configured.push_back(store.add_api_key("development", secret).id);
+    *dev_key = secret;
+  }
+  for (const auto& k : store.retire_unconfigured_keys(configured)) {
+    std::cerr << fmt::format("wfc serve: key {} ({}) is no longer configured: retired\n", k.id,
+                             k.name);
+  }
   return true;
 }
 
@@ -175,7 +200,7 @@ int serve(const Args& args) {
     store::SqliteStore::Options options;
     options.path = args.db.empty() ? config.data_dir / "wfc.db" : fs::path(args.db);
     store = std::make_unique<store::SqliteStore>(options);
-    if (!register_keys(args, *store, &dev_key, &error)) {
+    if (!register_keys(args, loopback_host(config.host), *store, &dev_key, &error)) {
       std::cerr << "wfc serve: " << error << "\n";
       return kUsage;
     }
