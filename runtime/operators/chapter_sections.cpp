@@ -41,7 +41,10 @@ std::optional<std::vector<ai::Section>> ChapterSections::titled(media::OutputWor
     cues.min_length = std::max(s.min_seconds, s.duration / std::max(1.0, s.max_chapters));
     std::vector<ai::Section> sections = ai::text::find_chapters(cues);
     const ai::Engines* e = engines(work);
-    if (!e) return std::nullopt;
+    if (!e) {
+      s.failure = {work.error->kind, work.error->message};  // for the other output too
+      return std::nullopt;
+    }
     if (!e->text) {
       s.failure = e->why_text;
     } else {

@@ -218,7 +218,10 @@ const ai::Transcript* Transcription::transcript(OutputWork& work) {
   if (!state->done) {
     state->done = true;
     const ai::Engines* e = engines(work);
-    if (!e) return nullptr;
+    if (!e) {
+      state->failure = {work.error->kind, work.error->message};  // for the other sharers too
+      return nullptr;
+    }
     if (!e->transcriber) {
       state->failure = e->why_transcriber;
     } else {

@@ -251,10 +251,17 @@ TEST_CASE("no speech is a result, not a failure; an unknown language is a clear 
 TEST_CASE("an intelligence output without engines fails clearly", "[ai][kinds]") {
   wfc::media::PassSpec spec;
   spec.input = wfc::test::sample("av.mp4");
-  spec.outputs.push_back(wfc::test::output("s", "speech", json::object(), wfc::test::out_dir("s")));
+  for (const char* kind : {"speech", "subtitles", "outline", "chapters"}) {
+    spec.outputs.push_back(wfc::test::output(kind, kind, json::object(), wfc::test::out_dir(kind)));
+    spec.outputs.back().shares = "transcript";
+  }
   auto r = wfc::media::run_pass(spec);
-  REQUIRE(r.outputs[0].error);
-  CHECK(r.outputs[0].error->kind == "engine_unavailable");
+  for (const auto& out : r.outputs) {  // every sharer, not only the first, says why
+    INFO(out.id);
+    REQUIRE(out.error);
+    CHECK(out.error->kind == "engine_unavailable");
+    CHECK_FALSE(out.error->message.empty());
+  }
 }
 
 TEST_CASE("nsfw on a moderation provider: JPEG frames of the pass, its categories in the result",
