@@ -24,6 +24,9 @@ std::optional<ApiError> authenticate(store::Store& store, const httplib::Request
     return ApiError{401, "token_invalid",
                     "the API key is retired: it was not configured when the server last started"};
   }
+  if (found->status == "revoked") {
+    return ApiError{401, "token_invalid", "the API key was revoked"};
+  }
   if (found->status != "active") {
     return ApiError{401, "token_invalid", "the API key is " + found->status};
   }

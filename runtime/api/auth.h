@@ -1,6 +1,8 @@
 // Bearer API keys (API-NOTES "Auth"): `Authorization: Bearer <key>`; the store keeps only each
-// key's SHA-256. A missing header is 401 `token_missing`; an unknown or paused key 401
-// `token_invalid`. External interface: authenticate().
+// key's SHA-256. A missing header is 401 `token_missing`; an unknown, paused, retired or revoked
+// key 401 `token_invalid`. The key is looked up in the store at every request (no cache), so a
+// revocation on one node is seen by the next request on every node sharing the database.
+// External interface: authenticate().
 #pragma once
 
 #include <httplib.h>

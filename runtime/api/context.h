@@ -1,7 +1,7 @@
 // What the resource handlers share: the store, the configuration, the metrics, the compiled
 // automations (stored plans read once) and the hook that wakes the workers; and the registration
 // function of each resource's routes (one file each: automations.cpp, runs.cpp, tasks.cpp,
-// events.cpp, files.cpp, meta.cpp).
+// events.cpp, files.cpp, keys.cpp, meta.cpp).
 #pragma once
 
 #include <functional>
@@ -29,6 +29,7 @@ void add_run_routes(Router& router, Context& ctx);
 void add_task_routes(Router& router, Context& ctx);
 void add_event_routes(Router& router, Context& ctx);
 void add_file_routes(Router& router, Context& ctx);
+void add_key_routes(Router& router, Context& ctx);
 /// GET /healthz, /metrics and /openapi.json (generated from `router` as it is when called).
 void add_meta_routes(Router& router, Context& ctx);
 

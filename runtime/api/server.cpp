@@ -26,6 +26,7 @@ struct Server::Impl {
     add_task_routes(router, ctx);
     add_event_routes(router, ctx);
     add_file_routes(router, ctx);
+    add_key_routes(router, ctx);
     add_meta_routes(router, ctx);
     wire_http();
   }

@@ -10,7 +10,7 @@
 namespace wfc::store::sqlite {
 namespace {
 
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: the first schema.
     R"sql(
 CREATE TABLE automations (
@@ -108,6 +108,17 @@ CREATE TABLE api_keys (
     // and time, as the scheduler records them (docs/runtime.md); null for other tasks.
     R"sql(
 ALTER TABLE tasks ADD COLUMN predicate TEXT;
+)sql",
+    // 3: keys managed through the API (POST /keys): where each key came from (config, dev, api;
+    // only configuration keys are retired at a start), the key that made it, and a hint of its
+    // secret. Every key stored before came from configuration; the development key is the one
+    // named "development".
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN source TEXT NOT NULL DEFAULT 'config';
+ALTER TABLE api_keys ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_keys ADD COLUMN hint TEXT NOT NULL DEFAULT '';
+UPDATE api_keys SET source = 'dev' WHERE name = 'development';
+CREATE INDEX api_keys_order ON api_keys (created_at, seq);
 )sql",
 };
 

@@ -39,7 +39,8 @@ const char* kAutomationColumns =
     "updated_at";
 const char* kEventColumns =
     "id, kind, run_id, data, created_at, webhook_url, attempts, next_attempt_at, delivered_at";
-const char* kKeyColumns = "id, name, hash, status, created_at, updated_at";
+const char* kKeyColumns =
+    "id, name, hash, status, created_at, updated_at, source, created_by, hint";
 
 // Invalid UTF-8 in a string (nlohmann keeps what it is given) is stored as U+FFFD rather than
 // failing the write.
@@ -146,7 +147,25 @@ Event event_row(const Statement& s) {
 }
 
 ApiKey key_row(const Statement& s) {
-  return ApiKey{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5)};
+  ApiKey k;
+  k.id = s.text(0);
+  k.name = s.text(1);
+  k.hash = s.text(2);
+  k.status = s.text(3);
+  k.created_at = s.integer(4);
+  k.updated_at = s.integer(5);
+  k.source = s.text(6);
+  k.created_by = s.text(7);
+  k.hint = s.text(8);
+  return k;
+}
+
+/// What lists show of a secret: its last 4 characters, only when it is long enough that they
+/// leave it unguessable (wfc's own secrets are 44 characters; 4 of them are ~21 of ~206 bits).
+std::string secret_hint(const std::string& secret) {
+  if (secret.size() < 24) return "";
+  return secret.substr(0, secret.starts_with("wfc_") ? 4 : 0) + "…" +
+         secret.substr(secret.size() - 4);
 }
 
 std::vector<Task> tasks_of(Connection& c, const std::string& run_id) {
@@ -916,7 +935,10 @@ void SqliteStore::record_delivery(const std::string& event_id, const DeliveryRes
 
 // ---- API keys
 
-ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secret) {
+ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secret,
+                                const std::string& source, const std::string& created_by) {
+  if (source != "config" && source != "dev" && source != "api")
+    throw std::invalid_argument("store: a key's source must be config, dev or api");
   std::string hash = hash_secret(secret);
   int64_t now = now_ms() / 1000;
   return write([&](Connection& c) {
@@ -926,14 +948,25 @@ ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secr
       q->bind(1, hash);
       if (q->step()) return key_row(*q);
     }
-    ApiKey k{model::new_id("key"), name, hash, "active", now, now};
-    c.prepare(fmt::format("INSERT INTO api_keys ({}) VALUES (?, ?, ?, ?, ?, ?)", kKeyColumns))
+    ApiKey k;
+    k.id = model::new_id("key");
+    k.name = name;
+    k.hash = hash;
+    k.created_at = k.updated_at = now;
+    k.source = source;
+    k.created_by = created_by;
+    k.hint = secret_hint(secret);
+    c.prepare(
+         fmt::format("INSERT INTO api_keys ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", kKeyColumns))
         ->bind(1, k.id)
         .bind(2, k.name)
         .bind(3, k.hash)
         .bind(4, k.status)
         .bind(5, now)
         .bind(6, now)
+        .bind(7, k.source)
+        .bind(8, k.created_by)
+        .bind(9, k.hint)
         .run();
     tx.commit();
     return k;
@@ -948,6 +981,20 @@ std::optional<ApiKey> SqliteStore::find_api_key(const std::string& secret) {
     if (!q->step()) return std::nullopt;
     return key_row(*q);
   });
+}
+
+std::optional<ApiKey> SqliteStore::get_api_key(const std::string& id) {
+  return read([&](Connection& c) -> std::optional<ApiKey> {
+    Query q = c.prepare(fmt::format("SELECT {} FROM api_keys WHERE id = ?", kKeyColumns));
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    return key_row(*q);
+  });
+}
+
+std::optional<Page<ApiKey>> SqliteStore::list_api_keys(const ListQuery& q) {
+  return read(
+      [&](Connection& c) { return page<ApiKey>(c, "api_keys", kKeyColumns, q, {}, key_row); });
 }
 
 std::vector<ApiKey> SqliteStore::list_api_keys() {
@@ -982,7 +1029,9 @@ std::vector<ApiKey> SqliteStore::retire_unconfigured_keys(
     Transaction tx(c, Transaction::Write);
     std::vector<ApiKey> all;
     {
-      Query q = c.prepare(fmt::format("SELECT {} FROM api_keys ORDER BY seq", kKeyColumns));
+      // Keys made through the API are not configuration's to retire.
+      Query q = c.prepare(fmt::format(
+          "SELECT {} FROM api_keys WHERE source IN ('config', 'dev') ORDER BY seq", kKeyColumns));
       while (q->step()) all.push_back(key_row(*q));
     }
     std::vector<ApiKey> retired;

@@ -72,9 +72,13 @@ class SqliteStore final : public Store {
   std::vector<Event> due_deliveries(int64_t now, int limit) override;
   void record_delivery(const std::string& event_id, const DeliveryResult& r) override;
 
-  ApiKey add_api_key(const std::string& name, const std::string& secret) override;
+  using Store::add_api_key;
+  ApiKey add_api_key(const std::string& name, const std::string& secret, const std::string& source,
+                     const std::string& created_by) override;
   std::optional<ApiKey> find_api_key(const std::string& secret) override;
+  std::optional<ApiKey> get_api_key(const std::string& id) override;
   std::vector<ApiKey> list_api_keys() override;
+  std::optional<Page<ApiKey>> list_api_keys(const ListQuery& q) override;
   bool set_api_key_status(const std::string& id, const std::string& status) override;
   std::vector<ApiKey> retire_unconfigured_keys(const std::vector<std::string>& configured) override;
 

@@ -100,9 +100,16 @@ struct Event {
 struct ApiKey {
   std::string id;  // key_…
   std::string name;
-  std::string hash;               // hex SHA-256 of the secret; the secret itself is never stored
-  std::string status = "active";  // active | paused | retired (no longer configured)
+  std::string hash;  // hex SHA-256 of the secret; the secret itself is never stored
+  /// active | paused | retired (a configuration key not configured at the last start) |
+  /// revoked (DELETE /keys/{id}; final).
+  std::string status = "active";
   int64_t created_at = 0, updated_at = 0;
+  /// Where it came from: config (--keys, --api-keys), dev (the development key) or api
+  /// (POST /keys). Only config and dev keys are retired by retire_unconfigured_keys.
+  std::string source = "config";
+  std::string created_by;  // key_… that made it through the API; "" for config and dev keys
+  std::string hint;        // "wfc_…" and the secret's last 4 characters; "" for short secrets
 };
 
 enum class Order { Asc, Desc };
@@ -227,16 +234,28 @@ class Store {
   virtual void record_delivery(const std::string& event_id, const DeliveryResult& r) = 0;
 
   // API keys.
-  /// Stores a key for `secret` (only its hash). With a secret already stored, that key.
-  virtual ApiKey add_api_key(const std::string& name, const std::string& secret) = 0;
-  /// The key whose secret this is (any status; the caller checks `status`).
+  /// Stores a key for `secret` (only its hash and a hint) with its `source` (config, dev, api)
+  /// and, for API-made keys, the key that made it. With a secret already stored, that key,
+  /// unchanged.
+  virtual ApiKey add_api_key(const std::string& name, const std::string& secret,
+                             const std::string& source, const std::string& created_by) = 0;
+  ApiKey add_api_key(const std::string& name, const std::string& secret) {
+    return add_api_key(name, secret, "config", "");
+  }
+  /// The key whose secret this is (any status; the caller checks `status`). Read from the
+  /// database at every call, never cached: a revocation is seen by the next call of every
+  /// process on the same database.
   virtual std::optional<ApiKey> find_api_key(const std::string& secret) = 0;
-  virtual std::vector<ApiKey> list_api_keys() = 0;
+  virtual std::optional<ApiKey> get_api_key(const std::string& id) = 0;
+  virtual std::vector<ApiKey> list_api_keys() = 0;  // every key, oldest first
+  /// One cursor page of keys (GET /keys); nullopt for an unknown cursor.
+  virtual std::optional<Page<ApiKey>> list_api_keys(const ListQuery& q) = 0;
   virtual bool set_api_key_status(const std::string& id, const std::string& status) = 0;
-  /// Configuration is the truth at each start (`wfc serve`): the keys `configured` (ids) that an
-  /// earlier start retired become active again, and every other active key becomes "retired",
-  /// its row (and the runs' `created_by` naming it) kept. Paused keys stay paused. Every key in
-  /// the store comes from configuration today. The keys retired, oldest first.
+  /// Configuration is the truth at each start (`wfc serve`): among the keys that come from
+  /// configuration (source config or dev), the ones `configured` (ids) that an earlier start
+  /// retired become active again, and every other active one becomes "retired", its row (and
+  /// the runs' `created_by` naming it) kept. Keys made through the API are never touched; paused
+  /// and revoked keys stay so. The keys retired, oldest first.
   virtual std::vector<ApiKey> retire_unconfigured_keys(
       const std::vector<std::string>& configured) = 0;
 };

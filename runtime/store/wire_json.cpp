@@ -87,12 +87,16 @@ nlohmann::json to_json(const Event& e) {
 }
 
 nlohmann::json to_json(const ApiKey& k) {
-  return {{"id", k.id},
-          {"object", "key"},
-          {"name", k.name},
-          {"status", k.status},
-          {"created_at", timestamp(k.created_at)},
-          {"updated_at", timestamp(k.updated_at)}};
+  return {
+      {"id", k.id},
+      {"object", "key"},
+      {"name", k.name},
+      {"status", k.status},
+      {"source", k.source},
+      {"created_by", k.created_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.created_by)},
+      {"hint", k.hint.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.hint)},
+      {"created_at", timestamp(k.created_at)},
+      {"updated_at", timestamp(k.updated_at)}};
 }
 
 }  // namespace wfc::store

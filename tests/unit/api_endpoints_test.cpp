@@ -195,6 +195,10 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
                                         "get /tasks/{id}",
                                         "get /events",
                                         "get /files/{run_id}/{path}",
+                                        "post /keys",
+                                        "get /keys",
+                                        "get /keys/{id}",
+                                        "delete /keys/{id}",
                                         "get /healthz",
                                         "get /metrics",
                                         "get /openapi.json"};

@@ -106,11 +106,12 @@ bool loopback_host(const std::string& host) {
 
 // The keys that may call the API: --keys (one per line, `#` comments) and WFC_API_KEYS. With
 // none, a development key is made once per data directory and printed, on a loopback --listen
-// address only. Configuration is the truth at every start: a key in the store that is not
-// configured now (a removed one, or the development key once real keys are) is retired.
+// address only. Configuration is the truth at every start: a configuration key in the store that
+// is not configured now (a removed one, or the development key once real keys are) is retired.
+// Keys made through the API (POST /keys) are not configuration's: they stay as they are.
 bool register_keys(const Args& args, bool loopback, store::Store& store, std::string* dev_key,
                    std::string* error) {
-  std::vector<std::string> configured;  // ids
+  std::vector<store::ApiKey> configured;
   if (!args.keys_file.empty()) {
     std::ifstream in(args.keys_file);
     if (!in) {
@@ -122,16 +123,15 @@ bool register_keys(const Args& args, bool loopback, store::Store& store, std::st
       line = trim(line);
       if (line.empty() || line[0] == '#') continue;
       configured.push_back(
-          store
-              .add_api_key(fmt::format("{}:{}", fs::path(args.keys_file).filename().string(), at),
-                           line)
-              .id);
+          store.add_api_key(fmt::format("{}:{}", fs::path(args.keys_file).filename().string(), at),
+                            line, "config", ""));
     }
   }
   for (size_t i = 0; i < args.keys.size(); ++i) {
     std::string key = trim(args.keys[i]);
     if (key.empty()) continue;
-    configured.push_back(store.add_api_key(fmt::format("WFC_API_KEYS:{}", i + 1), key).id);
+    configured.push_back(
+        store.add_api_key(fmt::format("WFC_API_KEYS:{}", i + 1), key, "config", ""));
   }
   if (configured.empty()) {
     if (!loopback) {
@@ -143,10 +143,24 @@ bool register_keys(const Args& args, bool loopback, store::Store& store, std::st
       return false;
     }
     std::string secret = kept_secret(args, "dev-api-key");
-    configured.push_back(store.add_api_key("development", secret).id);
+    configured.push_back(store.add_api_key("development", secret, "dev", ""));
     *dev_key = secret;
   }
-  for (const auto& k : store.retire_unconfigured_keys(configured)) {
+  std::vector<std::string> ids;
+  for (const auto& k : configured) {
+    ids.push_back(k.id);
+    // Revoking is final: configuring the same secret again does not bring it back.
+    if (k.status == "revoked") {
+      std::cerr << fmt::format(
+          "wfc serve: warning: key {} ({}) is configured but was revoked through the API: it "
+          "does not work; configure a new secret{}\n",
+          k.id, k.name,
+          k.source == "dev" ? " (or delete " + (fs::path(args.data) / "dev-api-key").string() +
+                                  " to make a new development key)"
+                            : "");
+    }
+  }
+  for (const auto& k : store.retire_unconfigured_keys(ids)) {
     std::cerr << fmt::format("wfc serve: key {} ({}) is no longer configured: retired\n", k.id,
                              k.name);
   }
