@@ -71,7 +71,8 @@ void add_key_routes(Router& router, Context& ctx) {
               "Create an API key; its secret is in `key`, shown this once",
               true,
               [c](Call& call) { create(*c, call); },
-              {{"requestBody", json_body("name (1-200 bytes): who or what the key is for")}}});
+              {{"requestBody", json_body("name (1-200 bytes): who or what the key is for")}},
+              /*max_body_bytes=*/16 * 1024});
   router.add({"GET",
               "/keys",
               "List API keys (never their secrets)",

@@ -32,6 +32,8 @@ std::string_view kind_for_status(int status) {
       return "conflict";
     case 413:
       return "request_too_large";
+    case 415:
+      return "encoding_unsupported";
     case 416:
       return "range_not_satisfiable";
     case 422:

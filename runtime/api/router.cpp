@@ -34,12 +34,14 @@ std::regex compile_pattern(const std::string& path) {
 }  // namespace
 
 void Router::add(Route route) {
+  // 0 stays 0 for the body-taking methods: the front end applies Config::max_body_bytes.
+  if (route.max_body_bytes == 0 && (route.method == "GET" || route.method == "DELETE"))
+    route.max_body_bytes = kNoBodyBytes;
   entries_.push_back({compile_pattern(route.path)});
   routes_.push_back(std::move(route));
 }
 
-void Router::dispatch(const httplib::Request& req, httplib::Response& res,
-                      const Authenticator& authenticate) const {
+Router::Match Router::match(const httplib::Request& req, httplib::Response& res) const {
   std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::vector<std::string> allowed;
   for (size_t i = 0; i < routes_.size(); ++i) {
@@ -50,17 +52,13 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res,
       allowed.push_back(route.method);
       continue;
     }
-    store::ApiKey key;
-    if (route.auth && !authenticate(req, res, &key)) return;
-    std::vector<std::string> params;
-    for (size_t g = 1; g < m.size(); ++g) params.push_back(m[g]);  // httplib decoded the path
-    Call call{req, res, key, std::move(params)};
-    route.handler(call);
-    return;
+    Match found{&route, {}};
+    for (size_t g = 1; g < m.size(); ++g) found.params.push_back(m[g]);  // the path is decoded
+    return found;
   }
   if (allowed.empty()) {
     send_error(res, {404, "not_found", fmt::format("no route for {} {}", req.method, req.path)});
-    return;
+    return {};
   }
   if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
   std::string allow;
@@ -68,10 +66,27 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res,
   res.set_header("Allow", allow);
   if (req.method == "OPTIONS") {
     res.status = 204;
-    return;
+    return {};
   }
-  send_error(res, {405, "method_not_allowed",
-                   fmt::format("{} is not allowed on {}; allowed: {}", req.method, req.path, allow)});
+  send_error(res,
+             {405, "method_not_allowed",
+              fmt::format("{} is not allowed on {}; allowed: {}", req.method, req.path, allow)});
+  return {};
+}
+
+void Router::call(const Match& m, const httplib::Request& req, httplib::Response& res,
+                  const store::ApiKey& key) {
+  Call call{req, res, key, m.params};
+  m.route->handler(call);
+}
+
+void Router::dispatch(const httplib::Request& req, httplib::Response& res,
+                      const Authenticator& authenticate) const {
+  Match m = match(req, res);
+  if (!m.route) return;
+  store::ApiKey key;
+  if (m.route->auth && !authenticate(req, res, &key)) return;
+  call(m, req, res, key);
 }
 
 }  // namespace wfc::api

@@ -1,8 +1,9 @@
-// The route table: every route the server serves, with what the OpenAPI document says of it.
-// The server registers one catch-all handler per HTTP method with cpp-httplib and dispatches
-// through this table itself, so that a known path with the wrong method is a 405 with `Allow`
-// (httplib would answer 404) and so that `GET /openapi.json` is generated from exactly the
-// routes that are served. External interface: Router.
+// The route table: every route the server serves, with what the OpenAPI document says of it and
+// the largest body it takes. The HTTP front end (http_front.h) finds a request's route from its
+// headers (match), authenticates and checks the body's size before reading the body, then calls
+// the route's handler (call); a known path with the wrong method is a 405 with `Allow`, and
+// `GET /openapi.json` is generated from exactly the routes that are served. Handlers take
+// cpp-httplib's Request/Response structs. External interface: Route, Router.
 #pragma once
 
 #include <httplib.h>
@@ -36,19 +37,39 @@ struct Route {
   Handler handler;
   /// OpenAPI extras for this operation: `requestBody`, extra `parameters`, `responses`.
   nlohmann::json openapi = nlohmann::json::object();
+  /// The largest request body this route takes, counted after decompression as it streams in
+  /// (413 past it). 0: Router::add sets the default, kNoBodyBytes for GET and DELETE (which take
+  /// no body) and Config::max_body_bytes (1 MiB) for the others, applied by the front end.
+  size_t max_body_bytes = 0;
 };
 
+/// The body cap of routes that take no body (GET, DELETE): stray bytes, not a document.
+inline constexpr size_t kNoBodyBytes = 16 * 1024;
+
 /// Authenticates a call to a route with `auth`; on failure it has answered and returns false.
-using Authenticator = std::function<bool(const httplib::Request&, httplib::Response&,
-                                         store::ApiKey*)>;
+using Authenticator =
+    std::function<bool(const httplib::Request&, httplib::Response&, store::ApiKey*)>;
 
 class Router {
  public:
   void add(Route route);
   const std::vector<Route>& routes() const { return routes_; }
 
-  /// Finds the route and calls it: 404 for an unknown path, 405 with `Allow` for a known path
-  /// and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`).
+  /// A request's route and its path parameters (decoded).
+  struct Match {
+    const Route* route = nullptr;
+    std::vector<std::string> params;
+  };
+  /// Finds the route of a request from its method and path alone (no body needed). Without one
+  /// it answers in `res` and returns no route: 404 for an unknown path, 405 with `Allow` for a
+  /// known path and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`).
+  Match match(const httplib::Request& req, httplib::Response& res) const;
+  /// Calls a matched route's handler with the caller's key.
+  static void call(const Match& m, const httplib::Request& req, httplib::Response& res,
+                   const store::ApiKey& key);
+
+  /// match, authenticate (on routes with `auth`), call: all at once, for a request whose body
+  /// is already read (the fuzzer; the server goes through the front end).
   void dispatch(const httplib::Request& req, httplib::Response& res,
                 const Authenticator& authenticate) const;
 

@@ -1,7 +1,7 @@
 // The HTTP API server (issue 7; docs/api.md): ittybit-compatible automations, runs, tasks,
-// events and output files over cpp-httplib, on a Store. It only answers requests: the runs it
-// queues are executed by a worker pool (runtime/exec/worker_pool.h) that `wfc serve`
-// (tools/wfc/runtime/cmd_serve.cpp) runs beside it and plugs in through Hooks.
+// events and output files over HTTP (libmicrohttpd, runtime/api/http_front.h), on a Store. It only
+// answers requests: the runs it queues are executed by a worker pool (runtime/exec/worker_pool.h)
+// that `wfc serve` (tools/wfc/runtime/cmd_serve.cpp) runs beside it and plugs in through Hooks.
 // External interface: Config, Hooks, Server.
 #pragma once
 
@@ -13,10 +13,6 @@
 #include "runtime/api/metrics.h"
 #include "runtime/store/store.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace wfc::api {
 
 struct Config {
@@ -24,13 +20,28 @@ struct Config {
   int port = 8080;  // 0: an ephemeral port (Server::bind() says which)
   /// Where runs' outputs are (DATA/runs/<run id>/, written by the workers): GET /files reads them.
   std::filesystem::path data_dir = "wfc-data";
-  size_t max_body_bytes = 1u << 20;  // larger request bodies are 413
-  /// Connections served at once. cpp-httplib gives each open connection a pool thread for as
-  /// long as it stays open (keep-alive), so with its default of 8 on 2 cores the 9th client
-  /// waits for a whole connection to end: 64 keep-alive clients saw p99 latencies over a second.
-  /// Threads waiting on a socket cost only their stacks.
-  int http_threads = 128;
+  /// Larger request bodies are 413, counted after decompression as they stream in; a route may
+  /// set its own (Route::max_body_bytes).
+  size_t max_body_bytes = 1u << 20;
+  /// Threads of the HTTP front end, each serving its share of the connections with epoll: an
+  /// open connection holds no thread, only a request being handled does (docs/dependencies.md,
+  /// "libmicrohttpd", has the measurements).
+  int http_threads = 8;
   int keep_alive_requests = 1000;  // requests per connection before the server closes it
+  /// Open connections in all (capped further by the open-file limit), and per client address:
+  /// the next one is closed as it is accepted.
+  int max_connections = 1000;
+  int max_connections_per_address = 128;
+  /// Deadlines (docs/security.md, "Slow and abusive clients"): a request's headers must arrive
+  /// within header_timeout_s of the connection's start (or of its previous request's end, so it
+  /// is also the keep-alive timeout), and its body within body_timeout_s of its headers; a
+  /// connection silent for idle_timeout_s is closed. Past a deadline the connection is closed.
+  int header_timeout_s = 10;
+  int body_timeout_s = 60;
+  int idle_timeout_s = 30;
+  /// Memory for one connection's request line, headers and read buffer: larger headers are
+  /// refused (431).
+  size_t connection_memory_bytes = 32 * 1024;
 };
 
 /// Where other parts of the process plug in (wfc serve wires them in cmd_serve).
