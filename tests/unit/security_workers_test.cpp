@@ -4,10 +4,13 @@
 // single attempt (a poison input is not retried), while the server and its other runs go on. The
 // crashes are real: WFC_TEST_WORKER_FAULT (tools/wfc/runtime/cmd_exec_run.cpp) makes the worker
 // raise SIGSEGV, allocate until its RLIMIT_AS refuses, or compute until its RLIMIT_CPU stops it,
-// inside the task.
+// inside the task; and the issue's own hostile file, a Matroska file claiming 1e10 s, sent to
+// `thumbnails`.
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
 
 #include "runtime/store/sqlite_store.h"
 #include "tests/unit/test_api.h"
@@ -150,4 +153,52 @@ TEST_CASE("workers: the other tasks of a crashed run fail too, and the run is fi
   json later = task_of_kind(run, "audio");
   CHECK(later["error"]["kind"] == "worker_crashed");
   CHECK(later["error"]["message"].get<std::string>().rfind("not run: task video (", 0) == 0);
+}
+
+TEST_CASE("workers: the issue's MKV claiming 1e10 s, sent to thumbnails, fails its run alone",
+          "[security][workers]") {
+  // A one-second clip whose Segment Info claims 1e13 ms (TimecodeScale 1 ms): the file that
+  // made the server allocate until std::bad_alloc ended it, three times.
+  TempDir dir;
+  fs::path in = dir.path() / "in", clip = in / "clip.mkv";
+  fs::create_directories(in);
+  std::string cmd =
+      "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=64x48:rate=5 -t 1 "
+      "-c:v mpeg4 '" +
+      clip.string() + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string bytes = wfc::test::slurp_file(clip);
+  const std::string duration_id = "\x44\x89\x88";  // Duration, an 8-byte float
+  size_t at = bytes.find(duration_id);
+  REQUIRE(at != std::string::npos);
+  double claimed = 1e13;
+  uint64_t bits;
+  std::memcpy(&bits, &claimed, sizeof bits);
+  for (int i = 0; i < 8; ++i) bytes[at + 3 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  std::ofstream(in / "long.mkv", std::ios::binary) << bytes;
+
+  ApiServer api(dir, {"--allow-files", in.string(), "--worker-memory", "1GiB", "--workers", "2"});
+  auto made = api.post("/tasks", {{"url", "file://" + (in / "long.mkv").string()},
+                                  {"kind", "thumbnails"},
+                                  {"options", json::object()}});
+  REQUIRE(made.status == 201);
+  auto beside = api.post("/tasks", {{"url", "file://" + clip.string()},
+                                    {"kind", "image"},
+                                    {"options", {{"width", 32}, {"format", "png"}}}});
+  REQUIRE(beside.status == 201);
+  json run = api.wait_run(made.body["run_id"]);
+  INFO(run.dump(2) << "\n" << api.log());
+  CHECK(run["status"] == "failed");
+  // Today the address-space limit stops it; once the operators refuse absurd claims before
+  // allocating (point 4, third bullet), it is refused as input_invalid. Either way, once.
+  std::string kind = run["error"]["kind"];
+  CHECK((kind == "limit_exceeded" || kind == "input_invalid"));
+  if (kind == "limit_exceeded") {
+    CHECK(run["error"]["message"].get<std::string>().find("task thumbnails (") !=
+          std::string::npos);
+  }
+  CHECK(attempts(dir, run["id"]) == 1);
+  CHECK(api.wait_run(beside.body["run_id"])["status"] == "succeeded");
+  CHECK(api.get("/healthz", nullptr).status == 200);
+  CHECK(api.stop() == 0);
 }
