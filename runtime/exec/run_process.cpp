@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,17 +108,22 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
     *error = fmt::format("cannot start a worker process: {}", std::strerror(fork_errno));
     return std::nullopt;
   }
-  return WorkerProcess(pid, sv[0]);
+  WorkerProcess child(pid, sv[0]);
+  // Its end is heard at once through a pidfd (Linux 5.3); without one, by polling.
+  child.pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  return child;
 }
 
 WorkerProcess::WorkerProcess(WorkerProcess&& other) noexcept
     : pid_(other.pid_),
       fd_(other.fd_),
+      pidfd_(other.pidfd_),
       pending_(std::move(other.pending_)),
       status_(other.status_),
       usage_(other.usage_) {
   other.pid_ = -1;
   other.fd_ = -1;
+  other.pidfd_ = -1;
 }
 
 WorkerProcess::~WorkerProcess() {
@@ -128,6 +134,7 @@ WorkerProcess::~WorkerProcess() {
     }
   }
   if (fd_ >= 0) ::close(fd_);
+  if (pidfd_ >= 0) ::close(pidfd_);
 }
 
 bool WorkerProcess::send(std::string_view data) {
@@ -142,12 +149,14 @@ bool WorkerProcess::send(std::string_view data) {
 
 void WorkerProcess::read_lines(std::chrono::milliseconds timeout,
                                const std::function<void(std::string_view)>& line) {
-  if (fd_ < 0) {
-    ::poll(nullptr, 0, static_cast<int>(timeout.count()));  // it closed its end: just wait
-    return;
-  }
-  struct pollfd p = {fd_, POLLIN, 0};
-  if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return;
+  // Wakes for its output or its end, whichever comes first.
+  struct pollfd p[2];
+  nfds_t n_fds = 0;
+  if (fd_ >= 0) p[n_fds++] = {fd_, POLLIN, 0};
+  if (pidfd_ >= 0) p[n_fds++] = {pidfd_, POLLIN, 0};
+  int wait_ms = static_cast<int>(timeout.count());
+  if (fd_ < 0 && pidfd_ < 0) wait_ms = std::min(wait_ms, 10);  // no pidfd: poll for its end
+  if (::poll(n_fds ? p : nullptr, n_fds, wait_ms) <= 0 || fd_ < 0 || !(p[0].revents)) return;
   char buffer[4096];
   ssize_t n = ::read(fd_, buffer, sizeof buffer);
   if (n <= 0) {

@@ -63,7 +63,8 @@ class WorkerProcess {
 
   /// Writes all of `data` to its standard input and closes it; false if it is gone.
   bool send(std::string_view data);
-  /// Waits up to `timeout` for output, and hands each complete line it wrote to `line`.
+  /// Waits up to `timeout` for output or its end, and hands each complete line it wrote to
+  /// `line`.
   void read_lines(std::chrono::milliseconds timeout,
                   const std::function<void(std::string_view)>& line);
   /// The wait status once it has ended (reaped, with its resource usage), else nullopt.
@@ -76,7 +77,8 @@ class WorkerProcess {
  private:
   WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
   pid_t pid_ = -1;
-  int fd_ = -1;  // our end of its standard input and output
+  int fd_ = -1;     // our end of its standard input and output
+  int pidfd_ = -1;  // readable once it has ended; -1 when the kernel has no pidfd_open
   std::string pending_;
   std::optional<int> status_;
   struct rusage usage_ {};

@@ -30,6 +30,7 @@
 #include <new>
 #include <thread>
 
+#include "compiler/catalog/catalog.h"
 #include "runtime/exec/media_executor.h"
 #include "runtime/exec/run_execution.h"
 #include "runtime/exec/run_process.h"
@@ -104,6 +105,21 @@ class FaultingExecutor : public exec::Executor {
   std::string fault_, kind_;
 };
 
+// Whether the plan has a kind the intelligence engines execute. Only then are they built: the
+// local classifier reads its model when built, which cost a worker process more than the rest of
+// its work for a small run (docs/benchmarks.md, "Worker processes"); without them an intelligence
+// kind fails with the reason, so a wrong answer here shows.
+bool needs_engines(const nlohmann::json& plan) {
+  const catalog::Catalog& kinds = catalog::Catalog::builtin();
+  if (!plan.contains("nodes") || !plan["nodes"].is_array()) return true;
+  for (const nlohmann::json& node : plan["nodes"]) {
+    if (!node.is_object() || !node.contains("op") || !node["op"].is_string()) return true;
+    const catalog::KindSpec* kind = kinds.kind(node["op"].get<std::string>());
+    if (kind && kind->execution.engine == catalog::Execution::Engine::Intelligence) return true;
+  }
+  return false;
+}
+
 int exec_run(const Args& args) {
   std::set_terminate(on_terminate);
   ::umask(::umask(0) | 077);  // as the server's: private files (docs/security.md)
@@ -135,8 +151,11 @@ int exec_run(const Args& args) {
     std::cerr << "wfc exec-run: " << error << "\n";
     return kUsage;
   }
-  auto engines = ai_engines(args.ai_config, "wfc exec-run");
-  if (!engines) return kUsage;
+  std::shared_ptr<const ai::Engines> engines;
+  if (needs_engines(run.plan)) {
+    engines = ai_engines(args.ai_config, "wfc exec-run");
+    if (!engines) return kUsage;
+  }
   std::mutex out;
   context.task_ended = [&out](std::string_view kind, std::string_view status, double seconds) {
     std::lock_guard lock(out);
