@@ -202,3 +202,23 @@ TEST_CASE("workers: the issue's MKV claiming 1e10 s, sent to thumbnails, fails i
   CHECK(api.get("/healthz", nullptr).status == 200);
   CHECK(api.stop() == 0);
 }
+
+TEST_CASE("workers: a cancel reaches a worker stuck in a task; it is killed and the run cancelled",
+          "[security][workers]") {
+  Fault fault("spin:video");  // computes, deaf to the stop flag, under the default CPU limit
+  TempDir dir;
+  ApiServer api(dir, serve_args({}));
+  std::string id = queue_task(api, "video", {{"width", 160}, {"format", "mp4"}});
+  api.wait_run(id, [](const json& r) {
+    return !r["tasks"].empty() && r["tasks"][0]["status"] == "processing";
+  });
+  REQUIRE(api.post("/runs/" + id + "/cancel", json::object()).status == 200);
+  // SIGTERM cancels its scheduler, which cannot stop the task; SIGKILL follows the grace period.
+  json run = api.wait_run(id);
+  INFO(run.dump(2) << "\n" << api.log());
+  CHECK(run["status"] == "cancelled");
+  CHECK(run["error"]["kind"] == "run_cancelled");
+  CHECK(attempts(dir, id) == 1);
+  std::string next = queue_task(api, "image", {{"width", 40}, {"format", "png"}});
+  CHECK(api.wait_run(next)["status"] == "succeeded");
+}
