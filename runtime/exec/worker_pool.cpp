@@ -2,18 +2,17 @@
 #include "runtime/exec/worker_pool.h"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <unordered_map>
 
-#include "compiler/plan/plan.h"
 #include "runtime/exec/media_executor.h"
-#include "runtime/exec/scheduler.h"
-#include "runtime/ingest/fetch.h"
 #include "runtime/model/ids.h"
 #include "runtime/store/private_files.h"
+#include "runtime/store/wire_json.h"
 
 namespace wfc::exec {
 
@@ -26,36 +25,6 @@ namespace {
 constexpr int kReleasedIds = 64;
 
 std::string thread_id(const std::string& base, int i) { return base + "." + std::to_string(i); }
-
-// Where a task's files are, relative to the run's directory: its node's `folder` (as the
-// executor places them, runtime/exec/media_executor.cpp) and the file's name.
-std::string relative_path(const plan::Plan& plan, const std::string& task,
-                          const std::string& filename) {
-  fs::path rel;
-  auto it = plan.tasks.find(task);
-  if (it != plan.tasks.end()) {
-    if (const plan::Node* n = plan.node(it->second); n && !n->folder.empty()) {
-      fs::path folder = fs::path(n->folder).relative_path().lexically_normal();
-      if (!folder.empty() && *folder.begin() != "..") rel = folder;
-    }
-  }
-  return (rel / filename).generic_string();
-}
-
-// Gives each output File object of a task object its download `url` and a stable `id`.
-void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run_id,
-                      const std::string& files_url) {
-  if (!task.is_object() || !task.contains("outputs") || !task["outputs"].is_array()) return;
-  std::string node = task.value("node", "");
-  for (json& file : task["outputs"]) {
-    if (!file.is_object() || !file.contains("filename") || !file["filename"].is_string()) continue;
-    std::string rel = relative_path(plan, node, file["filename"].get<std::string>());
-    file["url"] = files_url + "/" + rel;
-    if (!file.contains("id")) {
-      file["id"] = "file_" + store::hash_secret(run_id + "/" + rel).substr(0, 16);
-    }
-  }
-}
 
 }  // namespace
 
@@ -144,22 +113,139 @@ void WorkerPool::loop(const std::string& worker_id) {
 }
 
 void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
-  // State the lease thread and the event sink share. The sink runs on scheduler threads and
-  // must not call back into the scheduler (scheduler.h), so it only sets `lost`; the lease
-  // thread does the cancelling.
-  struct Shared {
-    std::mutex mu;
-    std::condition_variable cv;
-    Scheduler* scheduler = nullptr;
-    bool done = false, stopped = false;
-    std::atomic<bool> cancel{false}, lost{false};
-  } shared;
-  auto stop_if_asked = [&shared] {  // under shared.mu
-    if ((shared.cancel || shared.lost) && shared.scheduler && !shared.stopped) {
-      shared.stopped = true;
-      shared.scheduler->cancel();
+  if (options_.process.program.empty()) return execute_in_process(run, worker_id);
+
+  // The run goes to a worker process on its standard input (its plan is large for argv); the
+  // process writes one line per ended task on its standard output, for the metrics.
+  std::string error;
+  auto child = WorkerProcess::start(
+      options_.process, {"--worker", worker_id, "--files-url", files_url_(run.id)}, &error);
+  if (!child) {
+    fmt::print(stderr, "wfc serve: {}: {}\n", run.id, error);
+    try {
+      store_.finish_run(run.id, worker_id, model::Status::Failed,
+                        {{"kind", "internal_error"}, {"message", error}});
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
+    }
+    return;
+  }
+  json claimed = {{"id", run.id},
+                  {"automation_id", run.automation_id},
+                  {"input_url", run.input_url},
+                  {"plan", run.plan}};
+  child->send(claimed.dump());  // if it is gone already, how it ended tells why
+
+  auto task_line = [this](std::string_view line) {  // "KIND\tSTATUS\tSECONDS"
+    if (!task_ended_) return;
+    auto tab1 = line.find('\t'), tab2 = line.rfind('\t');
+    if (tab1 == std::string_view::npos || tab2 == tab1) return;
+    try {
+      task_ended_(line.substr(0, tab1), line.substr(tab1 + 1, tab2 - tab1 - 1),
+                  std::stod(std::string(line.substr(tab2 + 1))));
+    } catch (const std::exception&) {
     }
   };
+  auto renew = std::min(options_.renew, options_.lease / 3);
+  auto next_renewal = std::chrono::steady_clock::now() + renew;
+  std::optional<std::chrono::steady_clock::time_point> terminated;  // when SIGTERM was sent
+  bool abandoned = false;  // the server stops or the lease is lost: write nothing more
+  std::optional<int> status;
+  while (!(status = child->ended())) {
+    child->read_lines(std::chrono::milliseconds(100), task_line);
+    auto now = std::chrono::steady_clock::now();
+    if (stopping_ && !abandoned) {
+      abandoned = true;  // shutting down: abandon the run; the next start resumes it
+      child->signal(SIGKILL);
+    } else if (!abandoned && now >= next_renewal) {
+      next_renewal = now + renew;
+      try {
+        store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
+        if (answer == store::Lease::Lost) {
+          abandoned = true;
+          child->signal(SIGKILL);
+        } else if (answer == store::Lease::CancelRequested && !terminated) {
+          terminated = now;
+          child->signal(SIGTERM);  // it cancels its scheduler and records the run cancelled
+        }
+      } catch (const store::StoreError& e) {
+        // Try again next time; if the database stays broken the lease lapses.
+        fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run.id, e.what());
+      }
+    }
+    if (terminated && !abandoned && now - *terminated >= options_.process.grace) {
+      child->signal(SIGKILL);
+    }
+  }
+  // What it wrote last (a line per task) is still in the socket.
+  for (int i = 0; i < 100; ++i) child->read_lines(std::chrono::milliseconds(0), task_line);
+  if (abandoned) return;
+  if (terminated && WIFSIGNALED(*status) &&
+      (WTERMSIG(*status) == SIGKILL || WTERMSIG(*status) == SIGTERM)) {
+    // Cancelled, and it did not record that within the grace period.
+    try {
+      store_.finish_run(run.id, worker_id, model::Status::Cancelled,
+                        {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
+    }
+    return;
+  }
+  if (auto failure = describe_exit(*status, child->cpu_seconds(), options_.process.limits)) {
+    record_exit(run, worker_id, *failure);
+  }
+}
+
+void WorkerPool::record_exit(const store::Run& run, const std::string& worker_id,
+                             const ExitError& error) {
+  try {
+    std::optional<store::Run> now = store_.get_run(run.id);
+    if (!now || model::is_terminal(now->status) || now->worker_id != worker_id) return;
+    // The tasks it was executing are the ones to blame; the others had not started.
+    std::vector<const store::Task*> running, waiting;
+    for (const store::Task& t : now->tasks) {
+      if (model::is_terminal(t.status)) continue;
+      (t.status == model::Status::Processing ? running : waiting).push_back(&t);
+    }
+    std::string names;
+    for (const store::Task* t : running) {
+      names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", t->kind, t->node);
+    }
+    std::string message =
+        running.empty()
+            ? fmt::format("before any task started, {}", error.what)
+            : fmt::format("task{} {}: {}; not retried: the same input would do it again",
+                          running.size() > 1 ? "s" : "", names, error.what);
+    if (running.empty()) message += "; not retried: the same input would do it again";
+    int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    auto fail = [&](const store::Task& t, const std::string& text) {
+      json data = store::to_json(t);
+      data["status"] = "failed";
+      data["error"] = {{"kind", error.kind}, {"message", text}};
+      data["finished_at"] = at;
+      data["updated_at"] = at;
+      store_.apply_event(run.id, worker_id, "task.failed", data);
+    };
+    for (const store::Task* t : running) fail(*t, message);
+    for (const store::Task* t : waiting) fail(*t, "not run: " + message);
+    fmt::print(stderr, "wfc serve: {}: {}\n", run.id, message);
+    store_.finish_run(run.id, worker_id, model::Status::Failed,
+                      {{"kind", error.kind}, {"message", message}});
+  } catch (const store::StoreError& e) {
+    fmt::print(stderr, "wfc serve: recording how the worker of {} ended: {}\n", run.id, e.what());
+  }
+}
+
+void WorkerPool::execute_in_process(const store::Run& run, const std::string& worker_id) {
+  // The lease's keeper: renews it, hears of a cancel, and notices a shutdown.
+  RunStop stop;
+  struct {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+  } shared;
   std::thread lease([&] {
     std::unique_lock lock(shared.mu);
     // Wakes often to notice a shutdown; renews every `renew`.
@@ -169,134 +255,40 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       shared.cv.wait_for(lock, std::chrono::milliseconds(200));
       if (shared.done) break;
       if (stopping_) {
-        shared.lost = true;  // shutting down: abandon the run, write nothing more
+        stop.lose();  // shutting down: abandon the run, write nothing more
       } else if (std::chrono::steady_clock::now() >= next_renewal) {
         next_renewal = std::chrono::steady_clock::now() + renew;
         try {
           store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
-          if (answer == store::Lease::CancelRequested) shared.cancel = true;
-          if (answer == store::Lease::Lost) shared.lost = true;
+          if (answer == store::Lease::CancelRequested) stop.cancel();
+          if (answer == store::Lease::Lost) stop.lose();
         } catch (const store::StoreError& e) {
           // Try again next time; if the database stays broken the lease lapses.
           fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run.id, e.what());
         }
       }
-      stop_if_asked();
+      stop.poll();
     }
   });
-  auto finish = [&](model::Status status, json error) {
-    if (shared.lost) return;
-    try {
-      store_.finish_run(run.id, worker_id, status, error);
-    } catch (const store::StoreError& e) {
-      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
-    }
-  };
-  auto end = [&] {
-    {
-      std::lock_guard lock(shared.mu);
-      shared.done = true;
-    }
-    shared.cv.notify_all();
-    lease.join();
-  };
 
-  // A new attempt starts from nothing: what a dead attempt left is not trusted (docs/store.md).
-  fs::path workspace = options_.data_dir / "runs" / run.id;
-  std::error_code ec;
-  fs::remove_all(workspace, ec);
-  // Private (0700): a run's inputs and outputs are its caller's, and nobody else's on the host.
-  std::string mkdir_error;
-  if (!store::create_private_dirs(workspace, &mkdir_error)) {
-    finish(model::Status::Failed,
-           {{"kind", "internal_error"},
-            {"message", fmt::format("cannot create the run's directory: {}", mkdir_error)}});
-    return end();
-  }
-  // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
-  std::string refused;
-  std::shared_ptr<const PreparedPlan> prepared = plans_.get(run.automation_id, run.plan, &refused);
-  if (!prepared) {
-    finish(model::Status::Failed,
-           {{"kind", "plan_invalid"},
-            {"message", "the stored plan was refused, so nothing of it ran: " + refused}});
-    return end();
-  }
-  const plan::Plan& plan = prepared->plan();
-
-  FileRef input;
-  if (plan.node(plan::kRunInput)) {
-    ingest::FetchResult got =
-        ingest::fetch(run.input_url, workspace / ".input", options_.fetch_limits, options_.access);
-    if (!got.ok()) {
-      finish(model::Status::Failed,
-             {{"kind", got.error->kind_name()}, {"message", got.error->message}});
-      return end();
-    }
-    input.path = got.file.path;
-  }
-  // The fetch may have taken long: hear of a cancel before starting the work.
-  try {
-    if (!shared.lost) {
-      store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
-      if (answer == store::Lease::CancelRequested) shared.cancel = true;
-      if (answer == store::Lease::Lost) shared.lost = true;
-    }
-  } catch (const store::StoreError&) {
-    // The lease thread keeps trying.
-  }
-  if (shared.lost) return end();
-  if (shared.cancel) {
-    finish(model::Status::Cancelled,
-           {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
-    return end();
-  }
-
-  std::string files_url = files_url_(run.id);
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
+  RunContext context;
+  context.worker_id = worker_id;
+  context.data_dir = options_.data_dir;
+  context.scheduler_threads = options_.scheduler_threads;
+  context.access = options_.access;
+  context.fetch_limits = options_.fetch_limits;
+  context.lease = options_.lease;
+  context.files_url = files_url_(run.id);
+  context.task_ended = task_ended_;
   MediaExecutor executor(options_.access, options_.fetch_limits, options_.ai);
-  SchedulerOptions options;
-  options.threads = options_.scheduler_threads;
-  options.workspace = workspace;
-  options.run_id = run.id;
-  auto sink = [&](const Event& e) {
-    if (shared.lost) return;
-    json data = e.data;
-    if (e.kind.starts_with("task.")) {
-      annotate_outputs(data, plan, run.id, files_url);
-      std::string node = data.value("node", "");
-      std::string status = data.value("status", "");
-      auto now = std::chrono::steady_clock::now();
-      if (status == "processing") started.emplace(node, now);
-      if (status == "succeeded" || status == "failed") {
-        auto it = started.find(node);
-        if (it != started.end() && task_ended_) {
-          task_ended_(data.value("kind", ""), status,
-                      std::chrono::duration<double>(now - it->second).count());
-        }
-      }
-    } else if (data.contains("tasks") && data["tasks"].is_array()) {
-      for (json& t : data["tasks"]) annotate_outputs(t, plan, run.id, files_url);
-    }
-    try {
-      if (!store_.apply_event(run.id, worker_id, e.kind, data)) shared.lost = true;
-    } catch (const store::StoreError& err) {
-      fmt::print(stderr, "wfc serve: recording {} of {}: {}\n", e.kind, run.id, err.what());
-      shared.lost = true;  // stop; the lease lapses and the run is tried again
-    }
-  };
-  Scheduler scheduler(prepared, executor, options, sink);
+  execute_claimed_run(store_, run, context, plans_, executor, stop);
+
   {
     std::lock_guard lock(shared.mu);
-    shared.scheduler = &scheduler;
-    stop_if_asked();
+    shared.done = true;
   }
-  scheduler.run(input);
-  {
-    std::lock_guard lock(shared.mu);
-    shared.scheduler = nullptr;
-  }
-  end();
+  shared.cv.notify_all();
+  lease.join();
 }
 
 }  // namespace wfc::exec

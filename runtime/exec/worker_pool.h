@@ -1,11 +1,15 @@
 // The worker pool: the threads that execute queued runs (docs/api.md "Workers"). Each of
-// WorkerPoolOptions::workers threads claims a run from the store with a lease, fetches the run's
-// input under the access policy into DATA/runs/<run id>/, runs the stored plan with the Scheduler
-// and the MediaExecutor, and writes every scheduler event through store.apply_event. Plans are
-// prepared once per automation (prepared_plan.h: read, checked, predicates built) and kept for
-// its later runs; a stored plan this wfc refuses fails its run `plan_invalid`. A second
-// thread per run renews the lease: a cancel request cancels the scheduler; a lost lease stops the
-// run and nothing more is written (another worker has it). The worker id is stable per data
+// WorkerPoolOptions::workers threads claims a run from the store with a lease and has it executed
+// (run_execution.h: the input fetched under the access policy into DATA/runs/<run id>/, the stored
+// plan run with the Scheduler and the MediaExecutor, every scheduler event written through
+// store.apply_event). With a worker program (run_process.h; `wfc serve` always gives one) the run
+// executes in a child process with limits, and the thread keeps the lease, relays a cancel
+// (SIGTERM, then SIGKILL after a grace period) and waits: a child that crashes, aborts or reaches
+// a limit fails its run with `worker_crashed` or `limit_exceeded`, once and for all (a poison
+// input is not retried), and the server and its other runs go on. Without one the run executes
+// in the thread itself. Plans are prepared once per automation (prepared_plan.h) in the thread
+// mode. The thread renews the lease: a cancel request cancels the run; a lost lease stops the run
+// and nothing more is written (another worker has it). The worker id is stable per data
 // directory, so a restarted process releases its previous life's leases and resumes at once.
 // `wfc serve` runs one beside the HTTP API (tools/wfc/runtime/cmd_serve.cpp), which wakes it when
 // it queues a run. External interface: WorkerPoolOptions, WorkerPool.
@@ -25,6 +29,8 @@
 
 #include "runtime/ai/ai.h"
 #include "runtime/exec/prepared_plan.h"
+#include "runtime/exec/run_execution.h"
+#include "runtime/exec/run_process.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/store/store.h"
@@ -49,6 +55,9 @@ struct WorkerPoolOptions {
   /// The intelligence engines (runtime/ai/config.h: --ai-config and WFC_AI_*), shared by every
   /// run; null: the intelligence kinds fail.
   std::shared_ptr<const ai::Engines> ai;
+  /// Each run in a worker process of its own, with limits (run_process.h); no program: in the
+  /// pool's threads.
+  WorkerProgram process;
 };
 
 class WorkerPool {
@@ -57,9 +66,8 @@ class WorkerPool {
   /// File objects get their `url` from.
   using FilesUrl = std::function<std::string(const std::string& run_id)>;
   /// A task this pool executed ended (`status`: succeeded or failed) after `seconds` of work,
-  /// e.g. for GET /metrics. Called on scheduler threads.
-  using TaskEnded =
-      std::function<void(std::string_view kind, std::string_view status, double seconds)>;
+  /// e.g. for GET /metrics. Called on scheduler threads, or the pool's for worker processes.
+  using TaskEnded = exec::TaskEnded;
 
   WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl files_url,
              TaskEnded task_ended = {});
@@ -84,6 +92,10 @@ class WorkerPool {
  private:
   void loop(const std::string& worker_id);
   void execute(const store::Run& run, const std::string& worker_id);
+  void execute_in_process(const store::Run& run, const std::string& worker_id);
+  /// After a worker process died without finishing `run`: its unfinished tasks and the run
+  /// failed with `error` (kind and what happened), each task's message naming it.
+  void record_exit(const store::Run& run, const std::string& worker_id, const ExitError& error);
 
   store::Store& store_;
   const WorkerPoolOptions options_;

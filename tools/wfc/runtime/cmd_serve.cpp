@@ -3,8 +3,11 @@
 // that executes queued runs (runtime/exec/worker_pool.h) and the webhook deliverer
 // (runtime/webhooks/delivery.h) beside it; this file wires them together. Every option has an
 // environment variable (WFC_LISTEN, WFC_DB, WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as
-// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS); the access flags are `wfc run`'s
-// (access_flags.h), and they also bound where webhooks may go. The first line on standard output is
+// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS, and the worker processes' limits
+// WFC_WORKER_MEMORY, WFC_WORKER_CPU, WFC_WORKER_FILES, WFC_WORKER_FILE_SIZE); the access flags
+// are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. Each claimed run
+// executes in a worker process of its own (`wfc-runtime exec-run`, runtime/exec/run_process.h),
+// given the same access and AI flags. The first line on standard output is
 // `listening on http://HOST:PORT` with the port actually bound (`--listen 127.0.0.1:0` picks an
 // ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP reloads --workflows.
 #include <fmt/format.h>
@@ -49,6 +52,7 @@ struct Args {
   unsigned threads = 0;
   AccessFlags access;
   std::string ai_config;
+  exec::ProcessLimits limits;  // of each worker process
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -167,6 +171,29 @@ bool register_keys(const Args& args, bool loopback, store::Store& store, std::st
   return true;
 }
 
+// Each claimed run executes in `wfc-runtime exec-run` (this program) with the limits of --worker-*
+// and the same access and AI configuration as this process (runtime/exec/run_process.h).
+bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& db,
+                    exec::WorkerProgram* program, std::string* error) {
+  std::error_code ec;
+  program->program = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    *error =
+        fmt::format("cannot find this program to start worker processes with (/proc/self/exe: {})",
+                    ec.message());
+    return false;
+  }
+  program->limits = args.limits;
+  auto& a = program->args;
+  a = {"exec-run", "--db", db.string(), "--data", data_dir.string()};
+  if (args.threads) a.push_back(fmt::format("--threads={}", args.threads));
+  for (const auto& e : args.access.hosts) a.push_back("--allow-hosts=" + e);
+  for (const auto& e : args.access.files) a.push_back("--allow-files=" + e);
+  for (const auto& e : args.access.exports) a.push_back("--allow-export=" + e);
+  if (!args.ai_config.empty()) a.push_back("--ai-config=" + fs::absolute(args.ai_config).string());
+  return true;
+}
+
 int serve(const Args& args) {
   // Signals go to one thread that sigwait()s, blocked everywhere else: set before any thread
   // starts (the store starts its checkpointer).
@@ -203,6 +230,11 @@ int serve(const Args& args) {
   pool_options.scheduler_threads = args.threads;
   pool_options.ai = ai_engines(args.ai_config, "wfc serve");
   if (!pool_options.ai) return kUsage;
+  fs::path db_path = args.db.empty() ? config.data_dir / "wfc.db" : fs::absolute(args.db);
+  if (!worker_program(args, config.data_dir, db_path, &pool_options.process, &error)) {
+    std::cerr << "wfc serve: " << error << "\n";
+    return kUsage;
+  }
   // Output files' urls: --public-url, else the address the socket is bound to (set once bound),
   // then the API's file route (GET /files/{run_id}/{path}).
   std::string files_base = args.public_url;
@@ -212,7 +244,7 @@ int serve(const Args& args) {
   std::string dev_key;  // set when no key was configured
   try {
     store::SqliteStore::Options options;
-    options.path = args.db.empty() ? config.data_dir / "wfc.db" : fs::path(args.db);
+    options.path = db_path;
     store = std::make_unique<store::SqliteStore>(options);
     if (!register_keys(args, loopback_host(config.host), *store, &dev_key, &error)) {
       std::cerr << "wfc serve: " << error << "\n";
@@ -339,6 +371,26 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--webhook-secret", args->webhook_secret,
                   "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
       ->envname("WFC_WEBHOOK_SECRET");
+  // The worker processes' limits (runtime/exec/run_process.h, docs/runtime.md); 0: none.
+  cmd->add_option("--worker-memory", args->limits.address_space,
+                  "Address space of each run's worker process (RLIMIT_AS), e.g. 8GiB; 0: none")
+      ->envname("WFC_WORKER_MEMORY")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("8GiB");
+  cmd->add_option("--worker-cpu", args->limits.cpu_seconds,
+                  "CPU seconds of each run's worker process, all threads (RLIMIT_CPU); 0: none")
+      ->envname("WFC_WORKER_CPU")
+      ->capture_default_str();
+  cmd->add_option("--worker-files", args->limits.open_files,
+                  "Open files of each run's worker process (RLIMIT_NOFILE); 0: inherited")
+      ->envname("WFC_WORKER_FILES")
+      ->capture_default_str();
+  cmd->add_option("--worker-file-size", args->limits.file_size,
+                  "Largest file a run's worker process may write, each output and the "
+                  "database's files (RLIMIT_FSIZE), e.g. 64GiB; 0: none")
+      ->envname("WFC_WORKER_FILE_SIZE")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("64GiB");
   add_access_flags(*cmd, &args->access);
   add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = serve(*args); });

@@ -1,0 +1,178 @@
+// Executing one claimed run in this process (see run_execution.h).
+#include "runtime/exec/run_execution.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "compiler/plan/plan.h"
+#include "runtime/exec/scheduler.h"
+#include "runtime/store/private_files.h"
+
+namespace wfc::exec {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Where a task's files are, relative to the run's directory: its node's `folder` (as the
+// executor places them, runtime/exec/media_executor.cpp) and the file's name.
+std::string relative_path(const plan::Plan& plan, const std::string& task,
+                          const std::string& filename) {
+  fs::path rel;
+  auto it = plan.tasks.find(task);
+  if (it != plan.tasks.end()) {
+    if (const plan::Node* n = plan.node(it->second); n && !n->folder.empty()) {
+      fs::path folder = fs::path(n->folder).relative_path().lexically_normal();
+      if (!folder.empty() && *folder.begin() != "..") rel = folder;
+    }
+  }
+  return (rel / filename).generic_string();
+}
+
+// Gives each output File object of a task object its download `url` and a stable `id`.
+void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run_id,
+                      const std::string& files_url) {
+  if (!task.is_object() || !task.contains("outputs") || !task["outputs"].is_array()) return;
+  std::string node = task.value("node", "");
+  for (json& file : task["outputs"]) {
+    if (!file.is_object() || !file.contains("filename") || !file["filename"].is_string()) continue;
+    std::string rel = relative_path(plan, node, file["filename"].get<std::string>());
+    file["url"] = files_url + "/" + rel;
+    if (!file.contains("id")) {
+      file["id"] = "file_" + store::hash_secret(run_id + "/" + rel).substr(0, 16);
+    }
+  }
+}
+
+}  // namespace
+
+void RunStop::cancel() {
+  std::lock_guard lock(mu_);
+  cancel_ = true;
+  stop_if_asked();
+}
+
+void RunStop::lose() {
+  std::lock_guard lock(mu_);
+  lost_ = true;
+  stop_if_asked();
+}
+
+void RunStop::poll() {
+  std::lock_guard lock(mu_);
+  stop_if_asked();
+}
+
+void RunStop::attach(Scheduler* scheduler) {
+  std::lock_guard lock(mu_);
+  scheduler_ = scheduler;
+  stop_if_asked();
+}
+
+void RunStop::stop_if_asked() {
+  if ((cancel_ || lost_) && scheduler_ && !stopped_) {
+    stopped_ = true;
+    scheduler_->cancel();
+  }
+}
+
+void execute_claimed_run(store::Store& store, const store::Run& run, const RunContext& context,
+                         PreparedPlans& plans, Executor& executor, RunStop& stop) {
+  auto finish = [&](model::Status status, json error) {
+    if (stop.lost()) return;
+    try {
+      store.finish_run(run.id, context.worker_id, status, error);
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
+    }
+  };
+
+  // A new attempt starts from nothing: what a dead attempt left is not trusted (docs/store.md).
+  fs::path workspace = context.data_dir / "runs" / run.id;
+  std::error_code ec;
+  fs::remove_all(workspace, ec);
+  // Private (0700): a run's inputs and outputs are its caller's, and nobody else's on the host.
+  std::string mkdir_error;
+  if (!store::create_private_dirs(workspace, &mkdir_error)) {
+    return finish(model::Status::Failed,
+                  {{"kind", "internal_error"},
+                   {"message", fmt::format("cannot create the run's directory: {}", mkdir_error)}});
+  }
+  // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
+  std::string refused;
+  std::shared_ptr<const PreparedPlan> prepared = plans.get(run.automation_id, run.plan, &refused);
+  if (!prepared) {
+    return finish(model::Status::Failed,
+                  {{"kind", "plan_invalid"},
+                   {"message", "the stored plan was refused, so nothing of it ran: " + refused}});
+  }
+  const plan::Plan& plan = prepared->plan();
+
+  FileRef input;
+  if (plan.node(plan::kRunInput)) {
+    ingest::FetchResult got =
+        ingest::fetch(run.input_url, workspace / ".input", context.fetch_limits, context.access);
+    if (!got.ok()) {
+      return finish(model::Status::Failed,
+                    {{"kind", got.error->kind_name()}, {"message", got.error->message}});
+    }
+    input.path = got.file.path;
+  }
+  // The fetch may have taken long: hear of a cancel before starting the work.
+  try {
+    if (!stop.lost()) {
+      store::Lease answer = store.renew_lease(run.id, context.worker_id, context.lease);
+      if (answer == store::Lease::CancelRequested) stop.cancel();
+      if (answer == store::Lease::Lost) stop.lose();
+    }
+  } catch (const store::StoreError&) {
+    // The lease's keeper tries again.
+  }
+  if (stop.lost()) return;
+  if (stop.cancelled()) {
+    return finish(model::Status::Cancelled,
+                  {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
+  }
+
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
+  SchedulerOptions options;
+  options.threads = context.scheduler_threads;
+  options.workspace = workspace;
+  options.run_id = run.id;
+  auto sink = [&](const Event& e) {
+    if (stop.lost()) return;
+    json data = e.data;
+    if (e.kind.starts_with("task.")) {
+      annotate_outputs(data, plan, run.id, context.files_url);
+      std::string node = data.value("node", "");
+      std::string status = data.value("status", "");
+      auto now = std::chrono::steady_clock::now();
+      if (status == "processing") started.emplace(node, now);
+      if (status == "succeeded" || status == "failed") {
+        auto it = started.find(node);
+        if (it != started.end() && context.task_ended) {
+          context.task_ended(data.value("kind", ""), status,
+                             std::chrono::duration<double>(now - it->second).count());
+        }
+      }
+    } else if (data.contains("tasks") && data["tasks"].is_array()) {
+      for (json& t : data["tasks"]) annotate_outputs(t, plan, run.id, context.files_url);
+    }
+    // The sink runs on scheduler threads and must not call back into the scheduler
+    // (scheduler.h): it only marks the run lost, and the next RunStop::poll cancels it.
+    try {
+      if (!store.apply_event(run.id, context.worker_id, e.kind, data)) stop.mark_lost();
+    } catch (const store::StoreError& err) {
+      fmt::print(stderr, "wfc serve: recording {} of {}: {}\n", e.kind, run.id, err.what());
+      stop.mark_lost();  // stop; the lease lapses and the run is tried again
+    }
+  };
+  Scheduler scheduler(prepared, executor, options, sink);
+  stop.attach(&scheduler);
+  scheduler.run(input);
+  stop.attach(nullptr);
+}
+
+}  // namespace wfc::exec

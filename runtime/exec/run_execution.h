@@ -1,0 +1,80 @@
+// Executing one claimed run in this process: the body of a worker, whether that is a thread of
+// the pool (worker_pool.h, without a worker program) or a worker process of its own
+// (`wfc-runtime exec-run`, run_process.h). It makes the run's private workspace
+// (DATA/runs/<run id>/), prepares its plan (a stored plan this wfc refuses fails the run
+// `plan_invalid`), fetches its input under the access policy, runs the plan with the Scheduler on
+// the given executor, and writes every scheduler event through store.apply_event. A RunStop lets
+// another thread stop it: a cancel request (the run ends cancelled) or a lost lease (nothing more
+// is written; another worker has the run). External interface: TaskEnded, RunStop, RunContext,
+// execute_claimed_run.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "runtime/exec/executor.h"
+#include "runtime/exec/prepared_plan.h"
+#include "runtime/ingest/access_policy.h"
+#include "runtime/ingest/fetch.h"
+#include "runtime/store/store.h"
+
+namespace wfc::exec {
+
+class Scheduler;
+
+/// A task ended (`status`: succeeded or failed) after `seconds` of work, e.g. for GET /metrics.
+/// Called on scheduler threads.
+using TaskEnded =
+    std::function<void(std::string_view kind, std::string_view status, double seconds)>;
+
+/// How another thread stops a run in progress. Thread-safe; the scheduler is cancelled at most
+/// once, whenever it is attached.
+class RunStop {
+ public:
+  void cancel();  // a cancel request: stop the work, the run ends cancelled
+  void lose();    // the lease is lost: stop the work and write nothing more
+  /// Lost, without touching the scheduler: for its event sink, which must not call back into it
+  /// (scheduler.h). The next poll() cancels it.
+  void mark_lost() { lost_ = true; }
+  /// Cancels the scheduler if a stop was asked for; the keeper of the lease calls it often.
+  void poll();
+  bool cancelled() const { return cancel_; }
+  bool lost() const { return lost_; }
+
+  /// For execute_claimed_run: the scheduler to cancel while it runs (nullptr: none any more).
+  void attach(Scheduler* scheduler);
+
+ private:
+  void stop_if_asked();  // under mu_
+
+  std::mutex mu_;
+  Scheduler* scheduler_ = nullptr;
+  bool stopped_ = false;
+  std::atomic<bool> cancel_{false}, lost_{false};
+};
+
+/// What executing a run needs besides the run itself.
+struct RunContext {
+  std::string worker_id;           // holds the run's lease
+  std::filesystem::path data_dir;  // the workspace is DATA/runs/<run id>/
+  unsigned scheduler_threads = 0;  // 0: one per core
+  ingest::AccessPolicy access;     // what the input may be fetched from
+  ingest::FetchLimits fetch_limits;
+  std::chrono::milliseconds lease{30'000};  // renewed once after the fetch, to hear of a cancel
+  std::string files_url;                    // "http://…/files/<run id>": output files' `url`
+  TaskEnded task_ended;                     // may be empty
+};
+
+/// Executes `run` (as claimed: with its plan) to its end, writing its events; returns early,
+/// writing nothing more, when the lease is lost. Store errors while recording stop the run
+/// (the lease lapses and it is tried again).
+void execute_claimed_run(store::Store& store, const store::Run& run, const RunContext& context,
+                         PreparedPlans& plans, Executor& executor, RunStop& stop);
+
+}  // namespace wfc::exec

@@ -1,0 +1,97 @@
+// Worker processes: a run claimed by `wfc serve` executes in a child process of its own
+// (`wfc-runtime exec-run`, tools/wfc/runtime/cmd_exec_run.cpp), so that a task that crashes,
+// aborts or runs out of memory fails that run and not the server (docs/runtime.md "Worker
+// processes", docs/security.md). This file holds the parent's side: the limits set with setrlimit
+// in the child before exec (ProcessLimits), starting the child (fork + exec, nothing but system
+// calls in between) with a socket as its standard input and output, and reading how it ended
+// (describe_exit: a crash is `worker_crashed`, a limit reached `limit_exceeded`). External
+// interface: ProcessLimits, WorkerProgram, WorkerProcess, kExit*, describe_exit.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wfc::exec {
+
+/// Limits of one worker process, each 0 for none. The defaults are documented in
+/// docs/runtime.md ("Worker processes") and set by `wfc serve --worker-*` / WFC_WORKER_*.
+struct ProcessLimits {
+  uint64_t address_space = uint64_t{8} << 30;  // RLIMIT_AS, bytes: 8 GiB
+  uint64_t cpu_seconds = 6 * 3600;             // RLIMIT_CPU: CPU time of all its threads
+  uint64_t open_files = 1024;                  // RLIMIT_NOFILE
+  /// RLIMIT_FSIZE, bytes: the largest file the worker may write, each output file (and the
+  /// database's files, which the worker writes too) on its own: 64 GiB.
+  uint64_t file_size = uint64_t{64} << 30;
+};
+
+/// What runs a claimed run: `program args… --worker ID --files-url URL`, reading the claimed
+/// run (JSON with its plan) on standard input. An empty `program` executes runs in the pool's
+/// own threads instead (tests, and embedding without a wfc-runtime binary).
+struct WorkerProgram {
+  std::filesystem::path program;
+  std::vector<std::string> args;  // e.g. exec-run --db … --data … and the access flags
+  ProcessLimits limits;
+  /// After a cancel request the worker gets SIGTERM, and SIGKILL this much later.
+  std::chrono::milliseconds grace{10'000};
+};
+
+/// Exit statuses of a worker process besides 0 (the run was recorded to its end) and the CLI's
+/// usage error (2).
+inline constexpr int kExitOutOfMemory = 86;  // std::bad_alloc anywhere: the address space ran out
+inline constexpr int kExitLeaseLost = 87;    // the store refused its writes: nothing more written
+
+/// A started worker process. The destructor kills (SIGKILL) and reaps one still running.
+class WorkerProcess {
+ public:
+  /// Starts `program args…` with `limits`; nullopt with *error when it cannot (the program may
+  /// still fail to exec: that is exit status 127).
+  static std::optional<WorkerProcess> start(const WorkerProgram& program,
+                                            const std::vector<std::string>& extra_args,
+                                            std::string* error);
+  WorkerProcess(WorkerProcess&& other) noexcept;
+  WorkerProcess& operator=(WorkerProcess&&) = delete;
+  ~WorkerProcess();
+
+  /// Writes all of `data` to its standard input and closes it; false if it is gone.
+  bool send(std::string_view data);
+  /// Waits up to `timeout` for output or its end, and hands each complete line it wrote to
+  /// `line`.
+  void read_lines(std::chrono::milliseconds timeout,
+                  const std::function<void(std::string_view)>& line);
+  /// The wait status once it has ended (reaped, with its resource usage), else nullopt.
+  std::optional<int> ended();
+  void signal(int sig);
+  pid_t pid() const { return pid_; }
+  /// CPU seconds (user + system) it used, once ended.
+  double cpu_seconds() const;
+
+ private:
+  WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  pid_t pid_ = -1;
+  int fd_ = -1;     // our end of its standard input and output
+  int pidfd_ = -1;  // readable once it has ended; -1 when the kernel has no pidfd_open
+  std::string pending_;
+  std::optional<int> status_;
+  struct rusage usage_ {};
+};
+
+/// Why a worker process that ended with wait status `status` did not finish its run: nullopt
+/// when it did (exit 0) or chose to write nothing more (kExitLeaseLost); else the error kind
+/// (`worker_crashed`, or `limit_exceeded` for SIGXCPU, SIGXFSZ, kExitOutOfMemory, or a SIGKILL
+/// after its CPU time reached the limit) and what happened, naming the limit and its setting.
+struct ExitError {
+  std::string kind;
+  std::string what;  // e.g. "the worker process died of SIGSEGV (segmentation fault)"
+};
+std::optional<ExitError> describe_exit(int status, double cpu_seconds, const ProcessLimits& limits);
+
+}  // namespace wfc::exec

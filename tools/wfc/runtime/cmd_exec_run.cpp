@@ -1,0 +1,225 @@
+// `wfc-runtime exec-run --db PATH --data DIR --worker ID --files-url URL [--threads N] [access
+// and AI flags]`: hidden; the worker process `wfc serve` starts for each run it claims
+// (runtime/exec/run_process.h, docs/runtime.md "Worker processes"). It reads the claimed run
+// (JSON: id, automation_id, input_url, plan) on standard input, opens the store itself, and
+// executes the run as a pool thread would (runtime/exec/run_execution.h), writing its events
+// under the parent's worker id while the parent keeps the lease. On standard output it writes a
+// line `KIND\tSTATUS\tSECONDS` per ended task, for the server's metrics. SIGTERM cancels the run
+// (the parent relays a cancel request). The parent set its limits (setrlimit) before exec;
+// std::bad_alloc anywhere, on any thread, exits with kExitOutOfMemory so the parent can tell the
+// address-space limit from a crash. Exit: 0 the run was recorded to its end, kExitLeaseLost the
+// store refused its writes, 2 bad arguments.
+//
+// For the tests only: WFC_TEST_WORKER_FAULT=FAULT:KIND makes the first task of kind KIND, as it
+// starts, crash for real inside the worker: `segv` raises SIGSEGV, `abort` aborts, `alloc`
+// allocates (and touches) memory until the address-space limit refuses it, `spin` computes until
+// the CPU time limit stops it. Nothing else reads it.
+#include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include "compiler/catalog/catalog.h"
+#include "runtime/exec/media_executor.h"
+#include "runtime/exec/run_execution.h"
+#include "runtime/exec/run_process.h"
+#include "runtime/store/sqlite_store.h"
+#include "tools/wfc/commands.h"
+#include "tools/wfc/runtime/access_flags.h"
+#include "tools/wfc/runtime/ai_flags.h"
+#include "tools/wfc/runtime/commands.h"
+
+namespace wfc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Args {
+  std::string db;
+  std::string data;
+  std::string worker;
+  std::string files_url;
+  unsigned threads = 0;
+  AccessFlags access;
+  std::string ai_config;
+};
+
+// std::bad_alloc that nothing caught (a scheduler thread's, say) ends here, as does any other
+// uncaught exception: the first is the address-space limit, the second a crash.
+[[noreturn]] void on_terminate() {
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      ::_exit(exec::kExitOutOfMemory);
+    } catch (...) {
+    }
+  }
+  std::abort();
+}
+
+// The test-only fault (see the top of this file), wrapped around the real executor.
+class FaultingExecutor : public exec::Executor {
+ public:
+  FaultingExecutor(exec::Executor& inner, std::string fault, std::string kind)
+      : inner_(inner), fault_(std::move(fault)), kind_(std::move(kind)) {}
+  std::optional<nlohmann::json> probe(const fs::path& path, exec::TaskError* error) override {
+    return inner_.probe(path, error);
+  }
+  std::vector<exec::NodeResult> execute(const exec::Work& work) override {
+    for (const plan::Node* n : work.nodes) {
+      if (n->op == kind_) crash();
+    }
+    return inner_.execute(work);
+  }
+  bool serves_chained_members() const override { return inner_.serves_chained_members(); }
+
+ private:
+  void crash() {
+    if (fault_ == "segv") ::raise(SIGSEGV);
+    if (fault_ == "abort") std::abort();
+    if (fault_ == "alloc") {
+      std::vector<std::unique_ptr<char[]>> held;
+      for (;;) {
+        held.emplace_back(new char[64 << 20]);
+        std::memset(held.back().get(), 1, 64 << 20);
+      }
+    }
+    if (fault_ == "spin") {
+      volatile uint64_t x = 0;
+      for (;;) x = x * 6364136223846793005ull + 1;
+    }
+  }
+  exec::Executor& inner_;
+  std::string fault_, kind_;
+};
+
+// Whether the plan has a kind the intelligence engines execute. Only then are they built: the
+// local classifier reads its model when built, which cost a worker process more than the rest of
+// its work for a small run (docs/benchmarks.md, "Worker processes"); without them an intelligence
+// kind fails with the reason, so a wrong answer here shows.
+bool needs_engines(const nlohmann::json& plan) {
+  const catalog::Catalog& kinds = catalog::Catalog::builtin();
+  if (!plan.contains("nodes") || !plan["nodes"].is_array()) return true;
+  for (const nlohmann::json& node : plan["nodes"]) {
+    if (!node.is_object() || !node.contains("op") || !node["op"].is_string()) return true;
+    const catalog::KindSpec* kind = kinds.kind(node["op"].get<std::string>());
+    if (kind && kind->execution.engine == catalog::Execution::Engine::Intelligence) return true;
+  }
+  return false;
+}
+
+int exec_run(const Args& args) {
+  std::set_terminate(on_terminate);
+  ::umask(::umask(0) | 077);  // as the server's: private files (docs/security.md)
+  // SIGTERM is heard by one thread, which cancels the run.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  nlohmann::json claimed = nlohmann::json::parse(text, nullptr, false);
+  if (!claimed.is_object() || !claimed.contains("id") || !claimed.contains("plan")) {
+    std::cerr << "wfc exec-run: expected the claimed run as JSON on standard input\n";
+    return kUsage;
+  }
+  store::Run run;
+  run.id = claimed.value("id", "");
+  run.automation_id = claimed.value("automation_id", "");
+  run.input_url = claimed.value("input_url", "");
+  run.plan = claimed["plan"];
+
+  exec::RunContext context;
+  context.worker_id = args.worker;
+  context.data_dir = args.data;
+  context.scheduler_threads = args.threads;
+  context.files_url = args.files_url;
+  std::string error;
+  if (!access_policy(args.access, &context.access, &error)) {
+    std::cerr << "wfc exec-run: " << error << "\n";
+    return kUsage;
+  }
+  std::shared_ptr<const ai::Engines> engines;
+  if (needs_engines(run.plan)) {
+    engines = ai_engines(args.ai_config, "wfc exec-run");
+    if (!engines) return kUsage;
+  }
+  std::mutex out;
+  context.task_ended = [&out](std::string_view kind, std::string_view status, double seconds) {
+    std::lock_guard lock(out);
+    std::cout << fmt::format("{}\t{}\t{:.6f}\n", kind, status, seconds) << std::flush;
+  };
+
+  std::unique_ptr<store::SqliteStore> store;
+  try {
+    store::SqliteStore::Options options;
+    options.path = args.db;
+    store = std::make_unique<store::SqliteStore>(options);
+  } catch (const store::StoreError& e) {
+    std::cerr << "wfc exec-run: " << e.what() << "\n";
+    return kProblems;
+  }
+
+  exec::RunStop stop;
+  std::atomic<bool> finished{false};
+  std::thread listener([&] {
+    timespec tick = {0, 200'000'000};
+    while (!finished) {
+      if (sigtimedwait(&signals, nullptr, &tick) == SIGTERM) stop.cancel();
+      stop.poll();  // the sink may have marked the run lost
+    }
+  });
+  exec::MediaExecutor media(context.access, context.fetch_limits, engines);
+  std::unique_ptr<exec::Executor> faulting;
+  exec::Executor* executor = &media;
+  if (const char* fault = std::getenv("WFC_TEST_WORKER_FAULT")) {
+    std::string spec = fault;
+    auto colon = spec.find(':');
+    if (colon != std::string::npos) {
+      faulting =
+          std::make_unique<FaultingExecutor>(media, spec.substr(0, colon), spec.substr(colon + 1));
+      executor = faulting.get();
+    }
+  }
+  exec::PreparedPlans plans;
+  exec::execute_claimed_run(*store, run, context, plans, *executor, stop);
+  finished = true;
+  listener.join();
+  return stop.lost() ? exec::kExitLeaseLost : kOk;
+}
+
+}  // namespace
+
+void add_exec_run(CLI::App& app, int& status) {
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("exec-run", "Execute one claimed run (wfc serve's workers)");
+  cmd->group("");  // hidden: `wfc serve` starts it
+  cmd->add_option("--db", args->db, "The SQLite database")->required();
+  cmd->add_option("--data", args->data, "The data directory")->required();
+  cmd->add_option("--worker", args->worker, "The worker id holding the run's lease")->required();
+  cmd->add_option("--files-url", args->files_url, "URL prefix of the run's files");
+  cmd->add_option("--threads", args->threads, "Threads per run (default: one per core)");
+  add_access_flags(*cmd, &args->access);
+  add_ai_flags(*cmd, &args->ai_config);
+  cmd->callback([args, &status] {
+    try {
+      status = exec_run(*args);
+    } catch (const std::bad_alloc&) {
+      ::_exit(exec::kExitOutOfMemory);
+    }
+  });
+}
+
+}  // namespace wfc::cli
