@@ -9,8 +9,8 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/store/store.h"
@@ -39,8 +39,8 @@ struct Route {
 };
 
 /// Authenticates a call to a route with `auth`; on failure it has answered and returns false.
-using Authenticator = std::function<bool(const httplib::Request&, httplib::Response&,
-                                         store::ApiKey*)>;
+using Authenticator =
+    std::function<bool(const httplib::Request&, httplib::Response&, store::ApiKey*)>;
 
 class Router {
  public:
@@ -52,9 +52,18 @@ class Router {
   void dispatch(const httplib::Request& req, httplib::Response& res,
                 const Authenticator& authenticate) const;
 
+  /// Whether route `i`'s path pattern matches `path`; its parameters' values in `params`.
+  bool matches(size_t i, std::string_view path, std::vector<std::string>* params) const;
+
+  /// A piece of a compiled path pattern (router.cpp).
+  struct Piece {
+    enum Kind { Literal, Segment, Rest } kind;
+    std::string text;  // Literal's
+  };
+
  private:
   struct Entry {
-    std::regex pattern;
+    std::vector<Piece> pieces;
   };
   std::vector<Route> routes_;
   std::vector<Entry> entries_;  // parallel to routes_
