@@ -12,8 +12,8 @@ namespace wfc::api {
 namespace {
 
 // A pattern as pieces: literal text, `{name}` (one or more bytes other than '/') or `{path}`
-// (one or more of any byte). Matched by hand: a std::regex per route per request was the
-// largest user-space cost of a request after the JSON (docs/benchmarks.md, issue 19 point 7).
+// (one or more bytes other than a line break). Matched by hand: a std::regex_match per route
+// until one matched cost 1-2 % of a GET's CPU (docs/benchmarks.md, issue 19 point 7).
 std::vector<Router::Piece> compile_pattern(const std::string& path) {
   std::vector<Router::Piece> pieces;
   std::string literal;
