@@ -11,24 +11,49 @@ namespace wfc::api {
 
 namespace {
 
-// "/runs/{id}/cancel" → ^/runs/([^/]+)/cancel$; {path} → (.+).
-std::regex compile_pattern(const std::string& path) {
-  std::string re = "^";
+// A pattern as pieces: literal text, `{name}` (one or more bytes other than '/') or `{path}`
+// (one or more bytes other than a line break). Matched by hand: a std::regex_match per route
+// until one matched cost 1-2 % of a GET's CPU (docs/benchmarks.md, issue 19 point 7).
+std::vector<Router::Piece> compile_pattern(const std::string& path) {
+  std::vector<Router::Piece> pieces;
+  std::string literal;
   for (size_t i = 0; i < path.size(); ++i) {
-    char c = path[i];
-    if (c == '{') {
-      size_t close = path.find('}', i);
-      std::string name = path.substr(i + 1, close - i - 1);
-      re += name == "path" ? "(.+)" : "([^/]+)";
-      i = close;
-    } else if (std::string_view(".+*?()[]^$|\\").find(c) != std::string_view::npos) {
-      re += '\\';
-      re += c;
-    } else {
-      re += c;
+    if (path[i] != '{') {
+      literal += path[i];
+      continue;
+    }
+    size_t close = path.find('}', i);
+    if (!literal.empty()) pieces.push_back({Router::Piece::Literal, std::move(literal)});
+    literal.clear();
+    bool rest = path.compare(i + 1, close - i - 1, "path") == 0;
+    pieces.push_back({rest ? Router::Piece::Rest : Router::Piece::Segment, {}});
+    i = close;
+  }
+  if (!literal.empty()) pieces.push_back({Router::Piece::Literal, std::move(literal)});
+  return pieces;
+}
+
+// Whether pieces[k..] match all of `s`, with the parameters' values appended to `params` (only
+// on success). A parameter takes as much as it can and gives back on failure, as the regular
+// expression ^…([^/]+)…(.+)…$ did, so the captures are the same; like its `.`, {path} takes no
+// line break.
+bool match_pieces(const std::vector<Router::Piece>& pieces, size_t k, std::string_view s,
+                  std::vector<std::string>* params) {
+  if (k == pieces.size()) return s.empty();
+  const Router::Piece& p = pieces[k];
+  if (p.kind == Router::Piece::Literal) {
+    return s.starts_with(p.text) && match_pieces(pieces, k + 1, s.substr(p.text.size()), params);
+  }
+  size_t longest =
+      std::min(s.find_first_of(p.kind == Router::Piece::Rest ? "\r\n" : "/"), s.size());
+  size_t at = params->size();
+  for (size_t n = longest; n >= 1; --n) {
+    if (match_pieces(pieces, k + 1, s.substr(n), params)) {
+      params->emplace(params->begin() + static_cast<std::ptrdiff_t>(at), s.substr(0, n));
+      return true;
     }
   }
-  return std::regex(re + "$");
+  return false;
 }
 
 }  // namespace
@@ -41,20 +66,23 @@ void Router::add(Route route) {
   routes_.push_back(std::move(route));
 }
 
+bool Router::matches(size_t i, std::string_view path, std::vector<std::string>* params) const {
+  params->clear();
+  return match_pieces(entries_[i].pieces, 0, path, params);
+}
+
 Router::Match Router::match(const httplib::Request& req, httplib::Response& res) const {
   std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::vector<std::string> allowed;
   for (size_t i = 0; i < routes_.size(); ++i) {
-    std::smatch m;
-    if (!std::regex_match(req.path, m, entries_[i].pattern)) continue;
+    std::vector<std::string> params;  // httplib decoded the path
+    if (!matches(i, req.path, &params)) continue;
     const Route& route = routes_[i];
     if (route.method != method) {
       allowed.push_back(route.method);
       continue;
     }
-    Match found{&route, {}};
-    for (size_t g = 1; g < m.size(); ++g) found.params.push_back(m[g]);  // the path is decoded
-    return found;
+    return Match{&route, std::move(params)};
   }
   if (allowed.empty()) {
     send_error(res, {404, "not_found", fmt::format("no route for {} {}", req.method, req.path)});

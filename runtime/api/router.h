@@ -10,8 +10,8 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/store/store.h"
@@ -73,9 +73,18 @@ class Router {
   void dispatch(const httplib::Request& req, httplib::Response& res,
                 const Authenticator& authenticate) const;
 
+  /// Whether route `i`'s path pattern matches `path`; its parameters' values in `params`.
+  bool matches(size_t i, std::string_view path, std::vector<std::string>* params) const;
+
+  /// A piece of a compiled path pattern (router.cpp).
+  struct Piece {
+    enum Kind { Literal, Segment, Rest } kind;
+    std::string text;  // Literal's
+  };
+
  private:
   struct Entry {
-    std::regex pattern;
+    std::vector<Piece> pieces;
   };
   std::vector<Route> routes_;
   std::vector<Entry> entries_;  // parallel to routes_

@@ -97,21 +97,26 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
+// BEGIN, COMMIT and ROLLBACK through the statement cache: sqlite3_exec compiled them again for
+// every transaction, two per request.
 Transaction::Transaction(Connection& c, Mode mode) : c_(c) {
-  c_.exec(mode == Write ? "BEGIN IMMEDIATE" : "BEGIN");
+  static const std::string begin_write = "BEGIN IMMEDIATE", begin_read = "BEGIN";
+  c_.prepare(mode == Write ? begin_write : begin_read)->run();
 }
 
 Transaction::~Transaction() {
   if (!open_) return;
   try {
-    c_.exec("ROLLBACK");
+    static const std::string rollback = "ROLLBACK";
+    c_.prepare(rollback)->run();
   } catch (const StoreError&) {
     // The transaction may already be gone (SQLite rolls back on some errors itself).
   }
 }
 
 void Transaction::commit() {
-  c_.exec("COMMIT");
+  static const std::string commit = "COMMIT";
+  c_.prepare(commit)->run();
   open_ = false;
 }
 

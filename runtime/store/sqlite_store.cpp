@@ -975,12 +975,34 @@ ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secr
 
 std::optional<ApiKey> SqliteStore::find_api_key(const std::string& secret) {
   std::string hash = hash_secret(secret);
-  return read([&](Connection& c) -> std::optional<ApiKey> {
-    Query q = c.prepare(fmt::format("SELECT {} FROM api_keys WHERE hash = ?", kKeyColumns));
+  int64_t now = now_ms();
+  if (options_.key_cache_ms > 0) {
+    std::lock_guard lock(key_cache_mutex_);
+    auto it = key_cache_.find(hash);
+    // A clock that went back (read_at_ms > now) is a miss too.
+    if (it != key_cache_.end() && now >= it->second.read_at_ms &&
+        now - it->second.read_at_ms < options_.key_cache_ms)
+      return it->second.key;
+  }
+  auto found = read([&](Connection& c) -> std::optional<ApiKey> {
+    static const std::string sql =
+        fmt::format("SELECT {} FROM api_keys WHERE hash = ?", kKeyColumns);
+    Query q = c.prepare(sql);
     q->bind(1, hash);
     if (!q->step()) return std::nullopt;
     return key_row(*q);
   });
+  if (found && options_.key_cache_ms > 0) {
+    std::lock_guard lock(key_cache_mutex_);
+    if (key_cache_.size() >= 4096) key_cache_.clear();  // more keys than any deployment has
+    key_cache_[hash] = {*found, now};
+  }
+  return found;
+}
+
+void SqliteStore::forget_keys() {
+  std::lock_guard lock(key_cache_mutex_);
+  key_cache_.clear();
 }
 
 std::optional<ApiKey> SqliteStore::get_api_key(const std::string& id) {
@@ -1008,6 +1030,10 @@ std::vector<ApiKey> SqliteStore::list_api_keys() {
 
 bool SqliteStore::set_api_key_status(const std::string& id, const std::string& status) {
   int64_t now = now_ms() / 1000;
+  struct Forget {
+    SqliteStore* self;
+    ~Forget() { self->forget_keys(); }  // after the commit, so no reader caches the old row
+  } forget{this};
   return write([&](Connection& c) {
     Transaction tx(c, Transaction::Write);
     c.prepare("UPDATE api_keys SET status = ?, updated_at = ? WHERE id = ?")
@@ -1025,6 +1051,10 @@ std::vector<ApiKey> SqliteStore::retire_unconfigured_keys(
     const std::vector<std::string>& configured) {
   int64_t now = now_ms() / 1000;
   std::set<std::string> keep(configured.begin(), configured.end());
+  struct Forget {
+    SqliteStore* self;
+    ~Forget() { self->forget_keys(); }  // after the commit, so no reader caches the old row
+  } forget{this};
   return write([&](Connection& c) {
     Transaction tx(c, Transaction::Write);
     std::vector<ApiKey> all;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/store/store.h"
@@ -33,6 +34,11 @@ class SqliteStore final : public Store {
     int busy_timeout_ms = 5000;   // other processes on the same file (wfc deploy, a second server)
     int max_attempts = 3;         // claims of one run before an interrupted run fails
     int checkpoint_pages = 1000;  // WAL pages that wake the background checkpointer
+    /// How long find_api_key may answer from memory (see key_cache_): a key's status changed
+    /// by another process on the same file (another node, the `wfc` CLI) is seen within this
+    /// time; one changed through this store at once (a lookup racing with the change may keep
+    /// the old answer, again for at most this time). 0 turns the cache off.
+    int key_cache_ms = 500;
     /// Unix milliseconds; tests pass a fake clock to expire leases without sleeping.
     std::function<int64_t()> clock_ms;
   };
@@ -104,6 +110,17 @@ class SqliteStore final : public Store {
   std::mutex writer_mutex_;
   std::unique_ptr<sqlite::Connection> writer_;
   std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // declared after writer_: goes first
+  // find_api_key's answers by secret hash, each with the time it was read (options_.clock_ms):
+  // every authenticated request looks its key up, and the read transaction cost as much as the
+  // rest of a GET /runs/{id}. Only found keys are kept (an unknown secret is read each time, and
+  // cannot grow the map); every write to api_keys here clears it.
+  struct CachedKey {
+    ApiKey key;
+    int64_t read_at_ms;
+  };
+  std::mutex key_cache_mutex_;
+  std::unordered_map<std::string, CachedKey> key_cache_;
+  void forget_keys();
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> readers_;  // idle ones
 };
