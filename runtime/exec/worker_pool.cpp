@@ -254,7 +254,8 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
 
   std::string files_url = files_url_(run.id);
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
-  MediaExecutor executor(options_.access, options_.fetch_limits, options_.ai);
+  MediaExecutor executor(options_.access, options_.fetch_limits, options_.ai,
+                         options_.media_limits);
   SchedulerOptions options;
   options.threads = options_.scheduler_threads;
   options.workspace = workspace;

@@ -29,6 +29,7 @@
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -48,6 +49,7 @@ struct Args {
   int workers = 1;
   unsigned threads = 0;
   AccessFlags access;
+  std::vector<std::string> media_limits;
   std::string ai_config;
 };
 
@@ -170,6 +172,7 @@ int serve(const Args& args) {
   }
   exec::WorkerPoolOptions pool_options;
   std::string error;
+  pool_options.media_limits = media_limits(args.media_limits);
   if (!access_policy(args.access, &pool_options.access, &error)) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
@@ -326,6 +329,7 @@ void add_serve(CLI::App& app, int& status) {
                   "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
       ->envname("WFC_WEBHOOK_SECRET");
   add_access_flags(*cmd, &args->access);
+  add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = serve(*args); });
 }
