@@ -41,8 +41,11 @@ NodeResult failed(const plan::Node& node, std::string kind, std::string message)
 }  // namespace
 
 MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits,
-                             std::shared_ptr<const ai::Engines> engines)
-    : policy_(std::move(policy)), limits_(limits), engines_(std::move(engines)) {
+                             std::shared_ptr<const ai::Engines> engines, media::Limits media_limits)
+    : policy_(std::move(policy)),
+      limits_(limits),
+      engines_(std::move(engines)),
+      media_limits_(media_limits) {
   // FFmpeg's own log would interleave with the progress display; what matters reaches the
   // tasks' errors. WFC_FFMPEG_LOG=1 keeps it, for debugging an input.
   const char* keep = std::getenv("WFC_FFMPEG_LOG");
@@ -63,6 +66,7 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
   pass.input = work.input.path;
   pass.cancel = work.stop;
   pass.ai = engines_.get();
+  pass.limits = media_limits_;
   pass.fetch = [this](const std::string& url, const fs::path& into,
                       std::string* error) -> std::optional<fs::path> {
     ingest::FetchResult r = ingest::fetch(url, into, limits_, policy_);

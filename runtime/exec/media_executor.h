@@ -14,13 +14,15 @@
 #include "runtime/exec/executor.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
+#include "runtime/media/limits.h"
 
 namespace wfc::exec {
 
 class MediaExecutor : public Executor {
  public:
   explicit MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits limits = {},
-                         std::shared_ptr<const ai::Engines> engines = nullptr);
+                         std::shared_ptr<const ai::Engines> engines = nullptr,
+                         media::Limits media_limits = {});
 
   std::optional<nlohmann::json> probe(const std::filesystem::path& path, TaskError* error) override;
   std::vector<NodeResult> execute(const Work& work) override;
@@ -32,6 +34,7 @@ class MediaExecutor : public Executor {
   ingest::AccessPolicy policy_;
   ingest::FetchLimits limits_;
   std::shared_ptr<const ai::Engines> engines_;
+  media::Limits media_limits_;
 };
 
 }  // namespace wfc::exec

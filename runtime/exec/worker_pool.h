@@ -33,6 +33,7 @@
 #include "runtime/exec/run_process.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
+#include "runtime/media/limits.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
@@ -47,6 +48,7 @@ struct WorkerPoolOptions {
   unsigned scheduler_threads = 0;  // per run; 0: one per core
   ingest::AccessPolicy access;     // what inputs may be fetched from (--allow-hosts, …)
   ingest::FetchLimits fetch_limits;
+  media::Limits media_limits;               // what each media pass may do (--media-limit)
   std::chrono::milliseconds lease{30'000};  // a worker's claim on a run
   /// How often a worker renews its lease, which is also how soon it hears of a cancel request.
   std::chrono::milliseconds renew{2'000};

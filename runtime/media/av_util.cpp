@@ -2,14 +2,17 @@
 #include "runtime/media/av_util.h"
 
 extern "C" {
+#include <libavutil/dict.h>
 #include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
 }
 
 #include <cmath>
+#include <vector>
 
 #include "runtime/media/input_gate.h"
+#include "runtime/media/limits.h"
 
 namespace wfc::media {
 
@@ -69,7 +72,13 @@ InputPtr open_local_input(const std::filesystem::path& path, std::string* error,
     return nullptr;
   }
   InputPtr in(raw);
-  err = avformat_find_stream_info(in.get(), nullptr);
+  // Reading the streams may decode a frame: a picture size beyond the default limit
+  // (limits.h, max_frame_pixels) is refused by the decoder before its buffer is allocated.
+  std::vector<AVDictionary*> decoder_options(in->nb_streams, nullptr);
+  for (AVDictionary*& d : decoder_options)
+    av_dict_set_int(&d, "max_pixels", Limits{}.max_frame_pixels, 0);
+  err = avformat_find_stream_info(in.get(), decoder_options.data());
+  for (AVDictionary*& d : decoder_options) av_dict_free(&d);
   if (err < 0) {
     *error = "cannot read the streams of " + name + ": " + av_error_text(err);
     return nullptr;

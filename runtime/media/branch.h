@@ -17,6 +17,7 @@
 #include "runtime/media/filter_chain.h"
 #include "runtime/media/frame_gate.h"
 #include "runtime/media/frame_queue.h"
+#include "runtime/media/limits.h"
 #include "runtime/media/probe.h"
 
 namespace wfc::media {
@@ -84,6 +85,18 @@ class EncodeBranch : public Branch {
   /// Frame quality for encoders that read it per frame (mjpeg's qscale).
   void set_frame_quality(int q) { frame_quality_ = q; }
   int64_t frames_encoded() const { return encoded_; }
+  /// The branch's filters hold its frames until the input ends (a GIF's clip waiting for its
+  /// palette): `bytes_per_second` of the clip kept from `from` on (gaps the gate closes not
+  /// counted) is grown on `budget` as decoded frames arrive, so what is held is what was
+  /// decoded, whatever the header claimed. When the budget cannot grow the branch fails
+  /// `limit_exceeded` with `advice` appended.
+  void hold_in_memory(std::shared_ptr<MemoryBudget> budget, double from, double bytes_per_second,
+                      std::string advice) {
+    hold_ = {std::move(budget), from, bytes_per_second, std::move(advice), 0};
+  }
+  ~EncodeBranch() override {
+    if (hold_.budget) hold_.budget->release(hold_.held);
+  }
 
   /// The filter description the chain was built from (video: what scaling cascades match on).
   std::string filters;
@@ -120,6 +133,13 @@ class EncodeBranch : public Branch {
   bool finished_ = false;
   bool fallback_ = false;
   FramePtr first_;  // the first frame seen, kept for the fallback
+  struct Hold {
+    std::shared_ptr<MemoryBudget> budget;
+    double from = 0, bytes_per_second = 0;
+    std::string advice;
+    int64_t held = 0;  // reserved on the budget so far
+  } hold_;
+  bool grow_hold(double t);  // false, and the branch failed, when the budget is exhausted
   FramePtr filtered_{av_frame_alloc()};
 };
 

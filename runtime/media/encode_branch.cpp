@@ -13,6 +13,22 @@ void Branch::fail(std::string kind, std::string message) {
   done_ = true;
 }
 
+bool EncodeBranch::grow_hold(double t) {
+  double seconds = t - hold_.from - (gap_ ? gap_ * av_q2d(time_base_) : 0);
+  int64_t need = static_cast<int64_t>(std::max(0.0, seconds) * hold_.bytes_per_second);
+  if (need <= hold_.held) return true;
+  if (hold_.budget->reserve(need - hold_.held)) {
+    hold_.held = need;
+    return true;
+  }
+  fail("limit_exceeded", "after " + std::to_string(static_cast<int64_t>(seconds)) +
+                             " s of decoded frames the clip held in memory would be " +
+                             bytes_text(need) + ", and with the run's other outputs more than " +
+                             "its memory budget of " + bytes_text(hold_.budget->limit()) +
+                             " (media limit max_memory); " + hold_.advice);
+  return false;
+}
+
 void EncodeBranch::consume(AVFrame* frame) {
   if (finished_ || error_) return;
   double t = seconds(frame);
@@ -35,6 +51,7 @@ void EncodeBranch::consume(AVFrame* frame) {
     frame->pts -= gap_;
     frame->best_effort_timestamp = frame->pts;
   }
+  if (hold_.budget && !grow_hold(t)) return;
   int err = chain_->push(frame);
   ++pushed_;
   if (err < 0) {

@@ -46,6 +46,58 @@ std::filesystem::path OutputWork::path(const std::string& suffix) const {
   return spec->out_dir / (spec->id() + suffix);
 }
 
+const Limits& limits_of(const OutputWork& work) {
+  static const Limits kDefaults;
+  return work.pass ? work.pass->limits : kDefaults;
+}
+
+bool reserve_memory(OutputWork& work, BranchSet& set, int64_t bytes, std::string_view what) {
+  if (!set.memory || set.memory->reserve(bytes)) return true;
+  work.fail("limit_exceeded",
+            std::string(what) + " needs about " + bytes_text(bytes) + " of memory, and the run's " +
+                "decode and other outputs hold " + bytes_text(set.memory->used()) +
+                " of its budget of " + bytes_text(set.memory->limit()) +
+                " (media limit max_memory); ask for smaller or fewer outputs, or split them "
+                "over several tasks");
+  return false;
+}
+
+bool admit_picture(OutputWork& work, BranchSet& set, const InputInfo& in, int width, int height,
+                   int64_t bytes, double pixel_rate, std::string_view what) {
+  const Limits& limits = limits_of(work);
+  // The upscale factor bounds the sizes a task asks for; a catalog default (thumbnails' 160 px
+  // tiles of a smaller input) is no request.
+  const plan::Options* o = work.options;
+  const plan::OptionValue* upscale = o ? o->find("upscale") : nullptr;
+  bool asked = o && ((o->has("width") && !o->defaulted("width")) ||
+                     (o->has("height") && !o->defaulted("height")) ||
+                     (o->has("renditions") && !o->defaulted("renditions")));
+  if (auto e = check_picture(limits, width, height, in.width, in.height,
+                             !asked || (upscale && upscale->boolean), what)) {
+    work.fail(e->kind, e->message);
+    return false;
+  }
+  if (pixel_rate > 0 && set.pixel_rate + pixel_rate > limits.max_pixel_rate) {
+    auto g = [](double v) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "%.3g", v);
+      return std::string(buf);
+    };
+    std::string rate = g(pixel_rate) + " pixels/s, and the run's other outputs " +
+                       g(set.pixel_rate) + ", more than the limit of " + g(limits.max_pixel_rate);
+    work.fail("limit_exceeded", "the " + std::string(what) + " (" + std::to_string(width) + "x" +
+                                    std::to_string(height) + ") would encode " + rate +
+                                    " per run (media limit max_pixel_rate); ask for smaller "
+                                    "outputs or a lower `fps`, or split them over several tasks");
+    return false;
+  }
+  std::string named = "the " + std::string(what) + " (" + std::to_string(width) + "x" +
+                      std::to_string(height) + ")";
+  if (!reserve_memory(work, set, bytes, named)) return false;
+  set.pixel_rate += pixel_rate;
+  return true;
+}
+
 std::unique_ptr<FrameGate> select_gate(const OutputWork& work) {
   if (!work.spec->select) return nullptr;
   return std::make_unique<FrameGate>(work.spec->select);

@@ -17,6 +17,7 @@
 #include "compiler/plan/encoder_settings.h"
 #include "compiler/plan/plan.h"
 #include "runtime/media/branch.h"
+#include "runtime/media/limits.h"
 
 namespace wfc::media {
 
@@ -73,6 +74,11 @@ struct BranchSet {
   /// What operators compute once for several outputs of the pass, by a key they choose (the
   /// intelligence operators' one transcription: runtime/operators/intelligence.h).
   std::map<std::string, std::shared_ptr<void>> shared;
+  /// The pass's memory budget (limits.h): outputs reserve their estimates while being built,
+  /// branches grow it while running. Set by the pass; null: no budget.
+  std::shared_ptr<MemoryBudget> memory;
+  /// Output pixels per second reserved so far by the pass's video outputs.
+  double pixel_rate = 0;
 };
 
 /// A media operator: builds `work`'s branches and containers from the input (sets work.error
@@ -80,6 +86,19 @@ struct BranchSet {
 using BuildFn = void (*)(const InputInfo& in, OutputWork& work, BranchSet& set);
 
 // Shared by the operators.
+
+/// The pass's limits (its PassSpec's; the defaults when the output has no pass).
+const Limits& limits_of(const OutputWork& work);
+/// Admits a picture output of width×height before anything of it is allocated: check_picture
+/// (sizes, and the upscale factor unless the node's option `upscale` is true), then `bytes` of
+/// the pass's memory budget and `pixel_rate` (pixels per second; 0 for a still) of its pixel-rate
+/// budget. False, and the output failed with the message naming the limit, when one refuses it.
+/// `what` names the picture in messages ("output", "rendition 1280x720").
+bool admit_picture(OutputWork& work, BranchSet& set, const InputInfo& in, int width, int height,
+                   int64_t bytes, double pixel_rate, std::string_view what = "output");
+/// Reserves `bytes` of the pass's memory budget for `what`; false, and the output failed
+/// `limit_exceeded`, when the budget cannot hold it.
+bool reserve_memory(OutputWork& work, BranchSet& set, int64_t bytes, std::string_view what);
 
 /// Seconds with microsecond precision, for filter arguments ("2.500000").
 std::string filter_seconds(double s);

@@ -55,7 +55,7 @@ struct Decoder {
 /// Opens the decoder of stream `index` with `threads` threads (0: as many as suit the machine);
 /// false with *error when it cannot decode.
 bool open_decoder(AVFormatContext* fmt, int index, Decoder* d, std::string* error,
-                  int threads = 0) {
+                  int64_t max_pixels, int threads = 0) {
   AVStream* st = fmt->streams[index];
   const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
   if (!codec) {
@@ -67,6 +67,9 @@ bool open_decoder(AVFormatContext* fmt, int index, Decoder* d, std::string* erro
   avcodec_parameters_to_context(ctx.get(), st->codecpar);
   ctx->pkt_timebase = st->time_base;
   ctx->thread_count = threads;
+  // A frame larger than the limit is refused by the decoder before its buffer is allocated,
+  // also when the picture size changes mid-stream from what the header said.
+  ctx->max_pixels = max_pixels;
   int err = avcodec_open2(ctx.get(), codec, nullptr);
   if (err < 0) {
     *error = std::string("cannot decode '") + codec->name + "': " + av_error_text(err);
@@ -243,6 +246,13 @@ PassResult run_pass(const PassSpec& spec) {
   in.file = std::get<json>(probed);
   result.input = in.file;
   if (spec.outputs.empty()) return result;
+  const Limits& limits = spec.limits;
+  if (spec.outputs.size() > static_cast<size_t>(limits.max_outputs))
+    return fail_all(
+        {"limit_exceeded", "this run asks for " + std::to_string(spec.outputs.size()) +
+                               " media outputs of one file, more than the limit of " +
+                               std::to_string(limits.max_outputs) +
+                               " (media limit max_outputs); split the work over several runs"});
   std::string error, kind;
   InputPtr fmt = open_local_input(spec.input, &error, &kind);
   if (!fmt) return fail_all({kind, error});
@@ -254,20 +264,47 @@ PassResult run_pass(const PassSpec& spec) {
   in.duration = in.file.value("duration", 0.0);
   Decoder vdec, adec;
   std::string video_problem, audio_problem;
-  if (int vi = best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO);
-      vi >= 0 && open_decoder(fmt.get(), vi, &vdec, &video_problem)) {
+  int vi = best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO);
+  if (vi >= 0) {
+    // What the header claims is checked before the decoder allocates anything for it.
+    const AVCodecParameters* par = fmt->streams[vi]->codecpar;
+    int64_t pixels = int64_t{par->width} * par->height;
+    // Reading the streams refuses a picture beyond the limit (av_util.cpp), leaving no size.
+    if (pixels <= 0)
+      return fail_all({"input_invalid",
+                       "the input's picture size cannot be read: its header gives none, or one "
+                       "of more than " +
+                           std::to_string(limits.max_frame_pixels) +
+                           " pixels per frame (media limit max_frame_pixels)"});
+    if (pixels > limits.max_frame_pixels)
+      return fail_all({"input_invalid", "the input's picture is " + std::to_string(par->width) +
+                                            "x" + std::to_string(par->height) + " (" +
+                                            std::to_string(pixels) +
+                                            " pixels), more than the limit of " +
+                                            std::to_string(limits.max_frame_pixels) +
+                                            " pixels per frame (media limit max_frame_pixels)"});
+  }
+  if (vi >= 0 && open_decoder(fmt.get(), vi, &vdec, &video_problem, limits.max_frame_pixels)) {
     const AVStream* st = fmt->streams[vi];
     in.video = video_source(vdec, st);
     in.fps = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
   }
   if (int ai = best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO);
-      ai >= 0 && open_decoder(fmt.get(), ai, &adec, &audio_problem)) {
+      ai >= 0 && open_decoder(fmt.get(), ai, &adec, &audio_problem, limits.max_frame_pixels)) {
     in.audio = audio_source(adec);
   }
 
   // Build every output; an output that cannot be built fails alone.
   std::vector<OutputWork> works(spec.outputs.size());
   BranchSet set;
+  set.memory = std::make_shared<MemoryBudget>(limits.max_memory);
+  if (in.video && !set.memory->reserve(decoded_stream_bytes(in.video->width, in.video->height)))
+    return fail_all(
+        {"limit_exceeded", "decoding the input's " + std::to_string(in.video->width) + "x" +
+                               std::to_string(in.video->height) + " picture needs about " +
+                               bytes_text(decoded_stream_bytes(in.video->width, in.video->height)) +
+                               ", more than the run's memory budget of " +
+                               bytes_text(limits.max_memory) + " (media limit max_memory)"});
   for (size_t i = 0; i < works.size(); ++i) {
     works[i].index = i;
     works[i].spec = &spec.outputs[i];
@@ -332,7 +369,8 @@ PassResult run_pass(const PassSpec& spec) {
   // -an -f null -`, docs/benchmarks.md). Reopened before any packet was read.
   if (vdec.ctx && encoders_fill_cores(active, cores)) {
     Decoder single;
-    if (open_decoder(fmt.get(), vdec.stream, &single, &error, 1)) vdec = std::move(single);
+    if (open_decoder(fmt.get(), vdec.stream, &single, &error, limits.max_frame_pixels, 1))
+      vdec = std::move(single);
   }
 
   std::vector<std::thread> threads;

@@ -18,6 +18,7 @@
 
 #include "compiler/expr/tier.h"
 #include "compiler/plan/plan.h"
+#include "runtime/media/limits.h"
 #include "runtime/media/outputs.h"
 #include "runtime/media/probe.h"
 
@@ -55,6 +56,8 @@ struct PassSpec {
   /// Called from the decode thread: output id, percent 0–100 of the decoded input that output
   /// needs, speed (seconds of media per second of wall time). At most a few times a second.
   std::function<void(const std::string& id, double percent, double speed)> progress;
+  /// What the pass may do (limits.h): claims, sizes, outputs, pixel rate, memory.
+  Limits limits;
   /// Wall-time budget of the whole pass; 0 means none. Unfinished outputs fail `time_limit`.
   std::chrono::milliseconds time_limit{0};
   /// The engines the intelligence kinds' operators run on what the pass takes from the file

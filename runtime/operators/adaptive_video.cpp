@@ -186,6 +186,16 @@ void build_adaptive_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   int gop = std::max(1, static_cast<int>(std::lround(av_q2d(fps) * segment_seconds)));
   const std::string& quality = o.text("quality");
   std::string rate = "fps=" + std::to_string(fps.num) + "/" + std::to_string(fps.den);
+  // Every rung within the limits, before anything of the ladder is created.
+  for (size_t i = 0; i < ladder.size(); ++i) {
+    const Rung& rung = ladder[i];
+    std::string what =
+        "rendition " + std::to_string(i + 1) + " of " + std::to_string(ladder.size());
+    if (!admit_picture(w, set, in, rung.width, rung.height,
+                       video_encoder_bytes(rung.width, rung.height),
+                       double(rung.width) * rung.height * av_q2d(fps), what))
+      return;
+  }
   for (size_t i = 0; i < ladder.size(); ++i) {
     Rung& rung = ladder[i];
     fs::path vdir = dir / ("v" + std::to_string(i));

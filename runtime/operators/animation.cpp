@@ -27,6 +27,10 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
   double start = o.number("start").value_or(0);
   double end = o.number("end").value_or(in.duration);
   AVRational fps = output_fps(in, o.number("fps"), option_max(w, "fps"));
+  if (!admit_picture(w, set, in, geo->width, geo->height,
+                     picture_encoder_bytes(geo->width, geo->height),
+                     double(geo->width) * geo->height * av_q2d(fps)))
+    return;
   auto container = Container::create(w.path("." + format), format.c_str(), &error);
   if (!container) return w.fail("encode_failed", error);
   Container* out = w.add_container(std::move(container), {{"loop", "0"}});
@@ -61,6 +65,11 @@ void build_animation(const InputInfo& in, OutputWork& w, BranchSet& set) {
   b->needs_from = std::max(0.0, start - 1);
   b->set_stop_after(end + 0.5);
   b->require_frame("the input has no frames between " + said(start) + " and " + said(end) + " s");
+  // What the GIF's clip holds grows on the pass's memory budget with the frames actually
+  // decoded: a header may claim 1 s of a clip that decodes for 300.
+  if (encoder == "gif")
+    b->hold_in_memory(set.memory, start, av_q2d(fps) * geo->width * geo->height * 4,
+                      "shorten the clip with `end`, lower `fps` or `width`, or use webp");
   if (std::unique_ptr<FrameGate> gate = select_gate(w)) {
     w.gate = gate.get();
     b->set_gate(std::move(gate));

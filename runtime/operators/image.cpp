@@ -21,6 +21,9 @@ void build_image(const InputInfo& in, OutputWork& w, BranchSet& set) {
   std::string error;
   auto geo = plan_geometry(o, in.width, in.height, format == "avif", alpha_ok, &error);
   if (!geo) return w.fail("options_invalid", error);
+  if (!admit_picture(w, set, in, geo->width, geo->height,
+                     picture_encoder_bytes(geo->width, geo->height), 0))
+    return;
   bool padded_alpha = alpha_ok && geo->filters.find("0x00000000") != std::string::npos;
   AVPixelFormat fmt = picture_format(encoder, padded_alpha || in.file.value("transparency", false));
   auto container =

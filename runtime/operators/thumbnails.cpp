@@ -208,14 +208,28 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
   // tile per interval (or per second for `count`).
   std::optional<int64_t> wanted = o.integer("count");
   double interval = o.number("interval").value_or(1);
+  // The tiles are sized by the duration the file claims, so the claim is bounded before
+  // anything is allocated for it (a 1e10 s claim once asked for 1e10 tiles).
+  const Limits& limits = limits_of(w);
+  if (in.duration > limits.max_claimed_duration)
+    return fail("input_invalid",
+                "the input claims a duration of " + said(in.duration) +
+                    " s, more than the limit of " + said(limits.max_claimed_duration) +
+                    " s for a duration that thumbnails are laid out by (media limit "
+                    "max_claimed_duration); the file's header is wrong or the file is too long");
   double duration = in.duration > 0 ? in.duration : wanted ? double(*wanted) : interval;
-  size_t count;
-  if (wanted) {
-    count = static_cast<size_t>(*wanted);
-    interval = duration / count;
-  } else {
-    count = std::max<size_t>(1, static_cast<size_t>(std::ceil(duration / interval - 1e-9)));
-  }
+  double tiles = wanted ? double(*wanted) : std::max(1.0, std::ceil(duration / interval - 1e-9));
+  if (tiles > double(limits.max_tiles))
+    return fail(
+        "input_invalid",
+        (wanted ? "`count` " + std::to_string(*wanted)
+                : "a tile every " + said(interval) + " s of the input's " + said(duration) + " s") +
+            " makes " + said(tiles) + " tiles, more than the limit of " +
+            std::to_string(limits.max_tiles) +
+            " per thumbnails task (media limit max_tiles); set a larger `interval` or a "
+            "smaller `count`");
+  size_t count = static_cast<size_t>(tiles);
+  if (wanted) interval = duration / count;
   for (size_t k = 0; k < count; ++k) layout.times.push_back(k * interval);
   layout.columns =
       static_cast<int>(std::min<size_t>(static_cast<size_t>(*o.integer("columns")), count));
@@ -226,6 +240,20 @@ void build_thumbnails(const InputInfo& in, OutputWork& w, BranchSet& set) {
     return fail("options_invalid", "a sprite sheet row of " + std::to_string(layout.columns) +
                                        " tiles of " + std::to_string(layout.tile_w) +
                                        " px is too wide");
+  int64_t sheet_w = int64_t{layout.tile_w} * layout.columns;
+  int64_t sheet_h = int64_t{layout.tile_h} * layout.rows_per_sheet;
+  if (sheet_w * sheet_h > limits.max_sheet_pixels)
+    return fail("input_invalid",
+                "a sprite sheet of " + std::to_string(sheet_w) + "x" + std::to_string(sheet_h) +
+                    " px (" + std::to_string(layout.columns) + " columns of " +
+                    std::to_string(layout.tile_w) + "x" + std::to_string(layout.tile_h) +
+                    " tiles) is more than the limit of " + std::to_string(limits.max_sheet_pixels) +
+                    " pixels per sheet (media limit max_sheet_pixels); ask for fewer `columns` "
+                    "or a smaller `width`");
+  // A sheet is held whole (3 bytes a pixel), and its encoder takes about as much again.
+  if (!admit_picture(w, set, in, layout.tile_w, layout.tile_h, sheet_w * sheet_h * 3 * 2, 0,
+                     "tile"))
+    return;
   std::string filters = rotation_filters(in.rotation);
   std::string scale = "scale=" + std::to_string(layout.tile_w) + ":" +
                       std::to_string(layout.tile_h) + ":flags=bicubic,setsar=1";

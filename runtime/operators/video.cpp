@@ -19,6 +19,12 @@ void build_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   std::string error;
   auto geo = plan_geometry(o, in.width, in.height, true, false, &error);
   if (!geo) return w.fail("options_invalid", error);
+  // Without `fps` the input's rate, capped at the most the option allows.
+  AVRational rate = output_fps(in, o.number("fps"), option_max(w, "fps"));
+  if (!admit_picture(w, set, in, geo->width, geo->height,
+                     video_encoder_bytes(geo->width, geo->height),
+                     double(geo->width) * geo->height * av_q2d(rate)))
+    return;
   auto container = Container::create(w.path("." + format), format.c_str(), &error);
   if (!container) return w.fail("encode_failed", error);
   std::map<std::string, std::string> mux;
@@ -31,8 +37,7 @@ void build_video(const InputInfo& in, OutputWork& w, BranchSet& set) {
   p.bitrate = o.integer("bitrate").value_or(0);
   p.width = geo->width;
   p.height = geo->height;
-  // Without `fps` the input's rate, capped at the most the option allows.
-  p.fps = output_fps(in, o.number("fps"), option_max(w, "fps"));
+  p.fps = rate;
   p.global_header = out->needs_global_header();
   double start = o.number("start").value_or(0);
   std::optional<double> end = o.number("end");

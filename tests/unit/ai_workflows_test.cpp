@@ -36,8 +36,23 @@ json seed_conditional(const std::string& url) {
                 {"next", {{{"kind", "subtitles"}}, {{"kind", "chapters"}}}}}}}}}}};
 }
 
+/// The talk clip at 640×360: the seed's 1280×720 video is then 2× the input, within the
+/// upscale limit (docs/security.md, "Bounded work"), as an upload for a 720p rendition would be.
+fs::path talk_clip_360p() {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  fs::path p = wfc::test::talk_clip().parent_path() / "talk-640x360.mp4";
+  if (fs::exists(p)) return p;
+  std::string cmd = "ffmpeg -nostdin -v error -y -i '" + wfc::test::talk_clip().string() +
+                    "' -vf scale=640:360 -c:v libx264 -preset ultrafast -pix_fmt yuv420p "
+                    "-c:a copy '" +
+                    p.string() + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  return p;
+}
+
 void serve_clip(wfc::test::HttpServer& http) {
-  std::string bytes = wfc::test::slurp_file(wfc::test::talk_clip());
+  std::string bytes = wfc::test::slurp_file(talk_clip_360p());
   http.server().Get("/video.mp4", [bytes](const httplib::Request&, httplib::Response& res) {
     res.set_content(bytes, "video/mp4");
   });

@@ -158,9 +158,11 @@ TEST_CASE("options outside the catalog's ranges never reach a pass", "[media][er
 TEST_CASE("a GIF too large to hold for its palette is refused up front", "[media][errors]") {
   PassSpec spec;
   spec.input = sample("long.mp4");
-  // 6 s (the input's length bounds the clip) × 30 fps × 7680×4320 × 4 bytes ≫ the budget.
-  spec.outputs.push_back(
-      output("g", "animation", {{"width", 7680}, {"fps", 30}, {"end", 600}}, out_dir("gifbig")));
+  // 6 s (the input's length bounds the clip) × 30 fps × 7680×4320 × 4 bytes ≫ the budget
+  // (`upscale` lets the 320×180 input be drawn 24× larger: security_limits_test.cpp).
+  spec.outputs.push_back(output("g", "animation",
+                                {{"width", 7680}, {"fps", 30}, {"end", 600}, {"upscale", true}},
+                                out_dir("gifbig")));
   PassResult r = wfc::media::run_pass(spec);
   REQUIRE(r.outputs[0].error);
   CHECK(r.outputs[0].error->kind == "options_invalid");

@@ -90,8 +90,9 @@ TEST_CASE("thumbnails select replaces a failing frame by the next that holds",
 TEST_CASE("thumbnails split into several sheets when one would be too tall",
           "[media][thumbnails]") {
   // 1080 px tiles in one column: 7 fit in 8192 px, so 10 tiles make two sheets.
-  auto r = run_one(sample("av.mp4"), "thumbnails",
-                   {{"count", 10}, {"width", 16}, {"height", 1080}, {"columns", 1}}, "ttall");
+  auto r = run_one(
+      sample("av.mp4"), "thumbnails",
+      {{"count", 10}, {"width", 16}, {"height", 1080}, {"columns", 1}, {"upscale", true}}, "ttall");
   REQUIRE(r.files.size() == 3);
   auto c = cues(output_path("ttall", r, 0));
   REQUIRE(c.size() == 10);

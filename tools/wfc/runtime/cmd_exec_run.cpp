@@ -1,6 +1,6 @@
-// `wfc-runtime exec-run --db PATH --data DIR --worker ID --files-url URL [--threads N] [access
-// and AI flags]`: hidden; the worker process `wfc serve` starts for each run it claims
-// (runtime/exec/run_process.h, docs/runtime.md "Worker processes"). It reads the claimed run
+// `wfc-runtime exec-run --db PATH --data DIR --worker ID --files-url URL [--threads N] [access,
+// AI and --media-limit flags]`: hidden; the worker process `wfc serve` starts for each run it
+// claims (runtime/exec/run_process.h, docs/runtime.md "Worker processes"). It reads the claimed run
 // (JSON: id, automation_id, input_url, plan) on standard input, opens the store itself, and
 // executes the run as a pool thread would (runtime/exec/run_execution.h), writing its events
 // under the parent's worker id while the parent keeps the lease. On standard output it writes a
@@ -39,6 +39,7 @@
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/limit_flags.h"
 
 namespace wfc::cli {
 namespace {
@@ -53,6 +54,7 @@ struct Args {
   unsigned threads = 0;
   AccessFlags access;
   std::string ai_config;
+  std::vector<std::string> media_limits;
 };
 
 // std::bad_alloc that nothing caught (a scheduler thread's, say) ends here, as does any other
@@ -181,7 +183,8 @@ int exec_run(const Args& args) {
       stop.poll();  // the sink may have marked the run lost
     }
   });
-  exec::MediaExecutor media(context.access, context.fetch_limits, engines);
+  exec::MediaExecutor media(context.access, context.fetch_limits, engines,
+                            media_limits(args.media_limits));
   std::unique_ptr<exec::Executor> faulting;
   exec::Executor* executor = &media;
   if (const char* fault = std::getenv("WFC_TEST_WORKER_FAULT")) {
@@ -213,6 +216,7 @@ void add_exec_run(CLI::App& app, int& status) {
   cmd->add_option("--threads", args->threads, "Threads per run (default: one per core)");
   add_access_flags(*cmd, &args->access);
   add_ai_flags(*cmd, &args->ai_config);
+  add_limit_flags(*cmd, &args->media_limits);
   cmd->callback([args, &status] {
     try {
       status = exec_run(*args);

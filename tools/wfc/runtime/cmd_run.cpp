@@ -25,6 +25,7 @@
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/run_display.h"
 #include "tools/wfc/runtime_commands.h"
 
@@ -43,6 +44,7 @@ struct Args {
   unsigned threads = 0;
   double time_limit = 0;
   AccessFlags access;
+  std::vector<std::string> media_limits;
   std::string ai_config;
 };
 
@@ -137,7 +139,7 @@ int run_workflow(const Args& args) {
   }
   auto engines = ai_engines(args.ai_config, "wfc");
   if (!engines) return kUsage;
-  exec::MediaExecutor executor(policy, {}, engines);
+  exec::MediaExecutor executor(policy, {}, engines, media_limits(args.media_limits));
   exec::SchedulerOptions options;
   options.threads = args.threads;
   options.workspace = args.out;
@@ -195,6 +197,7 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--time-limit", args->time_limit,
                   "Seconds each task may take before it fails with task_timeout (0: none)");
   add_access_flags(*cmd, &args->access);
+  add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = run_workflow(*args); });
 }

@@ -32,6 +32,7 @@
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -51,6 +52,7 @@ struct Args {
   int workers = 1;
   unsigned threads = 0;
   AccessFlags access;
+  std::vector<std::string> media_limits;
   std::string ai_config;
   exec::ProcessLimits limits;  // of each worker process
 };
@@ -191,6 +193,7 @@ bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& 
   for (const auto& e : args.access.files) a.push_back("--allow-files=" + e);
   for (const auto& e : args.access.exports) a.push_back("--allow-export=" + e);
   if (!args.ai_config.empty()) a.push_back("--ai-config=" + fs::absolute(args.ai_config).string());
+  for (const auto& e : args.media_limits) a.push_back("--media-limit=" + e);
   return true;
 }
 
@@ -211,6 +214,7 @@ int serve(const Args& args) {
   }
   exec::WorkerPoolOptions pool_options;
   std::string error;
+  pool_options.media_limits = media_limits(args.media_limits);
   if (!access_policy(args.access, &pool_options.access, &error)) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
@@ -392,6 +396,7 @@ void add_serve(CLI::App& app, int& status) {
       ->transform(CLI::AsSizeValue(false))
       ->default_str("64GiB");
   add_access_flags(*cmd, &args->access);
+  add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = serve(*args); });
 }
