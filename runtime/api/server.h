@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runtime/api/metrics.h"
+#include "runtime/ingest/access_policy.h"
 #include "runtime/store/store.h"
 
 namespace httplib {
@@ -31,6 +32,9 @@ struct Config {
   /// Threads waiting on a socket cost only their stacks.
   int http_threads = 128;
   int keep_alive_requests = 1000;  // requests per connection before the server closes it
+  /// The policy the workers fetch inputs under. When set, a run request whose input it refuses
+  /// by the URL's text alone (AccessPolicy::check_without_resolving) is a 422 at creation.
+  std::shared_ptr<const ingest::AccessPolicy> access;
 };
 
 /// Where other parts of the process plug in (wfc serve wires them in cmd_serve).
