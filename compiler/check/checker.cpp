@@ -7,6 +7,9 @@
 // (conditions narrowed by their `kind` tests). A task whose received set shares nothing with what
 // it accepts cannot work (WF301). Where the checker cannot know what flows (after an unknown
 // kind, or after a task already reported), it assumes any file, so one mistake is reported once.
+//
+// First of all, the caps (compiler/util/caps.h): a workflow with too many tasks (WF116) or chains
+// too deep (WF117) gets that one error and no further checks, so its cost stays bounded.
 #include "compiler/check/checker.h"
 
 #include <string>
@@ -18,6 +21,7 @@
 #include "compiler/check/frame_select.h"
 #include "compiler/check/options.h"
 #include "compiler/diag/wording.h"
+#include "compiler/util/caps.h"
 #include "compiler/util/json_pointer.h"
 
 namespace wfc::check {
@@ -108,10 +112,59 @@ class Checker {
         if (auto fk = catalog::parse_file_kind(k->value.string)) top.kinds = *fk;
       }
     }
+    if (over_caps()) return;
     walk(doc_.workflow, top, /*top=*/true);
   }
 
  private:
+  /// The first task past a cap, in document order, and what it is past.
+  struct CapBreach {
+    const ast::Task* too_many = nullptr;  // the task numbered kMaxTasksPerWorkflow + 1
+    const ast::Task* too_deep = nullptr;  // the first task at depth kMaxNextDepth + 1
+    size_t tasks = 0;
+    size_t deepest = 0;
+  };
+
+  static void measure(const std::vector<ast::Task>& tasks, size_t depth, CapBreach& b) {
+    for (const auto& t : tasks) {
+      if (++b.tasks == caps::kMaxTasksPerWorkflow + 1) b.too_many = &t;
+      if (depth > b.deepest) b.deepest = depth;
+      if (depth == caps::kMaxNextDepth + 1 && !b.too_deep) b.too_deep = &t;
+      measure(t.next, depth + 1, b);  // the readers bound the depth (syntax::Limits::max_depth)
+    }
+  }
+
+  /// Reports the caps a workflow breaks (WF116, WF117); true when it breaks one.
+  bool over_caps() {
+    CapBreach b;
+    measure(doc_.workflow, 1, b);
+    if (b.too_many) {
+      report(diags_, Code::TooManyTasks, task_span(*b.too_many),
+             "the workflow holds " + std::to_string(b.tasks) + " tasks, more than the limit of " +
+                 std::to_string(caps::kMaxTasksPerWorkflow) + "; this is task " +
+                 std::to_string(caps::kMaxTasksPerWorkflow + 1),
+             "split the work into several automations or runs of at most " +
+                 std::to_string(caps::kMaxTasksPerWorkflow) + " tasks each",
+             task_pointer(*b.too_many));
+    }
+    if (b.too_deep) {
+      report(diags_, Code::NextTooDeep, task_span(*b.too_deep),
+             "tasks are chained " + std::to_string(b.deepest) +
+                 " deep through 'next', more than the limit of " +
+                 std::to_string(caps::kMaxNextDepth) + "; this task is number " +
+                 std::to_string(caps::kMaxNextDepth + 1) + " of its chain",
+             "make steps that work on the same file siblings instead of chaining them",
+             task_pointer(*b.too_deep));
+    }
+    return b.too_many || b.too_deep;
+  }
+
+  /// Where a diagnostic about a whole task points: its kind, else the task.
+  static Span task_span(const ast::Task& t) { return t.kind.span.valid() ? t.kind.span : t.span; }
+  static std::string task_pointer(const ast::Task& t) {
+    return t.kind.span.valid() ? pointer_join(t.pointer, "kind") : t.pointer;
+  }
+
   /// Whether the document builder already reported a problem with the list at `pointer` (not a
   /// list) or within `span` (entries that are not tasks): then an empty list is not news.
   bool list_reported(const std::string& pointer, Span span) const {

@@ -66,6 +66,21 @@ constexpr std::array kCodes = {
              "A document field has a value it cannot take.",
              "Example: an automation `status` other than `active` or `paused`, or an empty "
              "`ref`."},
+    CodeInfo{Code::TooManyTasks, "WF116", "too-many-tasks", S::Error,
+             "The workflow holds more tasks than a workflow may.",
+             "A workflow may hold at most 1,000 tasks, counted through every `next` (a run, one "
+             "task per task written, as many). The diagnostic points at the first task past "
+             "the limit. Split the work into several automations or runs."},
+    CodeInfo{Code::NextTooDeep, "WF117", "next-too-deep", S::Error,
+             "Tasks are chained through `next` too deeply.",
+             "A chain `a -> b -> c` (each task in the previous one's `next`) may be at most 32 "
+             "tasks deep. The diagnostic points at the first task past the limit. Make "
+             "independent steps siblings rather than a chain."},
+    CodeInfo{Code::MoreDiagnostics, "WF118", "more-diagnostics", S::Note,
+             "More problems were found than are shown.",
+             "`wfc validate` and the API show at most 100 diagnostics per file (per request); "
+             "this note stands for the rest and says how many there are (`truncated` in JSON "
+             "output). Fix the problems shown and check again."},
     CodeInfo{Code::UnknownKind, "WF201", "unknown-kind", S::Error, "The task kind does not exist.",
              "Kinds are listed in docs/kinds.md. Example: `\"kind\": \"vidoe\"` — did you mean "
              "`video`?"},

@@ -13,22 +13,25 @@ enum class Severity;
 
 enum class Code {
   // WF1xx: reading the file and the shape of the document
-  IoError,             // WF100
-  InvalidSyntax,       // WF101
-  DuplicateKey,        // WF102
-  InvalidUtf8,         // WF103
-  EmptyFile,           // WF104
-  TooDeep,             // WF105
-  TooLarge,            // WF106
-  MultipleDocuments,   // WF107
-  TabIndentation,      // WF108
-  UnsupportedYaml,     // WF109
-  UnknownShape,        // WF110
-  UnknownField,        // WF111
-  WrongFieldType,      // WF112
-  MissingField,        // WF113
-  BinaryFile,          // WF114
-  InvalidFieldValue,   // WF115
+  IoError,            // WF100
+  InvalidSyntax,      // WF101
+  DuplicateKey,       // WF102
+  InvalidUtf8,        // WF103
+  EmptyFile,          // WF104
+  TooDeep,            // WF105
+  TooLarge,           // WF106
+  MultipleDocuments,  // WF107
+  TabIndentation,     // WF108
+  UnsupportedYaml,    // WF109
+  UnknownShape,       // WF110
+  UnknownField,       // WF111
+  WrongFieldType,     // WF112
+  MissingField,       // WF113
+  BinaryFile,         // WF114
+  InvalidFieldValue,  // WF115
+  TooManyTasks,       // WF116
+  NextTooDeep,        // WF117
+  MoreDiagnostics,    // WF118 (note)
   // WF2xx: kinds and options
   UnknownKind,         // WF201
   UnknownOption,       // WF202
@@ -39,10 +42,10 @@ enum class Code {
   DuplicateRef,        // WF207
   ConflictingOptions,  // WF208
   // WF3xx: chains and types
-  ChainMismatch,       // WF301
-  NotAtTop,            // WF302
-  EmptyWorkflow,       // WF303
-  NothingGated,        // WF304
+  ChainMismatch,  // WF301
+  NotAtTop,       // WF302
+  EmptyWorkflow,  // WF303
+  NothingGated,   // WF304
   // WF4xx: conditions
   UnknownProperty,     // WF401
   UnknownOperator,     // WF402
@@ -56,8 +59,8 @@ enum class Code {
   AlwaysHolds,         // WF410 (warning)
   ExpressionSyntax,    // WF411
   // WF5xx: plan warnings
-  DeadBranch,          // WF501 (warning)
-  NeverForInput,       // WF502 (warning)
+  DeadBranch,     // WF501 (warning)
+  NeverForInput,  // WF502 (warning)
 };
 
 /// What the registry knows of a code.

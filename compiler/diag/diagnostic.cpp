@@ -1,6 +1,7 @@
 #include "compiler/diag/diagnostic.h"
 
 #include <algorithm>
+#include <string>
 #include <tuple>
 
 namespace wfc::diag {
@@ -46,6 +47,33 @@ void Diagnostics::sort() {
     return std::tie(a.span.line, a.span.column, a.code) <
            std::tie(b.span.line, b.span.column, b.code);
   });
+}
+
+size_t truncate(std::vector<Diagnostic>& diags, size_t max) {
+  if (diags.size() <= max) return 0;
+  size_t dropped = diags.size() - max;
+  size_t errors = 0, warnings = 0;
+  for (size_t i = max; i < diags.size(); ++i) {
+    errors += diags[i].severity == Severity::Error;
+    warnings += diags[i].severity == Severity::Warning;
+  }
+  auto counted = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  Diagnostic note;
+  note.file = diags[max].file;
+  note.span = diags[max].span;
+  note.severity = Severity::Note;
+  note.code = Code::MoreDiagnostics;
+  note.message = counted(dropped, "more diagnostic", "more diagnostics") + " not shown (" +
+                 counted(errors, "error", "errors") + ", " +
+                 counted(warnings, "warning", "warnings") + "), the first of them here";
+  note.hint = "only the first " + std::to_string(max) +
+              " are shown; fix those and check again to see the rest";
+  note.omitted = dropped;
+  diags.resize(max);
+  diags.push_back(std::move(note));
+  return dropped;
 }
 
 }  // namespace wfc::diag

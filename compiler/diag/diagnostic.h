@@ -24,7 +24,13 @@ struct Diagnostic {
   std::string message;
   std::string hint;     // "did you mean 'video'?" and other advice; may be empty
   std::string pointer;  // JSON pointer of the offending value when known ("/workflow/0/kind")
+  size_t omitted = 0;   // on a WF118 note (truncate): how many diagnostics it stands for
 };
+
+/// Keeps the first `max` of one file's sorted diagnostics and replaces the rest by one WF118
+/// note, located where the first of them was, that says how many there are and of which
+/// severities. Returns how many were dropped (0: `diags` is unchanged).
+size_t truncate(std::vector<Diagnostic>& diags, size_t max);
 
 /// Diagnostics collects the problems found in one file, in the order they were found.
 class Diagnostics {

@@ -68,7 +68,9 @@ std::string diagnostics_markdown() {
         "stable code, a message and, when it can help, a hint. Columns count Unicode code "
         "points and the end column is exclusive (it names the column just after the last "
         "character), as in SARIF. One mistake gives one diagnostic: wfc does not report the "
-        "consequences of a problem it has already reported.\n\n"
+        "consequences of a problem it has already reported. At most 100 diagnostics are "
+        "shown per file (the first, by position); one WF118 note stands for the rest and says "
+        "how many there are. The summary line and the exit status count them all.\n\n"
         "Codes are stable: once published, a code keeps its meaning, and a retired code is "
         "never reused. `wfc explain WF201` (or `wfc explain unknown-kind`) prints a code's "
         "explanation; `wfc explain` lists them all.\n\n";
@@ -97,11 +99,13 @@ std::string diagnostics_markdown() {
      << example(Format::Human)
      << "```\n\n"
         "### json\n\n"
-        "One JSON document for the whole run: an object whose only member, `diagnostics`, is "
+        "One JSON document for the whole run: an object whose member `diagnostics` is "
         "an array of objects with exactly the fields `file`, `line`, `column`, `end_line`, "
         "`end_column`, `severity` (`error`, `warning` or `note`), `code`, `message` and "
         "`hint`, in that order. `hint` is null when there is none; the four positions are "
-        "null for a diagnostic that has no location (a file that cannot be read).\n\n"
+        "null for a diagnostic that has no location (a file that cannot be read). When "
+        "diagnostics were left out (WF118), a second member `truncated` says how many, over "
+        "all files; it is absent otherwise.\n\n"
         "```json\n"
      << example(Format::Json)
      << "```\n\n"

@@ -139,6 +139,7 @@ void trigger(Context& ctx, Call& call) {
     return send_error(call.res, *e);
   }
   if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
+  if (auto e = check_input_access(ctx, body["url"], "/url")) return send_error(call.res, *e);
   auto a = ctx.store.get_automation(call.params[0]);
   if (!a) return send_error(call.res, not_found("automation_not_found", call.params[0]));
   if (a->status != "active") {

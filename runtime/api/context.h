@@ -44,6 +44,13 @@ ApiError invalid_workflow(const automation::CompiledAutomation& c);
 /// The 400 `url_required` of a run without a usable input url.
 std::optional<ApiError> check_input_url(const nlohmann::json& url, std::string_view field);
 
+/// A run's input URL (a string, already through check_input_url) that the access policy refuses
+/// by its text alone (Config::access): 422 `input_refused` (or `input_invalid` for a scheme that
+/// is never fetched) with the policy's reason, `field` and `pointer` (e.g. "/url",
+/// "/tasks/0/options/url"). Host names pass: they are checked after DNS, when fetched.
+std::optional<ApiError> check_input_access(const Context& ctx, const std::string& url,
+                                           std::string_view pointer);
+
 /// `webhook_url` in a request body, the same on every route that takes one: absent, null or ""
 /// is none; a string must be an absolute http(s) URL with a host (net::web_url_problem), else
 /// 422 request_invalid with `field` and `pointer`; another type is a 400.

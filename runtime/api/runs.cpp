@@ -2,6 +2,7 @@
 // (with its tasks), cancel; and the run creation every run-creating POST shares.
 #include <fmt/format.h>
 
+#include "compiler/util/caps.h"
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
 #include "runtime/net/http_client.h"
@@ -35,6 +36,39 @@ std::optional<ApiError> check_input_url(const json& url, std::string_view field)
   return std::nullopt;
 }
 
+std::optional<ApiError> check_input_access(const Context& ctx, const std::string& url,
+                                           std::string_view pointer) {
+  if (!ctx.config.access || url.empty()) return std::nullopt;
+  ingest::InputVerdict verdict = ctx.config.access->check_without_resolving(url);
+  if (verdict.ok()) return std::nullopt;
+  bool refused = verdict.problem == ingest::InputVerdict::Problem::Refused;
+  // Worded as the fetch would word it, so the same input gets the same answer either way.
+  std::string scheme = ingest::url_scheme(url);
+  std::string_view verb = scheme == "file" || scheme.empty() ? "read" : "fetch";
+  ApiError e{422, refused ? "input_refused" : "input_invalid",
+             fmt::format("{} {} {}: {}", refused ? "refused to" : "cannot", verb,
+                         net::redact_url(url), verdict.reason)};
+  std::string_view field = pointer.substr(pointer.rfind('/') + 1);
+  e.extra = {{"field", field}, {"pointer", pointer}};
+  return e;
+}
+
+/// Where a run request's tasks give the input url: the first top-level ingest (or import) task
+/// whose options.url is `url` ("/tasks/0/options/url"), else "/tasks".
+std::string input_pointer(const json& tasks, const std::string& url) {
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const json& t = tasks[i];
+    if (!t.is_object()) continue;
+    auto options = t.find("options");
+    if (options == t.end() || !options->is_object()) continue;
+    auto u = options->find("url");
+    if (u != options->end() && u->is_string() && *u == url) {
+      return "/tasks/" + std::to_string(i) + "/options/url";
+    }
+  }
+  return "/tasks";
+}
+
 std::optional<ApiError> check_webhook_url(const json& body) {
   auto it = body.find("webhook_url");
   if (it == body.end() || it->is_null()) return std::nullopt;
@@ -64,8 +98,7 @@ std::optional<ApiError> check_webhook_url(const json& body) {
 }
 
 ApiError invalid_workflow(const automation::CompiledAutomation& c) {
-  size_t errors = 0;
-  for (const json& d : c.diagnostics) errors += d["severity"] == "error";
+  size_t errors = c.errors;
   std::string first;
   for (const json& d : c.diagnostics) {
     if (d["severity"] == "error") {
@@ -79,12 +112,23 @@ ApiError invalid_workflow(const automation::CompiledAutomation& c) {
              "the workflow is invalid (" + std::to_string(errors) +
                  (errors == 1 ? " error" : " errors") + "): " + first};
   e.extra = {{"diagnostics", c.diagnostics}};
+  // Past caps::kMaxDiagnostics the list ends in a WF118 note; this says how many it stands for.
+  if (c.truncated > 0) e.extra["truncated"] = c.truncated;
   return e;
 }
 
 void create_run(Context& ctx, Call& call, store::NewRun run,
                 const std::function<json(const store::Run&)>& respond) {
   if (auto e = idempotency_key(call.req, &run.idempotency_key)) return send_error(call.res, *e);
+  if (run.tasks.size() > caps::kMaxTasksPerRun) {
+    // The compiler's WF116 keeps new workflows within this; a plan stored before it may not be.
+    ApiError e{422, "request_invalid",
+               fmt::format("the run would have {} tasks, more than the limit of {}; split the "
+                           "workflow into several automations or runs",
+                           run.tasks.size(), caps::kMaxTasksPerRun)};
+    e.extra = {{"field", "tasks"}, {"limit", caps::kMaxTasksPerRun}};
+    return send_error(call.res, e);
+  }
   run.created_by = call.key.id;
   store::CreatedRun created = ctx.store.create_run(run);
   if (created.created) {
@@ -114,6 +158,9 @@ void create(Context& ctx, Call& call) {
                "{\"url\": …}} and chain the others in its `next`"};
     e.extra = {{"field", "tasks"}};
     return send_error(call.res, e);
+  }
+  if (auto e = check_input_access(ctx, c.input_url, input_pointer(body["tasks"], c.input_url))) {
+    return send_error(call.res, *e);
   }
   store::NewRun run;
   run.input_url = c.input_url;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runtime/api/metrics.h"
+#include "runtime/ingest/access_policy.h"
 #include "runtime/store/store.h"
 
 namespace wfc::api {
@@ -42,6 +43,9 @@ struct Config {
   /// Memory for one connection's request line, headers and read buffer: larger headers are
   /// refused (431).
   size_t connection_memory_bytes = 32 * 1024;
+  /// The policy the workers fetch inputs under. When set, a run request whose input it refuses
+  /// by the URL's text alone (AccessPolicy::check_without_resolving) is a 422 at creation.
+  std::shared_ptr<const ingest::AccessPolicy> access;
 };
 
 /// Where other parts of the process plug in (wfc serve wires them in cmd_serve).

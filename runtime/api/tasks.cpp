@@ -30,6 +30,7 @@ void create(Context& ctx, Call& call) {
     return send_error(call.res, *e);
   }
   if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
+  if (auto e = check_input_access(ctx, body["url"], "/url")) return send_error(call.res, *e);
   // The compiler reads a single task with its url; the API's own fields stay out of it.
   json doc = body;
   doc.erase("metadata");

@@ -7,6 +7,7 @@
 #include "compiler/diag/codes.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
+#include "compiler/util/caps.h"
 #include "runtime/exec/plan_tasks.h"
 
 namespace wfc::automation {
@@ -15,7 +16,11 @@ namespace {
 
 using nlohmann::json;
 
-json diagnostics_json(const diag::Diagnostics& diags) {
+/// The diagnostics as the API returns them: counted, then at most caps::kMaxDiagnostics and a
+/// WF118 note for the rest.
+json diagnostics_json(diag::Diagnostics& diags, CompiledAutomation* c) {
+  c->errors = diags.count(diag::Severity::Error);
+  c->truncated = diag::truncate(diags.items(), caps::kMaxDiagnostics);
   json out = json::array();
   for (const diag::Diagnostic& d : diags.items()) {
     out.push_back({{"code", diag::id(d.code)},
@@ -62,13 +67,13 @@ CompiledAutomation compile_automation(const json& document) {
   SourceFile source("request", document.dump(-1, ' ', false, json::error_handler_t::replace));
   FrontendResult front = compile_source(source, syntax::Syntax::Json);
   if (front.diagnostics.has_errors() || !front.document || front.partial) {
-    c.diagnostics = diagnostics_json(front.diagnostics);
+    c.diagnostics = diagnostics_json(front.diagnostics, &c);
     return c;
   }
   diag::Diagnostics plan_diags("request");
   plan::Plan plan = plan::make_plan(*front.document, {}, plan_diags);
   for (const auto& d : plan_diags.items()) front.diagnostics.add(d);
-  c.diagnostics = diagnostics_json(front.diagnostics);
+  c.diagnostics = diagnostics_json(front.diagnostics, &c);
   c.ok = true;
   c.plan = plan::to_json(plan, plan::JsonForm::Stored);
   c.tasks = tasks_of(plan);

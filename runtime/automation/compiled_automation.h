@@ -22,7 +22,10 @@ namespace wfc::automation {
 struct CompiledAutomation {
   bool ok = false;
   nlohmann::json plan;                // plan::to_json; null when !ok
-  nlohmann::json diagnostics;         // [{code, severity, message, hint, pointer}], warnings too
+  nlohmann::json diagnostics;         // [{code, severity, message, hint, pointer}], warnings too;
+                                      // at most caps::kMaxDiagnostics, then one WF118 note
+  size_t errors = 0;                  // error diagnostics, shown or not
+  size_t truncated = 0;               // diagnostics the WF118 note stands for (0: none left out)
   std::vector<store::NewTask> tasks;  // in plan order
   bool reads_input = false;           // the plan reads the run's input ($input)
   std::string input_url;              // the url the document gives its input, "" if none

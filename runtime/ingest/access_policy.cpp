@@ -1,11 +1,13 @@
 // The allow-lists: parsing their entries and answering the questions fetch and export ask (may
 // this connection go to this address; may this file be read; below which directory may this
-// export write).
+// export write), for a connection, a file, or an input's text before anything is fetched.
 #include "runtime/ingest/access_policy.h"
 
 #include <algorithm>
 #include <cctype>
 #include <system_error>
+
+#include "runtime/ingest/workspace_file.h"
 
 namespace wfc::ingest {
 namespace {
@@ -195,6 +197,100 @@ std::string AccessPolicy::connect_refusal(std::string_view host,
   if (std::find(hosts_.begin(), hosts_.end(), name) != hosts_.end()) return "";
   return address.unmapped().to_string() + " is " + std::string(net::describe(cls)) +
          "; allow it with --allow-hosts or WFC_ALLOW_HOSTS";
+}
+
+std::string AccessPolicy::file_refusal(const fs::path& path, fs::path* canonical,
+                                       std::error_code* error) const {
+  if (!reads_files()) {
+    return "local files are not readable here; allow a directory with --allow-files or "
+           "WFC_ALLOW_FILES";
+  }
+  const char* outside =
+      "it is outside the directories allowed with --allow-files or WFC_ALLOW_FILES";
+  error->clear();
+  fs::path absolute = fs::absolute(path, *error).lexically_normal();
+  *canonical = fs::canonical(absolute, *error);
+  // Whether a path outside the allowed directories exists is none of the caller's business.
+  if (*error) return file_allowed(absolute) ? "" : outside;
+  return file_allowed(*canonical) ? "" : outside;
+}
+
+std::string AccessPolicy::opened_refusal(int fd) const {
+  fs::path link = proc_root_ / "self" / "fd" / std::to_string(fd);
+  std::error_code ec;
+  fs::path opened = fs::read_symlink(link, ec);
+  if (ec) {
+    return "cannot check which file was opened: reading " + link.string() + " failed (" +
+           ec.message() +
+           "); local files are read only where /proc is mounted, so that a symlink swapped in "
+           "after the check cannot escape";
+  }
+  if (file_allowed(opened)) return "";
+  return "it is outside the directories allowed with --allow-files or WFC_ALLOW_FILES";
+}
+
+InputVerdict AccessPolicy::check_without_resolving(std::string_view input) const {
+  using P = InputVerdict::Problem;
+  std::string scheme = url_scheme(input);
+  if (scheme == "http" || scheme == "https") {
+    std::string_view host = url_host(input);
+    auto address = net::IpAddress::parse(host);
+    if (!address) return {};  // a host name: judged after DNS, at each connection
+    std::string why = connect_refusal(host, *address);
+    return why.empty() ? InputVerdict{} : InputVerdict{P::Refused, why};
+  }
+  std::optional<fs::path> path;
+  if (scheme == "file") {
+    path = file_url_path(input);
+    if (!path) return {P::Invalid, "a file URL names a local path, as in file:///media/in.mp4"};
+  } else if (!scheme.empty()) {
+    return {P::Invalid, "'" + scheme + "' URLs are not fetched; use http, https or file"};
+  } else {
+    path = fs::path(input);
+  }
+  fs::path canonical;
+  std::error_code error;
+  std::string why = file_refusal(*path, &canonical, &error);
+  return why.empty() ? InputVerdict{} : InputVerdict{P::Refused, why};
+}
+
+std::string url_scheme(std::string_view input) {
+  auto end = input.find("://");
+  if (end == std::string_view::npos || end == 0) return "";
+  std::string scheme;
+  for (std::size_t i = 0; i < end; ++i) {
+    unsigned char c = static_cast<unsigned char>(input[i]);
+    bool ok = std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' || c == '.'));
+    if (!ok) return "";
+    scheme += static_cast<char>(std::tolower(c));
+  }
+  return scheme;
+}
+
+std::optional<fs::path> file_url_path(std::string_view url) {
+  std::string_view rest = url.substr(std::string_view("file://").size());
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view host = rest.substr(0, slash);
+  if (!host.empty() && host != "localhost") return std::nullopt;
+  std::string path = percent_decode(rest.substr(slash));
+  if (path.find('\0') != std::string::npos) return std::nullopt;
+  return fs::path(path);
+}
+
+std::string_view url_host(std::string_view url) {
+  auto start = url.find("://");
+  if (start == std::string_view::npos) return {};
+  std::string_view authority = url.substr(start + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    return close == std::string_view::npos ? authority.substr(1) : authority.substr(1, close - 1);
+  }
+  return authority.substr(0, authority.find(':'));
 }
 
 bool AccessPolicy::file_allowed(const fs::path& file) const {

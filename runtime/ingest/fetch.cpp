@@ -29,20 +29,6 @@ FetchResult failure(FetchErrorKind kind, std::string message) {
 
 std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
-/// The scheme of `input` in lower case when it is written as a URL ("scheme://..."), else "".
-std::string url_scheme(std::string_view input) {
-  auto end = input.find("://");
-  if (end == std::string_view::npos || end == 0) return "";
-  std::string scheme;
-  for (std::size_t i = 0; i < end; ++i) {
-    unsigned char c = static_cast<unsigned char>(input[i]);
-    bool ok = std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' || c == '.'));
-    if (!ok) return "";
-    scheme += static_cast<char>(std::tolower(c));
-  }
-  return scheme;
-}
-
 /// The path of an http(s) URL, without query or fragment ("" when it has none).
 std::string_view url_path(std::string_view url) {
   std::string_view rest = url.substr(0, url.find_first_of("?#"));
@@ -154,25 +140,15 @@ struct Fd {
 FetchResult fetch_file(std::string_view shown, const fs::path& path, const fs::path& workspace,
                        const FetchLimits& limits, const AccessPolicy& policy) {
   std::string refused = "refused to read " + std::string(shown) + ": ";
-  if (!policy.reads_files()) {
-    return failure(FetchErrorKind::Refused,
-                   refused +
-                       "local files are not readable here; allow a directory with "
-                       "--allow-files or WFC_ALLOW_FILES");
-  }
-  std::string outside =
-      refused + "it is outside the directories allowed with --allow-files or WFC_ALLOW_FILES";
+  fs::path canonical;
   std::error_code ec;
-  fs::path absolute = fs::absolute(path, ec).lexically_normal();
-  fs::path canonical = fs::canonical(absolute, ec);
+  std::string why = policy.file_refusal(path, &canonical, &ec);
+  if (!why.empty()) return failure(FetchErrorKind::Refused, refused + why);
   if (ec) {
-    // Whether a path outside the allowed directories exists is none of the caller's business.
-    if (!policy.file_allowed(absolute)) return failure(FetchErrorKind::Refused, outside);
     bool missing = ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory;
     return failure(missing ? FetchErrorKind::NotFound : FetchErrorKind::Unreachable,
                    "cannot read " + std::string(shown) + ": " + ec.message());
   }
-  if (!policy.file_allowed(canonical)) return failure(FetchErrorKind::Refused, outside);
 
   Fd in{open(canonical.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW)};
   if (in.fd < 0) {
@@ -181,9 +157,9 @@ FetchResult fetch_file(std::string_view shown, const fs::path& path, const fs::p
                    "cannot read " + std::string(shown) + ": " + errno_text(err));
   }
   // The path may have changed since canonical(); what counts is the file actually opened.
-  std::error_code link_ec;
-  fs::path opened = fs::read_symlink("/proc/self/fd/" + std::to_string(in.fd), link_ec);
-  if (!link_ec && !policy.file_allowed(opened)) return failure(FetchErrorKind::Refused, outside);
+  if (std::string opened = policy.opened_refusal(in.fd); !opened.empty()) {
+    return failure(FetchErrorKind::Refused, refused + opened);
+  }
   struct stat st {};
   if (fstat(in.fd, &st) != 0) {
     return failure(FetchErrorKind::Unreachable,
@@ -214,18 +190,6 @@ FetchResult fetch_file(std::string_view shown, const fs::path& path, const fs::p
   auto final_path = part.commit(workspace_name(canonical.string(), false));
   if (!final_path) return failure(FetchErrorKind::Internal, part.error());
   return {Fetched{*final_path, copied, "", "file://" + canonical.string()}, std::nullopt};
-}
-
-/// The local path a file:// URL names; nullopt when it names another host.
-std::optional<fs::path> file_url_path(std::string_view url) {
-  std::string_view rest = url.substr(std::string_view("file://").size());
-  auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  std::string_view host = rest.substr(0, slash);
-  if (!host.empty() && host != "localhost") return std::nullopt;
-  std::string path = percent_decode(rest.substr(slash));
-  if (path.find('\0') != std::string::npos) return std::nullopt;
-  return fs::path(path);
 }
 
 }  // namespace

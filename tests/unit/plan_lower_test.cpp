@@ -4,6 +4,7 @@
 // the catalog's defaults applied.
 #include <catch2/catch.hpp>
 
+#include "compiler/util/caps.h"
 #include "test_plan.h"
 
 using wfc::test::plan_text;
@@ -156,19 +157,22 @@ TEST_CASE("plan lower: a single task with a url reads that url", "[plan][lower]"
   CHECK(p.node("t0")->input == "$input");
 }
 
-TEST_CASE("plan lower: a workflow of many thousand tasks plans, every task accounted for",
+TEST_CASE("plan lower: a workflow at the task cap plans, every task accounted for",
           "[plan][lower]") {
+  // caps::kMaxTasksPerWorkflow tasks: the most a workflow may hold (WF116 past it).
+  constexpr int kSpeech = 600, kGates = 133;
+  static_assert(kSpeech + 3 * kGates + 1 == wfc::caps::kMaxTasksPerWorkflow);
   std::string text = "[";
-  for (int i = 0; i < 20000; ++i) text += R"({"kind": "speech"},)";
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < kSpeech; ++i) text += R"({"kind": "speech"},)";
+  for (int i = 0; i < kGates; ++i) {
     text += R"({"kind": "conditions", "options": {"width": {"gte": )" + std::to_string(i) +
             R"(}}, "next": [{"kind": "video", "next": [{"kind": "image"}]}]},)";
   }
   text += R"({"kind": "summary"}])";
   auto p = plan_text(text).plan;
-  CHECK(p.tasks.size() == 20000 + 3 * 2000 + 1);
+  CHECK(p.tasks.size() == wfc::caps::kMaxTasksPerWorkflow);
   CHECK(wfc::test::ids_of(p, "speech").size() == 1);  // the same transcript, made once
-  CHECK(p.node("t0")->tasks.size() == 20000);
-  CHECK(wfc::test::ids_of(p, "probe").size() == 1);  // one probe for 2,000 conditions
-  CHECK(wfc::test::ids_of(p, "video").size() == 2000);
+  CHECK(p.node("t0")->tasks.size() == kSpeech);
+  CHECK(wfc::test::ids_of(p, "probe").size() == 1);  // one probe for all the conditions
+  CHECK(wfc::test::ids_of(p, "video").size() == kGates);
 }

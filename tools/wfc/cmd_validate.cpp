@@ -1,5 +1,6 @@
 // `wfc validate PATH...`: check workflow files (recursively for directories) on all cores and
-// report every problem, in a stable order, in the chosen format.
+// report their problems, in a stable order, in the chosen format: at most caps::kMaxDiagnostics
+// per file, the rest counted by one WF118 note (the summary line and the exit status count all).
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/frontend.h"
+#include "compiler/util/caps.h"
 #include "tools/wfc/commands.h"
 
 namespace wfc::cli {
@@ -25,9 +27,19 @@ struct Job {
 
 struct Outcome {
   std::optional<SourceFile> source;
-  std::vector<diag::Diagnostic> diagnostics;
+  std::vector<diag::Diagnostic> diagnostics;  // at most caps::kMaxDiagnostics and a WF118 note
+  size_t errors = 0, warnings = 0;            // all of them, shown or not
   bool io_error = false;
 };
+
+/// Counts the file's diagnostics, then keeps the first caps::kMaxDiagnostics.
+void count_and_cap(Outcome& out) {
+  for (const auto& d : out.diagnostics) {
+    out.errors += d.severity == diag::Severity::Error;
+    out.warnings += d.severity == diag::Severity::Warning;
+  }
+  diag::truncate(out.diagnostics, caps::kMaxDiagnostics);
+}
 
 /// Expands the paths: files as given, directories recursively to the files whose extension
 /// names a syntax (hidden directories skipped), each directory's files sorted by path.
@@ -81,10 +93,12 @@ Outcome check_one(const Job& job) {
     out.io_error = std::any_of(load_diags.items().begin(), load_diags.items().end(),
                                [](const auto& d) { return d.code == diag::Code::IoError; });
     out.diagnostics = std::move(load_diags.items());
+    count_and_cap(out);
     return out;
   }
   auto result = compile_source(*out.source, job.syntax);
   out.diagnostics = std::move(result.diagnostics.items());
+  count_and_cap(out);
   return out;
 }
 
@@ -125,12 +139,9 @@ int run_validate(const std::vector<std::string>& paths, const std::string& forma
   std::vector<diag::Diagnostic> all;
   for (auto& o : outcomes) {
     io_error |= o.io_error;
-    bool problem = false;
-    for (auto& d : o.diagnostics) {
-      if (d.severity == diag::Severity::Error) ++errors, problem = true;
-      if (d.severity == diag::Severity::Warning) ++warnings, problem = problem || strict;
-    }
-    files_with_problems += problem;
+    errors += o.errors;
+    warnings += o.warnings;
+    files_with_problems += o.errors > 0 || (strict && o.warnings > 0);
   }
 
   diag::RenderOptions options;

@@ -219,6 +219,8 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
+  // The API refuses at creation what this policy refuses by the URL's text (docs/security.md).
+  config.access = std::make_shared<ingest::AccessPolicy>(pool_options.access);
   // Private files (docs/security.md): what this process creates is its owner's alone (0600
   // files, 0700 directories), FFmpeg's outputs and SQLite's -wal and -shm files included.
   ::umask(::umask(0) | 077);
