@@ -189,14 +189,13 @@ TEST_CASE("workers: the issue's MKV claiming 1e10 s, sent to thumbnails, fails i
   json run = api.wait_run(made.body["run_id"]);
   INFO(run.dump(2) << "\n" << api.log());
   CHECK(run["status"] == "failed");
-  // Today the address-space limit stops it; once the operators refuse absurd claims before
-  // allocating (point 4, third bullet), it is refused as input_invalid. Either way, once.
-  std::string kind = run["error"]["kind"];
-  CHECK((kind == "limit_exceeded" || kind == "input_invalid"));
-  if (kind == "limit_exceeded") {
-    CHECK(run["error"]["message"].get<std::string>().find("task thumbnails (") !=
-          std::string::npos);
-  }
+  // The thumbnails operator refuses the claim before allocating anything (runtime/media/
+  // limits.h, max_claimed_duration): the task fails input_invalid, naming the limit, once.
+  REQUIRE(run["tasks"].size() == 1);
+  const json& task = run["tasks"][0];
+  CHECK(task["error"]["kind"] == "input_invalid");
+  CHECK(task["error"]["message"].get<std::string>().find("max_claimed_duration") !=
+        std::string::npos);
   CHECK(attempts(dir, run["id"]) == 1);
   CHECK(api.wait_run(beside.body["run_id"])["status"] == "succeeded");
   CHECK(api.get("/healthz", nullptr).status == 200);
