@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <unordered_map>
 
 #include "compiler/plan/plan.h"
@@ -46,6 +48,35 @@ void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run
   }
 }
 
+// An error that ran out of file descriptors (EMFILE, in whatever words its operator reported it)
+// in a worker process is the worker's open-file limit: `limit_exceeded`, naming it and its flag.
+void name_open_files_limit(json& error, uint64_t limit) {
+  if (limit == 0 || !error.is_object() || !error.contains("message") ||
+      !error["message"].is_string()) {
+    return;
+  }
+  std::string message = error["message"];
+  if (message.find(std::strerror(EMFILE)) == std::string::npos ||
+      message.find("RLIMIT_NOFILE") != std::string::npos) {
+    return;
+  }
+  error["kind"] = "limit_exceeded";
+  error["message"] = fmt::format(
+      "{}: the worker process reached its open-file limit of {} (RLIMIT_NOFILE; `wfc serve "
+      "--worker-files`)",
+      message, limit);
+}
+
+void name_open_files_limit_in(json& data, uint64_t limit) {
+  if (limit == 0 || !data.is_object()) return;
+  if (data.contains("error")) name_open_files_limit(data["error"], limit);
+  if (data.contains("tasks") && data["tasks"].is_array()) {
+    for (json& t : data["tasks"]) {
+      if (t.is_object() && t.contains("error")) name_open_files_limit(t["error"], limit);
+    }
+  }
+}
+
 }  // namespace
 
 void RunStop::cancel() {
@@ -82,6 +113,7 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
                          PreparedPlans& plans, Executor& executor, RunStop& stop) {
   auto finish = [&](model::Status status, json error) {
     if (stop.lost()) return;
+    name_open_files_limit(error, context.open_files_limit);
     try {
       store.finish_run(run.id, context.worker_id, status, error);
     } catch (const store::StoreError& e) {
@@ -144,6 +176,7 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   auto sink = [&](const Event& e) {
     if (stop.lost()) return;
     json data = e.data;
+    name_open_files_limit_in(data, context.open_files_limit);
     if (e.kind.starts_with("task.")) {
       annotate_outputs(data, plan, run.id, context.files_url);
       std::string node = data.value("node", "");

@@ -5,8 +5,9 @@
 // `plan_invalid`), fetches its input under the access policy, runs the plan with the Scheduler on
 // the given executor, and writes every scheduler event through store.apply_event. A RunStop lets
 // another thread stop it: a cancel request (the run ends cancelled) or a lost lease (nothing more
-// is written; another worker has the run). External interface: TaskEnded, RunStop, RunContext,
-// execute_claimed_run.
+// is written; another worker has the run). In a worker process, an error that ran out of file
+// descriptors names the worker's open-file limit (RunContext::open_files_limit). External
+// interface: TaskEnded, RunStop, RunContext, execute_claimed_run.
 #pragma once
 
 #include <atomic>
@@ -69,6 +70,10 @@ struct RunContext {
   std::chrono::milliseconds lease{30'000};  // renewed once after the fetch, to hear of a cancel
   std::string files_url;                    // "http://…/files/<run id>": output files' `url`
   TaskEnded task_ended;                     // may be empty
+  /// In a worker process (`wfc-runtime exec-run`), its open-file limit (RLIMIT_NOFILE, `wfc serve
+  /// --worker-files`): an error that ran out of descriptors (EMFILE) is recorded as
+  /// `limit_exceeded`, its message naming the limit and the flag. 0 elsewhere.
+  uint64_t open_files_limit = 0;
 };
 
 /// Executes `run` (as claimed: with its plan) to its end, writing its events; returns early,

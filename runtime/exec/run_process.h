@@ -33,6 +33,11 @@ struct ProcessLimits {
   uint64_t file_size = uint64_t{64} << 30;
 };
 
+/// The fewest open files a worker process can run with: its standard streams, the database's three
+/// files, the run's input and an output, and the libraries' own (a video run needs 11). `wfc serve`
+/// refuses a smaller --worker-files, which would fail every run before its first task.
+inline constexpr uint64_t kMinOpenFiles = 16;
+
 /// What runs a claimed run: `program args… --worker ID --files-url URL`, reading the claimed
 /// run (JSON with its plan) on standard input. An empty `program` executes runs in the pool's
 /// own threads instead (tests, and embedding without a wfc-runtime binary).

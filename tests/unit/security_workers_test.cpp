@@ -3,17 +3,21 @@
 // limit fails its run with `worker_crashed` or `limit_exceeded`, a message naming the task, and a
 // single attempt (a poison input is not retried), while the server and its other runs go on. The
 // crashes are real: WFC_TEST_WORKER_FAULT (tools/wfc/runtime/cmd_exec_run.cpp) makes the worker
-// raise SIGSEGV, allocate until its RLIMIT_AS refuses, or compute until its RLIMIT_CPU stops it,
-// inside the task; and the issue's own hostile file, a Matroska file claiming 1e10 s, sent to
+// raise SIGSEGV, allocate until its RLIMIT_AS refuses, compute until its RLIMIT_CPU stops it, or
+// open files until its RLIMIT_NOFILE refuses one, inside the task; an output really grows past
+// RLIMIT_FSIZE; and the issue's own hostile file, a Matroska file claiming 1e10 s, sent to
 // `thumbnails`.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "runtime/store/sqlite_store.h"
 #include "tests/unit/test_api.h"
+#include "tests/unit/test_cli.h"
 #include "tests/unit/test_media.h"
 
 namespace {
@@ -220,4 +224,97 @@ TEST_CASE("workers: a cancel reaches a worker stuck in a task; it is killed and 
   CHECK(attempts(dir, id) == 1);
   std::string next = queue_task(api, "image", {{"width", 40}, {"format", "png"}});
   CHECK(api.wait_run(next)["status"] == "succeeded");
+}
+
+TEST_CASE("workers: an output past --worker-file-size fails limit_exceeded; the DB stays below it",
+          "[security][workers][file-size]") {
+  // RLIMIT_FSIZE is per file, and the worker writes the database's files too (docs/security.md):
+  // the limit must stay above them. The WAL grows by about 300 KiB a run here, up to about 4 MiB
+  // (SQLite's checkpoint at 1,000 pages) before it is reused, so the limit is 8 MiB, and the
+  // output 90 s of 48 kHz stereo as WAV (16.5 MiB) from a 0.4 MB AAC input (the input is copied
+  // into the workspace under the same limit: it must be small).
+  constexpr uint64_t kLimit = uint64_t{8} << 20;
+  TempDir dir;
+  fs::path in = dir.path() / "in", tone = in / "tone.m4a";
+  fs::create_directories(in);
+  std::string cmd =
+      "ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=440:sample_rate=48000:duration=90 "
+      "-ac 2 -c:a aac -b:a 32k '" +
+      tone.string() + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  REQUIRE(fs::file_size(tone) < kLimit / 8);
+  ApiServer api(
+      dir, {"--allow-files", in.string() + "," + wfc::test::sample("av.mp4").parent_path().string(),
+            "--worker-file-size", "8MiB", "--workers", "2"});
+  auto made = api.post(
+      "/tasks",
+      {{"url", "file://" + tone.string()}, {"kind", "audio"}, {"options", {{"format", "wav"}}}});
+  INFO(made.text);
+  REQUIRE(made.status == 201);
+  std::string beside = queue_task(api, "image", {{"width", 80}, {"format", "png"}});
+  json run = api.wait_run(made.body["run_id"]);
+  check_failed(api, dir, run, "audio", "limit_exceeded",
+               "output-size limit of 8 MiB (RLIMIT_FSIZE, per file; `wfc serve "
+               "--worker-file-size`)");
+  // Stopped at the limit: no file it wrote is larger (the WAV it was writing stops at 8 MiB).
+  uintmax_t largest = 0;
+  for (const auto& f : fs::recursive_directory_iterator(dir.path() / "data" / "runs")) {
+    if (f.is_regular_file()) largest = std::max(largest, f.file_size());
+  }
+  CHECK(largest <= kLimit);
+  json other = api.wait_run(beside);
+  INFO(other.dump(2) << "\n" << api.log());
+  CHECK(other["status"] == "succeeded");
+  std::string again = queue_task(api, "image", {{"width", 40}, {"format", "png"}});
+  CHECK(api.wait_run(again)["status"] == "succeeded");
+  CHECK(api.get("/healthz", nullptr).status == 200);
+  CHECK(api.stop() == 0);
+  for (const char* name : {"wfc.db", "wfc.db-wal"}) {
+    fs::path p = dir.path() / "data" / name;
+    INFO(p);
+    if (fs::exists(p)) CHECK(fs::file_size(p) < kLimit);
+  }
+}
+
+TEST_CASE("workers: a task that runs out of descriptors names --worker-files; the server goes on",
+          "[security][workers][open-files]") {
+  // The video task leaks descriptors until the worker's RLIMIT_NOFILE refuses one, then does
+  // its real work, which cannot open its files: it fails limit_exceeded naming the limit and the
+  // flag. The image run beside it works within the same small limit.
+  Fault fault("fds:video");
+  TempDir dir;
+  ApiServer api(dir, serve_args({"--worker-files", "64", "--workers", "2"}));
+  std::string bad = queue_task(api, "video", {{"width", 160}, {"format", "mp4"}});
+  std::string good = queue_task(api, "image", {{"width", 80}, {"format", "png"}});
+  json run = api.wait_run(bad);
+  INFO(run.dump(2) << "\n" << api.log());
+  CHECK(run["status"] == "failed");
+  CHECK(run["error"]["kind"] == "limit_exceeded");
+  json task = task_of_kind(run, "video");
+  CHECK(task["status"] == "failed");
+  CHECK(task["error"]["kind"] == "limit_exceeded");
+  std::string message = task["error"]["message"];
+  CHECK(message.find(std::strerror(EMFILE)) != std::string::npos);
+  CHECK(message.find("open-file limit of 64 (RLIMIT_NOFILE; `wfc serve --worker-files`)") !=
+        std::string::npos);
+  CHECK(attempts(dir, run["id"]) == 1);
+  json other = api.wait_run(good);
+  INFO(other.dump(2));
+  CHECK(other["status"] == "succeeded");
+  CHECK(api.get("/healthz", nullptr).status == 200);
+  CHECK(api.stop() == 0);
+}
+
+TEST_CASE("workers: a --worker-files too small to open the database is refused at start",
+          "[security][workers][open-files]") {
+  // Below 8 a worker cannot open the database, and every run would fail before its first task
+  // with nothing but "exited with status 1": a usage error naming the flag instead.
+  TempDir dir;
+  auto r = wfc::test::run_wfc(
+      dir, {"serve", "--listen", "127.0.0.1:0", "--data", "data", "--worker-files", "8"});
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--worker-files") != std::string::npos);
+  CHECK(r.err.find("at least 16") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "data"));  // refused before anything was made
 }

@@ -13,10 +13,13 @@
 // For the tests only: WFC_TEST_WORKER_FAULT=FAULT:KIND makes the first task of kind KIND, as it
 // starts, crash for real inside the worker: `segv` raises SIGSEGV, `abort` aborts, `alloc`
 // allocates (and touches) memory until the address-space limit refuses it, `spin` computes until
-// the CPU time limit stops it. Nothing else reads it.
+// the CPU time limit stops it, `fds` opens (and leaks) files until the open-file limit refuses one
+// and then lets the task do its real work, which finds no descriptor left. Nothing else reads it.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +105,10 @@ class FaultingExecutor : public exec::Executor {
       volatile uint64_t x = 0;
       for (;;) x = x * 6364136223846793005ull + 1;
     }
+    if (fault_ == "fds") {
+      while (::open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0) {
+      }
+    }
   }
   exec::Executor& inner_;
   std::string fault_, kind_;
@@ -148,6 +155,10 @@ int exec_run(const Args& args) {
   context.data_dir = args.data;
   context.scheduler_threads = args.threads;
   context.files_url = args.files_url;
+  struct rlimit files {};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    context.open_files_limit = files.rlim_cur;  // the parent's --worker-files
+  }
   std::string error;
   if (!access_policy(args.access, &context.access, &error)) {
     std::cerr << "wfc exec-run: " << error << "\n";

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,6 +24,7 @@
 
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
+#include "runtime/exec/run_process.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/net/ip_address.h"
 #include "runtime/store/private_files.h"
@@ -390,6 +392,18 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--worker-files", args->limits.open_files,
                   "Open files of each run's worker process (RLIMIT_NOFILE); 0: inherited")
       ->envname("WFC_WORKER_FILES")
+      ->check(
+          [](const std::string& value) -> std::string {
+            char* end = nullptr;
+            unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+            if (end == value.c_str() || *end != '\0' || n == 0 || n >= exec::kMinOpenFiles)
+              return "";
+            return fmt::format(
+                "{} open files are too few: a worker process needs at least {} (its database, "
+                "the run's input and outputs); 0 keeps the inherited limit",
+                value, exec::kMinOpenFiles);
+          },
+          "at least 16, or 0")
       ->capture_default_str();
   cmd->add_option("--worker-file-size", args->limits.file_size,
                   "Largest file a run's worker process may write, each output and the "
