@@ -59,6 +59,11 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
   std::vector<char*> argv;
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_words = program.env;
+  std::vector<char*> envp;
+  for (auto& w : env_words) envp.push_back(w.data());
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
   const ProcessLimits limits = program.limits;
   static const char kOomScore[] = "1000";
   const int max_fd = static_cast<int>(std::min<long>(::sysconf(_SC_OPEN_MAX), 1 << 20));
@@ -104,7 +109,7 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   int fork_errno = errno;

@@ -44,6 +44,7 @@ struct ProcessLimits {
 struct WorkerProgram {
   std::filesystem::path program;
   std::vector<std::string> args;  // e.g. exec-run --db … --data … and the access flags
+  std::vector<std::string> env;   // NAME=VALUE added to this process's environment for it
   ProcessLimits limits;
   /// After a cancel request the worker gets SIGTERM, and SIGKILL this much later.
   std::chrono::milliseconds grace{10'000};

@@ -132,6 +132,8 @@ bool WorkerHost::start_locked(std::string* error) {
   p.program = program_;
   p.args = args_;
   p.limits = {0, 0, 0, 0};  // the host has none: each worker lowers its own
+  // Every symbol bound once, in the host, rather than lazily in each worker it forks.
+  p.env = {"LD_BIND_NOW=1"};
   auto started = WorkerProcess::start(p, {}, error, /*packets=*/true);
   if (!started) return false;
   host_.emplace(std::move(*started));
@@ -201,6 +203,7 @@ int serve_worker_host(int control, const std::function<int(const std::vector<std
                threads);
     return 3;
   }
+  ::unsetenv("LD_BIND_NOW");  // read by the loader already; nothing the workers run needs it
   const pid_t self = ::getpid();
   // A child's end is heard through a signalfd; SIGCHLD is blocked for it.
   sigset_t chld;
