@@ -16,6 +16,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/exec/worker_host.h"
+
 namespace wfc::exec {
 
 namespace {
@@ -43,7 +45,12 @@ void set_limit(int resource, uint64_t value, uint64_t hard_extra = 0) {
 
 std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
                                                   const std::vector<std::string>& extra_args,
-                                                  std::string* error) {
+                                                  std::string* error, bool packets) {
+  if (program.host && !packets) {
+    if (auto hosted = start_hosted(program, extra_args, error)) return hosted;
+    fmt::print(stderr, "wfc serve: the worker host: {}; starting this worker with fork + exec\n",
+               *error);
+  }
   // Everything the child needs is made before fork: after it, in a process with threads, only
   // async-signal-safe calls are allowed until exec.
   std::vector<std::string> words = {program.program.string()};
@@ -52,12 +59,17 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
   std::vector<char*> argv;
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_words = program.env;
+  std::vector<char*> envp;
+  for (auto& w : env_words) envp.push_back(w.data());
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
   const ProcessLimits limits = program.limits;
   static const char kOomScore[] = "1000";
   const int max_fd = static_cast<int>(std::min<long>(::sysconf(_SC_OPEN_MAX), 1 << 20));
 
   int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+  if (::socketpair(AF_UNIX, (packets ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC, 0, sv) != 0) {
     *error = fmt::format("cannot make a socket for a worker process: {}", std::strerror(errno));
     return std::nullopt;
   }
@@ -97,7 +109,7 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   int fork_errno = errno;
@@ -114,20 +126,75 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
   return child;
 }
 
+std::optional<WorkerProcess> WorkerProcess::start_hosted(const WorkerProgram& program,
+                                                         const std::vector<std::string>& extra_args,
+                                                         std::string* error) {
+  int io[2], report[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, io) != 0) {
+    *error = fmt::format("cannot make a socket for a worker process: {}", std::strerror(errno));
+    return std::nullopt;
+  }
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) != 0) {
+    *error = fmt::format("cannot make a socket for a worker process: {}", std::strerror(errno));
+    ::close(io[0]);
+    ::close(io[1]);
+    return std::nullopt;
+  }
+  bool sent = program.host->spawn(extra_args, program.limits, io[1], report[1], error);
+  ::close(io[1]);  // the host has its copies (or there is no worker)
+  ::close(report[1]);
+  if (!sent) {
+    ::close(io[0]);
+    ::close(report[0]);
+    return std::nullopt;
+  }
+  WorkerProcess child(-1, io[0]);
+  child.report_ = report[0];
+  child.read_report(true);  // its pid, or its end (the host could not fork, or died)
+  return child;
+}
+
+void WorkerProcess::read_report(bool wait) {
+  while (!status_ && report_ >= 0) {
+    HostReport r;
+    ssize_t n = ::recv(report_, &r, sizeof r, wait ? 0 : MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n != static_cast<ssize_t>(sizeof r)) {
+      // The host ended without reaping it: the worker died with the host (PR_SET_PDEATHSIG).
+      status_ = kExitHostLost << 8;
+      return;
+    }
+    if (r.what == HostReport::kForked) {
+      pid_ = r.value;
+      if (wait) return;
+    } else if (r.what == HostReport::kReaped) {
+      status_ = r.value;
+      cpu_ = r.cpu_seconds;
+    }
+  }
+}
+
 WorkerProcess::WorkerProcess(WorkerProcess&& other) noexcept
     : pid_(other.pid_),
       fd_(other.fd_),
       pidfd_(other.pidfd_),
+      report_(other.report_),
+      cpu_(other.cpu_),
       pending_(std::move(other.pending_)),
       status_(other.status_),
       usage_(other.usage_) {
   other.pid_ = -1;
   other.fd_ = -1;
   other.pidfd_ = -1;
+  other.report_ = -1;
 }
 
 WorkerProcess::~WorkerProcess() {
-  if (pid_ > 0 && !status_) {
+  if (report_ >= 0) {
+    ::close(report_);  // the host kills it (SIGKILL) if it still runs, and reaps it
+    report_ = -1;
+  } else if (pid_ > 0 && !status_) {
     ::kill(pid_, SIGKILL);
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -153,9 +220,10 @@ void WorkerProcess::read_lines(std::chrono::milliseconds timeout,
   struct pollfd p[2];
   nfds_t n_fds = 0;
   if (fd_ >= 0) p[n_fds++] = {fd_, POLLIN, 0};
-  if (pidfd_ >= 0) p[n_fds++] = {pidfd_, POLLIN, 0};
+  int end_fd = report_ >= 0 ? report_ : pidfd_;  // readable at its end
+  if (end_fd >= 0) p[n_fds++] = {end_fd, POLLIN, 0};
   int wait_ms = static_cast<int>(timeout.count());
-  if (fd_ < 0 && pidfd_ < 0) wait_ms = std::min(wait_ms, 10);  // no pidfd: poll for its end
+  if (fd_ < 0 && end_fd < 0) wait_ms = std::min(wait_ms, 10);  // no pidfd: poll for its end
   if (::poll(n_fds ? p : nullptr, n_fds, wait_ms) <= 0 || fd_ < 0 || !(p[0].revents)) return;
   char buffer[4096];
   ssize_t n = ::read(fd_, buffer, sizeof buffer);
@@ -174,6 +242,10 @@ void WorkerProcess::read_lines(std::chrono::milliseconds timeout,
 }
 
 std::optional<int> WorkerProcess::ended() {
+  if (report_ >= 0) {
+    read_report(false);
+    return status_;
+  }
   if (status_ || pid_ <= 0) return status_;
   int status = 0;
   pid_t got = ::wait4(pid_, &status, WNOHANG, &usage_);
@@ -182,10 +254,18 @@ std::optional<int> WorkerProcess::ended() {
 }
 
 void WorkerProcess::signal(int sig) {
-  if (pid_ > 0 && !status_) ::kill(pid_, sig);
+  if (status_) return;
+  if (report_ >= 0) {
+    int32_t n = sig;  // the host signals it, unless it has reaped it already
+    ssize_t ignored = ::send(report_, &n, sizeof n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)ignored;
+    return;
+  }
+  if (pid_ > 0) ::kill(pid_, sig);
 }
 
 double WorkerProcess::cpu_seconds() const {
+  if (report_ >= 0) return cpu_;
   auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
   return seconds(usage_.ru_utime) + seconds(usage_.ru_stime);
 }
@@ -195,6 +275,11 @@ std::optional<ExitError> describe_exit(int status, double cpu_seconds,
   if (WIFEXITED(status)) {
     int code = WEXITSTATUS(status);
     if (code == 0 || code == kExitLeaseLost) return std::nullopt;
+    if (code == kExitHostLost) {
+      return ExitError{"worker_crashed",
+                       "the worker host process ended, and this run's worker process with it "
+                       "(see the server's log; the host is restarted for the next run)"};
+    }
     if (code == kExitOutOfMemory) {
       return ExitError{
           "limit_exceeded",

@@ -5,7 +5,9 @@
 // in the child before exec (ProcessLimits), starting the child (fork + exec, nothing but system
 // calls in between) with a socket as its standard input and output, and reading how it ended
 // (describe_exit: a crash is `worker_crashed`, a limit reached `limit_exceeded`). External
-// interface: ProcessLimits, WorkerProgram, WorkerProcess, kExit*, describe_exit.
+// interface: ProcessLimits, WorkerProgram, WorkerProcess, kExit*, describe_exit. With a worker
+// host (worker_host.h; `wfc serve` starts one) a WorkerProcess is forked by the host instead, and
+// reads as the same: its output, its signals and its end go through the host.
 #pragma once
 
 #include <sys/resource.h>
@@ -15,12 +17,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace wfc::exec {
+
+class WorkerHost;
 
 /// Limits of one worker process, each 0 for none. The defaults are documented in
 /// docs/runtime.md ("Worker processes") and set by `wfc serve --worker-*` / WFC_WORKER_*.
@@ -44,24 +49,32 @@ inline constexpr uint64_t kMinOpenFiles = 16;
 struct WorkerProgram {
   std::filesystem::path program;
   std::vector<std::string> args;  // e.g. exec-run --db … --data … and the access flags
+  std::vector<std::string> env;   // NAME=VALUE added to this process's environment for it
   ProcessLimits limits;
   /// After a cancel request the worker gets SIGTERM, and SIGKILL this much later.
   std::chrono::milliseconds grace{10'000};
+  /// The pre-started host that forks the workers (worker_host.h); null: fork + exec
+  /// `program args…` for each run. A run the host cannot take is started with fork + exec.
+  std::shared_ptr<WorkerHost> host;
 };
 
 /// Exit statuses of a worker process besides 0 (the run was recorded to its end) and the CLI's
 /// usage error (2).
 inline constexpr int kExitOutOfMemory = 86;  // std::bad_alloc anywhere: the address space ran out
 inline constexpr int kExitLeaseLost = 87;    // the store refused its writes: nothing more written
+/// Not a real exit status: the worker host died, and the worker with it (worker_host.h).
+inline constexpr int kExitHostLost = 88;
 
 /// A started worker process. The destructor kills (SIGKILL) and reaps one still running.
 class WorkerProcess {
  public:
   /// Starts `program args…` with `limits`; nullopt with *error when it cannot (the program may
   /// still fail to exec: that is exit status 127).
+  /// With `program.host`, the host forks it (fork + exec if the host cannot). `packets`: its
+  /// socket is SOCK_SEQPACKET rather than a stream (the worker host's own).
   static std::optional<WorkerProcess> start(const WorkerProgram& program,
                                             const std::vector<std::string>& extra_args,
-                                            std::string* error);
+                                            std::string* error, bool packets = false);
   WorkerProcess(WorkerProcess&& other) noexcept;
   WorkerProcess& operator=(WorkerProcess&&) = delete;
   ~WorkerProcess();
@@ -76,14 +89,23 @@ class WorkerProcess {
   std::optional<int> ended();
   void signal(int sig);
   pid_t pid() const { return pid_; }
+  /// Our end of its standard input and output.
+  int fd() const { return fd_; }
   /// CPU seconds (user + system) it used, once ended.
   double cpu_seconds() const;
 
  private:
   WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  static std::optional<WorkerProcess> start_hosted(const WorkerProgram& program,
+                                                   const std::vector<std::string>& extra_args,
+                                                   std::string* error);
+  /// Hosted: takes the host's reports on report_ (nonblocking unless `wait`).
+  void read_report(bool wait);
   pid_t pid_ = -1;
-  int fd_ = -1;     // our end of its standard input and output
-  int pidfd_ = -1;  // readable once it has ended; -1 when the kernel has no pidfd_open
+  int fd_ = -1;      // our end of its standard input and output
+  int pidfd_ = -1;   // readable once it has ended; -1 when the kernel has no pidfd_open
+  int report_ = -1;  // hosted: the host's reports (worker_host.h); -1 when forked here
+  double cpu_ = 0;   // hosted: its CPU seconds, as the host reaped it
   std::string pending_;
   std::optional<int> status_;
   struct rusage usage_ {};

@@ -1,6 +1,7 @@
 // `wfc-runtime exec-run --db PATH --data DIR --worker ID --files-url URL [--threads N] [access,
 // AI and --media-limit flags]`: hidden; the worker process `wfc serve` starts for each run it
-// claims (runtime/exec/run_process.h, docs/runtime.md "Worker processes"). It reads the claimed run
+// claims (runtime/exec/run_process.h, docs/runtime.md "Worker processes"), or the same run in a
+// process the worker host forked (exec_run_main, cmd_worker_host.cpp). It reads the claimed run
 // (JSON: id, automation_id, input_url, plan) on standard input, opens the store itself, and
 // executes the run as a pool thread would (runtime/exec/run_execution.h), writing its events
 // under the parent's worker id while the parent keeps the lease. On standard output it writes a
@@ -132,10 +133,12 @@ bool needs_engines(const nlohmann::json& plan) {
 int exec_run(const Args& args) {
   std::set_terminate(on_terminate);
   ::umask(::umask(0) | 077);  // as the server's: private files (docs/security.md)
-  // SIGTERM is heard by one thread, which cancels the run.
+  // SIGTERM is heard by one thread, which cancels the run; SIGUSR2 wakes it at the run's end
+  // (rather than its next tick: a small run's worker would wait for it).
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
@@ -210,6 +213,7 @@ int exec_run(const Args& args) {
   exec::PreparedPlans plans;
   exec::execute_claimed_run(*store, run, context, plans, *executor, stop);
   finished = true;
+  pthread_kill(listener.native_handle(), SIGUSR2);
   listener.join();
   return stop.lost() ? exec::kExitLeaseLost : kOk;
 }
@@ -235,6 +239,19 @@ void add_exec_run(CLI::App& app, int& status) {
       ::_exit(exec::kExitOutOfMemory);
     }
   });
+}
+
+int exec_run_main(const std::vector<std::string>& args) {
+  CLI::App app{"wfc-runtime", "wfc-runtime"};
+  app.require_subcommand(1);
+  int status = kOk;
+  add_exec_run(app, status);
+  std::vector<std::string> words = {"wfc-runtime", "exec-run"};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  return run_app(app, static_cast<int>(words.size()), argv.data(), status);
 }
 
 }  // namespace wfc::cli

@@ -25,6 +25,7 @@
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
 #include "runtime/exec/run_process.h"
+#include "runtime/exec/worker_host.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/net/ip_address.h"
 #include "runtime/store/private_files.h"
@@ -56,7 +57,8 @@ struct Args {
   AccessFlags access;
   std::vector<std::string> media_limits;
   std::string ai_config;
-  exec::ProcessLimits limits;  // of each worker process
+  exec::ProcessLimits limits;         // of each worker process
+  std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -176,7 +178,9 @@ bool register_keys(const Args& args, bool loopback, store::Store& store, std::st
 }
 
 // Each claimed run executes in `wfc-runtime exec-run` (this program) with the limits of --worker-*
-// and the same access and AI configuration as this process (runtime/exec/run_process.h).
+// and the same access and AI configuration as this process (runtime/exec/run_process.h): forked
+// by the worker host (`wfc-runtime worker-host` with the same arguments, started here, once;
+// runtime/exec/worker_host.h) unless --worker-start exec, or if the host cannot start.
 bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& db,
                     exec::WorkerProgram* program, std::string* error) {
   std::error_code ec;
@@ -196,6 +200,18 @@ bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& 
   for (const auto& e : args.access.exports) a.push_back("--allow-export=" + e);
   if (!args.ai_config.empty()) a.push_back("--ai-config=" + fs::absolute(args.ai_config).string());
   for (const auto& e : args.media_limits) a.push_back("--media-limit=" + e);
+  if (args.worker_start == "host" && args.workers > 0) {
+    std::vector<std::string> host_args = {"worker-host"};
+    host_args.insert(host_args.end(), a.begin() + 1, a.end());  // exec-run's, but the first
+    auto host = std::make_shared<exec::WorkerHost>(program->program, host_args);
+    std::string why;
+    if (host->start(&why)) {
+      program->host = std::move(host);
+    } else {
+      std::cerr << "wfc serve: warning: " << why
+                << "; each run's worker process is started with fork + exec instead\n";
+    }
+  }
   return true;
 }
 
@@ -411,6 +427,12 @@ void add_serve(CLI::App& app, int& status) {
       ->envname("WFC_WORKER_FILE_SIZE")
       ->transform(CLI::AsSizeValue(false))
       ->default_str("64GiB");
+  cmd->add_option("--worker-start", args->worker_start,
+                  "How each run's worker process starts: host (forked by a pre-started worker "
+                  "host, which has loaded the libraries once) or exec (fork + exec of each)")
+      ->envname("WFC_WORKER_START")
+      ->check(CLI::IsMember({"host", "exec"}))
+      ->capture_default_str();
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);

@@ -14,5 +14,6 @@ int main(int argc, char** argv) {
   wfc::cli::add_serve(app, status);
   wfc::cli::add_deploy(app, status);
   wfc::cli::add_exec_run(app, status);
+  wfc::cli::add_worker_host(app, status);
   return wfc::cli::run_app(app, argc, argv, status);
 }
