@@ -1,6 +1,7 @@
 // GET /files/{run_id}/{path}: the files a run made, at the `url` of each output File object.
-// Streamed from DATA/runs/<run id>/ with HTTP Range support (cpp-httplib applies the ranges of
-// a content provider: 206 with the bytes asked for, 416 when unsatisfiable). Only files inside
+// Streamed from DATA/runs/<run id>/ with HTTP Range support (the front end applies the ranges to
+// the content provider: runtime/api/http_range.h; 206 with the bytes asked for, 416 when
+// unsatisfiable). Only files inside
 // the run's directory are served, and not its fetched input (`.input`): a path is refused
 // before it touches the file system when it climbs (`..`) or names a hidden entry.
 #include <fmt/format.h>
@@ -62,7 +63,7 @@ void serve(Context& ctx, Call& call) {
   if (ec) return missing();
   auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
   if (!*in) return missing();
-  // Status left unset: httplib answers 200, or 206 for a Range request.
+  // Status left unset: the front end answers 200, or 206 for a Range request.
   call.res.set_header("Accept-Ranges", "bytes");
   call.res.set_content_provider(size, content_type(file),
                                 [in](size_t offset, size_t length, httplib::DataSink& sink) {

@@ -257,16 +257,6 @@ struct HttpFront::Impl {
     req.version = version;
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &req);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &req);
-    if (const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS)) {
-      char host[INET6_ADDRSTRLEN] = "";
-      const sockaddr* sa = info->client_addr;
-      if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, host, sizeof host);
-      else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, host,
-                  sizeof host);
-      req.remote_addr = host;
-    }
     Conn* conn = conn_of(c);
     if (conn) {
       ++conn->requests;

@@ -18,31 +18,6 @@ ApiError not_found(std::string_view kind, std::string_view id) {
   return {404, std::string(kind), fmt::format("no {} has the id '{}'", what, id)};
 }
 
-std::string_view kind_for_status(int status) {
-  switch (status) {
-    case 400:
-      return "request_invalid";
-    case 401:
-      return "token_missing";
-    case 404:
-      return "not_found";
-    case 405:
-      return "method_not_allowed";
-    case 409:
-      return "conflict";
-    case 413:
-      return "request_too_large";
-    case 415:
-      return "encoding_unsupported";
-    case 416:
-      return "range_not_satisfiable";
-    case 422:
-      return "request_invalid";
-    default:
-      return status >= 500 ? "internal_error" : "request_invalid";
-  }
-}
-
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   // User text (names, metadata) may hold invalid UTF-8: replace it rather than throw.

@@ -23,11 +23,8 @@ struct ApiError {
   nlohmann::json extra = nlohmann::json::object();  // merged into the body (`diagnostics`)
 };
 
-ApiError bad_request(std::string message);  // 400 request_invalid
+ApiError bad_request(std::string message);                       // 400 request_invalid
 ApiError not_found(std::string_view kind, std::string_view id);  // 404 run_not_found, …
-/// The kind an error status is reported with when nothing more precise is known (413
-/// request_too_large, 405 method_not_allowed, 404 not_found, 500 internal_error, …).
-std::string_view kind_for_status(int status);
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 void send_error(httplib::Response& res, const ApiError& error);

@@ -69,7 +69,7 @@ class Router {
                    const store::ApiKey& key);
 
   /// match, authenticate (on routes with `auth`), call: all at once, for a request whose body
-  /// is already read (the fuzzer; the server goes through the front end).
+  /// is already read (tests; the server goes through the front end).
   void dispatch(const httplib::Request& req, httplib::Response& res,
                 const Authenticator& authenticate) const;
 

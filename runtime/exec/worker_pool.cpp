@@ -150,6 +150,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   auto next_renewal = std::chrono::steady_clock::now() + renew;
   std::optional<std::chrono::steady_clock::time_point> terminated;  // when SIGTERM was sent
   bool abandoned = false;  // the server stops or the lease is lost: write nothing more
+  bool killed = false;     // SIGKILL sent after the grace period
   std::optional<int> status;
   while (!(status = child->ended())) {
     child->read_lines(std::chrono::milliseconds(100), task_line);
@@ -173,7 +174,8 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
         fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run.id, e.what());
       }
     }
-    if (terminated && !abandoned && now - *terminated >= options_.process.grace) {
+    if (terminated && !abandoned && !killed && now - *terminated >= options_.process.grace) {
+      killed = true;  // once: the host would relay every repeat
       child->signal(SIGKILL);
     }
   }
@@ -214,9 +216,8 @@ void WorkerPool::record_exit(const store::Run& run, const std::string& worker_id
     std::string message =
         running.empty()
             ? fmt::format("before any task started, {}", error.what)
-            : fmt::format("task{} {}: {}; not retried: the same input would do it again",
-                          running.size() > 1 ? "s" : "", names, error.what);
-    if (running.empty()) message += "; not retried: the same input would do it again";
+            : fmt::format("task{} {}: {}", running.size() > 1 ? "s" : "", names, error.what);
+    message += "; not retried: the same input would do it again";
     int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();

@@ -242,9 +242,10 @@ class Store {
   ApiKey add_api_key(const std::string& name, const std::string& secret) {
     return add_api_key(name, secret, "config", "");
   }
-  /// The key whose secret this is (any status; the caller checks `status`). Read from the
-  /// database at every call, never cached: a revocation is seen by the next call of every
-  /// process on the same database.
+  /// The key whose secret this is (any status; the caller checks `status`). An implementation
+  /// may answer from a cache for a bounded time (SqliteStore: `key_cache_ms`, 500 ms) that its
+  /// own key writes clear: a revocation is seen by this process's next call and by every other
+  /// process on the same database within that time.
   virtual std::optional<ApiKey> find_api_key(const std::string& secret) = 0;
   virtual std::optional<ApiKey> get_api_key(const std::string& id) = 0;
   virtual std::vector<ApiKey> list_api_keys() = 0;  // every key, oldest first

@@ -1,8 +1,9 @@
-// The HTTP stack's ceiling for tools/bench/api/run: a bare cpp-httplib server with the settings
-// `wfc serve` gives it (runtime/api/server.cpp: TCP_NODELAY, 128 connection threads, 1,000
-// requests per connection) that answers every GET with the same BYTES of JSON, built once. It
-// prints its address as the first line of standard output, as `wfc serve` does, and serves until
-// killed. The only file of the benchmark that knows the stack (see CMakeLists.txt).
+// The previous HTTP stack's ceiling for tools/bench/api/run (BARE_HTTP; the default is
+// bare_mhd.cpp): a bare cpp-httplib server with the settings `wfc serve` gave it before issue 19
+// (TCP_NODELAY, 128 connection threads, 1,000 requests per connection) that answers every GET with
+// the same BYTES of JSON, built once. It prints its address as the first line of standard output,
+// as `wfc serve` does, and serves until killed. The only file of the benchmark that knows the stack
+// (see CMakeLists.txt).
 //
 //   bench_api_bare_http [BYTES=1400]
 #include <httplib.h>

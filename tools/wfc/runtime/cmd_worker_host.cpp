@@ -10,6 +10,7 @@
 
 #include <memory>
 
+#include "compiler/catalog/catalog.h"
 #include "runtime/exec/worker_host.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/commands.h"
@@ -22,6 +23,10 @@ void add_worker_host(CLI::App& app, int& status) {
   cmd->prefix_command();  // everything after it is exec-run's
   cmd->callback([cmd, &status] {
     std::vector<std::string> base = cmd->remaining();
+    // Parsed once here, inherited by every forked worker (it reads the catalog to prepare its
+    // plan and to decide whether it needs the AI engines). Single-threaded: the host's one-thread
+    // check still holds.
+    catalog::Catalog::builtin();
     status = exec::serve_worker_host(STDIN_FILENO, [&base](const std::vector<std::string>& extra) {
       std::vector<std::string> args = base;
       args.insert(args.end(), extra.begin(), extra.end());
