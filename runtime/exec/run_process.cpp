@@ -32,7 +32,6 @@ std::string bytes(uint64_t n) {
   return fmt::format("{} bytes", n);
 }
 
-// In the child between fork and exec: system calls only (async-signal-safe).
 void set_limit(int resource, uint64_t value, uint64_t hard_extra = 0) {
   if (value == 0) return;
   struct rlimit r;
@@ -42,6 +41,24 @@ void set_limit(int resource, uint64_t value, uint64_t hard_extra = 0) {
 }
 
 }  // namespace
+
+void apply_limits(const ProcessLimits& limits) {
+  // The soft limit sends SIGXCPU; the hard one, a second later, SIGKILL.
+  set_limit(RLIMIT_CPU, limits.cpu_seconds, 1);
+  set_limit(RLIMIT_AS, limits.address_space);
+  set_limit(RLIMIT_NOFILE, limits.open_files);
+  set_limit(RLIMIT_FSIZE, limits.file_size);
+  struct rlimit no_core = {0, 0};  // a crash on a hostile input leaves no core file behind
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  // If the host runs out of memory, the kernel kills a worker rather than the server.
+  static const char kOomScore[] = "1000";
+  int oom = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (oom >= 0) {
+    ssize_t ignored = ::write(oom, kOomScore, sizeof kOomScore - 1);
+    (void)ignored;
+    ::close(oom);
+  }
+}
 
 std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
                                                   const std::vector<std::string>& extra_args,
@@ -65,7 +82,6 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
   for (char** e = environ; *e; ++e) envp.push_back(*e);
   envp.push_back(nullptr);
   const ProcessLimits limits = program.limits;
-  static const char kOomScore[] = "1000";
   const int max_fd = static_cast<int>(std::min<long>(::sysconf(_SC_OPEN_MAX), 1 << 20));
 
   int sv[2];
@@ -91,20 +107,7 @@ std::optional<WorkerProcess> WorkerProcess::start(const WorkerProgram& program,
     if (::close_range(3, ~0U, 0) != 0) {
       for (int fd = 3; fd < max_fd; ++fd) ::close(fd);
     }
-    // The soft limit sends SIGXCPU; the hard one, a second later, SIGKILL.
-    set_limit(RLIMIT_CPU, limits.cpu_seconds, 1);
-    set_limit(RLIMIT_AS, limits.address_space);
-    set_limit(RLIMIT_NOFILE, limits.open_files);
-    set_limit(RLIMIT_FSIZE, limits.file_size);
-    struct rlimit no_core = {0, 0};  // a crash on a hostile input leaves no core file behind
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    // If the host runs out of memory, the kernel kills a worker rather than the server.
-    int oom = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (oom >= 0) {
-      ssize_t ignored = ::write(oom, kOomScore, sizeof kOomScore - 1);
-      (void)ignored;
-      ::close(oom);
-    }
+    apply_limits(limits);
     // The server blocks SIGTERM and others for its signal thread; the worker starts clean.
     sigset_t none;
     sigemptyset(&none);

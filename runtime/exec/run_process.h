@@ -38,6 +38,10 @@ struct ProcessLimits {
   uint64_t file_size = uint64_t{64} << 30;
 };
 
+/// Sets `limits` on the calling process, with no core file and the highest OOM score (the
+/// kernel kills a worker before the server). System calls only: safe between fork and exec.
+void apply_limits(const ProcessLimits& limits);
+
 /// The fewest open files a worker process can run with: its standard streams, the database's three
 /// files, the run's input and an output, and the libraries' own (a video run needs 11). `wfc serve`
 /// refuses a smaller --worker-files, which would fail every run before its first task.

@@ -57,14 +57,6 @@ int count_threads() {
   return n;
 }
 
-void set_limit(int resource, uint64_t value, uint64_t hard_extra = 0) {
-  if (value == 0) return;
-  struct rlimit r;
-  r.rlim_cur = value;
-  r.rlim_max = value + hard_extra;
-  ::setrlimit(resource, &r);
-}
-
 void report(int fd, int32_t what, int32_t value, double cpu = 0) {
   HostReport r;
   r.what = what;
@@ -91,10 +83,7 @@ struct Child {
   ::dup2(io, STDIN_FILENO);
   ::dup2(io, STDOUT_FILENO);
   ::close_range(3, ~0U, 0);
-  set_limit(RLIMIT_CPU, limits.cpu_seconds, 1);  // SIGXCPU, then SIGKILL a second later
-  set_limit(RLIMIT_AS, limits.address_space);
-  set_limit(RLIMIT_NOFILE, limits.open_files);
-  set_limit(RLIMIT_FSIZE, limits.file_size);
+  apply_limits(limits);
   ::signal(SIGCHLD, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);

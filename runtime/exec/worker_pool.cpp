@@ -26,6 +26,41 @@ constexpr int kReleasedIds = 64;
 
 std::string thread_id(const std::string& base, int i) { return base + "." + std::to_string(i); }
 
+// Renews one run's lease when it is due: what both ways of executing a run (a worker process,
+// this thread) do while the run goes on. The renewal period is at most a third of the lease.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(store::Store& store, const std::string& run_id, const std::string& worker_id,
+              std::chrono::milliseconds lease, std::chrono::milliseconds renew)
+      : store_(store),
+        run_id_(run_id),
+        worker_id_(worker_id),
+        lease_(lease),
+        renew_(std::min(renew, lease / 3)),
+        next_(std::chrono::steady_clock::now() + renew_) {}
+
+  /// The store's answer when a renewal was due, Held otherwise. A store error is Held too: the
+  /// next call tries again, and if the database stays broken the lease lapses.
+  store::Lease tick() {
+    auto now = std::chrono::steady_clock::now();
+    if (now < next_) return store::Lease::Held;
+    next_ = now + renew_;
+    try {
+      return store_.renew_lease(run_id_, worker_id_, lease_);
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run_id_, e.what());
+      return store::Lease::Held;
+    }
+  }
+
+ private:
+  store::Store& store_;
+  const std::string& run_id_;
+  const std::string& worker_id_;
+  const std::chrono::milliseconds lease_, renew_;
+  std::chrono::steady_clock::time_point next_;
+};
+
 }  // namespace
 
 WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl files_url,
@@ -146,8 +181,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
     } catch (const std::exception&) {
     }
   };
-  auto renew = std::min(options_.renew, options_.lease / 3);
-  auto next_renewal = std::chrono::steady_clock::now() + renew;
+  LeaseKeeper keeper(store_, run.id, worker_id, options_.lease, options_.renew);
   std::optional<std::chrono::steady_clock::time_point> terminated;  // when SIGTERM was sent
   bool abandoned = false;  // the server stops or the lease is lost: write nothing more
   bool killed = false;     // SIGKILL sent after the grace period
@@ -158,20 +192,14 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
     if (stopping_ && !abandoned) {
       abandoned = true;  // shutting down: abandon the run; the next start resumes it
       child->signal(SIGKILL);
-    } else if (!abandoned && now >= next_renewal) {
-      next_renewal = now + renew;
-      try {
-        store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
-        if (answer == store::Lease::Lost) {
-          abandoned = true;
-          child->signal(SIGKILL);
-        } else if (answer == store::Lease::CancelRequested && !terminated) {
-          terminated = now;
-          child->signal(SIGTERM);  // it cancels its scheduler and records the run cancelled
-        }
-      } catch (const store::StoreError& e) {
-        // Try again next time; if the database stays broken the lease lapses.
-        fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run.id, e.what());
+    } else if (!abandoned) {
+      store::Lease answer = keeper.tick();
+      if (answer == store::Lease::Lost) {
+        abandoned = true;
+        child->signal(SIGKILL);
+      } else if (answer == store::Lease::CancelRequested && !terminated) {
+        terminated = now;
+        child->signal(SIGTERM);  // it cancels its scheduler and records the run cancelled
       }
     }
     if (terminated && !abandoned && !killed && now - *terminated >= options_.process.grace) {
@@ -249,24 +277,16 @@ void WorkerPool::execute_in_process(const store::Run& run, const std::string& wo
   } shared;
   std::thread lease([&] {
     std::unique_lock lock(shared.mu);
-    // Wakes often to notice a shutdown; renews every `renew`.
-    auto renew = std::min(options_.renew, options_.lease / 3);
-    auto next_renewal = std::chrono::steady_clock::now() + renew;
+    LeaseKeeper keeper(store_, run.id, worker_id, options_.lease, options_.renew);
     while (!shared.done) {
-      shared.cv.wait_for(lock, std::chrono::milliseconds(200));
+      shared.cv.wait_for(lock, std::chrono::milliseconds(200));  // often, to notice a shutdown
       if (shared.done) break;
       if (stopping_) {
         stop.lose();  // shutting down: abandon the run, write nothing more
-      } else if (std::chrono::steady_clock::now() >= next_renewal) {
-        next_renewal = std::chrono::steady_clock::now() + renew;
-        try {
-          store::Lease answer = store_.renew_lease(run.id, worker_id, options_.lease);
-          if (answer == store::Lease::CancelRequested) stop.cancel();
-          if (answer == store::Lease::Lost) stop.lose();
-        } catch (const store::StoreError& e) {
-          // Try again next time; if the database stays broken the lease lapses.
-          fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run.id, e.what());
-        }
+      } else {
+        store::Lease answer = keeper.tick();
+        if (answer == store::Lease::CancelRequested) stop.cancel();
+        if (answer == store::Lease::Lost) stop.lose();
       }
       stop.poll();
     }

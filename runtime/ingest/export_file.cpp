@@ -12,6 +12,8 @@
 #include <system_error>
 #include <vector>
 
+#include "runtime/ingest/fd.h"
+
 namespace wfc::ingest {
 namespace {
 
@@ -19,39 +21,6 @@ namespace fs = std::filesystem;
 
 constexpr mode_t kDirMode = 0750;   // directories an export creates (before the umask)
 constexpr mode_t kFileMode = 0640;  // exported files (before the umask)
-
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
-
-/// Closes a descriptor on every path out.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = o.fd_;
-      o.fd_ = -1;
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 ExportResult failure(std::string kind, std::string message) {
   ExportResult r;

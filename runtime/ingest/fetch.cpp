@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "runtime/ingest/fd.h"
 #include "runtime/ingest/workspace_file.h"
 #include "runtime/net/http_client.h"
 
@@ -26,8 +27,6 @@ FetchResult failure(FetchErrorKind kind, std::string message) {
   r.error = FetchError{kind, std::move(message)};
   return r;
 }
-
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 /// The path of an http(s) URL, without query or fragment ("" when it has none).
 std::string_view url_path(std::string_view url) {
@@ -129,14 +128,6 @@ std::optional<FetchError> copy_capped(int in, WorkspaceFile& part, std::uint64_t
   }
 }
 
-/// Closes a descriptor on every path out.
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
-
 FetchResult fetch_file(std::string_view shown, const fs::path& path, const fs::path& workspace,
                        const FetchLimits& limits, const AccessPolicy& policy) {
   std::string refused = "refused to read " + std::string(shown) + ": ";
@@ -150,18 +141,18 @@ FetchResult fetch_file(std::string_view shown, const fs::path& path, const fs::p
                    "cannot read " + std::string(shown) + ": " + ec.message());
   }
 
-  Fd in{open(canonical.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW)};
-  if (in.fd < 0) {
+  Fd in(open(canonical.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW));
+  if (in.get() < 0) {
     int err = errno;
     return failure(err == ENOENT ? FetchErrorKind::NotFound : FetchErrorKind::Unreachable,
                    "cannot read " + std::string(shown) + ": " + errno_text(err));
   }
   // The path may have changed since canonical(); what counts is the file actually opened.
-  if (std::string opened = policy.opened_refusal(in.fd); !opened.empty()) {
+  if (std::string opened = policy.opened_refusal(in.get()); !opened.empty()) {
     return failure(FetchErrorKind::Refused, refused + opened);
   }
   struct stat st {};
-  if (fstat(in.fd, &st) != 0) {
+  if (fstat(in.get(), &st) != 0) {
     return failure(FetchErrorKind::Unreachable,
                    "cannot read " + std::string(shown) + ": " + errno_text(errno));
   }
@@ -176,13 +167,13 @@ FetchResult fetch_file(std::string_view shown, const fs::path& path, const fs::p
   if (static_cast<std::uint64_t>(st.st_size) > limits.max_bytes) {
     return failure(FetchErrorKind::TooLarge, too_large(shown, limits.max_bytes));
   }
-  int flags = fcntl(in.fd, F_GETFL);
-  if (flags >= 0) fcntl(in.fd, F_SETFL, flags & ~O_NONBLOCK);
+  int flags = fcntl(in.get(), F_GETFL);
+  if (flags >= 0) fcntl(in.get(), F_SETFL, flags & ~O_NONBLOCK);
 
   WorkspaceFile part(workspace);
   if (!part.ok()) return failure(FetchErrorKind::Internal, part.error());
   std::uint64_t copied = 0;
-  if (auto error = copy_capped(in.fd, part, limits.max_bytes, shown, &copied)) {
+  if (auto error = copy_capped(in.get(), part, limits.max_bytes, shown, &copied)) {
     FetchResult r;
     r.error = std::move(error);
     return r;

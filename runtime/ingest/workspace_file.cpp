@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <system_error>
 
+#include "runtime/ingest/fd.h"
+
 namespace wfc::ingest {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string errno_text() { return std::error_code(errno, std::generic_category()).message(); }
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -45,7 +45,7 @@ WorkspaceFile::WorkspaceFile(const fs::path& workspace) : workspace_(workspace) 
   std::string pattern = (workspace / ".wfc-fetch-XXXXXX").string();
   fd_ = mkostemp(pattern.data(), O_CLOEXEC);
   if (fd_ < 0) {
-    error_ = "cannot write into the workspace '" + workspace.string() + "': " + errno_text();
+    error_ = "cannot write into the workspace '" + workspace.string() + "': " + errno_text(errno);
     return;
   }
   temp_ = pattern;
@@ -61,7 +61,8 @@ bool WorkspaceFile::write(std::string_view data) {
     ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      error_ = "cannot write into the workspace '" + workspace_.string() + "': " + errno_text();
+      error_ =
+          "cannot write into the workspace '" + workspace_.string() + "': " + errno_text(errno);
       return false;
     }
     data.remove_prefix(static_cast<std::size_t>(n));
@@ -73,7 +74,7 @@ std::optional<fs::path> WorkspaceFile::commit(const std::string& name) {
   int rc = close(fd_);
   fd_ = -1;
   if (rc != 0) {
-    error_ = "cannot write into the workspace '" + workspace_.string() + "': " + errno_text();
+    error_ = "cannot write into the workspace '" + workspace_.string() + "': " + errno_text(errno);
     return std::nullopt;
   }
   fs::path wanted(name);
@@ -84,8 +85,7 @@ std::optional<fs::path> WorkspaceFile::commit(const std::string& name) {
     int err = rename_no_replace(temp_, to);
     if (err == EEXIST) continue;
     if (err != 0) {
-      error_ = "cannot name the input '" + to.string() +
-               "': " + std::error_code(err, std::generic_category()).message();
+      error_ = "cannot name the input '" + to.string() + "': " + errno_text(err);
       return std::nullopt;
     }
     committed_ = true;
