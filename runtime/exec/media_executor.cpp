@@ -53,7 +53,7 @@ MediaExecutor::MediaExecutor(ingest::AccessPolicy policy, ingest::FetchLimits li
 }
 
 std::optional<nlohmann::json> MediaExecutor::probe(const fs::path& path, TaskError* error) {
-  auto result = media::probe(path);
+  auto result = media::probe(path, media_limits_.max_frame_pixels);
   if (auto* file = std::get_if<nlohmann::json>(&result)) return std::move(*file);
   const auto& e = std::get<media::MediaError>(result);
   *error = TaskError{e.kind, e.message};
@@ -91,8 +91,11 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
                                 out_dir(*node, work), std::nullopt});
         break;
       case Operator::Runs::Alone: {
-        operators::Context context{
-            {work.input.path, work.input.file}, out_dir(*node, work), &policy_, &limits_};
+        operators::Context context{{work.input.path, work.input.file},
+                                   out_dir(*node, work),
+                                   &policy_,
+                                   &limits_,
+                                   &media_limits_};
         operators::Result r = op->run(*node, context);
         NodeResult result{node->id, {}, std::nullopt, std::nullopt};
         if (r.error) result.error = TaskError{r.error->kind, r.error->message};

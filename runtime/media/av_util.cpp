@@ -8,11 +8,11 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "runtime/media/input_gate.h"
-#include "runtime/media/limits.h"
 
 namespace wfc::media {
 
@@ -24,8 +24,8 @@ std::string av_error_text(int err) {
   return buf;
 }
 
-InputPtr open_local_input(const std::filesystem::path& path, std::string* error,
-                          std::string* kind) {
+InputPtr open_local_input(const std::filesystem::path& path, std::string* error, std::string* kind,
+                          int64_t max_frame_pixels) {
   const std::string name = "'" + path.filename().string() + "'";
   if (kind) *kind = "input_invalid";
   // wfc opens the file itself (by a "file:" URL, so a name such as "http:x" or "a|b" stays a
@@ -72,11 +72,11 @@ InputPtr open_local_input(const std::filesystem::path& path, std::string* error,
     return nullptr;
   }
   InputPtr in(raw);
-  // Reading the streams may decode a frame: a picture size beyond the default limit
-  // (limits.h, max_frame_pixels) is refused by the decoder before its buffer is allocated.
+  // Reading the streams may decode a frame: a picture size beyond the limit is refused by the
+  // decoder before its buffer is allocated.
   std::vector<AVDictionary*> decoder_options(in->nb_streams, nullptr);
   for (AVDictionary*& d : decoder_options)
-    av_dict_set_int(&d, "max_pixels", Limits{}.max_frame_pixels, 0);
+    av_dict_set_int(&d, "max_pixels", std::max(max_frame_pixels, kMaxFramePixels), 0);
   err = avformat_find_stream_info(in.get(), decoder_options.data());
   for (AVDictionary*& d : decoder_options) av_dict_free(&d);
   if (err < 0) {

@@ -14,6 +14,8 @@ extern "C" {
 #include <memory>
 #include <string>
 
+#include "runtime/media/probe.h"
+
 namespace wfc::media {
 
 /// Closes an input and, when wfc opened its AVIOContext (open_local_input), that too.
@@ -54,8 +56,12 @@ std::string av_error_text(int err);
 /// libavformat reads that one file and no other file or URL. On failure returns nullptr, sets
 /// *error to a message naming the file and, when given, *kind to `input_unsupported` for a
 /// format the gate refuses (a playlist, a manifest, a script) or `input_invalid` otherwise.
+/// Reading the streams may decode a frame: a picture beyond `max_frame_pixels` is refused by
+/// the decoder before its buffer is allocated. That limit is never taken below the default
+/// (kMaxFramePixels): a picture over a lowered limit is still measured, so the caller can name
+/// its size when it refuses it.
 InputPtr open_local_input(const std::filesystem::path& path, std::string* error,
-                          std::string* kind = nullptr);
+                          std::string* kind = nullptr, int64_t max_frame_pixels = kMaxFramePixels);
 
 /// The display rotation of a stream in degrees clockwise (0, 90, 180, 270), from its display
 /// matrix side data, as the ffmpeg CLI's autorotate reads it.

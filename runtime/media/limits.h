@@ -28,7 +28,7 @@ struct Limits {
   /// Pixels of one frame, decoded (the decoder refuses larger frames: AVCodecContext max_pixels)
   /// or encoded: 8192×8192 (67 Mpx, twice 8K UHD). A 60000×60000 PNG header is refused before
   /// its 14 GB are allocated.
-  int64_t max_frame_pixels = 8192LL * 8192;
+  int64_t max_frame_pixels = kMaxFramePixels;
   /// A duration the file claims, when something is sized by it (thumbnails' tiles): 7 days.
   double max_claimed_duration = 7 * 24 * 3600.0;
   /// Tiles of one thumbnails task: 10,000 (an hour at the 1 s default interval is 3,600).

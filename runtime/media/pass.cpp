@@ -240,7 +240,7 @@ PassResult run_pass(const PassSpec& spec) {
     return result;
   };
 
-  auto probed = probe(spec.input);
+  auto probed = probe(spec.input, spec.limits.max_frame_pixels);
   if (auto* e = std::get_if<MediaError>(&probed)) return fail_all(*e);
   InputInfo in;
   in.file = std::get<json>(probed);
@@ -254,7 +254,7 @@ PassResult run_pass(const PassSpec& spec) {
                                std::to_string(limits.max_outputs) +
                                " (media limit max_outputs); split the work over several runs"});
   std::string error, kind;
-  InputPtr fmt = open_local_input(spec.input, &error, &kind);
+  InputPtr fmt = open_local_input(spec.input, &error, &kind, limits.max_frame_pixels);
   if (!fmt) return fail_all({kind, error});
 
   in.image = in.file.value("kind", "") == "image";

@@ -141,14 +141,14 @@ int64_t count_packets(AVFormatContext* fmt, int stream, int64_t limit) {
 
 }  // namespace
 
-std::variant<json, MediaError> probe(const fs::path& path) {
+std::variant<json, MediaError> probe(const fs::path& path, int64_t max_frame_pixels) {
   std::error_code ec;
   auto size = fs::file_size(path, ec);
   if (ec) return MediaError{"input_invalid", "cannot read '" + path.filename().string() + "'"};
   if (size == 0)
     return MediaError{"input_invalid", "'" + path.filename().string() + "' is empty (0 bytes)"};
   std::string error, error_kind;
-  InputPtr fmt = open_local_input(path, &error, &error_kind);
+  InputPtr fmt = open_local_input(path, &error, &error_kind, max_frame_pixels);
   if (!fmt) return MediaError{error_kind, error};
 
   int vi = best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO);

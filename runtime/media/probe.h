@@ -14,6 +14,10 @@
 
 namespace wfc::media {
 
+/// The largest picture a decoder may allocate a frame for, by default (limits.h
+/// max_frame_pixels, which operators may raise with --media-limit).
+inline constexpr int64_t kMaxFramePixels = int64_t{8192} * 8192;
+
 /// A failure of a media operation, as the API reports it: `{kind, message}`.
 struct MediaError {
   std::string kind;  // input_invalid, input_unsupported, options_invalid, encode_failed, ...
@@ -25,8 +29,10 @@ struct MediaError {
 /// readable media: empty, corrupt, not media at all; `input_unsupported` for a format that opens
 /// other files or URLs, such as an HLS playlist: input_gate.h). Properties the file lacks are
 /// absent.
-/// Bounded work: at most a few thousand packets are read to count frames of images.
-std::variant<nlohmann::json, MediaError> probe(const std::filesystem::path& path);
+/// Bounded work: at most a few thousand packets are read to count frames of images, and a
+/// picture larger than `max_frame_pixels` is not decoded (open_local_input).
+std::variant<nlohmann::json, MediaError> probe(const std::filesystem::path& path,
+                                               int64_t max_frame_pixels = kMaxFramePixels);
 
 /// The record conditions evaluate on, from a File object (compiler/expr's own JSON mapping).
 expr::Record file_record(const nlohmann::json& file);

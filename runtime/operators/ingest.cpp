@@ -14,7 +14,9 @@ Result run_ingest(const plan::Node& node, const Context& context) {
     r.error = Error{std::string(got.error->kind_name()), got.error->message};
     return r;
   }
-  auto probed = media::probe(got.file.path);
+  auto probed =
+      media::probe(got.file.path, context.media_limits ? context.media_limits->max_frame_pixels
+                                                       : media::kMaxFramePixels);
   auto* file = std::get_if<nlohmann::json>(&probed);
   r.outputs.push_back({got.file.path, file ? std::move(*file) : nlohmann::json(nullptr)});
   return r;

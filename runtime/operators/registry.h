@@ -42,6 +42,7 @@ struct Context {
   std::filesystem::path out_dir;  // where its files go (the node's `folder` in the run)
   const ingest::AccessPolicy* policy = nullptr;  // what may be read from or written to
   const ingest::FetchLimits* limits = nullptr;
+  const media::Limits* media_limits = nullptr;  // null: the defaults
 };
 
 struct Result {
