@@ -208,14 +208,18 @@ std::string upper(std::string s) {
   return s;
 }
 
-// A path template with its parameters filled: {id} by `id`, others by "x", {path} by "y".
-std::string fill(std::string path, const std::string& id = "x") {
-  for (auto [from, to] :
-       {std::pair<std::string, std::string>("{id}", id), {"{run_id}", "x"}, {"{path}", "y"}}) {
-    for (auto at = path.find(from); at != std::string::npos; at = path.find(from))
-      path.replace(at, from.size(), to);
+// A path template with its parameters filled: {id} by `id`, {path} by "y", any other by "x".
+std::string fill(const std::string& path, const std::string& id = "x") {
+  std::string out;
+  std::regex param("\\{([a-z_]+)\\}");
+  size_t last = 0;
+  for (std::sregex_iterator it(path.begin(), path.end(), param), end; it != end; ++it) {
+    out += path.substr(last, static_cast<size_t>(it->position()) - last);
+    std::string name = (*it)[1];
+    out += name == "id" ? id : name == "path" ? "y" : "x";
+    last = static_cast<size_t>(it->position() + it->length());
   }
-  return path;
+  return out + path.substr(last);
 }
 
 }  // namespace
