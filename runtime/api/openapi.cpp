@@ -171,7 +171,7 @@ json task_schema() {
           {"description", "seeds/004: the File it made; null until it has one"}}},
         {"inputs", {{"type", "array"}, {"items", ref("File")}}},
         {"outputs", {{"type", "array"}, {"items", ref("File")}}},
-        {"error", {{"oneOf", {ref("Error"), {{"type", "null"}}}}}},
+        {"error", {{"oneOf", {ref("Failure"), {{"type", "null"}}}}}},
         {"skipped", {{"type", "boolean"}}},
         {"skip_reason", {{"type", "string"}}},
         {"predicate", {{"type", "object"}}},
@@ -199,7 +199,7 @@ json run_schema() {
               {"items", ref("Task")},
               {"description", "On a single run; lists leave it out"}}},
             {"metadata", {{"type", "object"}}},
-            {"error", {{"oneOf", {ref("Error"), {{"type", "null"}}}}}},
+            {"error", {{"oneOf", {ref("Failure"), {{"type", "null"}}}}}},
             {"created_by", {{"type", {"string", "null"}}, {"description", "The key that made it"}}},
             {"created_at", timestamp("Unix seconds")},
             {"started_at", timestamp("Unix seconds")},
@@ -294,6 +294,15 @@ json schemas() {
   json workflow = {{"type", "array"}, {"items", ref("WorkflowTask")}};
   json s = {
       {"Error", error_schema()},
+      {"Failure",
+       {{"type", "object"},
+        {"description",
+         "Why a run or task failed or was cancelled (input_unreachable, input_refused, "
+         "worker_crashed, limit_exceeded, run_cancelled, run_interrupted, plan_invalid, the "
+         "media errors, …)"},
+        {"required", {"kind", "message"}},
+        {"properties", {{"kind", {{"type", "string"}}}, {"message", {{"type", "string"}}}}},
+        {"additionalProperties", true}}},
       {"File", file_schema()},
       {"Task", task_schema()},
       {"Run", run_schema()},

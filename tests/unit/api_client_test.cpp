@@ -484,7 +484,7 @@ TEST_CASE("openapi.json describes every route the server dispatches, as it behav
   conforms(doc, "get", "/runs", api.get("/runs", "wfc_nope"));
 }
 
-TEST_CASE("a finished run's tasks and output files validate against the document",
+TEST_CASE("a finished run's tasks, output files and a failed run validate against the document",
           "[api][client]") {
   std::string bytes = wfc::test::slurp_file(wfc::test::sample("av.mp4"));
   wfc::test::HttpServer http;
@@ -509,5 +509,14 @@ TEST_CASE("a finished run's tasks and output files validate against the document
   for (const json& t : got.body["tasks"]) outputs += t["outputs"].size();
   CHECK(outputs >= 2);
   conforms(doc, "get", "/tasks", api.get("/tasks?run_id=" + run["id"].get<std::string>()));
+
+  // A run that failed (its input is not there) carries its error: that validates too.
+  auto missing = api.post("/tasks", {{"url", http.url("/missing.mp4")}, {"kind", "image"}});
+  REQUIRE(missing.status == 201);
+  json failed = api.wait_run(missing.body["run_id"]);
+  REQUIRE(failed["status"] == "failed");
+  REQUIRE(failed["error"].is_object());
+  conforms(doc, "get", "/runs/{id}", api.get("/runs/" + failed["id"].get<std::string>()));
+  conforms(doc, "get", "/runs", api.get("/runs"));
   conforms(doc, "get", "/events", api.get("/events?limit=100"));
 }
