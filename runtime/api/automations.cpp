@@ -177,37 +177,37 @@ void trigger(Context& ctx, Call& call) {
 
 void add_automation_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"POST",
-              "/automations",
+  router.add({"POST", "/automations",
               "Create an automation (its workflow is compiled; 422 with "
               "diagnostics when invalid)",
-              true,
-              [c](Call& call) { create(*c, call); },
-              {{"requestBody", json_body("An automation: name, description, workflow, status, "
-                                         "webhook_url")}}});
-  router.add({"GET",
-              "/automations",
-              "List automations",
-              true,
-              [c](Call& call) { list(*c, call); },
-              {{"parameters", list_params({"status"})}}});
+              true, [c](Call& call) { create(*c, call); },
+              Doc()
+                  .body("AutomationCreate",
+                        "An automation: name, description, workflow, status, webhook_url")
+                  .returns(201, "Automation", "The automation, its workflow compiled")
+                  .errors({400, 409, 422})});
+  router.add({"GET", "/automations", "List automations", true, [c](Call& call) { list(*c, call); },
+              Doc().query(list_params({"status"})).page("Automation", "Automations")});
+  router.add({"GET", "/automations/{id}", "Get an automation", true,
+              [c](Call& call) { get(*c, call); },
+              Doc().returns(200, "Automation", "The automation").errors({404})});
   router.add(
-      {"GET", "/automations/{id}", "Get an automation", true, [c](Call& call) { get(*c, call); }});
-  router.add({"PATCH",
-              "/automations/{id}",
-              "Update an automation's fields",
-              true,
-              [c](Call& call) { patch(*c, call); },
-              {{"requestBody", json_body("Any of name, description, workflow, status, "
-                                         "webhook_url")}}});
+      {"PATCH", "/automations/{id}", "Update an automation's fields", true,
+       [c](Call& call) { patch(*c, call); },
+       Doc()
+           .body("AutomationUpdate", "Any of name, description, workflow, status, webhook_url")
+           .returns(200, "Automation", "The updated automation")
+           .errors({400, 404, 422})});
   router.add({"DELETE", "/automations/{id}", "Delete an automation", true,
-              [c](Call& call) { remove(*c, call); }});
-  router.add({"POST",
-              "/automations/{id}/run",
-              "Run an automation on a URL (409 when paused)",
-              true,
+              [c](Call& call) { remove(*c, call); },
+              Doc().returns(200, "Deleted", "{id, object, deleted: true}").errors({404})});
+  router.add({"POST", "/automations/{id}/run", "Run an automation on a URL (409 when paused)", true,
               [c](Call& call) { trigger(*c, call); },
-              {{"requestBody", json_body("url, optional metadata and webhook_url")}}});
+              Doc()
+                  .body("AutomationRun", "url, optional metadata and webhook_url")
+                  .returns(201, "Run", "The run, queued, with its tasks")
+                  .returns(200, "Run", "The first run made with this Idempotency-Key")
+                  .errors({400, 404, 409, 422})});
 }
 
 }  // namespace wfc::api

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "runtime/api/metrics.h"
+#include "runtime/api/openapi.h"
 #include "runtime/api/request.h"
 #include "runtime/api/router.h"
 #include "runtime/api/server.h"
@@ -55,9 +56,5 @@ std::optional<ApiError> check_input_access(const Context& ctx, const std::string
 /// is none; a string must be an absolute http(s) URL with a host (net::web_url_problem), else
 /// 422 request_invalid with `field` and `pointer`; another type is a 400.
 std::optional<ApiError> check_webhook_url(const nlohmann::json& body);
-
-/// OpenAPI fragments the resources share.
-nlohmann::json json_body(std::string_view description);
-nlohmann::json list_params(std::initializer_list<std::string_view> filters);
 
 }  // namespace wfc::api

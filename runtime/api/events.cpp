@@ -18,7 +18,7 @@ void add_event_routes(Router& router, Context& ctx) {
                 send_page(call.req, call.res, q, *page,
                           [](const store::Event& e) { return store::to_json(e); });
               },
-              {{"parameters", list_params({"kind", "run_id"})}}});
+              Doc().query(list_params({"kind", "run_id"})).page("Event", "Events")});
 }
 
 }  // namespace wfc::api

@@ -83,16 +83,14 @@ void serve(Context& ctx, Call& call) {
 
 void add_file_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"GET",
-              "/files/{run_id}/{path}",
+  router.add({"GET", "/files/{run_id}/{path}",
               "Download a run's output file (the `url` of an output File object); Range "
               "requests answer 206",
-              true,
-              [c](Call& call) { serve(*c, call); },
-              {{"responses",
-                {{"200", {{"description", "The file"}}},
-                 {"206", {{"description", "The requested range"}}},
-                 {"404", {{"description", "No such file"}}}}}}});
+              true, [c](Call& call) { serve(*c, call); },
+              Doc()
+                  .returns_raw(200, "application/octet-stream", "The file")
+                  .returns_raw(206, "application/octet-stream", "The requested range")
+                  .errors({404, 416})});
 }
 
 }  // namespace wfc::api

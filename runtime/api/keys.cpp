@@ -66,23 +66,22 @@ void revoke(Context& ctx, Call& call) {
 
 void add_key_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"POST",
-              "/keys",
-              "Create an API key; its secret is in `key`, shown this once",
-              true,
+  router.add({"POST", "/keys", "Create an API key; its secret is in `key`, shown this once", true,
               [c](Call& call) { create(*c, call); },
-              {{"requestBody", json_body("name (1-200 bytes): who or what the key is for")}},
+              Doc()
+                  .body("KeyCreate", "name (1-200 bytes): who or what the key is for")
+                  .returns(201, "KeyCreated", "The key, with its secret in `key`")
+                  .errors({400}),
               /*max_body_bytes=*/16 * 1024});
-  router.add({"GET",
-              "/keys",
-              "List API keys (never their secrets)",
-              true,
+  router.add({"GET", "/keys", "List API keys (never their secrets)", true,
               [c](Call& call) { list(*c, call); },
-              {{"parameters", list_params({})}}});
-  router.add({"GET", "/keys/{id}", "Get an API key", true, [c](Call& call) { get(*c, call); }});
+              Doc().query(list_params({})).page("Key", "Keys")});
+  router.add({"GET", "/keys/{id}", "Get an API key", true, [c](Call& call) { get(*c, call); },
+              Doc().returns(200, "Key", "The key").errors({404})});
   router.add({"DELETE", "/keys/{id}",
               "Revoke an API key (final; the row is kept for runs' created_by)", true,
-              [c](Call& call) { revoke(*c, call); }});
+              [c](Call& call) { revoke(*c, call); },
+              Doc().returns(200, "Key", "The key, revoked").errors({404})});
 }
 
 }  // namespace wfc::api

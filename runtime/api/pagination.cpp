@@ -41,10 +41,15 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
   for (Filter f : filters) known.emplace_back(filter_name(f));
   for (const auto& [name, value] : req.params) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
+      // Router::call refused the parameters the route does not document; this one is documented
+      // but not read here (a route whose OpenAPI and handler disagree).
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return param_error(
+      ApiError e = param_error(
           name, fmt::format("unknown query parameter '{}'; expected one of: {}", name, list));
+      e.extra["in"] = "query";
+      e.extra["accepted"] = known;
+      return e;
     }
     if (req.get_param_value_count(name) > 1) {
       return param_error(name, fmt::format("query parameter '{}' is given more than once", name));

@@ -21,7 +21,8 @@ namespace wfc::api {
 enum class Filter { Status, AutomationStatus, Kind, RunId };
 
 /// Reads the query into *q; an unknown parameter, a bad value or `limit` out of 1–100 is a 400
-/// naming the parameter.
+/// naming the parameter. (Router::call refuses the parameters a route does not document first;
+/// this refuses the documented ones the handler does not read, so the two stay in step.)
 std::optional<ApiError> parse_list_query(const httplib::Request& req,
                                          std::initializer_list<Filter> filters,
                                          store::ListQuery* q);

@@ -83,9 +83,18 @@ ApiError located(std::string_view body, size_t at, std::string_view what) {
 }  // namespace
 
 std::optional<ApiError> parse_object(const httplib::Request& req, json* out, bool empty_ok) {
-  if (req.body.empty() && empty_ok) {
-    *out = json::object();
-    return std::nullopt;
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (empty_ok) {
+      *out = json::object();
+      return std::nullopt;
+    }
+    // curl's `-X POST` without `-d` sends no body at all: say what is missing, not "syntax error".
+    ApiError e = bad_request(
+        fmt::format("{} {} needs a JSON body, and this request's is empty: send a JSON object with "
+                    "'Content-Type: application/json' (curl: -d '{{…}}')",
+                    req.method, req.path));
+    e.extra = {{"pointer", ""}, {"line", 1}, {"column", 1}, {"offset", 0}};
+    return e;
   }
   if (auto at = too_deep_at(req.body)) {
     return located(req.body, *at,
@@ -153,7 +162,7 @@ std::optional<ApiError> check_fields(const json& body, std::initializer_list<Fie
       ApiError e = bad_request(fmt::format("unknown field '{}'{}{}; expected one of: {}", key,
                                            where.empty() ? "" : " in ", where, diag::join(names)));
       if (!hint.empty()) e.message += " (" + hint + ")";
-      e.extra = {{"field", key}};
+      e.extra = {{"field", key}, {"accepted", names}};
       return e;
     }
     if (!has_type(value, field->type)) {

@@ -30,7 +30,8 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 void send_error(httplib::Response& res, const ApiError& error);
 
 /// The body as a JSON object. Malformed JSON is a 400 whose message gives the line, column and
-/// byte offset; an empty body is `{}` when `empty_ok`.
+/// byte offset; an empty (or all-whitespace) body is `{}` when `empty_ok`, else a 400 "this route
+/// needs a JSON body" located at the document's start (`pointer` "", line 1, column 1).
 std::optional<ApiError> parse_object(const httplib::Request& req, nlohmann::json* out,
                                      bool empty_ok = false);
 
@@ -44,7 +45,7 @@ struct Field {
 
 /// Checks that `body` has only these fields, each of its type, and every required one. The
 /// error names the field ("unknown field 'urll'; did you mean 'url'?", "'metadata' must be an
-/// object").
+/// object"); an unknown field's error lists the known ones in `accepted`.
 std::optional<ApiError> check_fields(const nlohmann::json& body, std::initializer_list<Field> spec,
                                      std::string_view where = "");
 

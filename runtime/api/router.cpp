@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "compiler/diag/wording.h"
 #include "runtime/api/request.h"
 
 namespace wfc::api {
@@ -56,12 +57,37 @@ bool match_pieces(const std::vector<Router::Piece>& pieces, size_t k, std::strin
   return false;
 }
 
+// The 400 for a query parameter the route does not accept, listing those it does; a parameter
+// given twice is the handler's to judge (lists refuse it).
+std::optional<ApiError> check_query(const Route& route, const httplib::Request& req) {
+  for (const auto& [name, value] : req.params) {
+    if (std::find(route.query.begin(), route.query.end(), name) != route.query.end()) continue;
+    std::string where = fmt::format("{} {}", route.method, route.path);
+    ApiError e = bad_request(
+        route.query.empty()
+            ? fmt::format("unknown query parameter '{}': {} takes no query parameters", name, where)
+            : fmt::format("unknown query parameter '{}' on {}; expected one of: {}", name, where,
+                          diag::join(route.query)));
+    if (std::string hint = diag::suggestion(name, route.query); !hint.empty())
+      e.message += " (" + hint + ")";
+    e.extra = {{"field", name}, {"in", "query"}, {"accepted", route.query}};
+    return e;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void Router::add(Route route) {
   // 0 stays 0 for the body-taking methods: the front end applies Config::max_body_bytes.
   if (route.max_body_bytes == 0 && (route.method == "GET" || route.method == "DELETE"))
     route.max_body_bytes = kNoBodyBytes;
+  route.query.clear();
+  if (auto params = route.openapi.find("parameters"); params != route.openapi.end()) {
+    for (const nlohmann::json& p : *params) {
+      if (p.value("in", "") == "query") route.query.push_back(p.value("name", ""));
+    }
+  }
   entries_.push_back({compile_pattern(route.path)});
   routes_.push_back(std::move(route));
 }
@@ -104,6 +130,7 @@ Router::Match Router::match(const httplib::Request& req, httplib::Response& res)
 
 void Router::call(const Match& m, const httplib::Request& req, httplib::Response& res,
                   const store::ApiKey& key) {
+  if (auto e = check_query(*m.route, req)) return send_error(res, *e);
   Call call{req, res, key, m.params};
   m.route->handler(call);
 }

@@ -2,8 +2,9 @@
 // the largest body it takes. The HTTP front end (http_front.h) finds a request's route from its
 // headers (match), authenticates and checks the body's size before reading the body, then calls
 // the route's handler (call); a known path with the wrong method is a 405 with `Allow`, and
-// `GET /openapi.json` is generated from exactly the routes that are served. Handlers take
-// cpp-httplib's Request/Response structs. External interface: Route, Router.
+// `GET /openapi.json` is generated from exactly the routes that are served. The query parameters
+// a route documents are the ones it accepts: any other is a 400 listing them, on every route.
+// Handlers take cpp-httplib's Request/Response structs. External interface: Route, Router.
 #pragma once
 
 #include <httplib.h>
@@ -35,12 +36,16 @@ struct Route {
   std::string summary;
   bool auth = true;  // false: no API key needed (/healthz, /metrics, /openapi.json)
   Handler handler;
-  /// OpenAPI extras for this operation: `requestBody`, extra `parameters`, `responses`.
+  /// OpenAPI extras for this operation: `requestBody`, extra `parameters`, `responses` (built
+  /// with api::Doc, runtime/api/openapi.h). Its query parameters are the ones the route accepts.
   nlohmann::json openapi = nlohmann::json::object();
   /// The largest request body this route takes, counted after decompression as it streams in
   /// (413 past it). 0: Router::add sets the default, kNoBodyBytes for GET and DELETE (which take
   /// no body) and Config::max_body_bytes (1 MiB) for the others, applied by the front end.
   size_t max_body_bytes = 0;
+  /// Set by Router::add from `openapi`'s parameters `in: query`: the query parameters this route
+  /// accepts. Any other is a 400 request_invalid that lists them (Router::call).
+  std::vector<std::string> query = {};
 };
 
 /// The body cap of routes that take no body (GET, DELETE): stray bytes, not a document.
@@ -64,7 +69,8 @@ class Router {
   /// it answers in `res` and returns no route: 404 for an unknown path, 405 with `Allow` for a
   /// known path and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`).
   Match match(const httplib::Request& req, httplib::Response& res) const;
-  /// Calls a matched route's handler with the caller's key.
+  /// Calls a matched route's handler with the caller's key, once its query parameters are among
+  /// the ones the route accepts (else a 400 that lists them).
   static void call(const Match& m, const httplib::Request& req, httplib::Response& res,
                    const store::ApiKey& key);
 

@@ -5,6 +5,7 @@
 #include "compiler/util/caps.h"
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
+#include "runtime/model/status.h"
 #include "runtime/net/http_client.h"
 #include "runtime/store/wire_json.h"
 
@@ -189,9 +190,28 @@ void get(Context& ctx, Call& call) {
   send_json(call.res, 200, store::to_json(*r));
 }
 
+// 409 run_finished: cancelling a run that ended (succeeded, failed, cancelled) changes nothing.
+ApiError run_finished(const store::Run& r) {
+  ApiError e{409, "run_finished",
+             fmt::format("run '{}' has already ended ({}); only a run that is waiting, queued or "
+                         "processing can be cancelled",
+                         r.id, model::status_name(r.status))};
+  e.extra = {{"status", model::status_name(r.status)}};
+  return e;
+}
+
 void cancel(Context& ctx, Call& call) {
+  // Read first: the store's cancel_run answers an ended run unchanged, and a run it has just
+  // cancelled is `cancelled` too, so only the status before tells the two apart.
+  auto before = ctx.store.get_run(call.params[0]);
+  if (!before) return send_error(call.res, not_found("run_not_found", call.params[0]));
+  if (model::is_terminal(before->status)) return send_error(call.res, run_finished(*before));
   auto r = ctx.store.cancel_run(call.params[0]);
   if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
+  // It ended on its own in between.
+  if (model::is_terminal(r->status) && r->status != model::Status::Cancelled) {
+    return send_error(call.res, run_finished(*r));
+  }
   auto full = ctx.store.get_run(r->id);
   send_json(call.res, 200, store::to_json(full ? *full : *r));
 }
@@ -200,22 +220,26 @@ void cancel(Context& ctx, Call& call) {
 
 void add_run_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"POST",
-              "/runs",
-              "Create a run from a tasks array (next chains, conditions)",
-              true,
+  router.add({"POST", "/runs", "Create a run from a tasks array (next chains, conditions)", true,
               [c](Call& call) { create(*c, call); },
-              {{"requestBody", json_body("tasks, optional metadata and webhook_url")}}});
-  router.add({"GET",
-              "/runs",
-              "List runs",
-              true,
-              [c](Call& call) { list(*c, call); },
-              {{"parameters", list_params({"status"})}}});
-  router.add(
-      {"GET", "/runs/{id}", "Get a run with its tasks", true, [c](Call& call) { get(*c, call); }});
-  router.add(
-      {"POST", "/runs/{id}/cancel", "Cancel a run", true, [c](Call& call) { cancel(*c, call); }});
+              Doc()
+                  .body("RunCreate", "tasks, optional metadata and webhook_url")
+                  .returns(201, "Run", "The run, queued, with its tasks")
+                  .returns(200, "Run", "The first run made with this Idempotency-Key")
+                  .errors({400, 422})});
+  router.add({"GET", "/runs", "List runs", true, [c](Call& call) { list(*c, call); },
+              Doc().query(list_params({"status"})).page("Run", "Runs, without their tasks")});
+  router.add({"GET", "/runs/{id}", "Get a run with its tasks", true,
+              [c](Call& call) { get(*c, call); },
+              Doc().returns(200, "Run", "The run with its tasks").errors({404})});
+  router.add({"POST", "/runs/{id}/cancel",
+              "Cancel a run (no body needed); 409 run_finished when it has already ended", true,
+              [c](Call& call) { cancel(*c, call); },
+              Doc()
+                  .returns(200, "Run",
+                           "The run: cancelled when it was queued, still processing until its "
+                           "worker stops")
+                  .errors({404, 409})});
 }
 
 }  // namespace wfc::api

@@ -72,19 +72,17 @@ void get(Context& ctx, Call& call) {
 
 void add_task_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
-  router.add({"POST",
-              "/tasks",
-              "Create one task on a URL (a run is created behind it)",
-              true,
+  router.add({"POST", "/tasks", "Create one task on a URL (a run is created behind it)", true,
               [c](Call& call) { create(*c, call); },
-              {{"requestBody", json_body("url, kind, options, optional metadata")}}});
-  router.add({"GET",
-              "/tasks",
-              "List tasks",
-              true,
-              [c](Call& call) { list(*c, call); },
-              {{"parameters", list_params({"status", "kind", "run_id"})}}});
-  router.add({"GET", "/tasks/{id}", "Get a task", true, [c](Call& call) { get(*c, call); }});
+              Doc()
+                  .body("TaskCreate", "url, kind, options, optional metadata")
+                  .returns(201, "Task", "The task, queued")
+                  .returns(200, "Task", "The first task made with this Idempotency-Key")
+                  .errors({400, 422})});
+  router.add({"GET", "/tasks", "List tasks", true, [c](Call& call) { list(*c, call); },
+              Doc().query(list_params({"status", "kind", "run_id"})).page("Task", "Tasks")});
+  router.add({"GET", "/tasks/{id}", "Get a task", true, [c](Call& call) { get(*c, call); },
+              Doc().returns(200, "Task", "The task").errors({404})});
 }
 
 }  // namespace wfc::api

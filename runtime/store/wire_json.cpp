@@ -9,6 +9,11 @@ namespace wfc::store {
 namespace {
 
 nlohmann::json timestamp(int64_t t) { return t ? nlohmann::json(t) : nlohmann::json(nullptr); }
+// Progress as the seeds give it: an integer percentage 0–100 (the store keeps a double).
+int percent(double progress) {
+  if (!(progress > 0)) return 0;  // and NaN
+  return progress >= 100 ? 100 : static_cast<int>(std::floor(progress));
+}
 nlohmann::json or_null(const std::string& s) {
   return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
 }
@@ -24,7 +29,7 @@ nlohmann::json to_json(const Task& t) {
       {"status", model::status_name(t.status)},
       {"run_id", t.run_id},
       {"parent_id", or_null(t.parent_id)},
-      {"progress", std::floor(t.progress)},
+      {"progress", percent(t.progress)},
       {"options", net::redact_urls(t.options)},
       {"inputs", t.inputs},
       {"outputs", t.outputs},
@@ -49,7 +54,7 @@ nlohmann::json to_json(const Run& r) {
       {"id", r.id},
       {"object", "run"},
       {"status", model::status_name(r.status)},
-      {"progress", std::floor(r.progress)},
+      {"progress", percent(r.progress)},
       {"automation_id", or_null(r.automation_id)},
       {"input", or_null(net::redact_url(r.input_url))},
       {"tasks", std::move(tasks)},
