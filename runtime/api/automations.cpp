@@ -140,7 +140,9 @@ void trigger(Context& ctx, Call& call) {
   }
   if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
   if (auto e = check_input_access(ctx, body["url"], "/url")) return send_error(call.res, *e);
-  auto a = ctx.store.get_automation(call.params[0]);
+  // The plan as stored text, not the whole automation: the compiled form is cached by that text
+  // (ctx.compiled), so a trigger of an unchanged automation parses no JSON of it.
+  auto a = ctx.store.get_automation_plan(call.params[0]);
   if (!a) return send_error(call.res, not_found("automation_not_found", call.params[0]));
   if (a->status != "active") {
     return send_error(call.res, {409, "automation_paused",
@@ -150,24 +152,28 @@ void trigger(Context& ctx, Call& call) {
   }
   std::string error;
   std::shared_ptr<const automation::CompiledAutomation> plan;
-  if (!a->plan.is_null()) plan = ctx.compiled.get(a->id, a->plan, &error);
+  if (!a->plan_text.empty()) plan = ctx.compiled.get(a->id, a->plan_text, &error);
   if (!plan) {
     // Stored without a plan (written by another tool), or with one this wfc refuses (made by an
     // older wfc, whose plan_version it does not read): the workflow is the source, so compile it
     // again and keep the new plan for the next runs.
-    store::Automation fresh = *a;
+    auto stored = ctx.store.get_automation(a->id);
+    if (!stored) return send_error(call.res, not_found("automation_not_found", a->id));
+    store::Automation fresh = std::move(*stored);
     if (auto e = compile_into(&fresh)) return send_error(call.res, *e);
-    plan = ctx.compiled.get(a->id, fresh.plan, &error);
+    ctx.store.update_automation(fresh);
+    // The text as the store writes it, so the next trigger finds the cached text unchanged.
+    plan = ctx.compiled.get(a->id, fresh.plan.dump(-1, ' ', false, json::error_handler_t::replace),
+                            &error);
     if (!plan) {
       return send_error(call.res, {500, "internal_error", "the automation's plan: " + error});
     }
-    ctx.store.update_automation(fresh);
   }
   store::NewRun run;
   run.automation_id = a->id;
   run.input_url = body["url"];
   run.metadata = body.value("metadata", json::object());
-  run.plan = plan->plan;
+  run.plan_text = plan->plan_text;
   run.webhook_url = body.value("webhook_url", a->webhook_url);
   run.tasks = plan->tasks;
   create_run(ctx, call, std::move(run), [](const store::Run& r) { return store::to_json(r); });

@@ -25,6 +25,12 @@ void send_json(httplib::Response& res, int status, const json& body) {
                   "application/json");
 }
 
+void send_json_text(httplib::Response& res, int status, std::string text) {
+  res.status = status;
+  text += '\n';
+  res.set_content(std::move(text), "application/json");
+}
+
 void send_error(httplib::Response& res, const ApiError& error) {
   json body = {{"kind", error.kind}, {"message", error.message}};
   for (const auto& [k, v] : error.extra.items()) body[k] = v;

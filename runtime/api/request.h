@@ -27,6 +27,8 @@ ApiError bad_request(std::string message);                       // 400 request_
 ApiError not_found(std::string_view kind, std::string_view id);  // 404 run_not_found, …
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+/// The same answer from JSON already written as text (store::to_json_text).
+void send_json_text(httplib::Response& res, int status, std::string text);
 void send_error(httplib::Response& res, const ApiError& error);
 
 /// The body as a JSON object. Malformed JSON is a 400 whose message gives the line, column and

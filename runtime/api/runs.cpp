@@ -140,6 +140,11 @@ void create_run(Context& ctx, Call& call, store::NewRun run,
   send_json(call.res, created.created ? 201 : 200, respond(created.run));
 }
 
+void append_task_outputs(const Context&, const store::Task&, std::string_view stored,
+                         std::string* out) {
+  *out += stored;
+}
+
 namespace {
 
 void create(Context& ctx, Call& call) {
@@ -185,9 +190,15 @@ void list(Context& ctx, Call& call) {
 }
 
 void get(Context& ctx, Call& call) {
-  auto r = ctx.store.get_run(call.params[0]);
+  // Rendered from the stored JSON text (the same bytes as to_json): parsing the columns and
+  // dumping them again was most of what a read cost wfc (docs/benchmarks.md).
+  auto r = ctx.store.get_run_text(call.params[0]);
   if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
-  send_json(call.res, 200, store::to_json(*r));
+  send_json_text(call.res, 200,
+                 store::to_json_text(
+                     *r, [&ctx](const store::Task& t, std::string_view stored, std::string* out) {
+                       append_task_outputs(ctx, t, stored, out);
+                     }));
 }
 
 // 409 run_finished: cancelling a run that ended (succeeded, failed, cancelled) changes nothing.

@@ -82,12 +82,17 @@ CompiledAutomation compile_automation(const json& document) {
 }
 
 std::shared_ptr<const CompiledAutomation> CompiledAutomations::get(const std::string& automation_id,
-                                                                   const json& plan,
+                                                                   const std::string& plan_text,
                                                                    std::string* error) {
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(automation_id);
-    if (it != cache_.end() && it->second.plan == plan) return it->second.compiled;
+    if (it != cache_.end() && it->second.plan_text == plan_text) return it->second.compiled;
+  }
+  json plan = json::parse(plan_text, nullptr, /*allow_exceptions=*/false);
+  if (plan.is_discarded()) {
+    *error = "the stored plan is not JSON";
+    return nullptr;
   }
   plan::ReadPlan read = plan::from_json(plan);
   if (!read.plan) {
@@ -96,11 +101,12 @@ std::shared_ptr<const CompiledAutomation> CompiledAutomations::get(const std::st
   }
   auto c = std::make_shared<CompiledAutomation>();
   c->ok = true;
-  c->plan = plan;
+  c->plan = std::move(plan);
+  c->plan_text = plan_text;
   c->tasks = tasks_of(*read.plan);
   describe_input(*read.plan, c.get());
   std::lock_guard lock(mu_);
-  cache_[automation_id] = {plan, c};
+  cache_[automation_id] = {plan_text, c};
   return c;
 }
 

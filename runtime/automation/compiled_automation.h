@@ -22,6 +22,7 @@ namespace wfc::automation {
 struct CompiledAutomation {
   bool ok = false;
   nlohmann::json plan;                // plan::to_json; null when !ok
+  std::string plan_text;              // CompiledAutomations: the stored text `plan` was read from
   nlohmann::json diagnostics;         // [{code, severity, message, hint, pointer}], warnings too;
                                       // at most caps::kMaxDiagnostics, then one WF118 note
   size_t errors = 0;                  // error diagnostics, shown or not
@@ -35,17 +36,18 @@ struct CompiledAutomation {
 CompiledAutomation compile_automation(const nlohmann::json& document);
 
 /// The compiled form of stored plans (plan::from_json, then exec::plan_tasks), by automation: an
-/// automation triggers many runs of one plan, so each is read once until its plan changes.
-/// Thread-safe.
+/// automation triggers many runs of one plan, so each is read once until its plan changes. Keyed
+/// by the plan's stored JSON text (store::AutomationPlan): a trigger compares bytes, and parses
+/// the text only when it changed. Thread-safe.
 class CompiledAutomations {
  public:
   /// nullptr when the stored plan cannot be read (then *error says why).
   std::shared_ptr<const CompiledAutomation> get(const std::string& automation_id,
-                                                const nlohmann::json& plan, std::string* error);
+                                                const std::string& plan_text, std::string* error);
 
  private:
   struct Entry {
-    nlohmann::json plan;
+    std::string plan_text;
     std::shared_ptr<const CompiledAutomation> compiled;
   };
   std::mutex mu_;

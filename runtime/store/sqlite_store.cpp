@@ -69,17 +69,25 @@ void bind_json_or_null(Statement& s, int i, const nlohmann::json& j) {
     s.bind(i, dump(j));
 }
 
+/// A JSON column as its stored text, "null" for NULL (RunText).
+std::string json_text(const Statement& s, int col) {
+  return s.is_null(col) ? std::string("null") : s.text(col);
+}
+
 /// A run row; its plan is read only for the one reader that needs it (`with_plan`: a worker's
-/// claim), since a plan is the largest field of a run and no wire object shows it.
-Run run_row(const Statement& s, bool with_plan) {
+/// claim), since a plan is the largest field of a run and no wire object shows it. Without
+/// `with_json` its JSON columns are left at their defaults (RunText reads them as text).
+Run run_row(const Statement& s, bool with_plan, bool with_json = true) {
   Run r;
   r.id = s.text(0);
   r.automation_id = s.text(1);
   r.status = status_at(s, 2);
   r.progress = s.real(3);
   r.input_url = s.text(4);
-  r.metadata = parse(s, 5);
-  r.error = parse(s, 6);
+  if (with_json) {
+    r.metadata = parse(s, 5);
+    r.error = parse(s, 6);
+  }
   r.created_by = s.text(7);
   if (with_plan) r.plan = parse(s, 8);
   r.idempotency_key = s.text(9);
@@ -95,7 +103,8 @@ Run run_row(const Statement& s, bool with_plan) {
   return r;
 }
 
-Task task_row(const Statement& s) {
+/// A task row; without `with_json` its JSON columns are left at their defaults (as run_row).
+Task task_row(const Statement& s, bool with_json = true) {
   Task t;
   t.id = s.text(0);
   t.run_id = s.text(1);
@@ -103,17 +112,19 @@ Task task_row(const Statement& s) {
   t.kind = s.text(3);
   t.status = status_at(s, 4);
   t.progress = s.real(5);
-  t.options = parse(s, 6);
-  t.inputs = parse(s, 7);
-  t.outputs = parse(s, 8);
-  t.error = parse(s, 9);
+  if (with_json) {
+    t.options = parse(s, 6);
+    t.inputs = parse(s, 7);
+    t.outputs = parse(s, 8);
+    t.error = parse(s, 9);
+    t.predicate = parse(s, 16);
+  }
   t.skip_reason = s.text(10);
   t.parent_id = s.text(11);
   t.created_at = s.integer(12);
   t.started_at = s.integer(13);
   t.finished_at = s.integer(14);
   t.updated_at = s.integer(15);
-  t.predicate = parse(s, 16);
   return t;
 }
 
@@ -189,6 +200,30 @@ std::optional<Run> load_run(Connection& c, const std::string& id, bool with_plan
   }
   r.tasks = tasks_of(c, id);
   return r;
+}
+
+/// load_run with the JSON columns as stored text (RunText), in one read of each table.
+std::optional<RunText> load_run_text(Connection& c, const std::string& id) {
+  RunText out;
+  {
+    static const std::string sql = fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
+    Query q = c.prepare(sql);
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    out.run = run_row(*q, /*with_plan=*/false, /*with_json=*/false);
+    out.metadata = json_text(*q, 5);
+    out.error = json_text(*q, 6);
+  }
+  static const std::string sql =
+      fmt::format("SELECT {} FROM tasks WHERE run_id = ? ORDER BY seq", kTaskColumns);
+  Query q = c.prepare(sql);
+  q->bind(1, id);
+  while (q->step()) {
+    out.run.tasks.push_back(task_row(*q, /*with_json=*/false));
+    out.tasks.push_back({json_text(*q, 6), json_text(*q, 7), json_text(*q, 8), json_text(*q, 9),
+                         json_text(*q, 16)});
+  }
+  return out;
 }
 
 /// A column filter of a list: `column = value`.
@@ -434,6 +469,17 @@ std::optional<Automation> SqliteStore::get_automation(const std::string& id) {
   });
 }
 
+std::optional<AutomationPlan> SqliteStore::get_automation_plan(const std::string& id) {
+  return read([&](Connection& c) -> std::optional<AutomationPlan> {
+    Query q = c.prepare("SELECT id, status, webhook_url, plan FROM automations WHERE id = ?");
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    AutomationPlan a{q->text(0), q->text(1), q->text(2), q->text(3)};
+    if (a.plan_text == "null") a.plan_text.clear();  // dump(nullptr): stored without a plan
+    return a;
+  });
+}
+
 std::optional<Page<Automation>> SqliteStore::list_automations(const ListQuery& q) {
   std::vector<Filter> filters;
   if (!q.automation_status.empty()) filters.push_back({"status", q.automation_status});
@@ -488,7 +534,7 @@ Run prepare_run(const NewRun& in, int64_t now) {
   r.input_url = in.input_url;
   r.metadata = in.metadata;
   r.created_by = in.created_by;
-  r.plan = in.plan;
+  if (in.plan_text.empty()) r.plan = in.plan;  // else insert_run stores the text
   r.idempotency_key = in.idempotency_key;
   r.webhook_url = in.webhook_url;
   r.created_at = r.updated_at = now;
@@ -516,7 +562,7 @@ Run prepare_run(const NewRun& in, int64_t now) {
 
 /// Inserts a prepared run and its tasks inside the caller's write transaction, or finds the run
 /// its idempotency key already names.
-CreatedRun insert_run(Connection& c, Run r) {
+CreatedRun insert_run(Connection& c, Run r, const std::string& plan_text) {
   if (!r.idempotency_key.empty()) {
     std::string existing;
     {
@@ -536,7 +582,7 @@ CreatedRun insert_run(Connection& c, Run r) {
       .bind(3, r.input_url)
       .bind(4, dump(r.metadata))
       .bind(5, r.created_by)
-      .bind(6, dump(r.plan))
+      .bind(6, plan_text.empty() ? dump(r.plan) : plan_text)
       .bind(7, r.idempotency_key)
       .bind(8, r.webhook_url)
       .bind(9, r.created_at)
@@ -596,6 +642,7 @@ void fill_created_data(Connection& c, std::vector<Event>& events) {
 
 struct SqliteStore::PendingCreate {
   Run run;
+  const std::string* plan_text;  // NewRun::plan_text
   std::optional<CreatedRun> result;
   std::exception_ptr error;
   bool done = false;
@@ -609,6 +656,7 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
   // committed.
   PendingCreate me;
   me.run = prepare_run(in, now_ms() / 1000);
+  me.plan_text = &in.plan_text;
   std::unique_lock lock(batch_mutex_);
   batch_.push_back(&me);
   while (!me.done) {
@@ -624,7 +672,7 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
     try {
       write([&](Connection& c) {
         Transaction tx(c, Transaction::Write);
-        for (PendingCreate* p : batch) p->result = insert_run(c, std::move(p->run));
+        for (PendingCreate* p : batch) p->result = insert_run(c, std::move(p->run), *p->plan_text);
         tx.commit();
       });
     } catch (...) {
@@ -644,6 +692,10 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
 
 std::optional<Run> SqliteStore::get_run(const std::string& id) {
   return read([&](Connection& c) { return load_run(c, id); });
+}
+
+std::optional<RunText> SqliteStore::get_run_text(const std::string& id) {
+  return read([&](Connection& c) { return load_run_text(c, id); });
 }
 
 StatusCounts SqliteStore::count_by_status() {
@@ -887,8 +939,10 @@ std::optional<Page<Task>> SqliteStore::list_tasks(const ListQuery& q) {
   if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
   if (!q.kind.empty()) filters.push_back({"kind", q.kind});
   if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
-  return read(
-      [&](Connection& c) { return page<Task>(c, "tasks", kTaskColumns, q, filters, task_row); });
+  return read([&](Connection& c) {
+    return page<Task>(c, "tasks", kTaskColumns, q, filters,
+                      [](const Statement& s) { return task_row(s); });
+  });
 }
 
 // ---- events and webhooks

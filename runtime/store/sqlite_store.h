@@ -52,12 +52,14 @@ class SqliteStore final : public Store {
 
   Automation create_automation(Automation a) override;
   std::optional<Automation> get_automation(const std::string& id) override;
+  std::optional<AutomationPlan> get_automation_plan(const std::string& id) override;
   std::optional<Page<Automation>> list_automations(const ListQuery& q) override;
   bool update_automation(const Automation& a) override;
   bool delete_automation(const std::string& id) override;
 
   CreatedRun create_run(const NewRun& r) override;
   std::optional<Run> get_run(const std::string& id) override;
+  std::optional<RunText> get_run_text(const std::string& id) override;
   std::optional<Page<Run>> list_runs(const ListQuery& q) override;
   std::optional<Run> claim_run(const std::string& worker_id,
                                std::chrono::milliseconds lease) override;

@@ -44,6 +44,16 @@ struct Automation {
   int64_t created_at = 0, updated_at = 0;  // unix seconds
 };
 
+/// What triggering a run reads of an automation (POST /automations/{id}/run): its plan as the
+/// stored JSON text, unparsed (the API keeps the compiled form by that text, so an unchanged
+/// plan is neither parsed nor compared field by field), and no workflow.
+struct AutomationPlan {
+  std::string id;
+  std::string status;  // active | paused
+  std::string webhook_url;
+  std::string plan_text;  // "" when stored without a plan
+};
+
 struct Task {
   std::string id;      // task_…
   std::string run_id;  // run_…
@@ -81,6 +91,19 @@ struct Run {
   bool cancel_requested = false;
   int64_t created_at = 0, started_at = 0, finished_at = 0, updated_at = 0;
   std::vector<Task> tasks;  // filled by get_run and claim_run (plan order); empty in lists
+};
+
+/// A run read for an answer rendered from its stored JSON text (wire_json.h, to_json_text):
+/// `run` has every field but the JSON-valued ones of the run and its tasks, which stay at their
+/// defaults and are here as the text stored (never parsed). GET /runs/{id} spent more on
+/// parsing these columns and dumping them again than on anything else it controls.
+struct RunText {
+  struct TaskColumns {
+    std::string options, inputs, outputs, error, predicate;  // JSON text; "null" for null
+  };
+  Run run;
+  std::string metadata, error;     // JSON text; "null" for null
+  std::vector<TaskColumns> tasks;  // one per run.tasks, in the same order
 };
 
 /// A change worth telling: GET /events lists them, webhooks deliver them.
@@ -149,6 +172,10 @@ struct NewRun {
   /// it; null from get_run and lists, whose readers never show it (a plan is a run's largest
   /// field).
   nlohmann::json plan = nullptr;
+  /// The same plan as JSON text, when the caller holds it as stored (a trigger: the text
+  /// AutomationPlan::plan_text gave); then it is stored as is and `plan` is not read (a plan is
+  /// a run's largest field: copying and dumping it cost more than the rest of a creation).
+  std::string plan_text;
   std::string idempotency_key;  // "" for none; unique per created_by
   std::string webhook_url;
   std::vector<NewTask> tasks;
@@ -185,6 +212,7 @@ class Store {
   // Automations.
   virtual Automation create_automation(Automation a) = 0;  // fills id (if empty), timestamps
   virtual std::optional<Automation> get_automation(const std::string& id) = 0;
+  virtual std::optional<AutomationPlan> get_automation_plan(const std::string& id) = 0;
   virtual std::optional<Page<Automation>> list_automations(const ListQuery& q) = 0;
   virtual bool update_automation(const Automation& a) = 0;  // false: no such id
   virtual bool delete_automation(const std::string& id) = 0;
@@ -195,6 +223,8 @@ class Store {
   /// false, no new event).
   virtual CreatedRun create_run(const NewRun& r) = 0;
   virtual std::optional<Run> get_run(const std::string& id) = 0;  // with its tasks
+  /// The same run with its JSON columns as stored text (RunText).
+  virtual std::optional<RunText> get_run_text(const std::string& id) = 0;
   virtual std::optional<Page<Run>> list_runs(const ListQuery& q) = 0;
   /// Claims the oldest claimable run for `worker_id` for `lease`: status processing, attempts
   /// counted. Runs whose lease lapsed `max_attempts` times are failed on the way. nullopt: none.

@@ -104,4 +104,189 @@ nlohmann::json to_json(const ApiKey& k) {
       {"updated_at", timestamp(k.updated_at)}};
 }
 
+// ---- to_json_text: the same answers, written as text
+
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+/// A JSON string as nlohmann writes it (ensure_ascii off): ASCII is escaped here; text with
+/// other bytes goes through nlohmann, for its UTF-8 check and replacement.
+void append_string(std::string* out, std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) {
+      *out += dump(json(std::string(s)));
+      return;
+    }
+  }
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          *out += "\\u00";
+          out->push_back(kHex[(c >> 4) & 0xf]);
+          out->push_back(kHex[c & 0xf]);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void append_string_or_null(std::string* out, std::string_view s) {
+  if (s.empty())
+    *out += "null";
+  else
+    append_string(out, s);
+}
+
+void append_timestamp(std::string* out, int64_t t) {
+  if (t)
+    *out += std::to_string(t);
+  else
+    *out += "null";
+}
+
+void append_progress(std::string* out, double progress) { *out += dump(std::floor(progress)); }
+
+/// Stored JSON text with every URL redacted, as redact_urls does to the parsed value: only a
+/// string with "://" and '@' changes, and the store writes neither escaped.
+void append_redacted(std::string* out, const std::string& stored) {
+  if (stored.find('@') == std::string::npos || stored.find("://") == std::string::npos) {
+    *out += stored;
+    return;
+  }
+  *out += dump(net::redact_urls(json::parse(stored)));
+}
+
+void key(std::string* out, std::string_view k, bool first = false) {
+  if (!first) out->push_back(',');
+  out->push_back('"');
+  *out += k;
+  *out += "\":";
+}
+
+// Keys in the order nlohmann writes an object's (sorted), as to_json(Task) has them.
+void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
+                 const OutputsText& outputs) {
+  out->push_back('{');
+  key(out, "created_at", true);
+  append_timestamp(out, t.created_at);
+  key(out, "error");
+  *out += c.error;
+  key(out, "finished_at");
+  append_timestamp(out, t.finished_at);
+  key(out, "id");
+  append_string(out, t.id);
+  key(out, "inputs");
+  *out += c.inputs;
+  key(out, "kind");
+  append_string(out, t.kind);
+  key(out, "node");
+  append_string(out, t.node);
+  key(out, "object");
+  *out += "\"task\"";
+  key(out, "options");
+  append_redacted(out, c.options);
+  key(out, "outputs");
+  if (outputs)
+    outputs(t, c.outputs, out);
+  else
+    *out += c.outputs;
+  key(out, "parent_id");
+  append_string_or_null(out, t.parent_id);
+  if (c.predicate != "null") {
+    key(out, "predicate");
+    *out += c.predicate;
+  }
+  key(out, "progress");
+  append_progress(out, t.progress);
+  key(out, "run_id");
+  append_string(out, t.run_id);
+  if (!t.skip_reason.empty()) {
+    key(out, "skip_reason");
+    append_string(out, t.skip_reason);
+    key(out, "skipped");
+    *out += "true";
+  }
+  key(out, "started_at");
+  append_timestamp(out, t.started_at);
+  key(out, "status");
+  append_string(out, model::status_name(t.status));
+  key(out, "updated_at");
+  append_timestamp(out, t.updated_at);
+  out->push_back('}');
+}
+
+}  // namespace
+
+std::string to_json_text(const RunText& rt, const OutputsText& outputs) {
+  const Run& r = rt.run;
+  std::string out;
+  out.reserve(512 + 640 * r.tasks.size() + rt.metadata.size());
+  // Keys in the order nlohmann writes an object's (sorted), as to_json(Run) has them.
+  out.push_back('{');
+  key(&out, "automation_id", true);
+  append_string_or_null(&out, r.automation_id);
+  key(&out, "created_at");
+  append_timestamp(&out, r.created_at);
+  key(&out, "created_by");
+  append_string_or_null(&out, r.created_by);
+  key(&out, "error");
+  out += rt.error;
+  key(&out, "finished_at");
+  append_timestamp(&out, r.finished_at);
+  key(&out, "id");
+  append_string(&out, r.id);
+  key(&out, "input");
+  append_string_or_null(&out, net::redact_url(r.input_url));
+  key(&out, "metadata");
+  out += rt.metadata;
+  key(&out, "object");
+  out += "\"run\"";
+  key(&out, "progress");
+  append_progress(&out, r.progress);
+  key(&out, "started_at");
+  append_timestamp(&out, r.started_at);
+  key(&out, "status");
+  append_string(&out, model::status_name(r.status));
+  key(&out, "tasks");
+  out.push_back('[');
+  for (size_t i = 0; i < r.tasks.size() && i < rt.tasks.size(); ++i) {
+    if (i) out.push_back(',');
+    append_task(&out, r.tasks[i], rt.tasks[i], outputs);
+  }
+  out.push_back(']');
+  key(&out, "updated_at");
+  append_timestamp(&out, r.updated_at);
+  out.push_back('}');
+  return out;
+}
+
 }  // namespace wfc::store

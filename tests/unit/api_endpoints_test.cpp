@@ -247,3 +247,35 @@ TEST_CASE(
   CHECK(run.body["tasks"][0]["kind"] == "video");
   CHECK(wfc::test::sqlite_scalar(db, version) == "2");  // kept for the next runs
 }
+
+TEST_CASE(
+    "a trigger runs the automation's current plan: a changed workflow is compiled into the next "
+    "run, and GET /runs/{id} shows the run as its creation did",
+    "[api][trigger_cache]") {
+  TempDir dir;
+  ApiServer api(dir, {"--workers", "0"});
+  auto made = api.post("/automations", wfc::test::small_automation());
+  REQUIRE(made.status == 201);
+  std::string id = made.body["id"];
+  auto first = api.post("/automations/" + id + "/run", {{"url", "https://example.com/in.mp4"}});
+  REQUIRE(first.status == 201);
+  REQUIRE(first.body["tasks"].size() == 1);
+  CHECK(first.body["tasks"][0]["options"]["width"] == 160);
+
+  // The creation answer and the read agree (the read is rendered from the stored text).
+  auto read = api.get("/runs/" + first.body["id"].get<std::string>());
+  REQUIRE(read.status == 200);
+  CHECK(read.body == first.body);
+
+  auto patched =
+      api.request("PATCH", "/automations/" + id,
+                  R"({"workflow": [{"kind": "video", "options": {"width": 320, "format": "mp4"}},
+                       {"kind": "image", "options": {"width": 100, "format": "jpeg"}}]})");
+  REQUIRE(patched.status == 200);
+  auto second = api.post("/automations/" + id + "/run", {{"url", "https://example.com/in.mp4"}});
+  REQUIRE(second.status == 201);
+  REQUIRE(second.body["tasks"].size() == 2);
+  CHECK(second.body["tasks"][0]["options"]["width"] == 320);
+  CHECK(second.body["tasks"][1]["kind"] == "image");
+  CHECK(api.get("/runs/" + second.body["id"].get<std::string>()).body == second.body);
+}
