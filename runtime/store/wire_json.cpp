@@ -173,7 +173,9 @@ void append_timestamp(std::string* out, int64_t t) {
     *out += "null";
 }
 
-void append_progress(std::string* out, double progress) { *out += dump(std::floor(progress)); }
+void append_progress(std::string* out, double progress) {
+  *out += std::to_string(percent(progress));
+}
 
 /// Stored JSON text with every URL redacted, as redact_urls does to the parsed value: only a
 /// string with "://" and '@' changes, and the store writes neither escaped.
