@@ -74,6 +74,7 @@ std::optional<store::File> deleted_file(Context& ctx, const std::string& run_id,
   if (path.find('/') == std::string::npos) return std::nullopt;
   store::ListQuery q;
   q.run_id = run_id;
+  q.kind = "playlist";  // what adaptive_video records; only playlists take their folder along
   q.limit = 100;
   for (;;) {
     auto page = ctx.store.list_files(q);
