@@ -3,11 +3,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <memory>
 
 #include "runtime/model/ids.h"
 #include "runtime/store/store.h"
@@ -37,17 +38,73 @@ std::string base64url(const unsigned char* p, size_t n) {
   return out;
 }
 
+const EVP_MD* sha256() {
+  // Fetched once: OpenSSL 3 looks an algorithm up at every use otherwise (a microsecond each).
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+/// HMAC-SHA256 (RFC 2104) under one key, with the key's inner and outer pads hashed once: a
+/// signature then costs two short digests, not the key schedule and algorithm lookups of a
+/// one-shot HMAC() (7 µs a URL before, on the development machine).
+class Hmac {
+ public:
+  explicit Hmac(std::string_view key)
+      : key_(key), inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()), work_(EVP_MD_CTX_new()) {
+    std::array<unsigned char, 64> block{};
+    if (key.size() > block.size()) {
+      unsigned int len = 0;
+      EVP_Digest(key.data(), key.size(), block.data(), &len, sha256(), nullptr);
+    } else {
+      std::copy(key.begin(), key.end(), block.begin());
+    }
+    std::array<unsigned char, 64> pad;
+    for (size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x36;
+    EVP_DigestInit_ex(inner_, sha256(), nullptr);
+    EVP_DigestUpdate(inner_, pad.data(), pad.size());
+    for (size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x5c;
+    EVP_DigestInit_ex(outer_, sha256(), nullptr);
+    EVP_DigestUpdate(outer_, pad.data(), pad.size());
+  }
+  ~Hmac() {
+    EVP_MD_CTX_free(inner_);
+    EVP_MD_CTX_free(outer_);
+    EVP_MD_CTX_free(work_);
+  }
+  Hmac(const Hmac&) = delete;
+  Hmac& operator=(const Hmac&) = delete;
+
+  const std::string& key() const { return key_; }
+
+  std::array<unsigned char, 32> sign(std::string_view message) {
+    std::array<unsigned char, 32> inner, out;
+    unsigned int len = 0;
+    EVP_MD_CTX_copy_ex(work_, inner_);
+    EVP_DigestUpdate(work_, message.data(), message.size());
+    EVP_DigestFinal_ex(work_, inner.data(), &len);
+    EVP_MD_CTX_copy_ex(work_, outer_);
+    EVP_DigestUpdate(work_, inner.data(), inner.size());
+    EVP_DigestFinal_ex(work_, out.data(), &len);
+    return out;
+  }
+
+ private:
+  std::string key_;
+  EVP_MD_CTX *inner_, *outer_, *work_;
+};
+
 /// The signature of GET on `scope` until `expires`.
 std::string signature(const UrlSigning& s, std::string_view scope, int64_t expires) {
+  // One keyed state per thread (the server's handler threads, the deliverer's), made again if
+  // the secret differs (tests sign with several).
+  thread_local std::unique_ptr<Hmac> hmac;
+  if (!hmac || hmac->key() != s.secret) hmac = std::make_unique<Hmac>(s.secret);
   std::string message = "GET\n";
   message.append(scope);
   message += '\n';
   message += std::to_string(expires);
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md;
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), s.secret.data(), static_cast<int>(s.secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), md.data(), &len);
-  return base64url(md.data(), len);
+  std::array<unsigned char, 32> md = hmac->sign(message);
+  return base64url(md.data(), md.size());
 }
 
 std::string scope_of(std::string_view run_id, std::string_view path, bool folder) {

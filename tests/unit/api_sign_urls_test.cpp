@@ -1,6 +1,9 @@
 // api::sign_urls and the signature check on their own (issue 20, point 3): which URLs are
 // signed, what a signature's scope opens, and how a URL reads back. The server-level behaviour
 // (no key, Range, CORS, ffmpeg) is api_files_test.cpp's.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <catch2/catch.hpp>
 
 #include "runtime/api/sign_urls.h"
@@ -23,6 +26,25 @@ json file(const std::string& path, const std::string& format = "mp4") {
 }
 
 std::string token_of(const std::string& url) { return wfc::api::parse_file_url(url)->token; }
+
+// The unpadded base64url of OpenSSL's one-shot HMAC-SHA256 of `message` under `key`.
+std::string reference_hmac(const std::string& key, const std::string& message) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), md, &len);
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  unsigned bits = 0;
+  int have = 0;
+  for (unsigned i = 0; i < len; ++i) {
+    bits = (bits << 8) | md[i];
+    for (have += 8; have >= 6;) out += kAlphabet[(bits >> (have -= 6)) & 63];
+  }
+  if (have > 0) out += kAlphabet[(bits << (6 - have)) & 63];
+  return out;
+}
 
 }  // namespace
 
@@ -97,4 +119,18 @@ TEST_CASE("a signature opens its file, or a playlist's folder, until it expires"
   std::string foreign =
       token_of(wfc::api::signed_file_url(other, "", kRun, "out/video.mp4", false, kNow));
   CHECK(check(foreign, kRun, "out/video.mp4") == SignatureCheck::Invalid);
+}
+
+TEST_CASE("the signature is HMAC-SHA256 of method, scope and expiry, as documented",
+          "[api][signed]") {
+  // Keys shorter and longer than SHA-256's 64-byte block (a long one is hashed first).
+  for (const std::string& key : {std::string("k"), kSigning.secret, std::string(100, 'x')}) {
+    INFO(key.size());
+    wfc::api::UrlSigning s{key, 100};
+    CHECK(token_of(wfc::api::signed_file_url(s, "", kRun, "out/video.mp4", false, kNow)) ==
+          "1800000100." +
+              reference_hmac(key, "GET\n/files/" + kRun + "/out/video.mp4\n1800000100"));
+    CHECK(token_of(wfc::api::signed_file_url(s, "", kRun, "t2/master.m3u8", true, kNow)) ==
+          "1800000100." + reference_hmac(key, "GET\n/files/" + kRun + "/t2/\n1800000100"));
+  }
 }
