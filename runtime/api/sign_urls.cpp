@@ -19,6 +19,8 @@ namespace {
 
 constexpr std::string_view kRoute = "/files/";
 constexpr std::string_view kSigned = "signed/";
+/// How deep below a run's directory a folder-scoped (playlist) signature may sit.
+constexpr int kMaxScopeDepth = 8;
 
 std::string base64url(const unsigned char* p, size_t n) {
   static constexpr char kAlphabet[] =
@@ -180,6 +182,8 @@ bool folder_scoped(const nlohmann::json& file, std::string_view path) {
 std::string signed_file_url(const UrlSigning& s, std::string_view base, std::string_view run_id,
                             std::string_view path, bool folder, int64_t now) {
   int64_t expires = now + s.lifetime_s;
+  // Deeper folders are not tried by check_signature: such a playlist opens itself only.
+  if (folder && std::count(path.begin(), path.end(), '/') > kMaxScopeDepth) folder = false;
   std::string url(base);
   url += kRoute;
   url += kSigned;
@@ -214,18 +218,21 @@ SignatureCheck check_signature(const UrlSigning& s, std::string_view token, std:
   auto [end, ec] = std::from_chars(token.data(), token.data() + dot, expires);
   if (ec != std::errc() || end != token.data() + dot) return SignatureCheck::Invalid;
   std::string_view given = token.substr(dot + 1);
-  // The file's own scope, then each folder above it up to the run's directory.
+  // The file's own scope, then the run's directory and the folders below it towards the file,
+  // at most kMaxScopeDepth deep: a path of thousands of segments costs no more HMACs.
   auto matches = [&](const std::string& scope) {
     std::string want = signature(s, scope, expires);
     return want.size() == given.size() &&
            CRYPTO_memcmp(want.data(), given.data(), want.size()) == 0;
   };
-  bool valid = matches(scope_of(run_id, path, false));
-  for (size_t slash = path.size(); !valid;) {
-    slash = slash == 0 ? std::string_view::npos : path.rfind('/', slash - 1);
-    std::string_view folder = slash == std::string_view::npos ? "" : path.substr(0, slash + 1);
-    valid = matches(std::string(kRoute) + std::string(run_id) + "/" + std::string(folder));
+  const std::string run_dir = std::string(kRoute) + std::string(run_id) + "/";
+  bool valid = matches(run_dir + std::string(path)) || matches(run_dir);
+  size_t from = 0;
+  for (int depth = 1; !valid && depth <= kMaxScopeDepth; ++depth) {
+    size_t slash = path.find('/', from);
     if (slash == std::string_view::npos) break;
+    valid = matches(run_dir + std::string(path.substr(0, slash + 1)));
+    from = slash + 1;
   }
   if (!valid) return SignatureCheck::Invalid;
   return expires < now ? SignatureCheck::Expired : SignatureCheck::Valid;

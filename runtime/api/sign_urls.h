@@ -58,7 +58,8 @@ nlohmann::json signed_urls(nlohmann::json j, const UrlSigning& s);
 
 enum class SignatureCheck { Valid, Invalid, Expired };
 
-/// Whether `token` (from a signed URL's path) lets GET read `path` of run `run_id` at `now`:
+/// Whether `token` (from a signed URL's path) lets GET read `path` of run `run_id` at `now`
+/// (its scope being the file, or a folder above it at most 8 levels below the run's directory):
 /// Invalid when it is malformed or signs another scope or expiry (a tampered URL), Expired when
 /// it is genuine but its time has passed.
 SignatureCheck check_signature(const UrlSigning& s, std::string_view token, std::string_view run_id,

@@ -107,6 +107,23 @@ TEST_CASE("a signature opens its file, or a playlist's folder, until it expires"
   CHECK(check(hls, kRun, "t2/v0/seg_000.ts") == SignatureCheck::Valid);
   CHECK(check(hls, kRun, "video.mp4") == SignatureCheck::Invalid);  // outside its folder
   CHECK(check(hls, kRun, "t3/master.m3u8") == SignatureCheck::Invalid);
+  // Folder scopes at the run's directory and up to 8 levels below it; a playlist deeper down is
+  // signed for itself alone.
+  std::string top =
+      token_of(wfc::api::signed_file_url(kSigning, "", kRun, "master.m3u8", true, kNow));
+  CHECK(check(top, kRun, "v0/seg_000.ts") == SignatureCheck::Valid);
+  std::string eight = "1/2/3/4/5/6/7/8/", nine = eight + "9/";
+  auto deep = [&](const std::string& folder) {
+    return token_of(
+        wfc::api::signed_file_url(kSigning, "", kRun, folder + "master.m3u8", true, kNow));
+  };
+  CHECK(check(deep(eight), kRun, eight + "v0/seg_000.ts") == SignatureCheck::Valid);
+  CHECK(check(deep(nine), kRun, nine + "v0/seg_000.ts") == SignatureCheck::Invalid);
+  CHECK(check(deep(nine), kRun, nine + "master.m3u8") == SignatureCheck::Valid);  // itself
+  // A path of thousands of segments is refused like any other.
+  std::string long_path;
+  for (int i = 0; i < 5000; ++i) long_path += "a/";
+  CHECK(check(hls, kRun, long_path + "x.ts") == SignatureCheck::Invalid);
 
   // Malformed and altered tokens.
   for (std::string bad : {std::string(""), std::string("."), std::string("abc"), "x" + mp4,
