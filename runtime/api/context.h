@@ -39,11 +39,10 @@ void add_meta_routes(Router& router, Context& ctx);
 void create_run(Context& ctx, Call& call, store::NewRun run,
                 const std::function<nlohmann::json(const store::Run&)>& respond);
 
-/// A task's outputs in a run answer rendered as text (GET /runs/{id}: store::to_json_text),
-/// given their stored JSON text. The one place such an answer can change what outputs show;
-/// today it copies them as stored.
-void append_task_outputs(const Context& ctx, const store::Task& task, std::string_view stored,
-                         std::string* out);
+/// A task's File array (inputs or outputs) in a run answer rendered as text (GET /runs/{id}:
+/// store::to_json_text), given its stored JSON text: with its URLs signed, as sign_urls signs
+/// the JSON answers.
+void append_task_files(const Context& ctx, std::string_view stored, std::string* out);
 
 /// The 422 of a document that did not compile: its diagnostics, and the first error in the message.
 ApiError invalid_workflow(const automation::CompiledAutomation& c);

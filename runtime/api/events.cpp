@@ -15,8 +15,9 @@ void add_event_routes(Router& router, Context& ctx) {
                 }
                 auto page = c->store.list_events(q);
                 if (!page) return send_error(call.res, unknown_cursor(q));
-                send_page(call.req, call.res, q, *page,
-                          [](const store::Event& e) { return store::to_json(e); });
+                send_page(call.req, call.res, q, *page, [c](const store::Event& e) {
+                  return signed_urls(store::to_json(e), c->config.url_signing);
+                });
               },
               Doc().query(list_params({"kind", "run_id"})).page("Event", "Events")});
 }

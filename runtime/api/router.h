@@ -46,6 +46,10 @@ struct Route {
   /// Set by Router::add from `openapi`'s parameters `in: query`: the query parameters this route
   /// accepts. Any other is a 400 request_invalid that lists them (Router::call).
   std::vector<std::string> query = {};
+  /// Fetched by browsers from other origins (signed file URLs): a CORS preflight (OPTIONS) of its
+  /// path answers with Access-Control-Allow-Origin: * and the Range header allowed; the handler
+  /// sets the headers of its own answers.
+  bool cors = false;
 };
 
 /// The body cap of routes that take no body (GET, DELETE): stray bytes, not a document.
@@ -67,7 +71,8 @@ class Router {
   };
   /// Finds the route of a request from its method and path alone (no body needed). Without one
   /// it answers in `res` and returns no route: 404 for an unknown path, 405 with `Allow` for a
-  /// known path and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`).
+  /// known path and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`, and the
+  /// CORS preflight headers when a route of the path has `cors`).
   Match match(const httplib::Request& req, httplib::Response& res) const;
   /// Calls a matched route's handler with the caller's key, once its query parameters are among
   /// the ones the route accepts (else a 400 that lists them).

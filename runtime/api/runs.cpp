@@ -137,12 +137,23 @@ void create_run(Context& ctx, Call& call, store::NewRun run,
     if (ctx.run_queued) ctx.run_queued();
   }
   // A repeated Idempotency-Key answers 200 with the first run, so a client can tell.
-  send_json(call.res, created.created ? 201 : 200, respond(created.run));
+  send_json(call.res, created.created ? 201 : 200,
+            signed_urls(respond(created.run), ctx.config.url_signing));
 }
 
-void append_task_outputs(const Context&, const store::Task&, std::string_view stored,
-                         std::string* out) {
-  *out += stored;
+void append_task_files(const Context& ctx, std::string_view stored, std::string* out) {
+  // Only a File with a url of this server's files is signed: text without "/files/" has none.
+  if (stored.find("/files/") == std::string_view::npos) {
+    *out += stored;
+    return;
+  }
+  json files = json::parse(stored, nullptr, false);
+  if (files.is_discarded()) {
+    *out += stored;
+    return;
+  }
+  sign_urls(files, ctx.config.url_signing, unix_now());
+  *out += files.dump();
 }
 
 namespace {
@@ -194,11 +205,10 @@ void get(Context& ctx, Call& call) {
   // dumping them again was most of what a read cost wfc (docs/benchmarks.md).
   auto r = ctx.store.get_run_text(call.params[0]);
   if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
-  send_json_text(call.res, 200,
-                 store::to_json_text(
-                     *r, [&ctx](const store::Task& t, std::string_view stored, std::string* out) {
-                       append_task_outputs(ctx, t, stored, out);
-                     }));
+  send_json_text(
+      call.res, 200,
+      store::to_json_text(*r, [&ctx](const store::Task&, std::string_view stored,
+                                     std::string* out) { append_task_files(ctx, stored, out); }));
 }
 
 // 409 run_finished: cancelling a run that ended (succeeded, failed, cancelled) changes nothing.
@@ -224,7 +234,7 @@ void cancel(Context& ctx, Call& call) {
     return send_error(call.res, run_finished(*r));
   }
   auto full = ctx.store.get_run(r->id);
-  send_json(call.res, 200, store::to_json(full ? *full : *r));
+  send_json(call.res, 200, signed_urls(store::to_json(full ? *full : *r), ctx.config.url_signing));
 }
 
 }  // namespace

@@ -59,13 +59,15 @@ void list(Context& ctx, Call& call) {
   }
   auto page = ctx.store.list_tasks(q);
   if (!page) return send_error(call.res, unknown_cursor(q));
-  send_page(call.req, call.res, q, *page, [](const store::Task& t) { return store::to_json(t); });
+  send_page(call.req, call.res, q, *page, [&ctx](const store::Task& t) {
+    return signed_urls(store::to_json(t), ctx.config.url_signing);
+  });
 }
 
 void get(Context& ctx, Call& call) {
   auto t = ctx.store.get_task(call.params[0]);
   if (!t) return send_error(call.res, not_found("task_not_found", call.params[0]));
-  send_json(call.res, 200, store::to_json(*t));
+  send_json(call.res, 200, signed_urls(store::to_json(*t), ctx.config.url_signing));
 }
 
 }  // namespace

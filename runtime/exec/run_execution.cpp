@@ -43,7 +43,7 @@ void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run
     std::string rel = relative_path(plan, node, file["filename"].get<std::string>());
     file["url"] = files_url + "/" + rel;
     if (!file.contains("id")) {
-      file["id"] = "file_" + store::hash_secret(run_id + "/" + rel).substr(0, 16);
+      file["id"] = store::file_id(run_id, rel);
     }
   }
 }

@@ -14,6 +14,7 @@
 #include "runtime/store/migrations.h"
 #include "runtime/store/private_files.h"
 #include "runtime/store/sqlite_db.h"
+#include "runtime/store/sqlite_files.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::store {
@@ -770,6 +771,8 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
             ->bind(1, now)
             .bind(2, r.id)
             .run();
+        // And so are the files it recorded: the new attempt records what it makes.
+        c.prepare("DELETE FROM files WHERE run_id = ?")->bind(1, r.id).run();
       }
       c.prepare(
            "UPDATE runs SET status = 'processing', worker_id = ?, lease_until_ms = ?, "
@@ -852,6 +855,7 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
           .bind(9, now);
       bind_json_or_null(*q, 10, json_field(data, "predicate", nullptr));
       q->bind(11, run_id).bind(12, data.value("node", "")).run();
+      sqlite::record_files(c, run_id, stored, now);
     } else {
       Query q = c.prepare(
           "UPDATE runs SET status = ?, progress = ?, error = ?, "
@@ -942,6 +946,32 @@ std::optional<Page<Task>> SqliteStore::list_tasks(const ListQuery& q) {
   return read([&](Connection& c) {
     return page<Task>(c, "tasks", kTaskColumns, q, filters,
                       [](const Statement& s) { return task_row(s); });
+  });
+}
+
+// ---- output files
+
+std::optional<File> SqliteStore::get_file(const std::string& id) {
+  return read([&](Connection& c) { return sqlite::select_file(c, id); });
+}
+
+std::optional<Page<File>> SqliteStore::list_files(const ListQuery& q) {
+  std::vector<Filter> filters;
+  if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
+  if (!q.task_id.empty()) filters.push_back({"task_id", q.task_id});
+  if (!q.kind.empty()) filters.push_back({"kind", q.kind});
+  return read([&](Connection& c) {
+    return page<File>(c, "files", sqlite::kFileColumns, q, filters, sqlite::file_row);
+  });
+}
+
+std::optional<File> SqliteStore::mark_file_deleted(const std::string& id) {
+  int64_t now = now_ms() / 1000;
+  return write([&](Connection& c) {
+    Transaction tx(c, Transaction::Write);
+    std::optional<File> f = sqlite::mark_file_deleted(c, id, now);
+    tx.commit();
+    return f;
   });
 }
 

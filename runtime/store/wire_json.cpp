@@ -91,6 +91,18 @@ nlohmann::json to_json(const Event& e) {
           {"created_at", timestamp(e.created_at)}};
 }
 
+nlohmann::json to_json(const File& f) {
+  nlohmann::json j = f.data.is_object() ? f.data : nlohmann::json::object();
+  j["id"] = f.id;
+  j["object"] = "file";
+  j["run_id"] = f.run_id;
+  j["task_id"] = or_null(f.task_id);
+  j["status"] = f.deleted_at ? "deleted" : "ready";
+  j["created_at"] = timestamp(f.created_at);
+  j["deleted_at"] = timestamp(f.deleted_at);
+  return j;
+}
+
 nlohmann::json to_json(const ApiKey& k) {
   return {
       {"id", k.id},
@@ -196,7 +208,7 @@ void key(std::string* out, std::string_view k, bool first = false) {
 
 // Keys in the order nlohmann writes an object's (sorted), as to_json(Task) has them.
 void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
-                 const OutputsText& outputs) {
+                 const FilesText& files) {
   out->push_back('{');
   key(out, "created_at", true);
   append_timestamp(out, t.created_at);
@@ -207,7 +219,10 @@ void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
   key(out, "id");
   append_string(out, t.id);
   key(out, "inputs");
-  *out += c.inputs;
+  if (files)
+    files(t, c.inputs, out);
+  else
+    *out += c.inputs;
   key(out, "kind");
   append_string(out, t.kind);
   key(out, "node");
@@ -217,8 +232,8 @@ void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
   key(out, "options");
   append_redacted(out, c.options);
   key(out, "outputs");
-  if (outputs)
-    outputs(t, c.outputs, out);
+  if (files)
+    files(t, c.outputs, out);
   else
     *out += c.outputs;
   key(out, "parent_id");
@@ -248,7 +263,7 @@ void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
 
 }  // namespace
 
-std::string to_json_text(const RunText& rt, const OutputsText& outputs) {
+std::string to_json_text(const RunText& rt, const FilesText& files) {
   const Run& r = rt.run;
   std::string out;
   out.reserve(512 + 640 * r.tasks.size() + rt.metadata.size());
@@ -282,7 +297,7 @@ std::string to_json_text(const RunText& rt, const OutputsText& outputs) {
   out.push_back('[');
   for (size_t i = 0; i < r.tasks.size() && i < rt.tasks.size(); ++i) {
     if (i) out.push_back(',');
-    append_task(&out, r.tasks[i], rt.tasks[i], outputs);
+    append_task(&out, r.tasks[i], rt.tasks[i], files);
   }
   out.push_back(']');
   key(&out, "updated_at");

@@ -20,16 +20,20 @@ nlohmann::json to_json(const Run& r);  // with its `tasks` array
 nlohmann::json to_json(const Automation& a);
 nlohmann::json to_json(const Event& e);
 nlohmann::json to_json(const ApiKey& k);  // never the hash
+/// The File object as its task recorded it, with its run_id, task_id, `status` (ready |
+/// deleted) and deleted_at; its `url` unsigned (the API signs it: runtime/api/sign_urls.h).
+nlohmann::json to_json(const File& f);
 
-/// Appends a task's `outputs` to an answer, given their stored JSON text: where an answer may
-/// change what outputs show (the API signs their URLs) without parsing the rest.
-using OutputsText = std::function<void(const Task& t, std::string_view stored, std::string* out)>;
+/// Appends a task's File array (`inputs` or `outputs`) to an answer, given its stored JSON
+/// text: where an answer may change what files show (the API signs their URLs) without parsing
+/// the rest.
+using FilesText = std::function<void(const Task& t, std::string_view stored, std::string* out)>;
 
 /// The run as to_json(run).dump() would write it (the same bytes: keys in the same order,
 /// numbers and escapes alike; tests/unit/store_wire_text_test.cpp holds them to it), rendered
 /// from the stored JSON text without parsing it. URLs are redacted as to_json does; text with no
-/// '@' in it can hold no credentials and is copied as it is. `outputs` writes each task's
-/// outputs (empty: copied as stored).
-std::string to_json_text(const RunText& r, const OutputsText& outputs = {});
+/// '@' in it can hold no credentials and is copied as it is. `files` writes each task's inputs
+/// and outputs (empty: copied as stored).
+std::string to_json_text(const RunText& r, const FilesText& files = {});
 
 }  // namespace wfc::store
