@@ -13,6 +13,12 @@ nlohmann::json or_null(const std::string& s) {
   return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
 }
 
+// The first File object of a task's inputs or outputs; null when there is none.
+nlohmann::json first_file(const nlohmann::json& files) {
+  if (!files.is_array() || files.empty() || !files[0].is_object()) return nullptr;
+  return files[0];
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Task& t) {
@@ -26,6 +32,9 @@ nlohmann::json to_json(const Task& t) {
       {"parent_id", or_null(t.parent_id)},
       {"progress", std::floor(t.progress)},
       {"options", net::redact_urls(t.options)},
+      // seeds/004: the one File a task reads and the one it makes; seeds/001: all of them.
+      {"input", first_file(t.inputs)},
+      {"output", first_file(t.outputs)},
       {"inputs", t.inputs},
       {"outputs", t.outputs},
       {"error", t.error},

@@ -1,0 +1,88 @@
+// Resolving the `input` of POST /tasks (see task_input.h).
+#include "runtime/api/task_input.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "runtime/ingest/issued_file.h"
+#include "runtime/net/redact.h"
+
+namespace wfc::api {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+ApiError invalid(std::string message, std::string_view pointer,
+                 std::string kind = "input_invalid") {
+  ApiError e{422, std::move(kind), std::move(message)};
+  e.extra = {{"field", "input"}, {"pointer", pointer}};
+  return e;
+}
+
+bool takes_url(const std::string& kind) { return kind == "probe" || kind == "import"; }
+
+}  // namespace
+
+json external_file(const std::string& url) {
+  return {{"object", "external_file"}, {"url", net::redact_url(url)}};
+}
+
+std::optional<ApiError> resolve_task_input(const Context& ctx, const std::string& kind,
+                                           const json& input, TaskInput* out) {
+  std::string wanted =
+      takes_url(kind)
+          ? fmt::format("{{\"url\": …}} for a {} task", kind)
+          : fmt::format("a File object from an earlier task's `output` for a {} task", kind);
+  if (!input.is_object()) {
+    return invalid(fmt::format("'input' must be {}, got {}", wanted, input.type_name()), "/input");
+  }
+  if (!takes_url(kind) && input.value("object", "") != "file") {
+    return invalid(fmt::format("'input' must be {} (with \"object\": \"file\"); to start from a "
+                               "URL, probe it first or send {{\"url\": …, \"kind\": \"{}\"}}",
+                               wanted, kind),
+                   input.contains("object") ? "/input/object" : "/input");
+  }
+  auto url = input.find("url");
+  if (url == input.end() || url->is_null()) {
+    return invalid(fmt::format("'input' names no file: it needs a `url` ({})", wanted), "/input");
+  }
+  if (!url->is_string() || url->get_ref<const std::string&>().find("://") == std::string::npos) {
+    return invalid(
+        fmt::format("'input.url' must be an http(s):// or file:// URL, got {}", url->dump()),
+        "/input/url");
+  }
+  const std::string& u = url->get_ref<const std::string&>();
+  out->url = u;
+  if (auto issued = ingest::issued_file_of_url(u)) {
+    // A file this server issued: read in the data directory, whatever signature its url carries.
+    if (kind == "import") {
+      return invalid(fmt::format("'{}' is already a file of this server (run {}): give its File "
+                                 "as the input of the next task instead of importing it",
+                                 net::redact_url(u), issued->run_id),
+                     "/input/url");
+    }
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::symlink_status(issued->local_path(ctx.config.data_dir), ec))) {
+      return invalid(fmt::format("run {} has no file '{}' on this server (the run or the file is "
+                                 "gone, or the url is not one this server issued)",
+                                 issued->run_id, issued->path),
+                     "/input/url", "input_not_found");
+    }
+    out->run_input = issued->reference();
+    out->shown = input;
+    return std::nullopt;
+  }
+  // An external URL: the access policy's to judge, as the `url` of the other form is.
+  if (auto e = check_input_access(ctx, u, "/input/url")) {
+    e->extra["field"] = "input";
+    return e;
+  }
+  out->run_input = u;
+  out->shown = takes_url(kind) ? external_file(u) : input;
+  return std::nullopt;
+}
+
+}  // namespace wfc::api
