@@ -194,6 +194,11 @@ int run_here(const Args& args, const std::string& url, const json& options) {
 }
 
 int run_task(Args& args) {
+  if (args.input.find_first_not_of(" \t\r\n") == std::string::npos) {
+    std::cerr << "wfc task: -i is empty: give {\"url\": …} or a File object (when it comes from "
+                 "another command, that command printed nothing: see its error)\n";
+    return kUsage;
+  }
   json input = json::parse(args.input, nullptr, false);
   if (input.is_discarded()) {
     std::cerr << "wfc task: -i must be JSON ({\"url\": …} or a File object), got: " << args.input
