@@ -46,32 +46,61 @@ std::optional<ApiError> resolve_task_input(const Context& ctx, const std::string
                    input.contains("object") ? "/input/object" : "/input");
   }
   auto url = input.find("url");
-  if (url == input.end() || url->is_null()) {
-    return invalid(fmt::format("'input' names no file: it needs a `url` ({})", wanted), "/input");
+  bool has_url = url != input.end() && !url->is_null();
+  auto id = input.find("id");
+  bool has_id = !takes_url(kind) && id != input.end() && id->is_string();
+  if (!has_url && !has_id) {
+    return invalid(fmt::format("'input' names no file: it needs a `url`{} ({})",
+                               takes_url(kind) ? "" : " or an `id`", wanted),
+                   "/input");
   }
-  if (!url->is_string() || url->get_ref<const std::string&>().find("://") == std::string::npos) {
+  if (has_url &&
+      (!url->is_string() || url->get_ref<const std::string&>().find("://") == std::string::npos)) {
     return invalid(
         fmt::format("'input.url' must be an http(s):// or file:// URL, got {}", url->dump()),
         "/input/url");
   }
-  const std::string& u = url->get_ref<const std::string&>();
-  out->url = u;
-  if (auto issued = ingest::issued_file_of_url(u)) {
-    // A file this server issued: read in the data directory, whatever signature its url carries.
+  const std::string u = has_url ? url->get<std::string>() : "";
+  // A file this server issued: by its url (whatever signature it carries), else by its id.
+  std::optional<ingest::IssuedFile> issued = ingest::issued_file_of_url(u);
+  std::string pointer = "/input/url";
+  if (!issued && has_id) {
+    const std::string& file_id = id->get_ref<const std::string&>();
+    if (std::optional<store::File> f = ctx.store.get_file(file_id)) {
+      if (f->deleted_at) {
+        return invalid(fmt::format("file {} was deleted; its task's run can be run again to "
+                                   "make it anew",
+                                   file_id),
+                       "/input/id", "input_not_found");
+      }
+      issued = ingest::IssuedFile{f->run_id, f->path};
+      pointer = "/input/id";
+    } else if (!has_url) {
+      return invalid(fmt::format("this server has no file '{}'", file_id), "/input/id",
+                     "input_not_found");
+    }
+  }
+  out->url = has_url ? u : "";
+  if (issued) {
+    // Read in the data directory, never fetched.
     if (kind == "import") {
-      return invalid(fmt::format("'{}' is already a file of this server (run {}): give its File "
-                                 "as the input of the next task instead of importing it",
-                                 net::redact_url(u), issued->run_id),
-                     "/input/url");
+      return invalid(fmt::format("'{}' of run {} is already a file of this server: give its "
+                                 "File as the input of the next task instead of importing it",
+                                 issued->path, issued->run_id),
+                     pointer);
     }
     std::error_code ec;
-    if (!fs::is_regular_file(fs::symlink_status(issued->local_path(ctx.config.data_dir), ec))) {
+    if (!ingest::issued_path_ok(issued->path) ||
+        !fs::is_regular_file(fs::symlink_status(issued->local_path(ctx.config.data_dir), ec))) {
       return invalid(fmt::format("run {} has no file '{}' on this server (the run or the file is "
                                  "gone, or the url is not one this server issued)",
                                  issued->run_id, issued->path),
-                     "/input/url", "input_not_found");
+                     pointer, "input_not_found");
     }
     out->run_input = issued->reference();
+    // The compiler reads a URL: the file's, or one of the same shape when only its id was given.
+    if (out->url.empty())
+      out->url = "http://localhost/files/" + issued->run_id + "/" + issued->path;
     out->shown = input;
     return std::nullopt;
   }

@@ -1,8 +1,8 @@
 // The `input` of POST /tasks in the form of seeds/004 ({kind, input, options}): what it names,
 // resolved to the input the run behind the task reads. probe and import take {"url": …}; the other
 // kinds take a File object from an earlier task, which must name a file this server issued (by its
-// `url`, signed or not) or a URL the access policy allows. Anything else is a 422 whose `pointer`
-// is in /input.
+// `url`, signed or not, else by its `id` through the store's files table) or a URL the access
+// policy allows. Anything else is a 422 whose `pointer` is in /input.
 #pragma once
 
 #include <nlohmann/json.hpp>

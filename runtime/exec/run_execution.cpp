@@ -36,11 +36,6 @@ std::string relative_path(const plan::Plan& plan, const std::string& task,
   return (rel / filename).generic_string();
 }
 
-// The stable id of the file at `rel` in run `run_id`'s directory.
-std::string file_id(const std::string& run_id, const std::string& rel) {
-  return "file_" + store::hash_secret(run_id + "/" + rel).substr(0, 16);
-}
-
 // The run's input as the File objects of tasks that pass it through show it: its `url` (an
 // external URL, or the API url of a file this server issued) and, for an issued file, its `id`.
 struct InputFile {
@@ -52,7 +47,8 @@ InputFile input_file_of(const store::Run& run, const std::string& files_url) {
   if (!issued) return {net::redact_url(run.input_url), ""};
   // files_url is "http://…/files/<this run's id>": the same route serves the issued file.
   std::string base = files_url.substr(0, files_url.rfind('/'));
-  return {base + "/" + issued->run_id + "/" + issued->path, file_id(issued->run_id, issued->path)};
+  return {base + "/" + issued->run_id + "/" + issued->path,
+          store::file_id(issued->run_id, issued->path)};
 }
 
 // Gives each output File object of a task object its download `url` and a stable `id`. A task that
@@ -91,7 +87,7 @@ void annotate_files(json& task, const plan::Plan& plan, const std::string& run_i
     } else {
       file["url"] = files_url + "/" + rel;
     }
-    if (!file.contains("id")) file["id"] = file_id(run_id, rel);
+    if (!file.contains("id")) file["id"] = store::file_id(run_id, rel);
   }
 }
 

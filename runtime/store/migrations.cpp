@@ -10,7 +10,7 @@
 namespace wfc::store::sqlite {
 namespace {
 
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: the first schema.
     R"sql(
 CREATE TABLE automations (
@@ -119,6 +119,46 @@ ALTER TABLE api_keys ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_keys ADD COLUMN hint TEXT NOT NULL DEFAULT '';
 UPDATE api_keys SET source = 'dev' WHERE name = 'development';
 CREATE INDEX api_keys_order ON api_keys (created_at, seq);
+)sql",
+    // 4: output files (GET /files): one row per output File object of a task, recorded with the
+    // task's outputs (apply_event). `id` is derived from the run id and the relative path
+    // (store::file_id), so it is the id the task objects already showed; `path` is relative to
+    // the run's directory; `data` is the File object as the task recorded it; `deleted_at` is set
+    // by DELETE /files/{id} (the row stays, the bytes go). Backfilled from the outputs stored
+    // before: each output File whose url names its run's file route (…/files/<run id>/<path>).
+    R"sql(
+CREATE TABLE files (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  run_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  format TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  deleted_at INTEGER NOT NULL
+);
+CREATE INDEX files_order ON files (created_at, seq);
+CREATE INDEX files_of_run ON files (run_id, created_at, seq);
+INSERT OR IGNORE INTO files
+  (id, run_id, task_id, kind, path, size, type, format, data, created_at, deleted_at)
+SELECT json_extract(o.value, '$.id'), t.run_id, t.id,
+       COALESCE(json_extract(o.value, '$.kind'), ''),
+       substr(json_extract(o.value, '$.url'),
+              instr(json_extract(o.value, '$.url'), '/files/' || t.run_id || '/') +
+              length('/files/' || t.run_id || '/')),
+       COALESCE(json_extract(o.value, '$.filesize'), 0),
+       COALESCE(json_extract(o.value, '$.type'), ''),
+       COALESCE(json_extract(o.value, '$.format'), ''),
+       o.value,
+       CASE WHEN t.finished_at > 0 THEN t.finished_at ELSE t.updated_at END, 0
+FROM tasks t, json_each(t.outputs) o
+WHERE json_type(o.value, '$.id') = 'text' AND json_type(o.value, '$.url') = 'text'
+  AND instr(json_extract(o.value, '$.url'), '/files/' || t.run_id || '/') > 0
+ORDER BY t.seq, o.key;
 )sql",
 };
 

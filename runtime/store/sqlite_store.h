@@ -74,6 +74,10 @@ class SqliteStore final : public Store {
   std::optional<Task> get_task(const std::string& id) override;
   std::optional<Page<Task>> list_tasks(const ListQuery& q) override;
 
+  std::optional<File> get_file(const std::string& id) override;
+  std::optional<Page<File>> list_files(const ListQuery& q) override;
+  std::optional<File> mark_file_deleted(const std::string& id) override;
+
   std::optional<Page<Event>> list_events(const ListQuery& q) override;
   std::vector<Event> due_deliveries(int64_t now, int limit) override;
   void record_delivery(const std::string& event_id, const DeliveryResult& r) override;

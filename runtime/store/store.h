@@ -1,7 +1,7 @@
-// The durable store: automations, runs, tasks, events and API keys, and the queue of runs that
-// workers claim. `Store` is an interface so that PostgreSQL can sit behind the same calls for
-// many workers; SqliteStore (sqlite_store.h) is the embedded default. docs/store.md holds the
-// schema, the durability choice and the queue's semantics.
+// The durable store: automations, runs, tasks, output files, events and API keys, and the queue
+// of runs that workers claim. `Store` is an interface so that PostgreSQL can sit behind the same
+// calls for many workers; SqliteStore (sqlite_store.h) is the embedded default. docs/store.md
+// holds the schema, the durability choice and the queue's semantics.
 //
 // Contracts every implementation keeps:
 // - Every write is one transaction: when create_run returns, the run and all its tasks are
@@ -112,6 +112,24 @@ struct ApiKey {
   std::string hint;        // "wfc_…" and the secret's last 4 characters; "" for short secrets
 };
 
+/// An output file of a task (GET /files), recorded when its task's outputs are (apply_event).
+/// Deleting it removes the bytes and keeps this record, with `deleted_at` set.
+struct File {
+  std::string id;  // file_…: file_id(run_id, path), the id the task object shows
+  std::string run_id, task_id;
+  std::string kind;          // the File object's kind: video, audio, image, playlist, track, …
+  std::string path;          // relative to the run's directory (DATA/runs/<run id>/)
+  int64_t size = 0;          // bytes, as recorded (the File object's `filesize`)
+  std::string type, format;  // content type (MIME) and format, as recorded ("" when absent)
+  nlohmann::json data = nlohmann::json::object();  // the File object as the task recorded it
+  int64_t created_at = 0;                          // unix seconds
+  int64_t deleted_at = 0;                          // unix seconds; 0 while it exists
+};
+
+/// The id of the output file at `path` (relative to the run's directory) of run `run_id`:
+/// derived, so the same file has the same id in every process and after every restart.
+std::string file_id(const std::string& run_id, const std::string& path);
+
 enum class Order { Asc, Desc };
 
 /// A cursor page request (DESIGN.md "Lists"). `after`/`before` are ids of the listed kind:
@@ -123,8 +141,9 @@ struct ListQuery {
   Order order = Order::Desc;
   std::optional<model::Status> status;  // runs, tasks
   std::string automation_status;        // automations: active | paused
-  std::string kind;                     // tasks, events
-  std::string run_id;                   // tasks, events
+  std::string kind;                     // tasks, events, files
+  std::string run_id;                   // tasks, events, files
+  std::string task_id;                  // files
 };
 
 template <typename T>
@@ -225,6 +244,14 @@ class Store {
   // Tasks.
   virtual std::optional<Task> get_task(const std::string& id) = 0;
   virtual std::optional<Page<Task>> list_tasks(const ListQuery& q) = 0;
+
+  // Output files (recorded by apply_event from a task's `outputs`).
+  virtual std::optional<File> get_file(const std::string& id) = 0;  // deleted ones too
+  /// Filters run_id, task_id, kind; deleted files are listed (with their deleted_at).
+  virtual std::optional<Page<File>> list_files(const ListQuery& q) = 0;
+  /// Sets deleted_at (once; a second call keeps the first time). The file as it is now, or
+  /// nullopt for an unknown id. The caller removes the bytes.
+  virtual std::optional<File> mark_file_deleted(const std::string& id) = 0;
 
   // Events and webhooks.
   virtual std::optional<Page<Event>> list_events(const ListQuery& q) = 0;

@@ -95,6 +95,18 @@ nlohmann::json to_json(const Event& e) {
           {"created_at", timestamp(e.created_at)}};
 }
 
+nlohmann::json to_json(const File& f) {
+  nlohmann::json j = f.data.is_object() ? f.data : nlohmann::json::object();
+  j["id"] = f.id;
+  j["object"] = "file";
+  j["run_id"] = f.run_id;
+  j["task_id"] = or_null(f.task_id);
+  j["status"] = f.deleted_at ? "deleted" : "ready";
+  j["created_at"] = timestamp(f.created_at);
+  j["deleted_at"] = timestamp(f.deleted_at);
+  return j;
+}
+
 nlohmann::json to_json(const ApiKey& k) {
   return {
       {"id", k.id},

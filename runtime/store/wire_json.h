@@ -17,5 +17,8 @@ nlohmann::json to_json(const Run& r);  // with its `tasks` array
 nlohmann::json to_json(const Automation& a);
 nlohmann::json to_json(const Event& e);
 nlohmann::json to_json(const ApiKey& k);  // never the hash
+/// The File object as its task recorded it, with its run_id, task_id, `status` (ready |
+/// deleted) and deleted_at; its `url` unsigned (the API signs it: runtime/api/sign_urls.h).
+nlohmann::json to_json(const File& f);
 
 }  // namespace wfc::store

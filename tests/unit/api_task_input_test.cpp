@@ -197,7 +197,23 @@ TEST_CASE("a File input names a file this server issued or a URL the policy allo
   CHECK(image["input"]["id"] == video["output"]["id"]);
   CHECK(image["output"]["width"] == 160);
 
+  // By its id alone, through the files table.
+  auto by_id = api.post("/tasks", {{"kind", "image"},
+                                   {"input", {{"object", "file"}, {"id", video["output"]["id"]}}},
+                                   {"options", {{"width", 80}}}});
+  INFO(by_id.text);
+  REQUIRE(by_id.status == 201);
+  json thumb = wait_task(api, by_id.body["id"]);
+  INFO(thumb.dump(2) << api.log());
+  CHECK(thumb["status"] == "succeeded");
+  CHECK(thumb["input"]["url"] == url);
+  CHECK(thumb["output"]["width"] == 80);
+
   SECTION("what is refused") {
+    check_refused(
+        api.post("/tasks", {{"kind", "video"},
+                            {"input", {{"object", "file"}, {"id", "file_0000000000000000"}}}}),
+        "input_not_found", "/input/id", "no file 'file_0000000000000000'");
     std::string run = video["run_id"];
     check_refused(
         api.post("/tasks", {{"kind", "video"},
@@ -229,7 +245,7 @@ TEST_CASE("a File input names a file this server issued or a URL the policy allo
     check_refused(api.post("/tasks", {{"kind", "probe"}, {"input", "in.mp4"}}), "input_invalid",
                   "/input", "{\"url\": …}");
     check_refused(api.post("/tasks", {{"kind", "video"}, {"input", {{"object", "file"}}}}),
-                  "input_invalid", "/input", "needs a `url`");
+                  "input_invalid", "/input", "needs a `url` or an `id`");
     check_refused(api.post("/tasks", {{"kind", "import"}, {"input", {{"url", url}}}}),
                   "input_invalid", "/input/url", "already a file of this server");
     auto both = api.post("/tasks", {{"kind", "probe"}, {"url", in}, {"input", {{"url", in}}}});
