@@ -1,16 +1,27 @@
-// GET /files/{run_id}/{path}: the files a run made, at the `url` of each output File object.
-// Streamed from DATA/runs/<run id>/ with HTTP Range support (the front end applies the ranges to
-// the content provider: runtime/api/http_range.h; 206 with the bytes asked for, 416 when
-// unsatisfiable). Only files inside
-// the run's directory are served, and not its fetched input (`.input`): a path is refused
-// before it touches the file system when it climbs (`..`) or names a hidden entry.
+// /files: the output files of runs (docs/api.md, "Files" and "Signed URLs").
+// - GET /files, GET /files/{id}, DELETE /files/{id}, POST /files/{id}/url: the File records the
+//   store keeps of every task output (store::File), their `url`s signed (sign_urls.h). A delete
+//   removes the bytes (a playlist's whole folder) and keeps the record, `status: "deleted"`.
+// - GET /files/{run_id}/{path} (API key) and GET /files/signed/{token}/{run_id}/{path} (the
+//   signature instead of a key; CORS for browsers on other origins): the bytes, streamed from
+//   DATA/runs/<run id>/ with HTTP Range support (the front end applies the ranges to the content
+//   provider: runtime/api/http_range.h; 206 with the bytes asked for, 416 when unsatisfiable).
+//   Only files inside the run's directory are served, and not its fetched input (`.input`): a
+//   path is refused before it touches the file system when it climbs (`..`) or names a hidden
+//   entry. A deleted file's URL answers 410 `file_deleted`.
+// The router tells the shapes apart by their segments: /files/{id} has one, /files/{id}/url
+// is the only POST, and /files/signed/… is added before /files/{run_id}/{path} (whose run id
+// could never be "signed").
 #include <fmt/format.h>
 
 #include <fstream>
 #include <memory>
 
 #include "runtime/api/context.h"
+#include "runtime/api/pagination.h"
+#include "runtime/api/sign_urls.h"
 #include "runtime/model/ids.h"
+#include "runtime/store/wire_json.h"
 
 namespace wfc::api {
 
@@ -43,19 +54,63 @@ std::string content_type(const fs::path& p) {
   return "application/octet-stream";
 }
 
-void serve(Context& ctx, Call& call) {
-  const std::string& run_id = call.params[0];
-  const std::string& path = call.params[1];
+/// The path of a request as a relative path inside the run's directory, or "" when it climbs,
+/// is absolute or names a hidden entry.
+fs::path safe_relative(const std::string& path) {
+  fs::path rel = fs::path(path).lexically_normal();
+  if (rel.is_absolute() || rel.empty()) return {};
+  for (const fs::path& part : rel) {
+    if (part.empty() || part.string()[0] == '.') return {};
+  }
+  return rel;
+}
+
+/// The deleted file a missing path belonged to: the file itself, or a deleted playlist whose
+/// folder (removed with it) held the path. Asked only when the bytes are missing.
+std::optional<store::File> deleted_file(Context& ctx, const std::string& run_id,
+                                        const std::string& path) {
+  auto f = ctx.store.get_file(store::file_id(run_id, path));
+  if (f) return f->deleted_at ? f : std::nullopt;
+  if (path.find('/') == std::string::npos) return std::nullopt;
+  store::ListQuery q;
+  q.run_id = run_id;
+  q.kind = "playlist";  // what adaptive_video records; only playlists take their folder along
+  q.limit = 100;
+  for (;;) {
+    auto page = ctx.store.list_files(q);
+    if (!page) return std::nullopt;
+    for (store::File& file : page->items) {
+      size_t slash = file.path.rfind('/');
+      if (!file.deleted_at || slash == std::string::npos || !folder_scoped(file.data, file.path))
+        continue;
+      if (path.starts_with(std::string_view(file.path).substr(0, slash + 1))) return file;
+    }
+    if (!page->has_more || page->items.empty()) return std::nullopt;
+    q.after = page->items.back().id;
+  }
+}
+
+ApiError gone(const store::File& f) {
+  ApiError e{410, "file_deleted",
+             fmt::format("file '{}' was deleted at {} (DELETE /files/{}); its bytes are gone", f.id,
+                         f.deleted_at, f.id)};
+  e.extra = {{"id", f.id}, {"deleted_at", f.deleted_at}};
+  return e;
+}
+
+void serve(Context& ctx, Call& call, const std::string& run_id, const std::string& path) {
   auto missing = [&] {
+    if (model::is_id(run_id, "run") && !safe_relative(path).empty()) {
+      if (auto f = deleted_file(ctx, run_id, safe_relative(path).generic_string())) {
+        return send_error(call.res, gone(*f));
+      }
+    }
     send_error(call.res,
                {404, "file_not_found", fmt::format("run '{}' has no file '{}'", run_id, path)});
   };
   if (!model::is_id(run_id, "run")) return missing();
-  fs::path rel = fs::path(path).lexically_normal();
-  if (rel.is_absolute() || rel.empty()) return missing();
-  for (const fs::path& part : rel) {
-    if (part.empty() || part.string()[0] == '.') return missing();
-  }
+  fs::path rel = safe_relative(path);
+  if (rel.empty()) return missing();
   fs::path file = ctx.config.data_dir / "runs" / run_id / rel;
   std::error_code ec;
   if (!fs::is_regular_file(fs::symlink_status(file, ec))) return missing();
@@ -79,20 +134,169 @@ void serve(Context& ctx, Call& call) {
                                 });
 }
 
+/// GET with a signed URL: no key, the signature checked against the path, CORS headers on every
+/// answer (a browser on another origin reads the errors too).
+void serve_signed(Context& ctx, Call& call) {
+  call.res.set_header("Access-Control-Allow-Origin", "*");
+  call.res.set_header("Access-Control-Expose-Headers",
+                      "Content-Length, Content-Range, Accept-Ranges");
+  const std::string& token = call.params[0];
+  const std::string& run_id = call.params[1];
+  const std::string& path = call.params[2];
+  fs::path rel = safe_relative(path);
+  std::string normal = rel.empty() ? path : rel.generic_string();
+  switch (check_signature(ctx.config.url_signing, token, run_id, normal, unix_now())) {
+    case SignatureCheck::Valid:
+      return serve(ctx, call, run_id, path);
+    case SignatureCheck::Expired:
+      return send_error(call.res,
+                        {403, "signature_expired",
+                         "the signed URL has expired; get a fresh one with POST /files/{id}/url "
+                         "or from the run or task (GET /runs/{id}, GET /tasks/{id})"});
+    case SignatureCheck::Invalid:
+      break;
+  }
+  send_error(call.res,
+             {403, "signature_invalid",
+              "the URL's signature does not match its path and expiry (was it changed?); use the "
+              "url the API answered with, or the API key"});
+}
+
+std::optional<ApiError> file_or_error(Context& ctx, const std::string& id, store::File* out) {
+  auto f = ctx.store.get_file(id);
+  if (!f) {
+    return ApiError{404, "file_not_found", fmt::format("no file '{}' (GET /files lists them)", id)};
+  }
+  *out = std::move(*f);
+  return std::nullopt;
+}
+
+void list(Context& ctx, Call& call) {
+  store::ListQuery q;
+  if (auto e = parse_list_query(call.req, {Filter::RunId, Filter::TaskId, Filter::Kind}, &q)) {
+    return send_error(call.res, *e);
+  }
+  auto page = ctx.store.list_files(q);
+  if (!page) return send_error(call.res, unknown_cursor(q));
+  nlohmann::json data = nlohmann::json::array();
+  for (const store::File& f : page->items) data.push_back(store::to_json(f));
+  send_page_json(call.req, call.res, q, signed_urls(std::move(data), ctx.config.url_signing),
+                 page->has_more, page->items.empty() ? "" : page->items.front().id,
+                 page->items.empty() ? "" : page->items.back().id);
+}
+
+void get(Context& ctx, Call& call) {
+  store::File f;
+  if (auto e = file_or_error(ctx, call.params[0], &f)) return send_error(call.res, *e);
+  send_json(call.res, 200, signed_urls(store::to_json(f), ctx.config.url_signing));
+}
+
+/// Removes the bytes of `f`: the file, or for a playlist in a folder of its own, that folder
+/// (its variant playlists and segments). Already absent is done.
+std::optional<ApiError> remove_bytes(Context& ctx, const store::File& f) {
+  fs::path rel = safe_relative(f.path);
+  if (rel.empty()) return std::nullopt;  // recorded, never servable: nothing of it to remove
+  fs::path target = rel;
+  if (folder_scoped(f.data, f.path) && rel.has_parent_path()) target = rel.parent_path();
+  std::error_code ec;
+  fs::remove_all(ctx.config.data_dir / "runs" / f.run_id / target, ec);
+  if (ec) {
+    return ApiError{500, "internal_error",
+                    fmt::format("cannot remove the bytes of file '{}' ({}): {}; it was not "
+                                "deleted, try again",
+                                f.id, target.generic_string(), ec.message())};
+  }
+  return std::nullopt;
+}
+
+void remove(Context& ctx, Call& call) {
+  store::File f;
+  if (auto e = file_or_error(ctx, call.params[0], &f)) return send_error(call.res, *e);
+  if (!f.deleted_at) {
+    // The bytes first: a failure leaves the file as it was; then the record says so, and the
+    // URL (which finds the bytes missing) answers 410.
+    if (auto e = remove_bytes(ctx, f)) return send_error(call.res, *e);
+    auto marked = ctx.store.mark_file_deleted(f.id);
+    if (marked) f = std::move(*marked);
+  }
+  send_json(call.res, 200, signed_urls(store::to_json(f), ctx.config.url_signing));
+}
+
+void fresh_url(Context& ctx, Call& call) {
+  store::File f;
+  if (auto e = file_or_error(ctx, call.params[0], &f)) return send_error(call.res, *e);
+  if (f.deleted_at) return send_error(call.res, gone(f));
+  nlohmann::json j = store::to_json(f);
+  int64_t now = unix_now();
+  sign_urls(j, ctx.config.url_signing, now);
+  j["url_expires_at"] = now + ctx.config.url_signing.lifetime_s;
+  send_json(call.res, 200, j);
+}
+
 }  // namespace
 
 void add_file_routes(Router& router, Context& ctx) {
   Context* c = &ctx;
   router.add({"GET",
-              "/files/{run_id}/{path}",
-              "Download a run's output file (the `url` of an output File object); Range "
-              "requests answer 206",
+              "/files",
+              "List output files (filters run_id, task_id, kind), deleted ones included",
               true,
-              [c](Call& call) { serve(*c, call); },
+              [c](Call& call) { list(*c, call); },
+              {{"parameters", list_params({"run_id", "task_id", "kind"})}}});
+  router.add({"GET",
+              "/files/{id}",
+              "Get an output file: the File object with its run_id, task_id, status and a signed "
+              "url",
+              true,
+              [c](Call& call) { get(*c, call); },
+              {{"responses",
+                {{"200", {{"description", "The File object"}}},
+                 {"404", {{"description", "file_not_found"}}}}}}});
+  router.add({"DELETE",
+              "/files/{id}",
+              "Delete an output file's bytes (a playlist's folder with it); the record stays, "
+              "status deleted, and its URL answers 410 file_deleted",
+              true,
+              [c](Call& call) { remove(*c, call); },
+              {{"responses",
+                {{"200", {{"description", "The File object, status deleted"}}},
+                 {"404", {{"description", "file_not_found"}}}}}}});
+  router.add({"POST",
+              "/files/{id}/url",
+              "Issue a fresh signed URL of an output file (no body); `url_expires_at` says until "
+              "when it works",
+              true,
+              [c](Call& call) { fresh_url(*c, call); },
+              {{"responses",
+                {{"200", {{"description", "The File object with a fresh url"}}},
+                 {"404", {{"description", "file_not_found"}}},
+                 {"410", {{"description", "file_deleted"}}}}}}});
+  // Before /files/{run_id}/{path}, which would take "signed" for a run id.
+  Route signed_route{"GET",
+                     "/files/signed/{token}/{run_id}/{path}",
+                     "Download an output file by its signed URL (no API key; Range answers 206; "
+                     "CORS for any origin)",
+                     false,
+                     [c](Call& call) { serve_signed(*c, call); },
+                     {{"responses",
+                       {{"200", {{"description", "The file"}}},
+                        {"206", {{"description", "The requested range"}}},
+                        {"403", {{"description", "signature_invalid or signature_expired"}}},
+                        {"404", {{"description", "No such file"}}},
+                        {"410", {{"description", "file_deleted"}}}}}}};
+  signed_route.cors = true;
+  router.add(std::move(signed_route));
+  router.add({"GET",
+              "/files/{run_id}/{path}",
+              "Download a run's output file with the API key (an output File's url without its "
+              "signature); Range requests answer 206",
+              true,
+              [c](Call& call) { serve(*c, call, call.params[0], call.params[1]); },
               {{"responses",
                 {{"200", {{"description", "The file"}}},
                  {"206", {{"description", "The requested range"}}},
-                 {"404", {{"description", "No such file"}}}}}}});
+                 {"404", {{"description", "No such file"}}},
+                 {"410", {{"description", "file_deleted"}}}}}}});
 }
 
 }  // namespace wfc::api

@@ -22,6 +22,8 @@ std::string_view filter_name(Filter f) {
       return "kind";
     case Filter::RunId:
       return "run_id";
+    case Filter::TaskId:
+      return "task_id";
   }
   return "";
 }
@@ -100,6 +102,9 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
         break;
       case Filter::RunId:
         q->run_id = v;
+        break;
+      case Filter::TaskId:
+        q->task_id = v;
         break;
     }
   }

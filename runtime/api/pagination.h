@@ -18,7 +18,7 @@
 
 namespace wfc::api {
 
-enum class Filter { Status, AutomationStatus, Kind, RunId };
+enum class Filter { Status, AutomationStatus, Kind, RunId, TaskId };
 
 /// Reads the query into *q; an unknown parameter, a bad value or `limit` out of 1–100 is a 400
 /// naming the parameter.
@@ -34,9 +34,9 @@ template <typename T, typename ToJson>
 void send_page(const httplib::Request& req, httplib::Response& res, const store::ListQuery& q,
                const store::Page<T>& page, ToJson to_json);
 
-void send_page_json(const httplib::Request& req, httplib::Response& res,
-                    const store::ListQuery& q, nlohmann::json data, bool has_more,
-                    const std::string& first_id, const std::string& last_id);
+void send_page_json(const httplib::Request& req, httplib::Response& res, const store::ListQuery& q,
+                    nlohmann::json data, bool has_more, const std::string& first_id,
+                    const std::string& last_id);
 
 template <typename T, typename ToJson>
 void send_page(const httplib::Request& req, httplib::Response& res, const store::ListQuery& q,

@@ -74,12 +74,16 @@ bool Router::matches(size_t i, std::string_view path, std::vector<std::string>* 
 Router::Match Router::match(const httplib::Request& req, httplib::Response& res) const {
   std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::vector<std::string> allowed;
+  bool cors = false;
   for (size_t i = 0; i < routes_.size(); ++i) {
     std::vector<std::string> params;  // httplib decoded the path
     if (!matches(i, req.path, &params)) continue;
     const Route& route = routes_[i];
     if (route.method != method) {
-      allowed.push_back(route.method);
+      // Two routes of one method may match a path (/files/signed/… is also a run file's shape).
+      if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end())
+        allowed.push_back(route.method);
+      cors = cors || route.cors;
       continue;
     }
     return Match{&route, std::move(params)};
@@ -93,6 +97,12 @@ Router::Match Router::match(const httplib::Request& req, httplib::Response& res)
   for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
   res.set_header("Allow", allow);
   if (req.method == "OPTIONS") {
+    if (cors) {
+      res.set_header("Access-Control-Allow-Origin", "*");
+      res.set_header("Access-Control-Allow-Methods", allow);
+      res.set_header("Access-Control-Allow-Headers", "Range");
+      res.set_header("Access-Control-Max-Age", "86400");
+    }
     res.status = 204;
     return {};
   }

@@ -41,6 +41,10 @@ struct Route {
   /// (413 past it). 0: Router::add sets the default, kNoBodyBytes for GET and DELETE (which take
   /// no body) and Config::max_body_bytes (1 MiB) for the others, applied by the front end.
   size_t max_body_bytes = 0;
+  /// Fetched by browsers from other origins (signed file URLs): a CORS preflight (OPTIONS) of its
+  /// path answers with Access-Control-Allow-Origin: * and the Range header allowed; the handler
+  /// sets the headers of its own answers.
+  bool cors = false;
 };
 
 /// The body cap of routes that take no body (GET, DELETE): stray bytes, not a document.
@@ -62,7 +66,8 @@ class Router {
   };
   /// Finds the route of a request from its method and path alone (no body needed). Without one
   /// it answers in `res` and returns no route: 404 for an unknown path, 405 with `Allow` for a
-  /// known path and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`).
+  /// known path and another method (HEAD is GET's; OPTIONS answers 204 with `Allow`, and the
+  /// CORS preflight headers when a route of the path has `cors`).
   Match match(const httplib::Request& req, httplib::Response& res) const;
   /// Calls a matched route's handler with the caller's key.
   static void call(const Match& m, const httplib::Request& req, httplib::Response& res,

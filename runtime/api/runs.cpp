@@ -136,7 +136,8 @@ void create_run(Context& ctx, Call& call, store::NewRun run,
     if (ctx.run_queued) ctx.run_queued();
   }
   // A repeated Idempotency-Key answers 200 with the first run, so a client can tell.
-  send_json(call.res, created.created ? 201 : 200, respond(created.run));
+  send_json(call.res, created.created ? 201 : 200,
+            signed_urls(respond(created.run), ctx.config.url_signing));
 }
 
 namespace {
@@ -186,14 +187,14 @@ void list(Context& ctx, Call& call) {
 void get(Context& ctx, Call& call) {
   auto r = ctx.store.get_run(call.params[0]);
   if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
-  send_json(call.res, 200, store::to_json(*r));
+  send_json(call.res, 200, signed_urls(store::to_json(*r), ctx.config.url_signing));
 }
 
 void cancel(Context& ctx, Call& call) {
   auto r = ctx.store.cancel_run(call.params[0]);
   if (!r) return send_error(call.res, not_found("run_not_found", call.params[0]));
   auto full = ctx.store.get_run(r->id);
-  send_json(call.res, 200, store::to_json(full ? *full : *r));
+  send_json(call.res, 200, signed_urls(store::to_json(full ? *full : *r), ctx.config.url_signing));
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ struct Server::Impl {
         config(std::move(config)),
         hooks(std::move(hooks)),
         ctx{store, this->config, metrics, {}, this->hooks.run_queued} {
+    // Signed URLs need a secret; without one (a test's server) they last as long as the process.
+    if (this->config.url_signing.secret.empty()) {
+      this->config.url_signing.secret = store::new_secret();
+    }
     add_automation_routes(router, ctx);
     add_run_routes(router, ctx);
     add_task_routes(router, ctx);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runtime/api/metrics.h"
+#include "runtime/api/sign_urls.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/store/store.h"
 
@@ -46,6 +47,9 @@ struct Config {
   /// The policy the workers fetch inputs under. When set, a run request whose input it refuses
   /// by the URL's text alone (AccessPolicy::check_without_resolving) is a 422 at creation.
   std::shared_ptr<const ingest::AccessPolicy> access;
+  /// How output file URLs are signed (sign_urls.h): the secret (a Server given none makes one
+  /// for its lifetime) and the lifetime of each URL.
+  UrlSigning url_signing;
 };
 
 /// Where other parts of the process plug in (wfc serve wires them in cmd_serve).

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "runtime/api/sign_urls.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/net/redact.h"
 
@@ -62,7 +63,12 @@ std::optional<ApiError> resolve_task_input(const Context& ctx, const std::string
   }
   const std::string u = has_url ? url->get<std::string>() : "";
   // A file this server issued: by its url (whatever signature it carries), else by its id.
-  std::optional<ingest::IssuedFile> issued = ingest::issued_file_of_url(u);
+  std::optional<ingest::IssuedFile> issued;
+  // The url's shape (api::parse_file_url), a query or fragment left out: the file's name is its
+  // run and path, whatever signature it carries and whether it is still valid.
+  if (auto f = parse_file_url(std::string_view(u).substr(0, u.find_first_of("?#")))) {
+    issued = ingest::IssuedFile{f->run_id, f->path};
+  }
   std::string pointer = "/input/url";
   if (!issued && has_id) {
     const std::string& file_id = id->get_ref<const std::string&>();

@@ -113,7 +113,9 @@ void list(Context& ctx, Call& call) {
   }
   auto page = ctx.store.list_tasks(q);
   if (!page) return send_error(call.res, unknown_cursor(q));
-  send_page(call.req, call.res, q, *page, [](const store::Task& t) { return store::to_json(t); });
+  send_page(call.req, call.res, q, *page, [&ctx](const store::Task& t) {
+    return signed_urls(store::to_json(t), ctx.config.url_signing);
+  });
 }
 
 void get(Context& ctx, Call& call) {
@@ -127,7 +129,7 @@ void get(Context& ctx, Call& call) {
       j["input"] = external_file(r->input_url);
     }
   }
-  send_json(call.res, 200, j);
+  send_json(call.res, 200, signed_urls(std::move(j), ctx.config.url_signing));
 }
 
 }  // namespace

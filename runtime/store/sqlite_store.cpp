@@ -14,6 +14,7 @@
 #include "runtime/store/migrations.h"
 #include "runtime/store/private_files.h"
 #include "runtime/store/sqlite_db.h"
+#include "runtime/store/sqlite_files.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::store {
@@ -41,8 +42,6 @@ const char* kEventColumns =
     "id, kind, run_id, data, created_at, webhook_url, attempts, next_attempt_at, delivered_at";
 const char* kKeyColumns =
     "id, name, hash, status, created_at, updated_at, source, created_by, hint";
-const char* kFileColumns =
-    "id, run_id, task_id, kind, path, size, type, format, data, created_at, deleted_at";
 
 // Invalid UTF-8 in a string (nlohmann keeps what it is given) is stored as U+FFFD rather than
 // failing the write.
@@ -160,63 +159,6 @@ ApiKey key_row(const Statement& s) {
   k.created_by = s.text(7);
   k.hint = s.text(8);
   return k;
-}
-
-File file_row(const Statement& s) {
-  File f;
-  f.id = s.text(0);
-  f.run_id = s.text(1);
-  f.task_id = s.text(2);
-  f.kind = s.text(3);
-  f.path = s.text(4);
-  f.size = s.integer(5);
-  f.type = s.text(6);
-  f.format = s.text(7);
-  f.data = parse(s, 8);
-  f.created_at = s.integer(9);
-  f.deleted_at = s.integer(10);
-  return f;
-}
-
-std::string json_text(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-/// Records the output File objects of a task event (`task`, its ids already the stored ones):
-/// each one with an `id` and a `url` on its run's file route (…/files/<run id>/<path>, as
-/// exec::annotate_outputs makes them). A file recorded before (the same path: a retried run) is
-/// updated and exists again. The caller holds the write transaction.
-void record_files(Connection& c, const std::string& run_id, const nlohmann::json& task,
-                  int64_t now) {
-  auto outputs = task.find("outputs");
-  if (outputs == task.end() || !outputs->is_array() || outputs->empty()) return;
-  static const std::string sql = fmt::format(
-      "INSERT INTO files ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO "
-      "UPDATE SET task_id = excluded.task_id, kind = excluded.kind, size = excluded.size, "
-      "type = excluded.type, format = excluded.format, data = excluded.data, deleted_at = 0",
-      kFileColumns);
-  const std::string route = "/files/" + run_id + "/";
-  std::string task_id = json_text(task, "id");
-  for (const nlohmann::json& f : *outputs) {
-    if (!f.is_object()) continue;
-    std::string id = json_text(f, "id"), url = json_text(f, "url");
-    size_t at = url.find(route);
-    if (id.empty() || at == std::string::npos) continue;
-    auto size = f.find("filesize");
-    c.prepare(sql)
-        ->bind(1, id)
-        .bind(2, run_id)
-        .bind(3, task_id)
-        .bind(4, json_text(f, "kind"))
-        .bind(5, url.substr(at + route.size()))
-        .bind(6, size != f.end() && size->is_number() ? size->get<int64_t>() : int64_t{0})
-        .bind(7, json_text(f, "type"))
-        .bind(8, json_text(f, "format"))
-        .bind(9, dump(f))
-        .bind(10, now)
-        .run();
-  }
 }
 
 /// What lists show of a secret: its last 4 characters, only when it is long enough that they
@@ -861,7 +803,7 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
           .bind(9, now);
       bind_json_or_null(*q, 10, json_field(data, "predicate", nullptr));
       q->bind(11, run_id).bind(12, data.value("node", "")).run();
-      record_files(c, run_id, stored, now);
+      sqlite::record_files(c, run_id, stored, now);
     } else {
       Query q = c.prepare(
           "UPDATE runs SET status = ?, progress = ?, error = ?, "
@@ -956,13 +898,7 @@ std::optional<Page<Task>> SqliteStore::list_tasks(const ListQuery& q) {
 // ---- output files
 
 std::optional<File> SqliteStore::get_file(const std::string& id) {
-  return read([&](Connection& c) -> std::optional<File> {
-    static const std::string sql = fmt::format("SELECT {} FROM files WHERE id = ?", kFileColumns);
-    Query q = c.prepare(sql);
-    q->bind(1, id);
-    if (!q->step()) return std::nullopt;
-    return file_row(*q);
-  });
+  return read([&](Connection& c) { return sqlite::select_file(c, id); });
 }
 
 std::optional<Page<File>> SqliteStore::list_files(const ListQuery& q) {
@@ -970,24 +906,16 @@ std::optional<Page<File>> SqliteStore::list_files(const ListQuery& q) {
   if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
   if (!q.task_id.empty()) filters.push_back({"task_id", q.task_id});
   if (!q.kind.empty()) filters.push_back({"kind", q.kind});
-  return read(
-      [&](Connection& c) { return page<File>(c, "files", kFileColumns, q, filters, file_row); });
+  return read([&](Connection& c) {
+    return page<File>(c, "files", sqlite::kFileColumns, q, filters, sqlite::file_row);
+  });
 }
 
 std::optional<File> SqliteStore::mark_file_deleted(const std::string& id) {
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) -> std::optional<File> {
+  return write([&](Connection& c) {
     Transaction tx(c, Transaction::Write);
-    static const std::string sql = fmt::format(
-        "UPDATE files SET deleted_at = CASE WHEN deleted_at = 0 THEN ? ELSE deleted_at END "
-        "WHERE id = ? RETURNING {}",
-        kFileColumns);
-    std::optional<File> f;
-    {
-      Query q = c.prepare(sql);
-      q->bind(1, now).bind(2, id);
-      if (q->step()) f = file_row(*q);
-    }
+    std::optional<File> f = sqlite::mark_file_deleted(c, id, now);
     tx.commit();
     return f;
   });

@@ -195,8 +195,9 @@ DeliveryStats WebhookDeliverer::deliver_due(int64_t now) {
 WebhookDeliverer::Outcome WebhookDeliverer::deliver_one(const store::Event& e, int64_t now,
                                                         std::string* why) {
   // Invalid UTF-8 (in metadata, say) is replaced rather than thrown on: the event still goes.
-  std::string body =
-      store::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json event = store::to_json(e);
+  if (options_.transform) options_.transform(event);
+  std::string body = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   net::HttpRequest request;
   request.method = "POST";
   request.url = e.webhook_url;

@@ -57,6 +57,9 @@ struct WebhookOptions {
   int concurrency = 4;
   /// Unix seconds for the background thread; tests call deliver_due() with their own clock.
   std::function<int64_t()> clock;
+  /// Applied to each event's body before it is signed and sent: `wfc serve` signs the output
+  /// file URLs in it here (runtime/api/sign_urls.h), as the API does in its answers.
+  std::function<void(nlohmann::json&)> transform;
   /// Where notes go (an event given up, a store failure); default standard error.
   std::function<void(const std::string&)> log;
 };

@@ -194,6 +194,11 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
                                         "get /tasks",
                                         "get /tasks/{id}",
                                         "get /events",
+                                        "get /files",
+                                        "get /files/{id}",
+                                        "delete /files/{id}",
+                                        "post /files/{id}/url",
+                                        "get /files/signed/{token}/{run_id}/{path}",
                                         "get /files/{run_id}/{path}",
                                         "post /keys",
                                         "get /keys",
@@ -208,8 +213,8 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
   for (const std::string& route : listed) {
     std::string method = route.substr(0, route.find(' '));
     std::string path = route.substr(route.find(' ') + 1);
-    for (auto [from, to] :
-         {std::pair("{id}", "x"), std::pair("{run_id}", "x"), std::pair("{path}", "y")}) {
+    for (auto [from, to] : {std::pair("{id}", "x"), std::pair("{run_id}", "x"),
+                            std::pair("{path}", "y"), std::pair("{token}", "t")}) {
       if (auto at = path.find(from); at != std::string::npos) path.replace(at, strlen(from), to);
     }
     std::string upper = method;

@@ -3,10 +3,10 @@
 // that executes queued runs (runtime/exec/worker_pool.h) and the webhook deliverer
 // (runtime/webhooks/delivery.h) beside it; this file wires them together. Every option has an
 // environment variable (WFC_LISTEN, WFC_DB, WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as
-// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS, and the worker processes' limits
-// WFC_WORKER_MEMORY, WFC_WORKER_CPU, WFC_WORKER_FILES, WFC_WORKER_FILE_SIZE); the access flags
-// are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. Each claimed run
-// executes in a worker process of its own (`wfc-runtime exec-run`, runtime/exec/run_process.h),
+// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS, WFC_URL_LIFETIME, and the worker processes'
+// limits WFC_WORKER_MEMORY, WFC_WORKER_CPU, WFC_WORKER_FILES, WFC_WORKER_FILE_SIZE); the access
+// flags are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. Each claimed
+// run executes in a worker process of its own (`wfc-runtime exec-run`, runtime/exec/run_process.h),
 // given the same access and AI flags. The first line on standard output is
 // `listening on http://HOST:PORT` with the port actually bound (`--listen 127.0.0.1:0` picks an
 // ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP reloads --workflows.
@@ -51,7 +51,8 @@ struct Args {
   std::string keys_file;
   std::vector<std::string> keys;  // WFC_API_KEYS
   std::string public_url;
-  std::string webhook_secret;  // "" → one made once per data directory
+  std::string webhook_secret;        // "" → one made once per data directory
+  int64_t url_lifetime = 24 * 3600;  // seconds a signed output URL works (WFC_URL_LIFETIME)
   int workers = 1;
   unsigned threads = 0;
   AccessFlags access;
@@ -306,14 +307,23 @@ int serve(const Args& args) {
       });
   hooks.run_queued = [&workers] { workers.wake(); };
   // Webhooks: the store is the outbox; a thread delivers what is due, signed with the secret.
+  // Output URLs are signed with a secret kept in the data directory, so they outlive a restart
+  // (docs/api.md, "Signed URLs"); the deliverer signs them in event bodies as the API does.
   std::string webhook_secret = args.webhook_secret;
   try {
     if (webhook_secret.empty()) webhook_secret = kept_secret(args, "webhook-secret");
+    config.url_signing.secret = kept_secret(args, "url-secret");
   } catch (const store::StoreError& e) {
     std::cerr << "wfc serve: " << e.what() << "\n";
     return kProblems;
   }
-  webhooks::WebhookDeliverer deliverer(*store, webhook_secret, pool_options.access);
+  config.url_signing.lifetime_s = args.url_lifetime;
+  webhooks::WebhookOptions webhook_options;
+  webhook_options.transform = [signing = config.url_signing](nlohmann::json& event) {
+    api::sign_urls(event, signing, api::unix_now());
+  };
+  webhooks::WebhookDeliverer deliverer(*store, webhook_secret, pool_options.access,
+                                       webhook_options);
   hooks.start_background = [&workers, &deliverer] {
     workers.start();
     deliverer.start();
@@ -395,6 +405,11 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--webhook-secret", args->webhook_secret,
                   "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
       ->envname("WFC_WEBHOOK_SECRET");
+  cmd->add_option("--url-lifetime", args->url_lifetime,
+                  "Seconds a signed output file URL works (the secret is kept in DATA/url-secret)")
+      ->envname("WFC_URL_LIFETIME")
+      ->check(CLI::Range(int64_t{1}, int64_t{10} * 365 * 24 * 3600))
+      ->capture_default_str();
   // The worker processes' limits (runtime/exec/run_process.h, docs/runtime.md); 0: none.
   cmd->add_option("--worker-memory", args->limits.address_space,
                   "Address space of each run's worker process (RLIMIT_AS), e.g. 8GiB; 0: none")

@@ -1,0 +1,177 @@
+// Signed output URLs (see sign_urls.h).
+#include "runtime/api/sign_urls.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+
+#include "runtime/model/ids.h"
+#include "runtime/store/store.h"
+
+namespace wfc::api {
+
+namespace {
+
+constexpr std::string_view kRoute = "/files/";
+constexpr std::string_view kSigned = "signed/";
+
+std::string base64url(const unsigned char* p, size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t bits = 0;
+  int have = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bits = (bits << 8) | p[i];
+    have += 8;
+    while (have >= 6) {
+      have -= 6;
+      out += kAlphabet[(bits >> have) & 63];
+    }
+  }
+  if (have > 0) out += kAlphabet[(bits << (6 - have)) & 63];
+  return out;
+}
+
+/// The signature of GET on `scope` until `expires`.
+std::string signature(const UrlSigning& s, std::string_view scope, int64_t expires) {
+  std::string message = "GET\n";
+  message.append(scope);
+  message += '\n';
+  message += std::to_string(expires);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md;
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), s.secret.data(), static_cast<int>(s.secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), md.data(), &len);
+  return base64url(md.data(), len);
+}
+
+std::string scope_of(std::string_view run_id, std::string_view path, bool folder) {
+  std::string scope = std::string(kRoute) + std::string(run_id) + "/";
+  if (!folder) return scope + std::string(path);
+  size_t slash = path.rfind('/');
+  if (slash != std::string_view::npos) scope += path.substr(0, slash + 1);
+  return scope;
+}
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    char c = s[s.size() - suffix.size() + i];
+    if (std::tolower(static_cast<unsigned char>(c)) != suffix[i]) return false;
+  }
+  return true;
+}
+
+void sign_in(nlohmann::json& j, const UrlSigning& s, int64_t now) {
+  if (j.is_array()) {
+    for (nlohmann::json& e : j) sign_in(e, s, now);
+    return;
+  }
+  if (!j.is_object()) return;
+  auto url = j.find("url");
+  if (url != j.end() && url->is_string()) {
+    auto id = j.find("id");
+    std::optional<FileUrl> f;
+    if (id != j.end() && id->is_string() && (f = parse_file_url(url->get_ref<std::string&>())) &&
+        f->token.empty() && *id == store::file_id(f->run_id, f->path)) {
+      *url = signed_file_url(s, f->base, f->run_id, f->path, folder_scoped(j, f->path), now);
+    }
+  }
+  for (auto& [key, value] : j.items()) {
+    if (value.is_structured()) sign_in(value, s, now);
+  }
+}
+
+}  // namespace
+
+std::optional<FileUrl> parse_file_url(std::string_view url) {
+  // The first "/files/" followed by a run id (a --public-url may itself hold "/files/").
+  size_t at = 0;
+  for (size_t from = 0; (at = url.find(kRoute, from)) != std::string_view::npos; from = at + 1) {
+    FileUrl f;
+    f.base = std::string(url.substr(0, at));
+    std::string_view rest = url.substr(at + kRoute.size());
+    if (rest.starts_with(kSigned)) {
+      rest.remove_prefix(kSigned.size());
+      size_t slash = rest.find('/');
+      if (slash == std::string_view::npos || slash == 0) continue;
+      f.token = std::string(rest.substr(0, slash));
+      rest.remove_prefix(slash + 1);
+    }
+    size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) continue;
+    f.run_id = std::string(rest.substr(0, slash));
+    f.path = std::string(rest.substr(slash + 1));
+    if (!model::is_id(f.run_id, "run") || f.path.empty()) continue;
+    if (f.path.find_first_of("?#") != std::string::npos) continue;
+    return f;
+  }
+  return std::nullopt;
+}
+
+bool folder_scoped(const nlohmann::json& file, std::string_view path) {
+  std::string format = file.is_object() ? file.value("format", "") : "";
+  return format == "hls" || format == "dash" || ends_with_ci(path, ".m3u8") ||
+         ends_with_ci(path, ".mpd");
+}
+
+std::string signed_file_url(const UrlSigning& s, std::string_view base, std::string_view run_id,
+                            std::string_view path, bool folder, int64_t now) {
+  int64_t expires = now + s.lifetime_s;
+  std::string url(base);
+  url += kRoute;
+  url += kSigned;
+  url += std::to_string(expires);
+  url += '.';
+  url += signature(s, scope_of(run_id, path, folder), expires);
+  url += '/';
+  url += run_id;
+  url += '/';
+  url += path;
+  return url;
+}
+
+void sign_urls(nlohmann::json& j, const UrlSigning& s, int64_t now) { sign_in(j, s, now); }
+
+nlohmann::json signed_urls(nlohmann::json j, const UrlSigning& s) {
+  sign_in(j, s, unix_now());
+  return j;
+}
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+SignatureCheck check_signature(const UrlSigning& s, std::string_view token, std::string_view run_id,
+                               std::string_view path, int64_t now) {
+  size_t dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0) return SignatureCheck::Invalid;
+  int64_t expires = 0;
+  auto [end, ec] = std::from_chars(token.data(), token.data() + dot, expires);
+  if (ec != std::errc() || end != token.data() + dot) return SignatureCheck::Invalid;
+  std::string_view given = token.substr(dot + 1);
+  // The file's own scope, then each folder above it up to the run's directory.
+  auto matches = [&](const std::string& scope) {
+    std::string want = signature(s, scope, expires);
+    return want.size() == given.size() &&
+           CRYPTO_memcmp(want.data(), given.data(), want.size()) == 0;
+  };
+  bool valid = matches(scope_of(run_id, path, false));
+  for (size_t slash = path.size(); !valid;) {
+    slash = slash == 0 ? std::string_view::npos : path.rfind('/', slash - 1);
+    std::string_view folder = slash == std::string_view::npos ? "" : path.substr(0, slash + 1);
+    valid = matches(std::string(kRoute) + std::string(run_id) + "/" + std::string(folder));
+    if (slash == std::string_view::npos) break;
+  }
+  if (!valid) return SignatureCheck::Invalid;
+  return expires < now ? SignatureCheck::Expired : SignatureCheck::Valid;
+}
+
+}  // namespace wfc::api
