@@ -6,6 +6,7 @@
 
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
+#include "runtime/api/sign_urls.h"
 #include "runtime/api/task_input.h"
 #include "runtime/store/wire_json.h"
 
@@ -26,6 +27,16 @@ std::optional<ApiError> task_document(const Context& ctx, const json& body, json
   if (!body.contains("input")) {  // {url, kind, options} (seeds/001)
     if (auto e = check_input_url(body.contains("url") ? body["url"] : json(nullptr), "url")) {
       return e;
+    }
+    const std::string& url = body["url"].get_ref<const std::string&>();
+    if (parse_file_url(std::string_view(url).substr(0, url.find_first_of("?#")))) {
+      // One of this server's file URLs: read in the data directory, as that File in `input` is.
+      if (auto e = resolve_task_input(ctx, kind, {{"object", "file"}, {"url", url}}, input)) {
+        e->extra["field"] = "url";
+        e->extra["pointer"] = "/url";
+        return e;
+      }
+      return std::nullopt;
     }
     if (auto e = check_input_access(ctx, body["url"], "/url")) return e;
     input->run_input = input->url = body["url"];

@@ -217,7 +217,21 @@ TEST_CASE("a File input names a file this server issued or a URL the policy allo
   CHECK(unsigned_url(thumb["input"]["url"]) == unsigned_url(url));
   CHECK(thumb["output"]["width"] == 80);
 
+  // seeds/001's form with the same url: the same file, read the same way.
+  auto by_url = api.post("/tasks", {{"kind", "image"}, {"url", url}});
+  INFO(by_url.text);
+  REQUIRE(by_url.status == 201);
+  json still_by_url = wait_task(api, by_url.body["id"]);
+  INFO(still_by_url.dump(2) << api.log());
+  CHECK(still_by_url["status"] == "succeeded");
+  CHECK(still_by_url["input"]["id"] == video["output"]["id"]);
+
   SECTION("what is refused") {
+    check_refused(
+        api.post("/tasks", {{"kind", "image"},
+                            {"url", api.address() + "/files/" + video["run_id"].get<std::string>() +
+                                        "/gone.mp4"}}),
+        "input_not_found", "/url", "has no file 'gone.mp4'");
     check_refused(
         api.post("/tasks", {{"kind", "video"},
                             {"input", {{"object", "file"}, {"id", "file_0000000000000000"}}}}),
