@@ -40,7 +40,8 @@ std::optional<ApiError> resolve_task_input(const Context& ctx, const std::string
   if (!input.is_object()) {
     return invalid(fmt::format("'input' must be {}, got {}", wanted, input.type_name()), "/input");
   }
-  if (!takes_url(kind) && input.value("object", "") != "file") {
+  auto object = input.find("object");
+  if (!takes_url(kind) && (object == input.end() || *object != "file")) {
     return invalid(fmt::format("'input' must be {} (with \"object\": \"file\"); to start from a "
                                "URL, probe it first or send {{\"url\": …, \"kind\": \"{}\"}}",
                                wanted, kind),

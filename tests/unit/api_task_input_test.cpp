@@ -264,6 +264,8 @@ TEST_CASE("a File input names a file this server issued or a URL the policy allo
         "input_refused", "/input/url", "10.0.0.5 is a private address");
     check_refused(api.post("/tasks", {{"kind", "video"}, {"input", {{"url", in}}}}),
                   "input_invalid", "/input", "a File object");
+    check_refused(api.post("/tasks", {{"kind", "video"}, {"input", {{"object", 5}, {"url", in}}}}),
+                  "input_invalid", "/input/object", "\"object\": \"file\"");
     check_refused(api.post("/tasks", {{"kind", "probe"}, {"input", "in.mp4"}}), "input_invalid",
                   "/input", "{\"url\": …}");
     check_refused(api.post("/tasks", {{"kind", "video"}, {"input", {{"object", "file"}}}}),

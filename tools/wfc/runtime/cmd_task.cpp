@@ -79,9 +79,10 @@ int run_on_server(const Args& args, const json& input, const json& options) {
   json body = {{"kind", args.kind}, {"input", input}, {"options", options}};
   Api::Answer made = api.call("POST", "/tasks", &body);
   if (!made.reached || made.status != 201 || !made.body.is_object() || !made.body.contains("id")) {
-    std::string where = made.body.is_object() && made.body.contains("pointer")
-                            ? " at " + made.body["pointer"].get<std::string>()
-                            : "";
+    std::string where =
+        made.body.is_object() && made.body.contains("pointer") && made.body["pointer"].is_string()
+            ? " at " + made.body["pointer"].get<std::string>()
+            : "";
     std::cerr << fmt::format("wfc task: {} refused the task{}: {}\n", base, where, made.message);
     return made.reached ? kProblems : kUsage;
   }

@@ -100,7 +100,8 @@ std::optional<std::string> task_input_url(const std::string& kind, const json& i
     *error = fmt::format("-i must be {} for a {} task, got {}", wanted, kind, input.type_name());
     return std::nullopt;
   }
-  if (!takes_url && input.value("object", "") != "file") {
+  auto object = input.find("object");
+  if (!takes_url && (object == input.end() || *object != "file")) {
     *error = fmt::format("-i must be {} for a {} task, with \"object\": \"file\"", wanted, kind);
     return std::nullopt;
   }
