@@ -268,15 +268,21 @@ void add_file_routes(Router& router, Context& ctx) {
                          .returns_raw(206, "application/octet-stream", "The requested range")
                          .errors({403, 404, 410, 416})};
   signed_route.cors = true;
+  signed_route.ignores_query = true;
   router.add(std::move(signed_route));
-  router.add({"GET", "/files/{run_id}/{path}",
-              "Download a run's output file with the API key (an output File's url without its "
-              "signature); Range requests answer 206",
-              true, [c](Call& call) { serve(*c, call, call.params[0], call.params[1]); },
-              Doc()
-                  .returns_raw(200, "application/octet-stream", "The file")
-                  .returns_raw(206, "application/octet-stream", "The requested range")
-                  .errors({404, 410, 416})});
+  Route keyed_route{
+      "GET",
+      "/files/{run_id}/{path}",
+      "Download a run's output file with the API key (an output File's url without its "
+      "signature); Range requests answer 206",
+      true,
+      [c](Call& call) { serve(*c, call, call.params[0], call.params[1]); },
+      Doc()
+          .returns_raw(200, "application/octet-stream", "The file")
+          .returns_raw(206, "application/octet-stream", "The requested range")
+          .errors({404, 410, 416})};
+  keyed_route.ignores_query = true;
+  router.add(std::move(keyed_route));
 }
 
 }  // namespace wfc::api

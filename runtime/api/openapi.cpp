@@ -54,21 +54,27 @@ constexpr Kind kErrorKinds[] = {
     {"url_required", 400, "no input `url`, or one that is not a URL"},
     {"token_missing", 401, "no `Authorization: Bearer` key"},
     {"token_invalid", 401, "a key that is unknown, paused, retired or revoked"},
+    {"signature_invalid", 403, "a signed file URL whose signature, expiry or path was changed"},
+    {"signature_expired", 403, "a signed file URL past its expiry (POST /files/{id}/url)"},
     {"not_found", 404, "no route has this path"},
     {"automation_not_found", 404, "unknown automation id"},
     {"run_not_found", 404, "unknown run id"},
     {"task_not_found", 404, "unknown task id"},
     {"file_not_found", 404, "unknown file"},
+    {"input_not_found", 422, "a File `input` naming no file this server issued, or a deleted one"},
     {"key_not_found", 404, "unknown key id"},
     {"method_not_allowed", 405, "a known path with another method (`Allow` lists them)"},
     {"automation_exists", 409, "creating an automation with an id in use"},
     {"automation_paused", 409, "running a paused automation"},
     {"run_finished", 409, "cancelling a run that has ended (`status` names how)"},
+    {"file_deleted", 410, "the file was deleted (DELETE /files/{id}); its record stays"},
     {"request_too_large", 413, "a body over the route's limit"},
     {"encoding_unsupported", 415, "a Content-Encoding other than identity, gzip, deflate"},
     {"range_not_satisfiable", 416, "no requested byte range is inside the file"},
     {"input_refused", 422, "the access policy refuses the input URL"},
-    {"input_invalid", 422, "an input URL of a scheme that is never fetched"},
+    {"input_invalid", 422,
+     "an input URL of a scheme that is never fetched, or an `input` that is not a File or {url}"},
+    {"kind_unsupported", 422, "a destination this server cannot write yet (export to s3://)"},
     {"internal_error", 500, "the server failed to answer (a broken database)"},
 };
 
@@ -342,8 +348,15 @@ json schemas() {
                     {"ref", {{"type", "string"}}},
                     {"label", {{"type", "string"}}},
                     {"folder", {{"type", "string"}}},
-                    {"filename", {{"type", "string"}}}},
-                   {"url", "kind"}, "One task on one URL (seeds/001)")},
+                    {"filename", {{"type", "string"}}},
+                    {"input",
+                     {{"type", "object"},
+                      {"description",
+                       "{url} for probe and import; a File from an earlier task (by its id or "
+                       "url) for the kinds that read a file (seeds/004). Instead of `url`"}}}},
+                   {"kind"},
+                   "One task: on one URL (seeds/001), or on an `input` (seeds/004); `url` or "
+                   "`input`, not both")},
       {"AutomationCreate",
        body_schema({{"name", name},
                     {"description", {{"type", "string"}}},
@@ -380,10 +393,14 @@ std::string reason(int status) {
       return "The request is invalid";
     case 401:
       return "No key, or one that is not active";
+    case 403:
+      return "A signed URL that is tampered with or expired";
     case 404:
       return "No such object";
     case 409:
       return "The object is not in a state that allows it";
+    case 410:
+      return "The file was deleted";
     case 413:
       return "The body is too large";
     case 415:
@@ -491,6 +508,7 @@ json openapi_document(const Router& router) {
                {"responses", std::move(responses)}};
     if (!params.empty()) op["parameters"] = std::move(params);
     if (r.openapi.contains("requestBody")) op["requestBody"] = r.openapi["requestBody"];
+    if (r.ignores_query) op["x-query-ignored"] = true;
     op["security"] = r.auth ? json::array({{{"bearer", json::array()}}}) : json::array();
     std::string method = r.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

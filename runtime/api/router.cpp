@@ -60,6 +60,7 @@ bool match_pieces(const std::vector<Router::Piece>& pieces, size_t k, std::strin
 // The 400 for a query parameter the route does not accept, listing those it does; a parameter
 // given twice is the handler's to judge (lists refuse it).
 std::optional<ApiError> check_query(const Route& route, const httplib::Request& req) {
+  if (route.ignores_query) return std::nullopt;
   for (const auto& [name, value] : req.params) {
     if (std::find(route.query.begin(), route.query.end(), name) != route.query.end()) continue;
     std::string where = fmt::format("{} {}", route.method, route.path);

@@ -50,6 +50,9 @@ struct Route {
   /// path answers with Access-Control-Allow-Origin: * and the Range header allowed; the handler
   /// sets the headers of its own answers.
   bool cors = false;
+  /// A file download: a query string (a player's or a cache's own, such as a cache-busting
+  /// `?_=…`) is ignored rather than refused, and OpenAPI marks it `x-query-ignored`.
+  bool ignores_query = false;
 };
 
 /// The body cap of routes that take no body (GET, DELETE): stray bytes, not a document.

@@ -7,8 +7,11 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "compiler/catalog/catalog.h"
 #include "compiler/plan/plan.h"
 #include "runtime/exec/scheduler.h"
+#include "runtime/ingest/issued_file.h"
+#include "runtime/net/redact.h"
 #include "runtime/store/private_files.h"
 
 namespace wfc::exec {
@@ -33,18 +36,58 @@ std::string relative_path(const plan::Plan& plan, const std::string& task,
   return (rel / filename).generic_string();
 }
 
-// Gives each output File object of a task object its download `url` and a stable `id`.
-void annotate_outputs(json& task, const plan::Plan& plan, const std::string& run_id,
-                      const std::string& files_url) {
+// The run's input as the File objects of tasks that pass it through show it: its `url` (an
+// external URL, or the API url of a file this server issued) and, for an issued file, its `id`.
+struct InputFile {
+  std::string url, id;
+};
+
+InputFile input_file_of(const store::Run& run, const std::string& files_url) {
+  auto issued = ingest::parse_issued_reference(run.input_url);
+  if (!issued) return {net::redact_url(run.input_url), ""};
+  // files_url is "http://…/files/<this run's id>": the same route serves the issued file.
+  std::string base = files_url.substr(0, files_url.rfind('/'));
+  return {base + "/" + issued->run_id + "/" + issued->path,
+          store::file_id(issued->run_id, issued->path)};
+}
+
+// Gives each output File object of a task object its download `url` and a stable `id`. A task that
+// reads the run's input shows it as its input File with the input's url (and id, for a file this
+// server issued; an external URL's is an `external_file`); one that passes it through (probe,
+// export, conditions) made no file: its output is the input, at the input's url.
+void annotate_files(json& task, const plan::Plan& plan, const std::string& run_id,
+                    const std::string& files_url, const InputFile& input) {
   if (!task.is_object() || !task.contains("outputs") || !task["outputs"].is_array()) return;
   std::string node = task.value("node", "");
+  bool reads_input = false, passes_input = false;
+  if (auto it = plan.tasks.find(node); it != plan.tasks.end()) {
+    const plan::Node* n = plan.node(it->second);
+    const catalog::KindSpec* spec = n ? catalog::Catalog::builtin().kind(n->op) : nullptr;
+    reads_input = n && n->input == plan::kRunInput;
+    passes_input = reads_input && spec && spec->passthrough;
+  }
+  json* in = task.contains("inputs") && task["inputs"].is_array() && !task["inputs"].empty()
+                 ? &task["inputs"][0]
+                 : nullptr;
+  if (reads_input && in && in->is_object() && !input.url.empty()) {
+    (*in)["url"] = input.url;
+    if (input.id.empty()) {
+      (*in)["object"] = "external_file";
+    } else {
+      (*in)["id"] = input.id;
+    }
+  }
   for (json& file : task["outputs"]) {
     if (!file.is_object() || !file.contains("filename") || !file["filename"].is_string()) continue;
     std::string rel = relative_path(plan, node, file["filename"].get<std::string>());
-    file["url"] = files_url + "/" + rel;
-    if (!file.contains("id")) {
-      file["id"] = store::file_id(run_id, rel);
+    if (passes_input && !input.url.empty()) {
+      // An export's output already has its `url`: where it was written.
+      if (!file.contains("url")) file["url"] = input.url;
+      if (!input.id.empty() && !file.contains("id")) file["id"] = input.id;
+    } else {
+      file["url"] = files_url + "/" + rel;
     }
+    if (!file.contains("id")) file["id"] = store::file_id(run_id, rel);
   }
 }
 
@@ -144,8 +187,24 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
 
   FileRef input;
   if (plan.node(plan::kRunInput)) {
+    // A file this server issued (POST /tasks with a File input) is read where it is, under the
+    // access policy widened by an entry for that one file (issued_file.h; docs/security.md).
+    std::string source = run.input_url;
+    ingest::AccessPolicy access = context.access;
+    if (auto issued = ingest::parse_issued_reference(run.input_url)) {
+      fs::path local = issued->local_path(context.data_dir);
+      std::string why;
+      if (!fs::is_regular_file(fs::symlink_status(local, ec)) ||
+          !access.allow_file(local.string(), &why)) {
+        return finish(model::Status::Failed,
+                      {{"kind", "input_not_found"},
+                       {"message", fmt::format("the input, file '{}' of run {}, is gone",
+                                               issued->path, issued->run_id)}});
+      }
+      source = local.string();
+    }
     ingest::FetchResult got =
-        ingest::fetch(run.input_url, workspace / ".input", context.fetch_limits, context.access);
+        ingest::fetch(source, workspace / ".input", context.fetch_limits, access);
     if (!got.ok()) {
       return finish(model::Status::Failed,
                     {{"kind", got.error->kind_name()}, {"message", got.error->message}});
@@ -169,6 +228,7 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   }
 
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
+  InputFile input_file = input_file_of(run, context.files_url);
   SchedulerOptions options;
   options.threads = context.scheduler_threads;
   options.workspace = workspace;
@@ -178,7 +238,7 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     json data = e.data;
     name_open_files_limit_in(data, context.open_files_limit);
     if (e.kind.starts_with("task.")) {
-      annotate_outputs(data, plan, run.id, context.files_url);
+      annotate_files(data, plan, run.id, context.files_url, input_file);
       std::string node = data.value("node", "");
       std::string status = data.value("status", "");
       auto now = std::chrono::steady_clock::now();
@@ -191,7 +251,9 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
         }
       }
     } else if (data.contains("tasks") && data["tasks"].is_array()) {
-      for (json& t : data["tasks"]) annotate_outputs(t, plan, run.id, context.files_url);
+      for (json& t : data["tasks"]) {
+        annotate_files(t, plan, run.id, context.files_url, input_file);
+      }
     }
     // The sink runs on scheduler threads and must not call back into the scheduler
     // (scheduler.h): it only marks the run lost, and the next RunStop::poll cancels it.

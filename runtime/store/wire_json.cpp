@@ -18,6 +18,12 @@ nlohmann::json or_null(const std::string& s) {
   return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
 }
 
+// The first File object of a task's inputs or outputs; null when there is none.
+nlohmann::json first_file(const nlohmann::json& files) {
+  if (!files.is_array() || files.empty() || !files[0].is_object()) return nullptr;
+  return files[0];
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Task& t) {
@@ -31,6 +37,9 @@ nlohmann::json to_json(const Task& t) {
       {"parent_id", or_null(t.parent_id)},
       {"progress", percent(t.progress)},
       {"options", net::redact_urls(t.options)},
+      // seeds/004: the one File a task reads and the one it makes; seeds/001: all of them.
+      {"input", first_file(t.inputs)},
+      {"output", first_file(t.outputs)},
       {"inputs", t.inputs},
       {"outputs", t.outputs},
       {"error", t.error},
@@ -199,6 +208,34 @@ void append_redacted(std::string* out, const std::string& stored) {
   *out += dump(net::redact_urls(json::parse(stored)));
 }
 
+/// first_file's answer from a stored array's text, without parsing it: the text of its first
+/// element when that is an object, else "null".
+std::string_view first_file_text(std::string_view array) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  size_t at = array.find_first_not_of(kSpace);
+  if (at == std::string_view::npos || array[at] != '[') return "null";
+  at = array.find_first_not_of(kSpace, at + 1);
+  if (at == std::string_view::npos || array[at] != '{') return "null";
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = at; i < array.size(); ++i) {
+    char c = array[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return array.substr(at, i - at + 1);
+    }
+  }
+  return "null";
+}
+
 void key(std::string* out, std::string_view k, bool first = false) {
   if (!first) out->push_back(',');
   out->push_back('"');
@@ -218,11 +255,18 @@ void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
   append_timestamp(out, t.finished_at);
   key(out, "id");
   append_string(out, t.id);
+  // Files go through `files` (the API signs their URLs): `input` and `output` (seeds/004) are
+  // the first of `inputs` and `outputs` (seeds/001), as to_json gives them.
+  auto append_files = [&](std::string_view stored) {
+    if (files)
+      files(t, stored, out);
+    else
+      *out += stored;
+  };
+  key(out, "input");
+  append_files(first_file_text(c.inputs));
   key(out, "inputs");
-  if (files)
-    files(t, c.inputs, out);
-  else
-    *out += c.inputs;
+  append_files(c.inputs);
   key(out, "kind");
   append_string(out, t.kind);
   key(out, "node");
@@ -231,11 +275,10 @@ void append_task(std::string* out, const Task& t, const RunText::TaskColumns& c,
   *out += "\"task\"";
   key(out, "options");
   append_redacted(out, c.options);
+  key(out, "output");
+  append_files(first_file_text(c.outputs));
   key(out, "outputs");
-  if (files)
-    files(t, c.outputs, out);
-  else
-    *out += c.outputs;
+  append_files(c.outputs);
   key(out, "parent_id");
   append_string_or_null(out, t.parent_id);
   if (c.predicate != "null") {

@@ -219,6 +219,10 @@ TEST_CASE("signed URLs work without the key, by Range, across origins, and for f
   Answer part = fetch(api, url, {{"Range", "bytes=100-199"}});
   CHECK(part.status == 206);
   CHECK(part.text == whole.text.substr(100, 100));
+  // A player's own cache-busting query is ignored, not refused.
+  Answer busted = fetch(api, url + "?_=1796668966", {});
+  CHECK(busted.status == 200);
+  CHECK(busted.text == whole.text);
   httplib::Client client = api.client();
   auto preflight =
       client.Options(local(api, url).c_str(), {{"Origin", "http://player.example"},

@@ -16,6 +16,7 @@ struct RuntimeCommand {
 
 inline constexpr RuntimeCommand kRuntimeCommands[] = {
     {"run", "Run a workflow on one input, in this process"},
+    {"task", "Run one task (probe, video, …) on an input, here or on a server"},
     {"serve", "Serve the HTTP API and execute the runs it accepts"},
     {"deploy", "Sync a directory of workflows to a running server"},
 };

@@ -9,6 +9,7 @@
 namespace wfc::cli {
 
 void add_run(CLI::App& app, int& status);
+void add_task(CLI::App& app, int& status);
 void add_serve(CLI::App& app, int& status);
 void add_deploy(CLI::App& app, int& status);
 void add_exec_run(CLI::App& app, int& status);     // hidden: wfc serve's worker processes

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int status = wfc::cli::kOk;
   wfc::cli::add_run(app, status);
+  wfc::cli::add_task(app, status);
   wfc::cli::add_serve(app, status);
   wfc::cli::add_deploy(app, status);
   wfc::cli::add_exec_run(app, status);
