@@ -1,0 +1,164 @@
+// The Storage contract (runtime/storage/storage.h) as one helper that every backend's test runs:
+// LocalStorage in storage_local_test.cpp, S3Storage against a real s3rver in storage_s3_test.cpp.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "runtime/storage/storage.h"
+
+namespace wfc::test {
+
+/// `size` bytes of pseudo-random data (a fixed seed: the same bytes every run).
+inline std::string random_bytes(std::size_t size, unsigned seed = 7) {
+  std::mt19937 gen(seed);
+  std::string out(size, '\0');
+  for (auto& c : out) c = static_cast<char>(gen() & 0xff);
+  return out;
+}
+
+inline std::filesystem::path write_bytes(const std::filesystem::path& path,
+                                         const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+/// The whole object at `key` (or a range of it), read through the sink.
+inline std::string read_all(storage::Storage& s, std::string_view key,
+                            std::optional<storage::ByteRange> range = std::nullopt,
+                            storage::StorageStatus* status = nullptr) {
+  std::string out;
+  auto st = s.read(
+      key,
+      [&](std::string_view chunk) {
+        out.append(chunk);
+        return true;
+      },
+      range);
+  if (status) *status = st;
+  return out;
+}
+
+/// The contract: what every backend does alike. `scratch` is a directory for local files.
+inline void storage_contract(storage::Storage& s, const std::filesystem::path& scratch) {
+  using storage::StorageErrorKind;
+  INFO("storage " << s.describe());
+
+  // A round trip of a few MB made now, compared byte for byte.
+  std::string big = random_bytes(3 * 1024 * 1024 + 123);
+  auto file = write_bytes(scratch / "big.bin", big);
+  auto put = s.put_file("runs/r1/big.bin", file);
+  INFO((put ? put->message : ""));
+  REQUIRE_FALSE(put);
+  storage::StorageStatus status;
+  CHECK(read_all(s, "runs/r1/big.bin", std::nullopt, &status) == big);
+  CHECK_FALSE(status);
+
+  // stat: the size of what is there, no error for what is not.
+  auto st = s.stat("runs/r1/big.bin");
+  REQUIRE(st.ok());
+  CHECK(st.value.exists);
+  CHECK(st.value.size == big.size());
+  auto missing = s.stat("runs/r1/none.bin");
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing.value.exists);
+
+  // Ranges: a middle slice, a tail, a length past the end (cut), a start past the end.
+  CHECK(read_all(s, "runs/r1/big.bin", storage::ByteRange{1000, 5000}) == big.substr(1000, 5000));
+  CHECK(read_all(s, "runs/r1/big.bin", storage::ByteRange{big.size() - 10, std::nullopt}) ==
+        big.substr(big.size() - 10));
+  CHECK(read_all(s, "runs/r1/big.bin", storage::ByteRange{big.size() - 3, 100}) ==
+        big.substr(big.size() - 3));
+  read_all(s, "runs/r1/big.bin", storage::ByteRange{big.size() + 5, 10}, &status);
+  REQUIRE(status);
+  CHECK(status->kind == StorageErrorKind::Invalid);
+
+  // A missing object is not_found, with its key in the message.
+  read_all(s, "runs/r1/none.bin", std::nullopt, &status);
+  REQUIRE(status);
+  CHECK(status->kind == StorageErrorKind::NotFound);
+  CHECK(status->kind_name() == "not_found");
+  CHECK_THAT(status->message, Catch::Contains("runs/r1/none.bin"));
+
+  // A put replaces; an empty file is an object of 0 bytes.
+  REQUIRE_FALSE(s.put_file("runs/r1/a.txt", write_bytes(scratch / "a1", "first")));
+  REQUIRE_FALSE(s.put_file("runs/r1/a.txt", write_bytes(scratch / "a2", "second")));
+  CHECK(read_all(s, "runs/r1/a.txt") == "second");
+  REQUIRE_FALSE(s.put_file("runs/r1/sub/empty", write_bytes(scratch / "e", "")));
+  auto empty = s.stat("runs/r1/sub/empty");
+  REQUIRE(empty.ok());
+  CHECK(empty.value.exists);
+  CHECK(empty.value.size == 0);
+  CHECK(read_all(s, "runs/r1/sub/empty", std::nullopt, &status).empty());
+  CHECK_FALSE(status);
+
+  // A local file that is not there cannot be put.
+  auto absent = s.put_file("runs/r1/x", scratch / "no-such-file");
+  REQUIRE(absent);
+  CHECK(absent->kind == StorageErrorKind::NotFound);
+
+  // list: a prefix is a folder ("runs/r1" does not see "runs/r10"), sorted, with sizes.
+  REQUIRE_FALSE(s.put_file("runs/r10/c.txt", write_bytes(scratch / "c", "ccc")));
+  REQUIRE_FALSE(s.put_file("other/d.txt", write_bytes(scratch / "d", "dddd")));
+  for (std::string prefix : {"runs/r1", "runs/r1/"}) {
+    INFO("prefix " << prefix);
+    auto listed = s.list(prefix);
+    REQUIRE(listed.ok());
+    REQUIRE(listed.value.size() == 3);
+    CHECK(listed.value[0].key == "runs/r1/a.txt");
+    CHECK(listed.value[0].size == 6);
+    CHECK(listed.value[1].key == "runs/r1/big.bin");
+    CHECK(listed.value[1].size == big.size());
+    CHECK(listed.value[2].key == "runs/r1/sub/empty");
+  }
+  auto all = s.list("");
+  REQUIRE(all.ok());
+  CHECK(all.value.size() == 5);
+  auto none = s.list("nothing/here");
+  REQUIRE(none.ok());
+  CHECK(none.value.empty());
+
+  // A sink that stops ends the read with an error.
+  auto stopped = s.read("runs/r1/big.bin", [](std::string_view) { return false; });
+  REQUIRE(stopped);
+  CHECK(stopped->kind == StorageErrorKind::Unavailable);
+
+  // remove: gone afterwards; a missing key is no error.
+  REQUIRE_FALSE(s.remove("runs/r1/a.txt"));
+  CHECK_FALSE(s.stat("runs/r1/a.txt").value.exists);
+  CHECK_FALSE(s.remove("runs/r1/a.txt"));
+
+  // remove_prefix: the folder goes, its neighbour "runs/r10" stays.
+  REQUIRE_FALSE(s.remove_prefix("runs/r1"));
+  CHECK(s.list("runs/r1").value.empty());
+  CHECK_FALSE(s.stat("runs/r1/big.bin").value.exists);
+  CHECK(s.stat("runs/r10/c.txt").value.exists);
+  CHECK(read_all(s, "runs/r10/c.txt") == "ccc");
+  CHECK_FALSE(s.remove_prefix("not/there"));
+
+  // Keys that are not relative paths of plain segments are refused before anything is touched.
+  for (std::string bad :
+       {"", "../x", "runs/../../x", "/abs", "runs/.hidden", "a//b", "a/./b", "a\\b", "trailing/"}) {
+    INFO("key '" << bad << "'");
+    auto p = s.put_file(bad, scratch / "c");
+    REQUIRE(p);
+    CHECK(p->kind == StorageErrorKind::Invalid);
+    CHECK(p->kind_name() == "storage_invalid");
+    read_all(s, bad, std::nullopt, &status);
+    REQUIRE(status);
+    CHECK(status->kind == StorageErrorKind::Invalid);
+    CHECK(s.stat(bad).error->kind == StorageErrorKind::Invalid);
+    CHECK(s.remove(bad)->kind == StorageErrorKind::Invalid);
+  }
+  for (std::string bad : {"..", "../runs", "/", ".hidden/"}) {
+    INFO("prefix '" << bad << "'");
+    CHECK(s.list(bad).error->kind == StorageErrorKind::Invalid);
+    CHECK(s.remove_prefix(bad)->kind == StorageErrorKind::Invalid);
+  }
+  CHECK(s.stat("runs/r10/c.txt").value.exists);
+}
+
+}  // namespace wfc::test
