@@ -96,7 +96,9 @@ StorageResult<S3Config> s3_config_from_env(std::string_view url, const EnvReader
   std::string endpoint = env("WFC_S3_ENDPOINT");
   if (!endpoint.empty()) {
     if (auto p = endpoint_problem(endpoint); !p.empty()) {
-      return invalid("WFC_S3_ENDPOINT '" + endpoint + "' is refused: " + p);
+      // Not echoed: a user name and password in it would be a secret.
+      return invalid("WFC_S3_ENDPOINT is refused: " + p +
+                     "; write an origin like http://127.0.0.1:9000");
     }
     if (endpoint.back() == '/') endpoint.pop_back();
     out.value.endpoint = endpoint;

@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -334,4 +335,68 @@ TEST_CASE("S3Storage aborts a multipart upload whose part is refused", "[storage
   CHECK(seen[1] == "PUT /wfc-test/runs/x.bin?partNumber=1&uploadId=up-1");
   CHECK(seen[2] == "PUT /wfc-test/runs/x.bin?partNumber=2&uploadId=up-1");
   CHECK(seen[3] == "DELETE /wfc-test/runs/x.bin?uploadId=up-1");
+}
+
+TEST_CASE("s3://bucket/prefix URLs and the AWS environment make an S3Config", "[storage][s3]") {
+  S3Config c;
+  CHECK(wfc::storage::parse_s3_url("s3://media-out/runs/2026/", c) == "");
+  CHECK(c.bucket == "media-out");
+  CHECK(c.prefix == "runs/2026");
+  CHECK(wfc::storage::parse_s3_url("s3://media-out", c) == "");
+  CHECK(c.prefix == "");
+  for (std::string bad :
+       {"http://media-out/x", "s3://", "s3:///x", "s3://Media_Out/x", "s3://ab",
+        "s3://media-out/../x", "s3://media-out/a//b", "s3://media-out/a?x=1", "s3://-media/x"}) {
+    INFO(bad);
+    S3Config d;
+    CHECK_FALSE(wfc::storage::parse_s3_url(bad, d).empty());
+  }
+
+  std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"},
+                                            {"AWS_SECRET_ACCESS_KEY", "shh-secret"},
+                                            {"AWS_REGION", "eu-west-3"},
+                                            {"WFC_S3_ENDPOINT", "http://127.0.0.1:9000/"}};
+  auto reader = [&](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  auto made = wfc::storage::s3_config_from_env("s3://media-out/p", reader);
+  REQUIRE(made.ok());
+  CHECK(made.value.bucket == "media-out");
+  CHECK(made.value.prefix == "p");
+  CHECK(made.value.region == "eu-west-3");
+  CHECK(made.value.endpoint == "http://127.0.0.1:9000");
+  CHECK(made.value.access_key_id == "AKIAEXAMPLE");
+  CHECK(made.value.secret_access_key == "shh-secret");
+  CHECK(made.value.part_size == 8ull << 20);
+
+  // An endpoint with user info is refused without being echoed.
+  env["WFC_S3_ENDPOINT"] = "http://user:hunter2@127.0.0.1:9000";
+  auto userinfo = wfc::storage::s3_config_from_env("s3://media-out/p", reader);
+  REQUIRE(userinfo.error);
+  CHECK(userinfo.error->kind == StorageErrorKind::Invalid);
+  CHECK_THAT(userinfo.error->message, Catch::Contains("WFC_S3_ENDPOINT"));
+  CHECK(userinfo.error->message.find("hunter2") == std::string::npos);
+  env["WFC_S3_ENDPOINT"] = "ftp://127.0.0.1";
+  CHECK(wfc::storage::s3_config_from_env("s3://media-out/p", reader).error);
+  env.erase("WFC_S3_ENDPOINT");
+
+  // Missing credentials name the variables.
+  env.erase("AWS_SECRET_ACCESS_KEY");
+  auto missing = wfc::storage::s3_config_from_env("s3://media-out/p", reader);
+  REQUIRE(missing.error);
+  CHECK_THAT(missing.error->message, Catch::Contains("AWS_SECRET_ACCESS_KEY"));
+  // A bad storage URL is storage_invalid too.
+  env["AWS_SECRET_ACCESS_KEY"] = "shh-secret";
+  auto bad = wfc::storage::s3_config_from_env("s3://x", reader);
+  REQUIRE(bad.error);
+  CHECK(bad.error->kind_name() == "storage_invalid");
+
+  // Without an endpoint, AWS virtual-host style: nothing is sent in this test, only described.
+  env.erase("AWS_REGION");
+  auto aws = wfc::storage::s3_config_from_env("s3://media-out", reader);
+  REQUIRE(aws.ok());
+  CHECK(aws.value.endpoint.empty());
+  CHECK(aws.value.region == "us-east-1");
+  CHECK(S3Storage(aws.value).describe() == "s3://media-out");
 }
