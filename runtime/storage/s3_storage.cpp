@@ -312,7 +312,13 @@ StorageStatus S3Storage::read(std::string_view key, const ByteSink& sink,
   if (auto problem = key_problem(key); !problem.empty()) return invalid_key("key", key, problem);
   Client client(config_);
   std::string object = client.object_key(key);
-  if (range && range->length && *range->length == 0) return std::nullopt;
+  if (range && range->length && *range->length == 0) {  // no bytes to ask for; it must exist
+    auto st = stat(key);
+    if (st.error) return st.error;
+    if (!st.value.exists)
+      return StorageError{StorageErrorKind::NotFound, "no object at " + client.shown(object)};
+    return std::nullopt;
+  }
   std::uint64_t delivered = 0;  // across attempts: a broken read resumes where it stopped
   Outcome o = client.send("read", object, [&](int) {
     Request r;

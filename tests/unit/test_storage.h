@@ -82,6 +82,11 @@ inline void storage_contract(storage::Storage& s, const std::filesystem::path& s
   CHECK(status->kind == StorageErrorKind::NotFound);
   CHECK(status->kind_name() == "not_found");
   CHECK_THAT(status->message, Catch::Contains("runs/r1/none.bin"));
+  read_all(s, "runs/r1/none.bin", storage::ByteRange{0, 0}, &status);  // even for no bytes
+  REQUIRE(status);
+  CHECK(status->kind == StorageErrorKind::NotFound);
+  CHECK(read_all(s, "runs/r1/big.bin", storage::ByteRange{5, 0}, &status).empty());
+  CHECK_FALSE(status);
 
   // A put replaces; an empty file is an object of 0 bytes.
   REQUIRE_FALSE(s.put_file("runs/r1/a.txt", write_bytes(scratch / "a1", "first")));
