@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -111,7 +113,27 @@ void exchange(int port, const uint8_t* data, size_t size) {
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  check(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "connect");
+  int rc = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  if (rc != 0 && errno == EINTR) {
+    // libFuzzer's timer signal came while the server's accept queue was full (the server is at
+    // its connection cap until the half-closed connections of earlier inputs end): the connect
+    // goes on in the background. Wait for it, as long as libFuzzer's -timeout allows.
+    pollfd p{fd, POLLOUT, 0};
+    int ready = 0;
+    for (int i = 0; i < 8 && ready == 0; ++i) {
+      ready = poll(&p, 1, 1000);
+      if (ready < 0 && errno == EINTR) ready = 0;
+    }
+    int err = ETIMEDOUT;
+    socklen_t len = sizeof err;
+    if (ready > 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    rc = err == 0 ? 0 : -1;
+    errno = err;
+  }
+  if (rc != 0) {
+    std::fprintf(stderr, "fuzz_http_request: connect: %s\n", std::strerror(errno));
+    std::abort();
+  }
   for (size_t done = 0; done < size;) {
     ssize_t n = send(fd, data + done, size - done, MSG_NOSIGNAL);
     if (n <= 0) break;
