@@ -20,6 +20,7 @@
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
 #include "runtime/api/sign_urls.h"
+#include "runtime/ingest/issued_file.h"
 #include "runtime/model/ids.h"
 #include "runtime/store/wire_json.h"
 
@@ -58,11 +59,7 @@ std::string content_type(const fs::path& p) {
 /// is absolute or names a hidden entry.
 fs::path safe_relative(const std::string& path) {
   fs::path rel = fs::path(path).lexically_normal();
-  if (rel.is_absolute() || rel.empty()) return {};
-  for (const fs::path& part : rel) {
-    if (part.empty() || part.string()[0] == '.') return {};
-  }
-  return rel;
+  return ingest::issued_path_ok(rel.generic_string()) ? rel : fs::path();
 }
 
 /// The deleted file a missing path belonged to: the file itself, or a deleted playlist whose

@@ -27,6 +27,7 @@
 #include "runtime/exec/scheduler.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/model/ids.h"
+#include "runtime/model/status.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
@@ -55,7 +56,8 @@ struct Args {
 };
 
 bool terminal(const std::string& status) {
-  return status == "succeeded" || status == "failed" || status == "cancelled";
+  std::optional<model::Status> s = model::parse_status(status);
+  return s && model::is_terminal(*s);
 }
 
 int status_of(const json& task) {
