@@ -19,7 +19,6 @@
 
 namespace wfc::store {
 
-using sqlite::Connection;
 using sqlite::Query;
 using sqlite::Statement;
 using sqlite::Transaction;
@@ -180,7 +179,7 @@ std::string secret_hint(const std::string& secret) {
          secret.substr(secret.size() - 4);
 }
 
-std::vector<Task> tasks_of(Connection& c, const std::string& run_id) {
+std::vector<Task> tasks_of(sqlite::Connection& c, const std::string& run_id) {
   static const std::string sql =
       fmt::format("SELECT {} FROM tasks WHERE run_id = ? ORDER BY seq", kTaskColumns);
   Query q = c.prepare(sql);
@@ -190,7 +189,7 @@ std::vector<Task> tasks_of(Connection& c, const std::string& run_id) {
   return out;
 }
 
-std::optional<Run> load_run(Connection& c, const std::string& id, bool with_plan = false) {
+std::optional<Run> load_run(sqlite::Connection& c, const std::string& id, bool with_plan = false) {
   Run r;
   {
     static const std::string sql = fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
@@ -204,7 +203,7 @@ std::optional<Run> load_run(Connection& c, const std::string& id, bool with_plan
 }
 
 /// load_run with the JSON columns as stored text (RunText), in one read of each table.
-std::optional<RunText> load_run_text(Connection& c, const std::string& id) {
+std::optional<RunText> load_run_text(sqlite::Connection& c, const std::string& id) {
   RunText out;
   {
     static const std::string sql = fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
@@ -236,7 +235,7 @@ struct Filter {
 /// One cursor page of `table` (see ListQuery): rows after/before the cursors in (created_at,
 /// seq) order, filtered, `limit` of them plus one to learn has_more. nullopt: unknown cursor.
 template <typename T, typename RowFn>
-std::optional<Page<T>> page(Connection& c, const char* table, const char* columns,
+std::optional<Page<T>> page(sqlite::Connection& c, const char* table, const char* columns,
                             const ListQuery& q, const std::vector<Filter>& filters, RowFn row) {
   int limit = std::clamp(q.limit, 1, 100);
   bool asc = q.order == Order::Asc;
@@ -283,7 +282,7 @@ std::optional<Page<T>> page(Connection& c, const char* table, const char* column
   return p;
 }
 
-void insert_event(Connection& c, const std::string& kind, const std::string& run_id,
+void insert_event(sqlite::Connection& c, const std::string& kind, const std::string& run_id,
                   const nlohmann::json& data, const std::string& webhook_url, int64_t now) {
   static const std::string sql =
       fmt::format("INSERT INTO events ({}) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)", kEventColumns);
@@ -300,7 +299,7 @@ void insert_event(Connection& c, const std::string& kind, const std::string& run
 
 /// Makes a run terminal: unfinished tasks cancelled, the lease released, and a run.<status>
 /// event with the run as data. The caller holds the write transaction.
-void terminate(Connection& c, const std::string& run_id, model::Status status,
+void terminate(sqlite::Connection& c, const std::string& run_id, model::Status status,
                const nlohmann::json& error, int64_t now) {
   std::string st(model::status_name(status));
   {
@@ -359,7 +358,7 @@ void rewrite_task_ids(nlohmann::json& task, const std::string& run_id,
       it->second.second.empty() ? nlohmann::json(nullptr) : nlohmann::json(it->second.second);
 }
 
-std::map<std::string, std::pair<std::string, std::string>> task_ids(Connection& c,
+std::map<std::string, std::pair<std::string, std::string>> task_ids(sqlite::Connection& c,
                                                                     const std::string& run_id) {
   std::map<std::string, std::pair<std::string, std::string>> ids;
   Query q = c.prepare("SELECT node, id, parent_id FROM tasks WHERE run_id = ?");
@@ -394,16 +393,16 @@ SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
 
 SqliteStore::~SqliteStore() = default;
 
-std::unique_ptr<Connection> SqliteStore::open_connection() const {
-  return std::make_unique<Connection>(options_.path, options_.synchronous,
-                                      options_.busy_timeout_ms);
+std::unique_ptr<sqlite::Connection> SqliteStore::open_connection() const {
+  return std::make_unique<sqlite::Connection>(options_.path, options_.synchronous,
+                                              options_.busy_timeout_ms);
 }
 
 int64_t SqliteStore::now_ms() const { return options_.clock_ms(); }
 
 template <typename F>
 auto SqliteStore::read(F&& f) {
-  std::unique_ptr<Connection> c;
+  std::unique_ptr<sqlite::Connection> c;
   {
     std::lock_guard lock(readers_mutex_);
     if (!readers_.empty()) {
@@ -414,7 +413,7 @@ auto SqliteStore::read(F&& f) {
   if (!c) c = open_connection();
   struct GiveBack {
     SqliteStore* self;
-    std::unique_ptr<Connection>& c;
+    std::unique_ptr<sqlite::Connection>& c;
     ~GiveBack() {
       std::lock_guard lock(self->readers_mutex_);
       self->readers_.push_back(std::move(c));
@@ -433,7 +432,7 @@ auto SqliteStore::write(F&& f) {
 }
 
 int SqliteStore::schema_version() {
-  return write([](Connection& c) { return sqlite::schema_version(c); });
+  return write([](sqlite::Connection& c) { return sqlite::schema_version(c); });
 }
 
 // ---- automations
@@ -441,7 +440,7 @@ int SqliteStore::schema_version() {
 Automation SqliteStore::create_automation(Automation a) {
   if (a.id.empty()) a.id = model::new_id("auto");
   a.created_at = a.updated_at = now_ms() / 1000;
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     c.prepare(fmt::format("INSERT INTO automations ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           kAutomationColumns))
@@ -462,7 +461,7 @@ Automation SqliteStore::create_automation(Automation a) {
 }
 
 std::optional<Automation> SqliteStore::get_automation(const std::string& id) {
-  return read([&](Connection& c) -> std::optional<Automation> {
+  return read([&](sqlite::Connection& c) -> std::optional<Automation> {
     Query q = c.prepare(fmt::format("SELECT {} FROM automations WHERE id = ?", kAutomationColumns));
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
@@ -471,7 +470,7 @@ std::optional<Automation> SqliteStore::get_automation(const std::string& id) {
 }
 
 std::optional<AutomationPlan> SqliteStore::get_automation_plan(const std::string& id) {
-  return read([&](Connection& c) -> std::optional<AutomationPlan> {
+  return read([&](sqlite::Connection& c) -> std::optional<AutomationPlan> {
     Query q = c.prepare("SELECT id, status, webhook_url, plan FROM automations WHERE id = ?");
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
@@ -484,14 +483,14 @@ std::optional<AutomationPlan> SqliteStore::get_automation_plan(const std::string
 std::optional<Page<Automation>> SqliteStore::list_automations(const ListQuery& q) {
   std::vector<Filter> filters;
   if (!q.automation_status.empty()) filters.push_back({"status", q.automation_status});
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     return page<Automation>(c, "automations", kAutomationColumns, q, filters, automation_row);
   });
 }
 
 bool SqliteStore::update_automation(const Automation& a) {
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     c.prepare(
          "UPDATE automations SET name = ?, description = ?, workflow = ?, plan = ?, status = ?, "
@@ -513,7 +512,7 @@ bool SqliteStore::update_automation(const Automation& a) {
 }
 
 bool SqliteStore::delete_automation(const std::string& id) {
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     c.prepare("DELETE FROM automations WHERE id = ?")->bind(1, id).run();
     bool found = c.changes() > 0;
@@ -563,7 +562,7 @@ Run prepare_run(const NewRun& in, int64_t now) {
 
 /// Inserts a prepared run and its tasks inside the caller's write transaction, or finds the run
 /// its idempotency key already names.
-CreatedRun insert_run(Connection& c, Run r, const std::string& plan_text) {
+CreatedRun insert_run(sqlite::Connection& c, Run r, const std::string& plan_text) {
   if (!r.idempotency_key.empty()) {
     std::string existing;
     {
@@ -632,7 +631,7 @@ Run as_created(Run r) {
 }
 
 /// Renders the data of run.created events, stored null (see insert_run).
-void fill_created_data(Connection& c, std::vector<Event>& events) {
+void fill_created_data(sqlite::Connection& c, std::vector<Event>& events) {
   for (Event& e : events) {
     if (e.kind != "run.created" || !e.data.is_null()) continue;
     if (std::optional<Run> r = load_run(c, e.run_id)) e.data = to_json(as_created(std::move(*r)));
@@ -671,7 +670,7 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
     lock.unlock();
     std::exception_ptr error;
     try {
-      write([&](Connection& c) {
+      write([&](sqlite::Connection& c) {
         Transaction tx(c, Transaction::Write);
         for (PendingCreate* p : batch) p->result = insert_run(c, std::move(p->run), *p->plan_text);
         tx.commit();
@@ -692,15 +691,15 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
 }
 
 std::optional<Run> SqliteStore::get_run(const std::string& id) {
-  return read([&](Connection& c) { return load_run(c, id); });
+  return read([&](sqlite::Connection& c) { return load_run(c, id); });
 }
 
 std::optional<RunText> SqliteStore::get_run_text(const std::string& id) {
-  return read([&](Connection& c) { return load_run_text(c, id); });
+  return read([&](sqlite::Connection& c) { return load_run_text(c, id); });
 }
 
 StatusCounts SqliteStore::count_by_status() {
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     StatusCounts out;
     for (auto [table, counts] : {std::pair("runs", &out.runs), std::pair("tasks", &out.tasks)}) {
       Query q = c.prepare(fmt::format("SELECT status, count(*) FROM {} GROUP BY status", table));
@@ -713,7 +712,7 @@ StatusCounts SqliteStore::count_by_status() {
 std::optional<Page<Run>> SqliteStore::list_runs(const ListQuery& q) {
   std::vector<Filter> filters;
   if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     return page<Run>(c, "runs", kRunColumns, q, filters,
                      [](const Statement& s) { return run_row(s, false); });
   });
@@ -722,7 +721,7 @@ std::optional<Page<Run>> SqliteStore::list_runs(const ListQuery& q) {
 std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
                                           std::chrono::milliseconds lease) {
   int64_t ms = now_ms(), now = ms / 1000;
-  return write([&](Connection& c) -> std::optional<Run> {
+  return write([&](sqlite::Connection& c) -> std::optional<Run> {
     Transaction tx(c, Transaction::Write);
     for (;;) {
       // The oldest queued run, and the held run whose lease lapsed first (its worker died);
@@ -795,7 +794,7 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
 Lease SqliteStore::renew_lease(const std::string& run_id, const std::string& worker_id,
                                std::chrono::milliseconds lease) {
   int64_t ms = now_ms();
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     Lease result = Lease::Lost;
     {
@@ -811,7 +810,7 @@ Lease SqliteStore::renew_lease(const std::string& run_id, const std::string& wor
 }
 
 int SqliteStore::release_worker(const std::string& worker_id) {
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     // 1, not 0: claim_run looks for leases below now, and 0 could tie with a fake clock.
     c.prepare("UPDATE runs SET lease_until_ms = 1 WHERE worker_id = ?")->bind(1, worker_id).run();
@@ -826,7 +825,7 @@ bool SqliteStore::apply_event(const std::string& run_id, const std::string& work
   model::Status status = event_status(data);
   std::string st(model::status_name(status));
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     std::string webhook_url;
     {
@@ -894,7 +893,7 @@ bool SqliteStore::finish_run(const std::string& run_id, const std::string& worke
   if (!model::is_terminal(status))
     throw std::invalid_argument("store: finish_run needs a terminal status");
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     {
       Query q = c.prepare("SELECT 1 FROM runs WHERE id = ? AND worker_id = ?");
@@ -909,7 +908,7 @@ bool SqliteStore::finish_run(const std::string& run_id, const std::string& worke
 
 std::optional<Run> SqliteStore::cancel_run(const std::string& run_id) {
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) -> std::optional<Run> {
+  return write([&](sqlite::Connection& c) -> std::optional<Run> {
     Transaction tx(c, Transaction::Write);
     std::optional<Run> r = load_run(c, run_id);
     if (!r || model::is_terminal(r->status)) return r;
@@ -930,7 +929,7 @@ std::optional<Run> SqliteStore::cancel_run(const std::string& run_id) {
 // ---- tasks
 
 std::optional<Task> SqliteStore::get_task(const std::string& id) {
-  return read([&](Connection& c) -> std::optional<Task> {
+  return read([&](sqlite::Connection& c) -> std::optional<Task> {
     Query q = c.prepare(fmt::format("SELECT {} FROM tasks WHERE id = ?", kTaskColumns));
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
@@ -943,7 +942,7 @@ std::optional<Page<Task>> SqliteStore::list_tasks(const ListQuery& q) {
   if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
   if (!q.kind.empty()) filters.push_back({"kind", q.kind});
   if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     return page<Task>(c, "tasks", kTaskColumns, q, filters,
                       [](const Statement& s) { return task_row(s); });
   });
@@ -952,7 +951,7 @@ std::optional<Page<Task>> SqliteStore::list_tasks(const ListQuery& q) {
 // ---- output files
 
 std::optional<File> SqliteStore::get_file(const std::string& id) {
-  return read([&](Connection& c) { return sqlite::select_file(c, id); });
+  return read([&](sqlite::Connection& c) { return sqlite::select_file(c, id); });
 }
 
 std::optional<Page<File>> SqliteStore::list_files(const ListQuery& q) {
@@ -960,14 +959,14 @@ std::optional<Page<File>> SqliteStore::list_files(const ListQuery& q) {
   if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
   if (!q.task_id.empty()) filters.push_back({"task_id", q.task_id});
   if (!q.kind.empty()) filters.push_back({"kind", q.kind});
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     return page<File>(c, "files", sqlite::kFileColumns, q, filters, sqlite::file_row);
   });
 }
 
 std::optional<File> SqliteStore::mark_file_deleted(const std::string& id) {
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     std::optional<File> f = sqlite::mark_file_deleted(c, id, now);
     tx.commit();
@@ -981,7 +980,7 @@ std::optional<Page<Event>> SqliteStore::list_events(const ListQuery& q) {
   std::vector<Filter> filters;
   if (!q.kind.empty()) filters.push_back({"kind", q.kind});
   if (!q.run_id.empty()) filters.push_back({"run_id", q.run_id});
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     auto p = page<Event>(c, "events", kEventColumns, q, filters, event_row);
     if (p) fill_created_data(c, p->items);
     return p;
@@ -989,7 +988,7 @@ std::optional<Page<Event>> SqliteStore::list_events(const ListQuery& q) {
 }
 
 std::vector<Event> SqliteStore::due_deliveries(int64_t now, int limit) {
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     Query q = c.prepare(
         fmt::format("SELECT {} FROM events WHERE next_attempt_at > 0 AND next_attempt_at <= ? "
                     "ORDER BY next_attempt_at, seq LIMIT ?",
@@ -1004,7 +1003,7 @@ std::vector<Event> SqliteStore::due_deliveries(int64_t now, int limit) {
 
 void SqliteStore::record_delivery(const std::string& event_id, const DeliveryResult& r) {
   int64_t now = now_ms() / 1000;
-  write([&](Connection& c) {
+  write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     c.prepare(
          "UPDATE events SET attempts = attempts + 1, delivered_at = ?, next_attempt_at = ? "
@@ -1025,7 +1024,7 @@ ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secr
     throw std::invalid_argument("store: a key's source must be config, dev or api");
   std::string hash = hash_secret(secret);
   int64_t now = now_ms() / 1000;
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     {
       Query q = c.prepare(fmt::format("SELECT {} FROM api_keys WHERE hash = ?", kKeyColumns));
@@ -1068,7 +1067,7 @@ std::optional<ApiKey> SqliteStore::find_api_key(const std::string& secret) {
         now - it->second.read_at_ms < options_.key_cache_ms)
       return it->second.key;
   }
-  auto found = read([&](Connection& c) -> std::optional<ApiKey> {
+  auto found = read([&](sqlite::Connection& c) -> std::optional<ApiKey> {
     static const std::string sql =
         fmt::format("SELECT {} FROM api_keys WHERE hash = ?", kKeyColumns);
     Query q = c.prepare(sql);
@@ -1090,7 +1089,7 @@ void SqliteStore::forget_keys() {
 }
 
 std::optional<ApiKey> SqliteStore::get_api_key(const std::string& id) {
-  return read([&](Connection& c) -> std::optional<ApiKey> {
+  return read([&](sqlite::Connection& c) -> std::optional<ApiKey> {
     Query q = c.prepare(fmt::format("SELECT {} FROM api_keys WHERE id = ?", kKeyColumns));
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
@@ -1099,12 +1098,13 @@ std::optional<ApiKey> SqliteStore::get_api_key(const std::string& id) {
 }
 
 std::optional<Page<ApiKey>> SqliteStore::list_api_keys(const ListQuery& q) {
-  return read(
-      [&](Connection& c) { return page<ApiKey>(c, "api_keys", kKeyColumns, q, {}, key_row); });
+  return read([&](sqlite::Connection& c) {
+    return page<ApiKey>(c, "api_keys", kKeyColumns, q, {}, key_row);
+  });
 }
 
 std::vector<ApiKey> SqliteStore::list_api_keys() {
-  return read([&](Connection& c) {
+  return read([&](sqlite::Connection& c) {
     Query q = c.prepare(fmt::format("SELECT {} FROM api_keys ORDER BY seq", kKeyColumns));
     std::vector<ApiKey> out;
     while (q->step()) out.push_back(key_row(*q));
@@ -1118,7 +1118,7 @@ bool SqliteStore::set_api_key_status(const std::string& id, const std::string& s
     SqliteStore* self;
     ~Forget() { self->forget_keys(); }  // after the commit, so no reader caches the old row
   } forget{this};
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     c.prepare("UPDATE api_keys SET status = ?, updated_at = ? WHERE id = ?")
         ->bind(1, status)
@@ -1139,7 +1139,7 @@ std::vector<ApiKey> SqliteStore::retire_unconfigured_keys(
     SqliteStore* self;
     ~Forget() { self->forget_keys(); }  // after the commit, so no reader caches the old row
   } forget{this};
-  return write([&](Connection& c) {
+  return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
     std::vector<ApiKey> all;
     {

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -31,6 +32,13 @@ namespace wfc::store {
 class StoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// The database cannot be reached now (PostgreSQL restarting, the network down): a caller may try
+/// again later. The API answers 503 with Retry-After; a worker backs off and keeps its work.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
 };
 
 struct Automation {
@@ -152,6 +160,20 @@ struct File {
 /// The id of the output file at `path` (relative to the run's directory) of run `run_id`:
 /// derived, so the same file has the same id in every process and after every restart.
 std::string file_id(const std::string& run_id, const std::string& path);
+
+/// A connection to an outside service that tasks reach with it (POST /connections; `export` and
+/// `ingest` name one by `connection_id`). Kind `s3`: `settings` holds bucket, region and endpoint;
+/// the credentials are in `sealed_secret`, encrypted by the caller with a key kept outside the
+/// database before they reach the store, which keeps them as opaque text and never reads them.
+struct Connection {
+  std::string id;  // conn_…; generated when empty
+  std::string kind = "s3";
+  std::string name;
+  nlohmann::json settings = nlohmann::json::object();  // no secrets here
+  std::string sealed_secret;                           // opaque to the store
+  std::string created_by;                              // key_… that made it; "" from a file
+  int64_t created_at = 0, updated_at = 0;              // unix seconds
+};
 
 enum class Order { Asc, Desc };
 
@@ -289,6 +311,20 @@ class Store {
   /// first.
   virtual std::vector<Event> due_deliveries(int64_t now, int limit) = 0;
   virtual void record_delivery(const std::string& event_id, const DeliveryResult& r) = 0;
+
+  // Connections (kind s3 and its sealed credentials; Connection).
+  virtual Connection create_connection(Connection c);  // fills id (if empty), timestamps
+  virtual std::optional<Connection> get_connection(const std::string& id);
+  virtual std::optional<Page<Connection>> list_connections(const ListQuery& q);  // by created_at
+  virtual bool update_connection(const Connection& c);  // false: no such id
+  virtual bool delete_connection(const std::string& id);
+
+  /// Calls `queued` (on a thread of the store's) whenever a run may have become claimable through
+  /// any process on the same database, until the store is destroyed: how a worker on another
+  /// host hears of a run an API node queued without polling for it (PostgreSQL: LISTEN/NOTIFY).
+  /// The default does nothing: workers of an embedded store hear through WorkerPool::wake and
+  /// their poll.
+  virtual void watch_queue(std::function<void()> queued) { (void)queued; }
 
   // API keys.
   /// Stores a key for `secret` (only its hash and a hint) with its `source` (config, dev, api)
