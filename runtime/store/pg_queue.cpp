@@ -1,7 +1,7 @@
 // PgStore's queue (see pg_store.h; docs/store.md, "PostgreSQL"): run creation in one statement,
-// claims with FOR UPDATE SKIP LOCKED, leases, scheduler events, finishing and cancelling. A
-// NOTIFY on the queue's channel goes with every write that makes a run claimable, committed with
-// it.
+// claims with FOR UPDATE SKIP LOCKED, leases, scheduler events, finishing and cancelling. Every
+// write that makes a run claimable asks for a NOTIFY on the queue's channel once it committed
+// (notify_queue).
 #include <fmt/format.h>
 
 #include <map>
@@ -92,9 +92,10 @@ Run prepare_run(const NewRun& in, int64_t now) {
   return r;
 }
 
-// The run, its tasks (from one JSON array parameter, in plan order), its run.created event and
-// the queue's NOTIFY, as one statement: one round trip and one transaction. With an idempotency
-// key already used by the same created_by, the INSERT does nothing and no row comes back.
+// The run, its tasks (from one JSON array parameter, in plan order) and its run.created event as
+// one statement: one round trip and one transaction. With an idempotency key already used by the
+// same created_by, the INSERT does nothing and no row comes back. The queue's NOTIFY is not in it
+// (see PgStore::notify_queue).
 const std::string& create_sql() {
   static const std::string sql = fmt::format(
       "WITH r AS (INSERT INTO runs ({run}) VALUES ($1, $2, 'queued', 0, $3, $4, NULL, $5, $6, $7, "
@@ -107,11 +108,10 @@ const std::string& create_sql() {
       "ORDER BY x.n), "
       "e AS (INSERT INTO events ({event}) SELECT $11::text, 'run.created', r.id, 'null', "
       "$9::bigint, "
-      "$8::text, 0, CASE WHEN $8::text = '' THEN 0 ELSE $9::bigint END, 0 FROM r), "
-      "n AS (SELECT pg_notify('{channel}', '') FROM r) "
-      "SELECT r.id FROM r, n",
+      "$8::text, 0, CASE WHEN $8::text = '' THEN 0 ELSE $9::bigint END, 0 FROM r) "
+      "SELECT id FROM r",
       fmt::arg("run", pg::kRunColumns), fmt::arg("task", pg::kTaskColumns),
-      fmt::arg("event", pg::kEventColumns), fmt::arg("channel", pg::kQueueChannel));
+      fmt::arg("event", pg::kEventColumns));
   return sql;
 }
 
@@ -140,7 +140,10 @@ CreatedRun PgStore::create_run(const NewRun& in) {
       .add(model::new_id("evt"));
   return with([&](pg::Conn& c) -> CreatedRun {
     Result made = c.run(create_sql(), p);
-    if (made.rows() > 0) return {std::move(r), true};
+    if (made.rows() > 0) {
+      notify_queue();
+      return {std::move(r), true};
+    }
     Result existing = c.run("SELECT id FROM runs WHERE created_by = $1 AND idempotency_key = $2",
                             Params().add(r.created_by).add(r.idempotency_key));
     std::optional<Run> earlier;
@@ -227,15 +230,14 @@ Lease PgStore::renew_lease(const std::string& run_id, const std::string& worker_
 }
 
 int PgStore::release_worker(const std::string& worker_id) {
-  static const std::string sql = fmt::format(
-      "WITH u AS (UPDATE runs SET lease_until_ms = 1 WHERE worker_id = $1 RETURNING 1), "
-      "n AS (SELECT pg_notify('{}', '') WHERE EXISTS (SELECT 1 FROM u)) "
-      "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM n)",
-      pg::kQueueChannel);
-  return with([&](pg::Conn& c) {
+  int released = with([&](pg::Conn& c) {
     // 1, not 0: claim_run looks for leases below now, and 0 could tie with a fake clock.
-    return static_cast<int>(c.run(sql, Params().add(worker_id)).integer(0, 0));
+    return static_cast<int>(
+        c.run("UPDATE runs SET lease_until_ms = 1 WHERE worker_id = $1", Params().add(worker_id))
+            .affected());
   });
+  if (released > 0) notify_queue();
+  return released;
 }
 
 bool PgStore::apply_event(const std::string& run_id, const std::string& worker_id,

@@ -42,11 +42,17 @@ PgStore::PgStore(Options options) : options_(std::move(options)) {
   pg::Url url = pg::parse_url(options_.url);
   pool_ = std::make_unique<pg::Pool>(url.conninfo, url.pool);
   with([](pg::Conn& c) { pg::migrate(c); });
+  notifier_ = std::thread([this] { notify_loop(); });
 }
 
 PgStore::~PgStore() {
-  if (listener_.joinable()) {
+  {
+    std::lock_guard lock(notify_mutex_);
     stopping_ = true;
+  }
+  notify_cv_.notify_all();
+  notifier_.join();
+  if (listener_.joinable()) {
     char b = 1;
     (void)!write(stop_pipe_[1], &b, 1);
     listener_.join();
@@ -478,6 +484,33 @@ void PgStore::watch_queue(std::function<void()> queued) {
   if (listener_.joinable()) return;
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw StoreError("postgres: cannot make a pipe");
   listener_ = std::thread([this] { listen_loop(); });
+}
+
+void PgStore::notify_queue() {
+  {
+    std::lock_guard lock(notify_mutex_);
+    notify_pending_ = true;
+  }
+  notify_cv_.notify_one();
+}
+
+void PgStore::notify_loop() {
+  static const std::string sql = fmt::format(
+      "BEGIN; SET LOCAL synchronous_commit = off; NOTIFY {}; COMMIT", pg::kQueueChannel);
+  std::unique_lock lock(notify_mutex_);
+  for (;;) {
+    notify_cv_.wait(lock, [&] { return notify_pending_ || stopping_; });
+    if (stopping_) return;
+    notify_pending_ = false;
+    lock.unlock();
+    try {
+      with([](pg::Conn& c) { c.exec(sql); });
+    } catch (const StoreError&) {
+      // The database is away: the listeners hear nothing now, and run the watchers when they
+      // reconnect; the workers' poll finds the run meanwhile.
+    }
+    lock.lock();
+  }
 }
 
 void PgStore::listen_loop() {

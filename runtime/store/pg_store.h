@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -107,6 +108,13 @@ class PgStore final : public Store {
   int64_t now_ms() const;
   void forget_keys();
   void listen_loop();
+  /// Asks the notifier thread for a NOTIFY on the queue's channel (a run became claimable; the
+  /// caller's write has committed). NOTIFY takes a database-wide lock from its transaction's
+  /// commit until the commit is flushed, so one inside every create_run serialised the
+  /// creations' commits (measured: ~170 creations/s at any concurrency). The notifier sends one
+  /// for every burst of requests, in a transaction of its own that does not wait for the flush.
+  void notify_queue();
+  void notify_loop();
 
   Options options_;
   std::unique_ptr<pg::Pool> pool_;
@@ -123,6 +131,11 @@ class PgStore final : public Store {
   std::atomic<bool> stopping_{false};
   int stop_pipe_[2] = {-1, -1};  // wakes the listener's poll at destruction
   std::thread listener_;
+
+  std::mutex notify_mutex_;
+  std::condition_variable notify_cv_;
+  bool notify_pending_ = false;
+  std::thread notifier_;  // started with the store
 };
 
 }  // namespace wfc::store
