@@ -253,7 +253,7 @@ Url parse_url(const std::string& url) {
   // A server that is down must not hang a request for long (the API answers 503 instead):
   // libpq's defaults wait for the operating system's TCP timeouts.
   if (!has_connect_timeout) kept.push_back("connect_timeout=3");
-  if (!has_user_timeout) kept.push_back("tcp_user_timeout=10000");
+  if (!has_user_timeout) kept.push_back("tcp_user_timeout=5000");
   out.conninfo = base;
   for (size_t i = 0; i < kept.size(); ++i) out.conninfo += (i ? "&" : "?") + kept[i];
   return out;
