@@ -120,7 +120,14 @@ Result Conn::run(const std::string& sql, const Params& params) {
   const auto& values = params.values();
   std::vector<const char*> ptrs;
   ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v ? v->c_str() : nullptr);
+  for (const auto& v : values) {
+    // libpq sends text parameters as C strings, and PostgreSQL's text holds no NUL: refused
+    // rather than cut short. (JSON text escapes it as \u0000 and never meets this.)
+    if (v && v->find('\0') != std::string::npos)
+      throw StoreError(
+          "postgres: a text value holds a NUL character, which PostgreSQL cannot store");
+    ptrs.push_back(v ? v->c_str() : nullptr);
+  }
   PGresult* r = PQexecPrepared(c_, it->second.c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
                                nullptr, nullptr, 0);
   ExecStatusType st = PQresultStatus(r);

@@ -165,6 +165,35 @@ std::optional<Run> PgStore::claim_run(const std::string& worker_id,
       "ORDER BY lease_until_ms LIMIT 1 FOR UPDATE SKIP LOCKED) "
       "SELECT * FROM q UNION ALL SELECT * FROM l",
       pg::kRunColumns);
+  // The common case in one statement (one round trip, its own transaction): the oldest queued
+  // run, claimed, with its tasks — unless some held run's lease has lapsed, which may be older
+  // and needs the checks below. A queued run has never been claimed (attempts 0), so there is
+  // nothing of an earlier attempt to clear.
+  static const std::string fast_sql = fmt::format(
+      "WITH q AS (SELECT id FROM runs WHERE status = 'queued' "
+      "ORDER BY created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED), "
+      "l AS (SELECT 1 FROM runs WHERE worker_id <> '' AND lease_until_ms < $1 LIMIT 1), "
+      "u AS (UPDATE runs r SET status = 'processing', worker_id = $2, lease_until_ms = $3, "
+      "attempts = r.attempts + 1, progress = 0, "
+      "started_at = CASE WHEN r.started_at = 0 THEN $4 ELSE r.started_at END, updated_at = $4 "
+      "FROM q WHERE r.id = q.id AND NOT EXISTS (SELECT 1 FROM l) RETURNING {0}) "
+      "SELECT (SELECT count(*) FROM l), {1}, {2} FROM (SELECT 1) one LEFT JOIN u ON true "
+      "LEFT JOIN tasks t ON t.run_id = u.id ORDER BY t.seq",
+      pg::prefixed(pg::kRunColumns, "r"), pg::prefixed(pg::kRunColumns, "u"),
+      pg::prefixed(pg::kTaskColumns, "t"));
+  std::optional<Run> fast;
+  bool lapsed_exists = with([&](pg::Conn& c) {
+    Result r = c.run(fast_sql, Params().add(ms).add(worker_id).add(ms + lease.count()).add(now));
+    if (r.integer(0, 0) > 0) return true;
+    if (r.is_null(0, 1)) return false;  // nothing queued that another claimer does not hold
+    Run run = pg::run_row(r, 0, 1, /*with_plan=*/true);
+    for (int i = 0; i < r.rows(); ++i)
+      if (!r.is_null(i, 1 + pg::kRunWidth))
+        run.tasks.push_back(pg::task_row(r, i, 1 + pg::kRunWidth));
+    fast = std::move(run);
+    return false;
+  });
+  if (!lapsed_exists) return fast;
   return with([&](pg::Conn& c) -> std::optional<Run> {
     pg::Transaction tx(c);
     for (;;) {

@@ -27,23 +27,6 @@ const char* const kConnectionColumns =
 
 namespace {
 
-constexpr int kRunWidth = 19;
-
-/// `columns` with each name prefixed by `alias.`.
-std::string prefixed(const char* columns, const char* alias) {
-  std::string out, cols = columns;
-  size_t at = 0;
-  while (at < cols.size()) {
-    size_t comma = cols.find(',', at);
-    std::string name = cols.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
-    if (!out.empty()) out += ", ";
-    out += std::string(alias) + "." + name;
-    at = comma == std::string::npos ? cols.size() : comma + 1;
-  }
-  return out;
-}
-
 nlohmann::json parse(const Result& r, int row, int col) {
   if (r.is_null(row, col)) return nullptr;
   nlohmann::json j = nlohmann::json::parse(r.text(row, col), nullptr, false);
@@ -100,6 +83,20 @@ const std::string& run_with_tasks_sql(bool lock) {
 }
 
 }  // namespace
+
+std::string prefixed(const char* columns, const char* alias) {
+  std::string out, cols = columns;
+  size_t at = 0;
+  while (at < cols.size()) {
+    size_t comma = cols.find(',', at);
+    std::string name = cols.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+    if (!out.empty()) out += ", ";
+    out += std::string(alias) + "." + name;
+    at = comma == std::string::npos ? cols.size() : comma + 1;
+  }
+  return out;
+}
 
 std::string dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

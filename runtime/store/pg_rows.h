@@ -30,6 +30,12 @@ inline constexpr const char* kTerminal = "('succeeded', 'failed', 'cancelled')";
 /// The channel of the queue's NOTIFYs.
 inline constexpr const char* kQueueChannel = "wfc_queue";
 
+/// `columns` with each name prefixed by `alias.` ("id, kind" → "r.id, r.kind").
+std::string prefixed(const char* columns, const char* alias);
+
+/// The number of columns of kRunColumns (where a joined task's columns start).
+inline constexpr int kRunWidth = 19;
+
 /// JSON as stored: invalid UTF-8 replaced by U+FFFD, as SqliteStore does.
 std::string dump(const nlohmann::json& j);
 

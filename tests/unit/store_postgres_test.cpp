@@ -2,7 +2,7 @@
 // other store_*_test.cpp): migrations applied once when two processes start together, a newer
 // schema refused, NOTIFY waking a watcher on another store, a restarted server (StoreUnavailable
 // while it is down, then work resumes on the same store), the URL's pool parameter, the
-// connections table, and open_store's postgres:// branch.
+// connections table, a NUL in text refused, and open_store's postgres:// branch.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -181,6 +181,21 @@ TEST_CASE("connections are stored, listed, updated and deleted on PostgreSQL", "
   CHECK_FALSE(s->get_connection(made.id));
   got->id = "conn_0000000000000000";
   CHECK_FALSE(s->update_connection(*got));
+}
+
+TEST_CASE("a NUL character in a text field is refused on PostgreSQL, not cut short",
+          "[store][pg]") {
+  test::StoreFixture f{test::Backend::Postgres};
+  auto s = f.open();
+  store::Automation a;
+  a.name = std::string("before\0after", 12);
+  CHECK_THROWS_WITH(s->create_automation(a), Catch::Contains("holds a NUL character"));
+  CHECK(f.scalar("SELECT count(*) FROM automations") == "0");
+  // In JSON it is escaped, and comes back whole.
+  a.name = "fine";
+  a.workflow = {{"note", std::string("x\0y", 3)}};
+  a = s->create_automation(a);
+  CHECK(s->get_automation(a.id)->workflow["note"] == std::string("x\0y", 3));
 }
 
 TEST_CASE("open_store opens PostgreSQL for a postgres:// URL", "[store][pg]") {
