@@ -323,10 +323,16 @@ struct HttpFront::Impl {
     return respond(c, ex);
   }
 
+  std::atomic<int64_t> unavailable_logged_ms{0};
+
   /// A handler that met a database it cannot reach now (PostgreSQL restarting) answers 503 with
   /// Retry-After: the request may be sent again as it is (docs/api.md, "Database unavailable").
   void unavailable(Exchange& ex, const char* what) {
-    fmt::print(stderr, "wfc serve: {} {}: {}\n", ex.req.method, ex.req.path, what);
+    // One line a second at most: while the database is away every request meets it.
+    int64_t now = now_ms(), last = unavailable_logged_ms.load();
+    if (now - last >= 1000 && unavailable_logged_ms.compare_exchange_strong(last, now))
+      fmt::print(stderr, "wfc serve: {} {}: {} (answering 503 until it is back)\n", ex.req.method,
+                 ex.req.path, what);
     ex.res = httplib::Response();
     send_error(ex.res, {503, "store_unavailable",
                         "the database cannot be reached now; send the request again in a few "
