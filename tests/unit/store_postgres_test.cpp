@@ -97,6 +97,25 @@ TEST_CASE("a stopped server makes calls StoreUnavailable; restarted, the same st
   o.url = url;
   auto s = std::make_unique<store::PgStore>(o);
   std::string before = s->create_run(test::three_task_run()).run.id;
+  // A watcher hears once its listener is connected, and again after the listener reconnects.
+  std::mutex m;
+  std::condition_variable cv;
+  int heard = 0;
+  s->watch_queue([&] {
+    std::lock_guard lock(m);
+    ++heard;
+    cv.notify_all();
+  });
+  auto heard_more_than = [&](int n) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, seconds(30), [&] { return heard > n; });
+  };
+  REQUIRE(heard_more_than(0));
+  int heard_before_restart;
+  {
+    std::lock_guard lock(m);
+    heard_before_restart = heard;
+  }
 
   cluster.pause();
   CHECK_THROWS_AS(s->create_run(test::three_task_run()), store::StoreUnavailable);
@@ -112,6 +131,7 @@ TEST_CASE("a stopped server makes calls StoreUnavailable; restarted, the same st
   auto claimed = s->claim_run("w", seconds(30));
   REQUIRE(claimed);
   CHECK(claimed->id == before);
+  CHECK(heard_more_than(heard_before_restart));
 }
 
 TEST_CASE("the store URL's pool parameter is wfc's, checked and kept from libpq", "[store][pg]") {
