@@ -83,8 +83,9 @@ class PgStore final : public Store {
   bool delete_connection(const std::string& id) override;
 
   /// LISTEN on a connection of its own, on a thread that reconnects with a backoff; `queued` is
-  /// called for every NOTIFY (create_run, release_worker, a lapsed or released lease) and once
-  /// after each reconnect (what was queued while it was away).
+  /// called for every NOTIFY (sent once create_run or release_worker committed; a lease that
+  /// lapses sends none, the workers' poll finds it) and once after each (re)connect, for what
+  /// was queued while nobody listened.
   void watch_queue(std::function<void()> queued) override;
 
   using Store::add_api_key;
