@@ -110,6 +110,14 @@ class WorkerPool {
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t wakes_ = 0;
+  // What the store's watch_queue callback reaches: this pool while it lives (the store may
+  // outlive it).
+  struct Waker {
+    std::mutex mu;
+    WorkerPool* pool = nullptr;
+  };
+  std::shared_ptr<Waker> waker_ = std::make_shared<Waker>();
+  bool watching_ = false;
 };
 
 }  // namespace wfc::exec
