@@ -10,8 +10,10 @@
 #include "compiler/catalog/catalog.h"
 #include "compiler/plan/plan.h"
 #include "runtime/exec/scheduler.h"
+#include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/net/redact.h"
+#include "runtime/storage/open_storage.h"
 #include "runtime/store/private_files.h"
 
 namespace wfc::exec {
@@ -193,6 +195,23 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     ingest::AccessPolicy access = context.access;
     if (auto issued = ingest::parse_issued_reference(run.input_url)) {
       fs::path local = issued->local_path(context.data_dir);
+      if (context.storage && !keeps_in_place(*context.storage, issued->run_id,
+                                             context.data_dir / "runs" / issued->run_id)) {
+        // Kept elsewhere (a bucket): fetched into the workspace, and read from there.
+        local = workspace / ".issued" / fs::path(issued->path).filename();
+        if (auto e = fetch_object(*context.storage,
+                                  storage::run_file_key(issued->run_id, issued->path), local)) {
+          bool missing = e->kind == storage::StorageErrorKind::NotFound;
+          return finish(
+              model::Status::Failed,
+              {{"kind", missing ? "input_not_found" : std::string(e->kind_name())},
+               {"message", missing ? fmt::format("the input, file '{}' of run {}, is gone",
+                                                 issued->path, issued->run_id)
+                                   : fmt::format("the input, file '{}' of run {}, could not be "
+                                                 "fetched: {}",
+                                                 issued->path, issued->run_id, e->message)}});
+        }
+      }
       std::string why;
       if (!fs::is_regular_file(fs::symlink_status(local, ec)) ||
           !access.allow_file(local.string(), &why)) {
@@ -264,10 +283,18 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
       stop.mark_lost();  // stop; the lease lapses and the run is tried again
     }
   };
-  Scheduler scheduler(prepared, executor, options, sink);
+  // Outputs through the storage, once for every kind (stored_outputs.h).
+  std::optional<StoringExecutor> storing;
+  if (context.storage) storing.emplace(executor, *context.storage, run.id, workspace);
+  Scheduler scheduler(prepared, storing ? static_cast<Executor&>(*storing) : executor, options,
+                      sink);
   stop.attach(&scheduler);
   scheduler.run(input);
   stop.attach(nullptr);
+  // The stored copy is the storage's; this machine's working copy goes.
+  if (context.storage && !keeps_in_place(*context.storage, run.id, workspace)) {
+    fs::remove_all(workspace, ec);
+  }
 }
 
 }  // namespace wfc::exec
