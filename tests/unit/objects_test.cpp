@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "runtime/api/sign_urls.h"
 #include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/storage/local_storage.h"
@@ -392,6 +393,28 @@ TEST_CASE("wfc serve --storage s3:// keeps outputs in the bucket and serves them
   CHECK(past.status == 416);
   CHECK(api.request("GET", path_of(video["url"]), "", {}, nullptr).text == stored);
   CHECK(api.get("/files/" + run_id + "/nothing.mp4").status == 404);
+
+  // A file of this server as the input of a new task: found in the bucket by the API, fetched
+  // from it by the worker (no working copy of the first run is left on this machine).
+  auto made = api.post("/tasks", {{"kind", "image"},
+                                  {"input", {{"object", "file"}, {"id", video["id"]}}},
+                                  {"options", {{"width", 80}}}});
+  INFO(made.text);
+  REQUIRE(made.status == 201);
+  json still;
+  for (int i = 0; i < 120 * 20; ++i) {
+    still = api.get("/tasks/" + made.body["id"].get<std::string>()).body;
+    std::string status = still["status"];
+    if (status == "succeeded" || status == "failed" || status == "cancelled") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO(still.dump(2) << api.log());
+  REQUIRE(still["status"] == "succeeded");
+  CHECK(still["input"]["id"] == video["id"]);
+  std::string still_url = still["output"]["url"];
+  auto still_file = wfc::api::parse_file_url(still_url);
+  REQUIRE(still_file);
+  CHECK(bucket.stat(still_file->run_id + "/" + still_file->path).value.exists);
 
   // The HLS ladder plays through the API, segments fetched by relative references.
   CHECK(ffmpeg_reads(playlist["url"]) == 0);
