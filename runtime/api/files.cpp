@@ -95,14 +95,23 @@ std::optional<store::File> deleted_file(Context& ctx, const std::string& run_id,
   }
 }
 
-/// The answer when the storage failed: 503 `storage_unavailable` (try again later) when it
-/// cannot be reached now, else 500 with the storage's kind; the message says what it was doing.
+/// The answer when the storage failed: 503 `storage_unavailable` when it cannot be reached now
+/// (sent with `Retry-After`), else 500 `internal_error` (it refused: credentials, no bucket);
+/// the message says what it was doing.
 ApiError storage_failed(const storage::StorageError& e, std::string_view doing,
                         std::string_view key) {
-  bool now = e.kind == storage::StorageErrorKind::Unavailable;
-  return ApiError{
-      now ? 503 : 500, std::string(now ? "storage_unavailable" : e.kind_name()),
-      fmt::format("cannot {} '{}': {}{}", doing, key, e.message, now ? "; try again later" : "")};
+  if (e.kind == storage::StorageErrorKind::Unavailable) {
+    return ApiError{503, "storage_unavailable",
+                    fmt::format("cannot {} '{}': {}; try again later", doing, key, e.message)};
+  }
+  return ApiError{500, "internal_error",
+                  fmt::format("cannot {} '{}': the storage answered {}: {}", doing, key,
+                              e.kind_name(), e.message)};
+}
+
+void send_storage_error(httplib::Response& res, const ApiError& e) {
+  if (e.status == 503) res.set_header("Retry-After", "5");
+  send_error(res, e);
 }
 
 ApiError gone(const store::File& f) {
@@ -130,7 +139,7 @@ void serve(Context& ctx, Call& call, const std::string& run_id, const std::strin
   std::shared_ptr<storage::Storage> objects = ctx.config.storage;
   std::string key = storage::run_file_key(run_id, rel.generic_string());
   auto found = objects->stat(key);
-  if (!found.ok()) return send_error(call.res, storage_failed(*found.error, "read", key));
+  if (!found.ok()) return send_storage_error(call.res, storage_failed(*found.error, "read", key));
   if (!found.value.exists) return missing();
   // Read in blocks (one ranged read each: a GET for a bucket), handed to the front end 64 KiB at
   // a time: a download holds one block, never the object.
@@ -255,7 +264,7 @@ void remove(Context& ctx, Call& call) {
   if (!f.deleted_at) {
     // The bytes first: a failure leaves the file as it was; then the record says so, and the
     // URL (which finds the bytes missing) answers 410.
-    if (auto e = remove_bytes(ctx, f)) return send_error(call.res, *e);
+    if (auto e = remove_bytes(ctx, f)) return send_storage_error(call.res, *e);
     auto marked = ctx.store.mark_file_deleted(f.id);
     if (marked) f = std::move(*marked);
   }
@@ -295,7 +304,7 @@ void add_file_routes(Router& router, Context& ctx) {
               "Delete an output file's bytes (a playlist's folder with it); the record stays, "
               "status deleted, and its URL answers 410 file_deleted",
               true, [c](Call& call) { remove(*c, call); },
-              Doc().returns(200, "File", "The File object, status deleted").errors({404})});
+              Doc().returns(200, "File", "The File object, status deleted").errors({404, 503})});
   router.add({"POST", "/files/{id}/url",
               "Issue a fresh signed URL of an output file (no body); `url_expires_at` says until "
               "when it works",
@@ -311,7 +320,7 @@ void add_file_routes(Router& router, Context& ctx) {
                      Doc()
                          .returns_raw(200, "application/octet-stream", "The file")
                          .returns_raw(206, "application/octet-stream", "The requested range")
-                         .errors({403, 404, 410, 416})};
+                         .errors({403, 404, 410, 416, 503})};
   signed_route.cors = true;
   signed_route.ignores_query = true;
   router.add(std::move(signed_route));
@@ -325,7 +334,7 @@ void add_file_routes(Router& router, Context& ctx) {
       Doc()
           .returns_raw(200, "application/octet-stream", "The file")
           .returns_raw(206, "application/octet-stream", "The requested range")
-          .errors({404, 410, 416})};
+          .errors({404, 410, 416, 503})};
   keyed_route.ignores_query = true;
   router.add(std::move(keyed_route));
 }

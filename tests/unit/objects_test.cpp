@@ -480,6 +480,7 @@ TEST_CASE("a bucket that cannot be reached fails the task storage_unavailable, n
   Answer a = api.get("/files/" + run["id"].get<std::string>() + "/t0.mp4");
   CHECK(a.status == 503);
   CHECK(a.body["kind"] == "storage_unavailable");
+  CHECK(a.header("Retry-After") == "5");
 }
 
 TEST_CASE("wfc run --storage puts the outputs in the bucket under the run id", "[objects][s3]") {
