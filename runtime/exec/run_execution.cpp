@@ -177,6 +177,16 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
                   {{"kind", "internal_error"},
                    {"message", fmt::format("cannot create the run's directory: {}", mkdir_error)}});
   }
+  // When the storage is not this directory (a bucket), the stored copy is the storage's: this
+  // machine's working copy goes when the run ends here, however it ends.
+  struct DropWorkspace {
+    fs::path dir;
+    ~DropWorkspace() {
+      std::error_code ignored;
+      if (!dir.empty()) fs::remove_all(dir, ignored);
+    }
+  } drop{context.storage && !keeps_in_place(*context.storage, run.id, workspace) ? workspace
+                                                                                 : fs::path()};
   // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
   std::string refused;
   std::shared_ptr<const PreparedPlan> prepared = plans.get(run.automation_id, run.plan, &refused);
@@ -291,10 +301,6 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   stop.attach(&scheduler);
   scheduler.run(input);
   stop.attach(nullptr);
-  // The stored copy is the storage's; this machine's working copy goes.
-  if (context.storage && !keeps_in_place(*context.storage, run.id, workspace)) {
-    fs::remove_all(workspace, ec);
-  }
 }
 
 }  // namespace wfc::exec
