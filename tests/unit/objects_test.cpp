@@ -457,7 +457,7 @@ TEST_CASE("wfc serve --storage s3:// keeps outputs in the bucket and serves them
   CHECK(output_of(again, "video")["url"].get<std::string>().rfind(s3.endpoint(), 0) == 0);
 }
 
-TEST_CASE("a bucket that cannot be reached fails the task storage_unavailable, naming it",
+TEST_CASE("a bucket that cannot be reached: 503 for its files, tasks fail storage_unavailable",
           "[objects][api][s3]") {
   TempDir dir;
   wfc::test::S3rver s3(dir);
@@ -465,7 +465,24 @@ TEST_CASE("a bucket that cannot be reached fails the task storage_unavailable, n
   std::string endpoint = s3.endpoint();
   ApiServer api(dir, {"--allow-hosts", "127.0.0.1", "--storage", "s3://wfc-test/wfc"}, true,
                 s3_env(s3));
+  json before = start_run(api, in, wfc::test::small_automation());
+  REQUIRE(before["status"] == "succeeded");
+  json stored = before["tasks"][0]["outputs"][0];
   s3.stop();
+
+  // A stored file while the bucket is down: its bytes and its deletion answer 503 (not a 404
+  // that would say it is gone), and it is not marked deleted.
+  std::string bytes_path =
+      "/files/" + before["id"].get<std::string>() + "/" + stored["filename"].get<std::string>();
+  Answer a = api.get(bytes_path);
+  CHECK(a.status == 503);
+  CHECK(a.body["kind"] == "storage_unavailable");
+  CHECK(a.header("Retry-After") == "5");
+  Answer del = api.request("DELETE", "/files/" + stored["id"].get<std::string>());
+  CHECK(del.status == 503);
+  CHECK(del.body["kind"] == "storage_unavailable");
+  CHECK(api.get("/files/" + stored["id"].get<std::string>()).body["status"] == "ready");
+
   json run = start_run(api, in, wfc::test::small_automation());
   INFO(run.dump(2) << api.log());
   CHECK(run["status"] == "failed");
@@ -476,11 +493,6 @@ TEST_CASE("a bucket that cannot be reached fails the task storage_unavailable, n
   CHECK_THAT(message, Catch::Contains("s3://wfc-test/wfc") && Catch::Contains(endpoint));
   CHECK(message.find("S3RVER") == std::string::npos);  // the secret (and key) never shown
   CHECK(task["outputs"].empty());
-  // Serving from it: 503 storage_unavailable, not a 404 that would say the file is not there.
-  Answer a = api.get("/files/" + run["id"].get<std::string>() + "/t0.mp4");
-  CHECK(a.status == 503);
-  CHECK(a.body["kind"] == "storage_unavailable");
-  CHECK(a.header("Retry-After") == "5");
 }
 
 TEST_CASE("wfc run --storage puts the outputs in the bucket under the run id", "[objects][s3]") {
