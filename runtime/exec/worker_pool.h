@@ -34,6 +34,7 @@
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/media/limits.h"
+#include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
@@ -60,6 +61,8 @@ struct WorkerPoolOptions {
   /// Each run in a worker process of its own, with limits (run_process.h); no program: in the
   /// pool's threads.
   WorkerProgram process;
+  /// Where outputs are kept (--storage; run_execution.h). Null: the workspace under data_dir.
+  std::shared_ptr<storage::Storage> storage;
 };
 
 class WorkerPool {
