@@ -295,6 +295,12 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
     }
     return;
   }
+  if (WIFEXITED(*status) && WEXITSTATUS(*status) == kExitStoreUnavailable) {
+    fmt::print(stderr,
+               "{}: {}: its worker process could not open the store (its log says why): the "
+               "lease lapses and the run is tried again\n",
+               options_.log_name, run.id);
+  }
   if (auto failure = describe_exit(*status, child->cpu_seconds(), options_.process.limits)) {
     record_exit(run, worker_id, *failure);
   }

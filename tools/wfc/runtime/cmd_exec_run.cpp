@@ -10,7 +10,7 @@
 // the run (the parent relays a cancel request). The parent set its limits (setrlimit) before exec;
 // std::bad_alloc anywhere, on any thread, exits with kExitOutOfMemory so the parent can tell the
 // address-space limit from a crash. Exit: 0 the run was recorded to its end, kExitLeaseLost the
-// store refused its writes, 2 bad arguments.
+// store refused its writes, kExitStoreUnavailable the store could not be opened, 2 bad arguments.
 //
 // For the tests only: WFC_TEST_WORKER_FAULT=FAULT:KIND makes the first task of kind KIND, as it
 // starts, crash for real inside the worker: `segv` raises SIGSEGV, `abort` aborts, `alloc`
@@ -200,7 +200,7 @@ int exec_run(const Args& args) {
     store = store::open_store(url);
   } catch (const store::StoreError& e) {
     std::cerr << "wfc exec-run: " << e.what() << "\n";
-    return kProblems;
+    return exec::kExitStoreUnavailable;  // nothing written: the run is tried again
   }
 
   exec::RunStop stop;
