@@ -3,7 +3,8 @@
 // is executed exactly once (one run.started per run, one task.succeeded per task, its workspace in
 // one worker's data directory alone); a worker killed with SIGKILL loses its run to another
 // worker once its lease lapses, and runs it had finished are not executed again; SIGTERM drains a
-// worker. The store is scale_store_url()'s: a SQLite file here, a PostgreSQL URL when that is
+// worker; a second SIGTERM abandons a draining worker's run to another at once. The store is
+// scale_store_url()'s: a SQLite file here, a PostgreSQL URL when that is
 // what it returns, with nothing else to change.
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "tests/unit/test_api.h"
 #include "tests/unit/test_cli.h"
 #include "tests/unit/test_media.h"
+#include "tests/unit/test_nodes.h"
 
 namespace wfc::test {
 namespace {
@@ -27,76 +29,6 @@ namespace {
 /// The store every node of a scenario shares. To run the scenarios on PostgreSQL, return the
 /// URL of a fresh database of the PostgreSQL test harness here.
 std::string scale_store_url(const TempDir& dir) { return (dir.path() / "shared.db").string(); }
-
-/// `wfc worker` on `store` with its data directory in `dir`, standard error in DIR/worker.err,
-/// `env` (NAME=VALUE) added to its environment.
-class WorkerNode {
- public:
-  WorkerNode(const TempDir& dir, const std::string& store, std::vector<std::string> extra = {},
-             std::vector<std::string> env = {})
-      : dir_(dir) {
-    std::vector<std::string> args = {
-        WFC_BINARY,      "worker",     "--store", store,        "--data",
-        data().string(), "--lease-ms", "1500",    "--renew-ms", "300"};
-    for (auto& a : extra) args.push_back(a);
-    std::string err = log_path();
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      for (auto& e : env) putenv(e.data());
-      int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) dup2(fd, STDERR_FILENO);
-      int null = open("/dev/null", O_RDWR);
-      if (null >= 0) dup2(null, STDOUT_FILENO);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  ~WorkerNode() {
-    if (pid_ > 0) kill9();
-  }
-
-  fs::path data() const { return dir_.path() / "data"; }
-  std::string log_path() const { return (dir_.path() / "worker.err").string(); }
-  std::string log() const { return slurp(log_path()); }
-  /// Whether this worker made run `id`'s workspace: it executed (an attempt of) the run.
-  bool executed(const std::string& id) const { return fs::exists(data() / "runs" / id); }
-
-  void signal(int sig) const { kill(pid_, sig); }
-  /// Waits (a minute at most) for it to exit; its exit status, or -1 when a signal ended it.
-  int wait() {
-    int status = 0;
-    for (int i = 0; i < 1200 && waitpid(pid_, &status, WNOHANG) == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (waitpid(pid_, &status, WNOHANG) == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-      FAIL("wfc worker did not exit within a minute:\n" << log());
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  void kill9() {
-    kill(pid_, SIGKILL);
-    wait();
-  }
-  /// Waits until its log says `text` (a line it writes when something happened).
-  void wait_log(const std::string& text) const {
-    for (int i = 0; i < 600 && log().find(text) == std::string::npos; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE_THAT(log(), Catch::Contains(text));
-  }
-
- private:
-  const TempDir& dir_;
-  pid_t pid_ = -1;
-};
 
 /// An API-only node on `store`, reading inputs from the sample directory.
 std::unique_ptr<ApiServer> api_node(const TempDir& dir, const std::string& store) {
@@ -241,6 +173,37 @@ TEST_CASE("SIGTERM drains a worker: it finishes the run it holds, claims nothing
   WorkerNode b(b_dir, store, {"--allow-files", media_dir().string()});
   CHECK(api->wait_run(queued)["status"] == "succeeded");
   CHECK(b.executed(queued));
+}
+
+TEST_CASE("a second SIGTERM abandons a draining worker's run, and another worker takes it at once",
+          "[scale][api]") {
+  TempDir shared, api_dir, a_dir, b_dir;
+  std::string store = scale_store_url(shared);
+  auto api = api_node(api_dir, store);
+  // A's lease is an hour: only its release lets B take the run within the test.
+  WorkerNode a(
+      a_dir, store,
+      {"--allow-files", media_dir().string(), "--lease-ms", "3600000", "--renew-ms", "1000"},
+      {"WFC_TEST_WORKER_FAULT=hang:image"});
+  std::string held = api->post("/runs", run_body(sample("still.png"), image_task())).body["id"];
+  api->wait_run(held, [](const nlohmann::json& run) {
+    for (const auto& t : run["tasks"]) {
+      if (t["kind"] == "image" && t["status"] == "processing") return true;
+    }
+    return false;
+  });
+  a.signal(SIGTERM);
+  a.wait_log("draining");
+  a.signal(SIGTERM);
+  CHECK(a.wait() == 1);
+  CHECK_THAT(a.log(), Catch::Contains("abandoning 1 run(s)"));
+
+  WorkerNode b(b_dir, store, {"--allow-files", media_dir().string()});
+  nlohmann::json run = api->wait_run(held);
+  INFO(run.dump() << "\n" << b.log());
+  CHECK(run["status"] == "succeeded");
+  CHECK(event_counts(*api, held)["run.started"] == 2);
+  CHECK(b.executed(held));
 }
 
 }  // namespace wfc::test
