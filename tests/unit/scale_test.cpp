@@ -3,7 +3,8 @@
 // is executed exactly once (one run.started per run, one task.succeeded per task, its workspace in
 // one worker's data directory alone); a worker killed with SIGKILL loses its run to another
 // worker once its lease lapses, and runs it had finished are not executed again; SIGTERM drains a
-// worker; a second SIGTERM abandons a draining worker's run to another at once. The store is
+// worker; a second SIGTERM abandons a draining worker's run to another at once; one API node of
+// two delivers each webhook event once. The store is
 // scale_store_url()'s: a SQLite file here, a PostgreSQL URL when that is
 // what it returns, with nothing else to change.
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -20,6 +22,7 @@
 
 #include "tests/unit/test_api.h"
 #include "tests/unit/test_cli.h"
+#include "tests/unit/test_http_server.h"
 #include "tests/unit/test_media.h"
 #include "tests/unit/test_nodes.h"
 
@@ -204,6 +207,62 @@ TEST_CASE("a second SIGTERM abandons a draining worker's run, and another worker
   CHECK(run["status"] == "succeeded");
   CHECK(event_counts(*api, held)["run.started"] == 2);
   CHECK(b.executed(held));
+}
+
+TEST_CASE("one API node delivers webhooks: every event of runs made through two nodes arrives once",
+          "[scale][api]") {
+  TempDir shared, a_dir, b_dir, w_dir;
+  std::string store = scale_store_url(shared);
+  std::mutex mu;
+  std::map<std::string, int> received;  // by Wfc-Event-Id
+  HttpServer receiver;
+  receiver.server().Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    received[req.get_header_value("Wfc-Event-Id")]++;
+    res.set_content("ok", "text/plain");
+  });
+  receiver.start();
+  std::vector<std::string> flags = {
+      "--store",       store,      "--workers", "0", "--allow-files", media_dir().string(),
+      "--allow-hosts", "127.0.0.1"};
+  ApiServer a(a_dir, flags);  // delivers
+  flags.insert(flags.end(), {"--webhooks", "off"});
+  ApiServer b(b_dir, flags);
+  WorkerNode worker(w_dir, store, {"--allow-files", media_dir().string()});
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    nlohmann::json body = run_body(sample("still.png"));
+    body["webhook_url"] = receiver.url("/hook");
+    Answer r = (i % 2 ? a : b).post("/runs", body);
+    REQUIRE(r.status == 201);
+    ids.push_back(r.body["id"]);
+  }
+  std::set<std::string> events;
+  for (const std::string& id : ids) {
+    REQUIRE(b.wait_run(id)["status"] == "succeeded");
+    Answer list = a.get("/events?limit=100&run_id=" + id);
+    REQUIRE(list.body["has_more"] == false);
+    for (const auto& e : list.body["data"]) events.insert(e["id"].get<std::string>());
+  }
+  auto all_received = [&] {
+    std::lock_guard lock(mu);
+    for (const std::string& e : events) {
+      if (!received.count(e)) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 600 && !all_received(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(all_received());
+  std::lock_guard lock(mu);
+  for (const auto& [id, times] : received) {
+    INFO(id);
+    CHECK(times == 1);
+  }
+  CHECK(received.size() == events.size());
+  CHECK_THAT(b.log(), Catch::Contains("webhooks delivered by another node"));
 }
 
 }  // namespace wfc::test
