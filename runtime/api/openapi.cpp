@@ -76,6 +76,9 @@ constexpr Kind kErrorKinds[] = {
      "an input URL of a scheme that is never fetched, or an `input` that is not a File or {url}"},
     {"kind_unsupported", 422, "a destination this server cannot write yet (export to s3://)"},
     {"internal_error", 500, "the server failed to answer (a broken database)"},
+    {"store_unavailable", 503,
+     "the database cannot be reached now (PostgreSQL restarting); `Retry-After` says when to "
+     "send the request again"},
 };
 
 json error_schema() {

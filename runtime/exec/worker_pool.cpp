@@ -117,11 +117,11 @@ WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl 
       plans_(options_.predicates) {}
 
 WorkerPool::~WorkerPool() {
-  stop();
-  if (wake_target_) {
-    std::lock_guard lock(wake_target_->mu);
-    wake_target_->pool = nullptr;
+  {
+    std::lock_guard lock(waker_->mu);
+    waker_->pool = nullptr;  // the store may outlive the pool and still hear NOTIFYs
   }
+  stop();
   if (slot_lock_ >= 0) ::close(slot_lock_);
 }
 
@@ -143,16 +143,21 @@ void WorkerPool::start() {
                  options_.log_name, released);
     }
   }
-  if (options_.watch_queue && options_.workers > 0 && !wake_target_) {
-    wake_target_ = std::make_shared<WakeTarget>();
-    wake_target_->pool = this;
-    store_.watch_queue([target = wake_target_] {
-      std::lock_guard lock(target->mu);
-      if (target->pool) target->pool->wake();
-    });
-  }
   stopping_ = false;
   draining_ = false;
+  {
+    std::lock_guard lock(waker_->mu);
+    waker_->pool = this;
+  }
+  if (!watching_) {
+    // Runs queued by other processes on the same database (PostgreSQL's NOTIFY) wake a worker
+    // as this process's own creations do.
+    watching_ = true;
+    store_.watch_queue([w = waker_] {
+      std::lock_guard lock(w->mu);
+      if (w->pool) w->pool->wake();
+    });
+  }
   for (int i = 0; i < options_.workers; ++i) {
     ++running_;
     threads_.emplace_back([this, id = thread_id(base_id_, i)] {

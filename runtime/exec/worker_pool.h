@@ -64,9 +64,6 @@ struct WorkerPoolOptions {
   /// Each run in a worker process of its own, with limits (run_process.h); no program: in the
   /// pool's threads.
   WorkerProgram process;
-  /// Hear of runs queued by other processes on the same database (Store::watch_queue) and wake an
-  /// idle worker for them; without it (or with a store that cannot tell) idle workers poll.
-  bool watch_queue = false;
   std::string log_name = "wfc serve";  // how its notes on standard error begin
 };
 
@@ -125,14 +122,17 @@ class WorkerPool {
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false}, draining_{false};
   std::atomic<int> running_{0}, busy_{0};
-  struct WakeTarget {
-    std::mutex mu;
-    WorkerPool* pool = nullptr;
-  };
-  std::shared_ptr<WakeTarget> wake_target_;  // for Store::watch_queue, which outlives the pool
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t wakes_ = 0;
+  // What the store's watch_queue callback reaches: this pool while it lives (the store may
+  // outlive it).
+  struct Waker {
+    std::mutex mu;
+    WorkerPool* pool = nullptr;
+  };
+  std::shared_ptr<Waker> waker_ = std::make_shared<Waker>();
+  bool watching_ = false;
 };
 
 }  // namespace wfc::exec

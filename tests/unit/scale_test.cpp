@@ -4,9 +4,8 @@
 // one worker's data directory alone); a worker killed with SIGKILL loses its run to another
 // worker once its lease lapses, and runs it had finished are not executed again; SIGTERM drains a
 // worker; a second SIGTERM abandons a draining worker's run to another at once; one API node of
-// two delivers each webhook event once. The store is
-// scale_store_url()'s: a SQLite file here, a PostgreSQL URL when that is
-// what it returns, with nothing else to change.
+// two delivers each webhook event once. Each scenario runs on SQLite (one file shared by the
+// processes) and on PostgreSQL (a fresh database on the test server), the same code for both.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -25,13 +24,14 @@
 #include "tests/unit/test_http_server.h"
 #include "tests/unit/test_media.h"
 #include "tests/unit/test_nodes.h"
+#include "tests/unit/test_store.h"
 
 namespace wfc::test {
 namespace {
 
-/// The store every node of a scenario shares. To run the scenarios on PostgreSQL, return the
-/// URL of a fresh database of the PostgreSQL test harness here.
-std::string scale_store_url(const TempDir& dir) { return (dir.path() / "shared.db").string(); }
+/// The URL of the store every node of a scenario shares: the fixture's SQLite file, or its fresh
+/// database on the PostgreSQL test server (test_store.h; each scenario runs on both).
+std::string scale_store_url(const StoreFixture& f) { return f.postgres() ? f.url : f.path; }
 
 /// An API-only node on `store`, reading inputs from the sample directory.
 std::unique_ptr<ApiServer> api_node(const TempDir& dir, const std::string& store) {
@@ -65,7 +65,8 @@ nlohmann::json image_task() {
 
 TEST_CASE("2 API nodes and 3 workers on one store run 200 runs, each exactly once",
           "[scale][api]") {
-  TempDir shared, a_dir, b_dir, w1_dir, w2_dir, w3_dir;
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir a_dir, b_dir, w1_dir, w2_dir, w3_dir;
   std::string store = scale_store_url(shared);
   fs::path input = sample("still.png");
   auto a = api_node(a_dir, store);
@@ -112,7 +113,8 @@ TEST_CASE("2 API nodes and 3 workers on one store run 200 runs, each exactly onc
 
 TEST_CASE("a worker killed mid-run loses the run to another worker; its finished runs stay done",
           "[scale][api]") {
-  TempDir shared, api_dir, a_dir, b_dir;
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir, b_dir;
   std::string store = scale_store_url(shared);
   fs::path input = sample("still.png");
   auto api = api_node(api_dir, store);
@@ -147,7 +149,8 @@ TEST_CASE("a worker killed mid-run loses the run to another worker; its finished
 
 TEST_CASE("SIGTERM drains a worker: it finishes the run it holds, claims nothing more, exits 0",
           "[scale][api]") {
-  TempDir shared, api_dir, a_dir, b_dir;
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir, b_dir;
   std::string store = scale_store_url(shared);
   fs::path input = sample("still.png");
   fs::path gate = a_dir.path() / "gate";
@@ -180,7 +183,8 @@ TEST_CASE("SIGTERM drains a worker: it finishes the run it holds, claims nothing
 
 TEST_CASE("a second SIGTERM abandons a draining worker's run, and another worker takes it at once",
           "[scale][api]") {
-  TempDir shared, api_dir, a_dir, b_dir;
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir, b_dir;
   std::string store = scale_store_url(shared);
   auto api = api_node(api_dir, store);
   // A's lease is an hour: only its release lets B take the run within the test.
@@ -211,7 +215,8 @@ TEST_CASE("a second SIGTERM abandons a draining worker's run, and another worker
 
 TEST_CASE("one API node delivers webhooks: every event of runs made through two nodes arrives once",
           "[scale][api]") {
-  TempDir shared, a_dir, b_dir, w_dir;
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir a_dir, b_dir, w_dir;
   std::string store = scale_store_url(shared);
   std::mutex mu;
   std::map<std::string, int> received;  // by Wfc-Event-Id

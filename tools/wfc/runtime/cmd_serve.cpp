@@ -208,7 +208,6 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
-  pool_options.watch_queue = true;  // runs queued by other API nodes on the same store
   // The API refuses at creation what this policy refuses by the URL's text (docs/security.md).
   config.access = std::make_shared<ingest::AccessPolicy>(pool_options.access);
   // Output files' urls: --public-url, else the address the socket is bound to (set once bound),

@@ -67,7 +67,6 @@ int work(const Args& args) {
     std::cerr << "wfc worker: " << error << "\n";
     return kUsage;
   }
-  options.watch_queue = true;
   options.log_name = "wfc worker";
   std::unique_ptr<store::Store> store;
   try {
