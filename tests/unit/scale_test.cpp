@@ -111,8 +111,9 @@ TEST_CASE("2 API nodes and 3 workers on one store run 200 runs, each exactly onc
   }
 }
 
-TEST_CASE("a worker killed mid-run loses the run to another worker; its finished runs stay done",
-          "[scale][api]") {
+TEST_CASE(
+    "a worker killed mid-run loses the run to another worker, and its finished runs stay done",
+    "[scale][api]") {
   StoreFixture shared{GENERATE(both_backends())};
   TempDir api_dir, a_dir, b_dir;
   std::string store = scale_store_url(shared);

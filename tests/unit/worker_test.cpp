@@ -84,7 +84,8 @@ TEST_CASE("a store URL's password is never printed", "[worker][cli]") {
   }
 }
 
-TEST_CASE("--store and --db naming different stores are refused", "[worker][cli]") {
+TEST_CASE("a worker given --store and --db naming different stores refuses to start",
+          "[worker][cli]") {
   TempDir dir;
   Run r = run_wfc(dir, {"worker", "--store", "a.db", "--db", "b.db"});
   CHECK(r.status == 2);
@@ -109,7 +110,7 @@ TEST_CASE("worker processes get the store in their environment, not on their com
   CHECK(worker.wait() == 0);
 }
 
-TEST_CASE("workers sharing a data directory hold distinct ids; a restart takes its slot back",
+TEST_CASE("workers sharing a data directory hold distinct ids, and a restart takes its slot back",
           "[worker]") {
   TempDir dir;
   std::string store = (dir.path() / "shared.db").string();
