@@ -68,6 +68,9 @@ constexpr Kind kErrorKinds[] = {
     {"automation_paused", 409, "running a paused automation"},
     {"run_finished", 409, "cancelling a run that has ended (`status` names how)"},
     {"file_deleted", 410, "the file was deleted (DELETE /files/{id}); its record stays"},
+    {"storage_unavailable", 503,
+     "the object storage (--storage, a bucket) cannot be reached now, for a file's bytes, its "
+     "deletion or a File input; try again later"},
     {"request_too_large", 413, "a body over the route's limit"},
     {"encoding_unsupported", 415, "a Content-Encoding other than identity, gzip, deflate"},
     {"range_not_satisfiable", 416, "no requested byte range is inside the file"},

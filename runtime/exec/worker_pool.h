@@ -38,6 +38,7 @@
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/media/limits.h"
+#include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
@@ -65,6 +66,8 @@ struct WorkerPoolOptions {
   /// pool's threads.
   WorkerProgram process;
   std::string log_name = "wfc serve";  // how its notes on standard error begin
+  /// Where outputs are kept (--storage; run_execution.h). Null: the workspace under data_dir.
+  std::shared_ptr<storage::Storage> storage;
 };
 
 class WorkerPool {

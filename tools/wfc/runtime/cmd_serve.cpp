@@ -54,8 +54,9 @@ struct Args {
   std::string webhook_secret;        // "" → one made once per data directory
   int64_t url_lifetime = 24 * 3600;  // seconds a signed output URL works (WFC_URL_LIFETIME)
   int workers = 1;
-  std::string webhooks = "on";  // off: another node delivers them
-  WorkerFlags worker;           // the worker processes', access, limit and AI flags
+  std::string webhooks = "on";    // off: another node delivers them
+  std::string file_urls = "api";  // api | presigned (WFC_FILE_URLS)
+  WorkerFlags worker;             // the worker processes', access, limit, AI and storage flags
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -208,6 +209,18 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
+  // Where outputs are kept and served from (docs/storage.md, "Wiring"): the workers' storage.
+  config.storage = pool_options.storage;
+  if (args.file_urls == "presigned") {
+    if (!config.storage->presigned_get("probe", 1, 0)) {
+      std::cerr << fmt::format(
+          "wfc serve: --file-urls presigned needs S3 storage (--storage s3://bucket/prefix); {} "
+          "cannot presign URLs\n",
+          config.storage->describe());
+      return kUsage;
+    }
+    config.url_signing.presign = config.storage;
+  }
   // The API refuses at creation what this policy refuses by the URL's text (docs/security.md).
   config.access = std::make_shared<ingest::AccessPolicy>(pool_options.access);
   // Output files' urls: --public-url, else the address the socket is bound to (set once bound),
@@ -291,9 +304,9 @@ int serve(const Args& args) {
   // Before the workers start (Server::run), which read it from their threads.
   if (files_base.empty()) files_base = server.address();
   std::cout << "listening on " << server.address() << std::endl;
-  std::cerr << fmt::format("wfc serve: {} worker(s), store {}, data in {}{}\n",
+  std::cerr << fmt::format("wfc serve: {} worker(s), store {}, data in {}, outputs in {}{}\n",
                            pool_options.workers, store::redact_store_url(store_url),
-                           config.data_dir.string(),
+                           config.data_dir.string(), config.storage->describe(),
                            deliver ? "" : ", webhooks delivered by another node");
   if (!dev_key.empty()) {
     std::string a = server.address();
@@ -368,6 +381,13 @@ void add_serve(CLI::App& app, int& status) {
       ->check(CLI::Range(int64_t{1}, int64_t{10} * 365 * 24 * 3600))
       ->capture_default_str();
   add_worker_flags(*cmd, &args->worker);
+  cmd->add_option("--file-urls", args->file_urls,
+                  "Output files' `url`: api (signed URLs of this server, streamed from the "
+                  "storage) or presigned (S3 presigned GETs, valid --url-lifetime, at most 7 "
+                  "days; playlists keep api URLs)")
+      ->envname("WFC_FILE_URLS")
+      ->check(CLI::IsMember({"api", "presigned"}))
+      ->capture_default_str();
   cmd->callback([args, &status] { status = serve(*args); });
 }
 

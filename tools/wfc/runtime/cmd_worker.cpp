@@ -1,4 +1,5 @@
-// `wfc worker [--store URL] [--data DIR] [--concurrency N] [--public-url URL] [worker flags]`:
+// `wfc worker [--store URL] [--storage URL] [--data DIR] [--concurrency N] [--public-url URL]
+// [worker flags]`:
 // a node that only executes runs (docs/deploy.md). It claims runs from the store that API nodes
 // (`wfc serve`, with --workers 0 or not) queued, executes each in a worker process of its own
 // exactly as `wfc serve` does (the same worker pool, worker program and flags: worker_flags.h),
@@ -86,9 +87,10 @@ int work(const Args& args) {
     return files_base + "/files/" + run_id;
   });
   pool.start();
-  std::cerr << fmt::format("wfc worker: {} ({} run(s) at once), store {}, data in {}\n",
-                           pool.worker_id(), options.workers, store::redact_store_url(url),
-                           data_dir.string());
+  std::cerr << fmt::format(
+      "wfc worker: {} ({} run(s) at once), store {}, data in {}, outputs in {}\n", pool.worker_id(),
+      options.workers, store::redact_store_url(url), data_dir.string(),
+      options.storage->describe());
 
   // First signal: drain; second: abandon. The pool is polled for its end while draining.
   const timespec tick = {0, 100'000'000};

@@ -12,6 +12,7 @@
 #include "runtime/exec/worker_host.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/limit_flags.h"
+#include "tools/wfc/runtime/storage_flags.h"
 
 namespace wfc::cli {
 
@@ -64,6 +65,7 @@ void add_worker_flags(CLI::App& cmd, WorkerFlags* flags) {
   cmd.add_option("--renew-ms", flags->renew_ms, "How often a held lease is renewed")
       ->check(CLI::Range(int64_t{100}, int64_t{600'000}))
       ->group("");
+  add_storage_flag(cmd, &flags->storage);
   add_access_flags(cmd, &flags->access);
   add_limit_flags(cmd, &flags->media_limits);
   add_ai_flags(cmd, &flags->ai_config);
@@ -101,6 +103,8 @@ bool worker_program(const WorkerFlags& flags, const fs::path& data_dir,
   if (!flags.ai_config.empty())
     a.push_back("--ai-config=" + fs::absolute(flags.ai_config).string());
   for (const auto& e : flags.media_limits) a.push_back("--media-limit=" + e);
+  // The URL only: the bucket's credentials reach the worker in the environment it inherits.
+  if (!flags.storage.empty()) a.push_back("--storage=" + flags.storage);
   if (flags.worker_start == "host" && workers > 0) {
     std::vector<std::string> host_args = {"worker-host"};
     host_args.insert(host_args.end(), a.begin() + 1, a.end());  // exec-run's, but the first
@@ -121,6 +125,13 @@ bool worker_program(const WorkerFlags& flags, const fs::path& data_dir,
 bool worker_pool_options(const WorkerFlags& flags, const fs::path& data_dir,
                          const std::string& store_url, int workers, const std::string& who,
                          exec::WorkerPoolOptions* options, std::string* error) {
+  auto storage = storage::open_storage(flags.storage, data_dir,
+                                       [](const char* name) { return std::getenv(name); });
+  if (!storage.ok()) {
+    *error = "--storage: " + storage.error->message;
+    return false;
+  }
+  options->storage = storage.value;
   options->media_limits = media_limits(flags.media_limits);
   if (!access_policy(flags.access, &options->access, error)) return false;
   options->data_dir = data_dir;

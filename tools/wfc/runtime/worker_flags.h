@@ -1,5 +1,6 @@
 // What the two commands that execute runs from the store share (`wfc serve` with --workers > 0,
-// `wfc worker`): the flags of their worker processes (--threads, --worker-memory, --worker-cpu,
+// `wfc worker`): --storage (storage_flags.h), the flags of their worker processes (--threads,
+// --worker-memory, --worker-cpu,
 // --worker-files, --worker-file-size, --worker-start; env WFC_WORKER_*), the access, media-limit
 // and AI flags (access_flags.h, limit_flags.h, ai_flags.h), the hidden lease timings the tests
 // shorten, and turning them into the worker pool's options with its worker program
@@ -21,6 +22,7 @@ struct WorkerFlags {
   AccessFlags access;
   std::vector<std::string> media_limits;
   std::string ai_config;
+  std::string storage;                // --storage / WFC_STORAGE; "" → DATA/runs
   exec::ProcessLimits limits;         // of each worker process
   std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
   int64_t lease_ms = 30'000;          // hidden: a claim's lease, and how often it is renewed
@@ -31,7 +33,8 @@ struct WorkerFlags {
 void add_worker_flags(CLI::App& command, WorkerFlags* flags);
 
 /// The worker pool's options for `workers` runs at once on `store_url` with the data directory
-/// `data_dir`: the access policy, limits, AI engines and, for workers > 0, the worker program
+/// `data_dir`: the storage, access policy, limits, AI engines and, for workers > 0, the worker
+/// program
 /// (starting its worker host now, unless --worker-start exec). False with *error (a message
 /// for standard error, without the command's name) on bad configuration.
 bool worker_pool_options(const WorkerFlags& flags, const std::filesystem::path& data_dir,
