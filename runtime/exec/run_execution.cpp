@@ -262,6 +262,21 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   options.threads = context.scheduler_threads;
   options.workspace = workspace;
   options.run_id = run.id;
+  // An earlier attempt's successes are not executed again (its worker died after recording
+  // them): their outputs are in the workspace, or fetched back from the storage when a child
+  // reads them (stored_outputs.h).
+  for (const store::Task& t : run.tasks) {
+    if (t.status != model::Status::Succeeded || !t.outputs.is_array()) continue;
+    DoneTask done;
+    for (const json& f : t.outputs) done.outputs.push_back(f);
+    if (!done.outputs.empty() && done.outputs.front().is_object() &&
+        done.outputs.front().contains("filename") && done.outputs.front()["filename"].is_string()) {
+      done.path = workspace / relative_path(plan, t.node, done.outputs.front()["filename"]);
+    }
+    done.started_at = t.started_at;
+    done.finished_at = t.finished_at;
+    options.done.emplace(t.node, std::move(done));
+  }
   auto sink = [&](const Event& e) {
     if (stop.lost()) return;
     json data = e.data;
@@ -301,6 +316,32 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   stop.attach(&scheduler);
   scheduler.run(input);
   stop.attach(nullptr);
+}
+
+json succeeded_tasks_json(const store::Run& run) {
+  json out = json::array();
+  for (const store::Task& t : run.tasks) {
+    if (t.status != model::Status::Succeeded) continue;
+    out.push_back({{"node", t.node},
+                   {"outputs", t.outputs},
+                   {"started_at", t.started_at},
+                   {"finished_at", t.finished_at}});
+  }
+  return out;
+}
+
+void read_succeeded_tasks(const json& tasks, store::Run& run) {
+  if (!tasks.is_array()) return;
+  for (const json& t : tasks) {
+    if (!t.is_object() || !t.contains("node") || !t["node"].is_string()) continue;
+    store::Task task;
+    task.node = t["node"];
+    task.status = model::Status::Succeeded;
+    task.outputs = t.value("outputs", json::array());
+    task.started_at = t.value("started_at", int64_t{0});
+    task.finished_at = t.value("finished_at", int64_t{0});
+    run.tasks.push_back(std::move(task));
+  }
 }
 
 }  // namespace wfc::exec

@@ -89,4 +89,10 @@ struct RunContext {
 void execute_claimed_run(store::Store& store, const store::Run& run, const RunContext& context,
                          PreparedPlans& plans, Executor& executor, RunStop& stop);
 
+/// The tasks of a claimed run that an earlier attempt finished ({node, outputs, started_at,
+/// finished_at} each), for a worker process: execute_claimed_run does not execute them again.
+nlohmann::json succeeded_tasks_json(const store::Run& run);
+/// Reads succeeded_tasks_json's answer back into `run.tasks` (as succeeded tasks).
+void read_succeeded_tasks(const nlohmann::json& tasks, store::Run& run);
+
 }  // namespace wfc::exec

@@ -247,7 +247,8 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   json claimed = {{"id", run.id},
                   {"automation_id", run.automation_id},
                   {"input_url", run.input_url},
-                  {"plan", run.plan}};
+                  {"plan", run.plan},
+                  {"succeeded_tasks", succeeded_tasks_json(run)}};
   child->send(claimed.dump());  // if it is gone already, how it ended tells why
 
   auto task_line = [this](std::string_view line) {  // "KIND\tSTATUS\tSECONDS"

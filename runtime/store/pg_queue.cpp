@@ -224,13 +224,17 @@ std::optional<Run> PgStore::claim_run(const std::string& worker_id,
         continue;
       }
       if (r.attempts > 0) {
-        // A retry starts the plan again: what the dead attempt left is not trusted.
+        // A retry keeps what the dead attempt recorded as succeeded and starts the rest again
+        // (as SqliteStore::claim_run).
         c.run(
             "UPDATE tasks SET status = 'queued', progress = 0, outputs = '[]', error = NULL, "
             "skip_reason = '', predicate = NULL, started_at = 0, finished_at = 0, "
-            "updated_at = $1 WHERE run_id = $2",
+            "updated_at = $1 WHERE run_id = $2 AND status <> 'succeeded'",
             Params().add(now).add(r.id));
-        c.run("DELETE FROM files WHERE run_id = $1", Params().add(r.id));
+        c.run(
+            "DELETE FROM files WHERE run_id = $1 AND task_id NOT IN "
+            "(SELECT id FROM tasks WHERE run_id = $1 AND status = 'succeeded')",
+            Params().add(r.id));
       }
       c.run(
           "UPDATE runs SET status = 'processing', worker_id = $1, lease_until_ms = $2, "

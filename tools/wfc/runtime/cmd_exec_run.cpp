@@ -3,14 +3,15 @@
 // `wfc worker` start for each run they claim, given the store in WFC_STORE (store_flags.h) so
 // that its password is in no argv (runtime/exec/run_process.h, docs/runtime.md "Worker processes"),
 // or the same run in a process the worker host forked (exec_run_main, cmd_worker_host.cpp). It
-// reads the claimed run (JSON: id, automation_id, input_url, plan) on standard input, opens the
-// store itself, and executes the run as a pool thread would (runtime/exec/run_execution.h), writing
-// its events under the parent's worker id while the parent keeps the lease. On standard output it
-// writes a line `KIND\tSTATUS\tSECONDS` per ended task, for the server's metrics. SIGTERM cancels
-// the run (the parent relays a cancel request). The parent set its limits (setrlimit) before exec;
-// std::bad_alloc anywhere, on any thread, exits with kExitOutOfMemory so the parent can tell the
-// address-space limit from a crash. Exit: 0 the run was recorded to its end, kExitLeaseLost the
-// store refused its writes, kExitStoreUnavailable the store could not be opened, 2 bad arguments.
+// reads the claimed run (JSON: id, automation_id, input_url, plan, succeeded_tasks) on standard
+// input, opens the store itself, and executes the run as a pool thread would
+// (runtime/exec/run_execution.h), writing its events under the parent's worker id while the parent
+// keeps the lease. On standard output it writes a line `KIND\tSTATUS\tSECONDS` per ended task, for
+// the server's metrics. SIGTERM cancels the run (the parent relays a cancel request). The parent
+// set its limits (setrlimit) before exec; std::bad_alloc anywhere, on any thread, exits with
+// kExitOutOfMemory so the parent can tell the address-space limit from a crash. Exit: 0 the run was
+// recorded to its end, kExitLeaseLost the store refused its writes, kExitStoreUnavailable the store
+// could not be opened, 2 bad arguments.
 // `--storage URL` (WFC_STORAGE; storage_flags.h) is where the run's outputs are kept; the bucket's
 // credentials come in the environment only.
 //
@@ -167,6 +168,7 @@ int exec_run(const Args& args) {
   run.automation_id = claimed.value("automation_id", "");
   run.input_url = claimed.value("input_url", "");
   run.plan = claimed["plan"];
+  exec::read_succeeded_tasks(claimed.value("succeeded_tasks", nlohmann::json::array()), run);
 
   exec::RunContext context;
   context.worker_id = args.worker;
