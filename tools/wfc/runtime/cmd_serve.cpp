@@ -36,6 +36,7 @@
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/limit_flags.h"
+#include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -60,6 +61,7 @@ struct Args {
   std::string ai_config;
   exec::ProcessLimits limits;         // of each worker process
   std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
+  std::string secrets_key;            // --secrets-key FILE; else WFC_SECRETS_KEY, DATA/secrets-key
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -201,6 +203,9 @@ bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& 
   for (const auto& e : args.access.exports) a.push_back("--allow-export=" + e);
   if (!args.ai_config.empty()) a.push_back("--ai-config=" + fs::absolute(args.ai_config).string());
   for (const auto& e : args.media_limits) a.push_back("--media-limit=" + e);
+  // The key's file, never the key: WFC_SECRETS_KEY reaches the workers with the environment.
+  if (!args.secrets_key.empty())
+    a.push_back("--secrets-key=" + fs::absolute(args.secrets_key).string());
   if (args.worker_start == "host" && args.workers > 0) {
     std::vector<std::string> host_args = {"worker-host"};
     host_args.insert(host_args.end(), a.begin() + 1, a.end());  // exec-run's, but the first
@@ -279,6 +284,15 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << e.what() << "\n";
     return kProblems;
   }
+
+  // Connections' secrets are sealed with a key kept outside the database (docs/security.md).
+  config.secrets_key = secrets_key(args.secrets_key, config.data_dir, true, &error);
+  if (!config.secrets_key) {
+    std::cerr << "wfc serve: " << error << "\n";
+    return kUsage;
+  }
+  pool_options.connections =
+      std::make_shared<connections::StoredConnections>(*store, config.secrets_key);
 
   api::Hooks hooks;
   if (!args.workflows.empty()) {
@@ -451,6 +465,7 @@ void add_serve(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
+  add_secrets_flags(*cmd, &args->secrets_key);
   cmd->callback([args, &status] { status = serve(*args); });
 }
 
