@@ -50,6 +50,13 @@ std::optional<ApiError> task_document(const Context& ctx, const json& body, json
     return std::nullopt;
   }
   // {kind, input, options} (seeds/004)
+  if (body.contains("connection_id")) {
+    ApiError e{422, "request_invalid",
+               "'connection_id' goes beside 'url' (an s3:// input): {\"kind\", \"url\": "
+               "\"s3://bucket/key\", \"connection_id\"}, not with 'input'"};
+    e.extra = {{"field", "connection_id"}, {"pointer", "/connection_id"}};
+    return e;
+  }
   if (body.contains("url")) {
     ApiError e{422, "request_invalid",
                "give the input either as 'url' or as 'input', not both (seeds/001 and seeds/004 "

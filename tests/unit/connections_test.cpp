@@ -563,6 +563,12 @@ TEST_CASE(
       "/tasks", {{"kind", "probe"}, {"url", "https://example.com/a.mp4"}, {"connection_id", id}});
   CHECK(beside.status == 422);
   CHECK(beside.body["pointer"] == "/connection_id");
+  Answer with_input =
+      api.post("/tasks", {{"kind", "probe"},
+                          {"input", {{"url", "s3://wfc-test/incoming/clip+one.mp4"}}},
+                          {"connection_id", id}});
+  CHECK(with_input.status == 422);
+  CHECK(with_input.body["pointer"] == "/connection_id");
   // A missing object fails the ingest with input_not_found.
   tasks[0]["options"]["url"] = "s3://wfc-test/incoming/none.mp4";
   json missing = api.wait_run(keep(api.post("/runs", {{"tasks", tasks}})).body["id"]);
