@@ -159,6 +159,38 @@ std::optional<ConnectionError> s3_config_for(const S3Connection& c, std::string_
   return std::nullopt;
 }
 
+std::string other_key_warning(store::Store& store, const SecretsKey& key) {
+  std::optional<store::Page<store::Connection>> page;
+  try {
+    store::ListQuery q;
+    q.limit = 100;
+    q.order = store::Order::Asc;
+    page = store.list_connections(q);
+  } catch (const std::exception&) {
+    return "";  // a store without connections (yet): nothing to say
+  }
+  if (!page) return "";
+  std::vector<std::string> ids;
+  std::set<std::string> keys;
+  for (const store::Connection& c : page->items) {
+    std::string id = sealed_key_id(c.sealed_secret);
+    if (id.empty() || id == key.id) continue;
+    ids.push_back(c.id);
+    keys.insert(id);
+  }
+  if (ids.empty()) return "";
+  std::string listed, key_ids;
+  for (size_t i = 0; i < ids.size() && i < 5; ++i) listed += (i ? ", " : "") + ids[i];
+  if (ids.size() > 5) listed += ", …";
+  for (const std::string& k : keys) key_ids += (key_ids.empty() ? "" : ", ") + k;
+  return fmt::format(
+      "{} connection(s) ({}) were sealed with another secrets key ({}) than this process's ({}): "
+      "their tasks fail connection_unusable until it has that key (--secrets-key or "
+      "WFC_SECRETS_KEY; every node must share one) or their secrets are set again with PATCH "
+      "/connections/{{id}}",
+      ids.size(), listed, key_ids, key.id);
+}
+
 StoredConnections::StoredConnections(store::Store& store, std::shared_ptr<const SecretsKey> key,
                                      std::string key_error)
     : store_(store), key_(std::move(key)), key_error_(std::move(key_error)) {}

@@ -71,6 +71,11 @@ store::Connection record_of(const nlohmann::json& body, store::Connection base =
 std::optional<ConnectionError> s3_config_for(const S3Connection& c, std::string_view bucket,
                                              storage::S3Config* config);
 
+/// What a process should say at start when stored connections were sealed with another key than
+/// `key` (judged by the key id in the sealed text, among the first 100 connections): which ones,
+/// which key, and what to do; "" when none was. Never throws for a store that cannot be read ("").
+std::string other_key_warning(store::Store& store, const SecretsKey& key);
+
 /// Connections in the store, each secret opened with `key` when a task asks for it.
 class StoredConnections final : public Connections {
  public:

@@ -460,6 +460,9 @@ TEST_CASE(
   api.restart({"--allow-files", media.string(), "--allow-hosts", "127.0.0.1", "--secrets-key",
                (dir.path() / "key2").string()},
               true);
+  // Said at the start, too: which connection, which key.
+  CHECK_THAT(api.log(), Catch::Contains("warning: 1 connection(s) (" + id + ")") &&
+                            Catch::Contains(key_of('1').id));
   made = api.post("/tasks", task);
   REQUIRE(made.status == 201);
   exported = task_of(api.wait_run(made.body["run_id"]), "export");

@@ -291,6 +291,9 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
+  if (std::string w = connections::other_key_warning(*store, *config.secrets_key); !w.empty()) {
+    std::cerr << "wfc serve: warning: " << w << "\n";
+  }
   pool_options.connections =
       std::make_shared<connections::StoredConnections>(*store, config.secrets_key);
 
