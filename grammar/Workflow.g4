@@ -97,6 +97,7 @@ value
     | NUMBER                                    # numberValue
     | QUANTITY                                  # quantityValue   // 2s 500ms 10MB 5Mbps
     | PERCENT                                   # percentValue    // 50% → "50%"
+    | MALFORMED_NUMBER                          # malformedValue  // 12x80 1.2.3: reported
     | (TRUE | FALSE)                            # boolValue
     | NULL_LITERAL                              # nullValue
     | LBRACK (value (COMMA value)* COMMA?)? RBRACK     # listValue
@@ -164,6 +165,11 @@ NOT : '!';
 PERCENT  : '-'? DIGITS FRACTION? '%';
 QUANTITY : '-'? DIGITS FRACTION? [a-zA-Z]+;
 NUMBER   : '-'? DIGITS FRACTION? EXPONENT?;
+// A number run on into more letters, digits, '_' or '.' than the three rules above take
+// (1280x720, 1.2.3, 0123, 1h30m): one token, so that the reader reports the mistake once, at the
+// whole of it, rather than the number and then an unexpected remainder. The longest match decides,
+// so every well-formed literal is still one of the rules above.
+MALFORMED_NUMBER : '-'? [0-9] [a-zA-Z0-9_.]*;
 IDENT    : [a-zA-Z_] [a-zA-Z0-9_]*;
 // JSON's strings: the same escapes, no raw line breaks. The closing quote is optional here so
 // that a string missing it (up to the end of the line) is one mistake the reader reports, and

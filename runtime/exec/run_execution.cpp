@@ -11,8 +11,10 @@
 #include "compiler/plan/plan.h"
 #include "runtime/connections/s3_transfer.h"
 #include "runtime/exec/scheduler.h"
+#include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/net/redact.h"
+#include "runtime/storage/open_storage.h"
 #include "runtime/store/private_files.h"
 
 namespace wfc::exec {
@@ -186,6 +188,16 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
                   {{"kind", "internal_error"},
                    {"message", fmt::format("cannot create the run's directory: {}", mkdir_error)}});
   }
+  // When the storage is not this directory (a bucket), the stored copy is the storage's: this
+  // machine's working copy goes when the run ends here, however it ends.
+  struct DropWorkspace {
+    fs::path dir;
+    ~DropWorkspace() {
+      std::error_code ignored;
+      if (!dir.empty()) fs::remove_all(dir, ignored);
+    }
+  } drop{context.storage && !keeps_in_place(*context.storage, run.id, workspace) ? workspace
+                                                                                 : fs::path()};
   // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
   std::string refused;
   std::shared_ptr<const PreparedPlan> prepared = plans.get(run.automation_id, run.plan, &refused);
@@ -204,6 +216,23 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     ingest::AccessPolicy access = context.access;
     if (auto issued = ingest::parse_issued_reference(run.input_url)) {
       fs::path local = issued->local_path(context.data_dir);
+      if (context.storage && !keeps_in_place(*context.storage, issued->run_id,
+                                             context.data_dir / "runs" / issued->run_id)) {
+        // Kept elsewhere (a bucket): fetched into the workspace, and read from there.
+        local = workspace / ".issued" / fs::path(issued->path).filename();
+        if (auto e = fetch_object(*context.storage,
+                                  storage::run_file_key(issued->run_id, issued->path), local)) {
+          bool missing = e->kind == storage::StorageErrorKind::NotFound;
+          return finish(
+              model::Status::Failed,
+              {{"kind", missing ? "input_not_found" : std::string(e->kind_name())},
+               {"message", missing ? fmt::format("the input, file '{}' of run {}, is gone",
+                                                 issued->path, issued->run_id)
+                                   : fmt::format("the input, file '{}' of run {}, could not be "
+                                                 "fetched: {}",
+                                                 issued->path, issued->run_id, e->message)}});
+        }
+      }
       std::string why;
       if (!fs::is_regular_file(fs::symlink_status(local, ec)) ||
           !access.allow_file(local.string(), &why)) {
@@ -296,7 +325,11 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
       stop.mark_lost();  // stop; the lease lapses and the run is tried again
     }
   };
-  Scheduler scheduler(prepared, executor, options, sink);
+  // Outputs through the storage, once for every kind (stored_outputs.h).
+  std::optional<StoringExecutor> storing;
+  if (context.storage) storing.emplace(executor, *context.storage, run.id, workspace);
+  Scheduler scheduler(prepared, storing ? static_cast<Executor&>(*storing) : executor, options,
+                      sink);
   stop.attach(&scheduler);
   scheduler.run(input);
   stop.attach(nullptr);

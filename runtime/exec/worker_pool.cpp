@@ -71,7 +71,13 @@ WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl 
       task_ended_(std::move(task_ended)),
       plans_(options_.predicates) {}
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(waker_->mu);
+    waker_->pool = nullptr;  // the store may outlive the pool and still hear NOTIFYs
+  }
+  stop();
+}
 
 std::string WorkerPool::stable_id(const fs::path& data_dir) {
   fs::path file = data_dir / "worker_id";
@@ -93,6 +99,19 @@ void WorkerPool::start() {
                released);
   }
   stopping_ = false;
+  {
+    std::lock_guard lock(waker_->mu);
+    waker_->pool = this;
+  }
+  if (!watching_) {
+    // Runs queued by other processes on the same database (PostgreSQL's NOTIFY) wake a worker
+    // as this process's own creations do.
+    watching_ = true;
+    store_.watch_queue([w = waker_] {
+      std::lock_guard lock(w->mu);
+      if (w->pool) w->pool->wake();
+    });
+  }
   for (int i = 0; i < options_.workers; ++i) {
     threads_.emplace_back([this, id = thread_id(base_id_, i)] { loop(id); });
   }
@@ -302,6 +321,7 @@ void WorkerPool::execute_in_process(const store::Run& run, const std::string& wo
   context.files_url = files_url_(run.id);
   context.task_ended = task_ended_;
   context.connections = options_.connections.get();
+  context.storage = options_.storage;
   MediaExecutor executor(options_.access, options_.fetch_limits, options_.ai,
                          options_.media_limits);
   executor.use_connections(options_.connections.get());

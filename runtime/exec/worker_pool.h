@@ -35,6 +35,7 @@
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/media/limits.h"
+#include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
@@ -65,6 +66,8 @@ struct WorkerPoolOptions {
   /// Each run in a worker process of its own, with limits (run_process.h); no program: in the
   /// pool's threads.
   WorkerProgram process;
+  /// Where outputs are kept (--storage; run_execution.h). Null: the workspace under data_dir.
+  std::shared_ptr<storage::Storage> storage;
 };
 
 class WorkerPool {
@@ -115,6 +118,14 @@ class WorkerPool {
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t wakes_ = 0;
+  // What the store's watch_queue callback reaches: this pool while it lives (the store may
+  // outlive it).
+  struct Waker {
+    std::mutex mu;
+    WorkerPool* pool = nullptr;
+  };
+  std::shared_ptr<Waker> waker_ = std::make_shared<Waker>();
+  bool watching_ = false;
 };
 
 }  // namespace wfc::exec

@@ -22,7 +22,6 @@
 #include "tests/unit/test_cli.h"
 #include "tests/unit/test_http_server.h"
 #include "tests/unit/test_media.h"
-#include "tests/unit/test_s3rver.h"
 #include "tests/unit/test_storage.h"
 
 namespace {

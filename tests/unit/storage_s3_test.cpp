@@ -21,7 +21,6 @@
 #include "runtime/storage/s3_storage.h"
 #include "tests/unit/test_cli.h"
 #include "tests/unit/test_http_server.h"
-#include "tests/unit/test_s3rver.h"
 #include "tests/unit/test_storage.h"
 
 namespace {
@@ -32,9 +31,8 @@ using wfc::storage::S3Storage;
 using wfc::storage::StorageErrorKind;
 using wfc::test::TempDir;
 
-constexpr const char* kBucket = "wfc-test";
-
-using S3rver = wfc::test::S3rver;
+using wfc::test::kBucket;
+using wfc::test::S3rver;
 
 S3Config config_for(const std::string& endpoint, std::string prefix = "base/dir") {
   S3Config c;

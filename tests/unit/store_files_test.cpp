@@ -43,8 +43,8 @@ std::vector<std::string> ids(const store::Page<store::File>& p) {
 }
 
 TEST_CASE("a task's output files are recorded, listed by run, task and kind, and deleted",
-          "[api][files][store]") {
-  test::StoreFixture f;
+          "[api][files][store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::Run run = s->create_run(test::three_task_run()).run;
   const std::string& id = run.id;
@@ -111,8 +111,8 @@ TEST_CASE("a task's output files are recorded, listed by run, task and kind, and
 }
 
 TEST_CASE("file records survive a reopen, and a retried run records its files afresh",
-          "[api][files][store]") {
-  test::StoreFixture f;
+          "[api][files][store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   std::string id;
   {
     auto s = f.open();

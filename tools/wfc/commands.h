@@ -26,5 +26,6 @@ void add_docs(CLI::App& app, int& status);
 void add_convert(CLI::App& app, int& status);
 void add_fmt(CLI::App& app, int& status);
 void add_plan(CLI::App& app, int& status);
+void add_lsp(CLI::App& app, int& status);
 
 }  // namespace wfc::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   wfc::cli::add_explain(app, status);
   wfc::cli::add_convert(app, status);
   wfc::cli::add_fmt(app, status);
+  wfc::cli::add_lsp(app, status);
   wfc::cli::add_plan(app, status);
   wfc::cli::add_runtime_commands(app, status);  // run, …: handed to wfc-runtime
   wfc::cli::add_docs(app, status);

@@ -144,6 +144,23 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
                 "remove it, or look for a '{' missing earlier");
       return;
     }
+    // A ')' or ']' that closes nothing: `video(width: 1280))`. Said at the token, not as a '}'
+    // missing for the construct around it.
+    if ((t->getType() == P::RPAREN || t->getType() == P::RBRACK) &&
+        !encloses(ctx, static_cast<size_t>(t->getType()))) {
+      std::string c = t->getText();
+      r_.syntax(t, prev,
+                "unexpected " + quote(c) + ": no " + quote(c == ")" ? "(" : "[") + " is open here",
+                "remove it");
+      return;
+    }
+    // The string before this point ran to the end of its line (reported) and took the closer
+    // with it: the closer is not missing a second time.
+    if (open && t->getLine() != open->opened.line && expects(closer_type(open->closer)) &&
+        r_.lex_error_within(Span::between(open->opened, r_.begin(t)))) {
+      r_.fail();
+      return;
+    }
     if (t->getType() == P::COMMA && prev && prev->getType() == P::COMMA) {
       r_.syntax(t, prev, "unexpected ',': an item is missing between the commas",
                 "remove the extra ','");
@@ -249,6 +266,15 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     r_.syntax(t, prev, "unexpected " + got, "");
   }
 
+  /// Whether a construct closed by `closer` (RPAREN, RBRACK) holds this context.
+  static bool encloses(antlr4::RuleContext* c, size_t closer) {
+    for (; c; c = dynamic_cast<antlr4::RuleContext*>(c->parent)) {
+      if (closer == P::RPAREN && dynamic_cast<P::ArgsContext*>(c)) return true;
+      if (closer == P::RBRACK && dynamic_cast<P::ListValueContext*>(c)) return true;
+    }
+    return false;
+  }
+
   static size_t closer_type(const std::string& c) {
     return c == ")" ? P::RPAREN : c == "]" ? P::RBRACK : P::RBRACE;
   }
@@ -268,7 +294,16 @@ std::shared_ptr<antlr4::ANTLRErrorStrategy> error_strategy(Reporter& r) {
 }
 
 void report_stray(Reporter& r, const std::vector<Token*>& tokens) {
+  bool in_condition = false;  // between `when` and its '{' (as multiline_when delimits it)
   for (Token* t : tokens) {
+    if (t->getChannel() == Token::DEFAULT_CHANNEL) {
+      size_t type = t->getType();
+      if (type == P::WHEN) {
+        in_condition = true;
+      } else if (type == P::LBRACE || type == P::RBRACE || type == P::SEMI || type == P::ARROW) {
+        in_condition = false;
+      }
+    }
     if (t->getType() == P::STRING) {
       const std::string text = t->getText();
       size_t slashes = 0;
@@ -281,6 +316,12 @@ void report_stray(Reporter& r, const std::vector<Token*>& tokens) {
     }
     if (t->getChannel() != kErrorChannel) continue;
     std::string c = t->getText();
+    if (c == "=" && in_condition) {
+      // The expression language's own words for it, as in a `select` (compiler/expr/parser.cpp).
+      r.lex_error(Code::ExpressionSyntax, r.span(t), "'=' is not a comparison",
+                  "write '==' to compare");
+      continue;
+    }
     std::string hint;
     if (c == "'")
       hint = "strings use double quotes: \"...\"";

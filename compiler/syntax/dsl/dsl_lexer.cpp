@@ -165,7 +165,8 @@ std::unique_ptr<antlr4::Token> DslLexer::nextToken() {
       return token(L::BLOCK_COMMENT, antlr4::Token::HIDDEN_CHANNEL, close + 2);
     }
   }
-  // PERCENT, QUANTITY, NUMBER: '-'? DIGITS FRACTION?, then '%', [a-zA-Z]+ or EXPONENT?
+  // PERCENT, QUANTITY, NUMBER: '-'? DIGITS FRACTION?, then '%', [a-zA-Z]+ or EXPONENT?; else
+  // MALFORMED_NUMBER when it reaches further
   if (is_digit(c) || (c == '-' && is_digit(byte(i + 1)))) {
     if (c == '-') ++i;
     if (text_[i] == '0') {
@@ -189,6 +190,12 @@ std::unique_ptr<antlr4::Token> DslLexer::nextToken() {
     }
     size_t quantity_end = i;
     while (is_letter(byte(quantity_end))) ++quantity_end;
+    // MALFORMED_NUMBER: '-'? [0-9] [a-zA-Z0-9_.]*, chosen only when longer than both.
+    size_t malformed_end = at_ + (c == '-' ? 2 : 1);
+    while (is_word(byte(malformed_end)) || byte(malformed_end) == '.') ++malformed_end;
+    if (malformed_end > std::max(quantity_end, number_end)) {
+      return token(L::MALFORMED_NUMBER, antlr4::Token::DEFAULT_CHANNEL, malformed_end);
+    }
     if (quantity_end > number_end) {
       return token(L::QUANTITY, antlr4::Token::DEFAULT_CHANNEL, quantity_end);
     }

@@ -1,9 +1,11 @@
 // Strings with their escapes and numbers, decoded from their tokens (dsl_literals.h).
 #include "compiler/syntax/dsl/dsl_literals.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 
 #include "compiler/diag/wording.h"
 
@@ -28,6 +30,34 @@ Value Literals::number(Token* t) {
     out.number = 0;
   }
   return out;
+}
+
+Value Literals::malformed_number(Token* t) {
+  const std::string text = t->getText();
+  Span s = r_.span(t);
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t x = digits.find_first_of("xX");
+  std::string hint;
+  if (x != std::string::npos && x > 0 && x + 1 < digits.size() &&
+      std::all_of(digits.begin(), digits.begin() + x, is_digit) &&
+      std::all_of(digits.begin() + x + 1, digits.end(), is_digit)) {
+    hint = "a size is two options: width: " + std::string(digits.substr(0, x)) +
+           ", height: " + std::string(digits.substr(x + 1));
+  } else if (std::count(digits.begin(), digits.end(), '.') > 1) {
+    hint = "a number has at most one '.'";
+  } else if (digits.size() > 1 && digits[0] == '0' && is_digit(digits[1])) {
+    size_t first = digits.find_first_not_of('0');
+    hint = "a number does not start with '0'; write " +
+           std::string(first == std::string::npos ? "0" : digits.substr(first));
+  } else {
+    hint =
+        "a number is digits with an optional fraction and exponent (1280, -1.5, 2e3), then "
+        "optionally one unit (2s, 500ms, 10MB) or '%'";
+  }
+  r_.value_error(Code::InvalidSyntax, s, "malformed number " + quote(text), hint);
+  return make_value(ValueType::Null, s);
 }
 
 Value Literals::string(Token* t) {

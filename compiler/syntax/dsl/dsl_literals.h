@@ -36,6 +36,9 @@ class Literals {
     out.string = t->getText();
     return out;
   }
+  /// A number run on into more characters (`1280x720`, `1.2.3`, `0123`, `1h30m`): reported once,
+  /// at the whole of it, with a hint for what it looks like it meant; read as null.
+  Value malformed_number(antlr4::Token* t);
   /// A bare word (`mp4`, `high`) is a string.
   Value word(antlr4::Token* t) { return Value::make_string(t->getText(), r_.span(t)); }
 

@@ -3,6 +3,8 @@
 // reported, and the rest of the document is still built.
 #include "compiler/syntax/dsl/dsl_lowering.h"
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 #include "compiler/diag/wording.h"
@@ -302,7 +304,19 @@ class Lowerer {
     task.members.push_back(Member{"options", r_.span(args->start), std::move(options)});
   }
 
+  /// Attributes in the documented order (docs/language.md): `as`, then label, folder, filename.
+  static constexpr std::array<std::string_view, 4> kAttributeOrder = {"ref", "label", "folder",
+                                                                      "filename"};
+  static size_t attribute_rank(std::string_view key) {
+    return static_cast<size_t>(std::find(kAttributeOrder.begin(), kAttributeOrder.end(), key) -
+                               kAttributeOrder.begin());
+  }
+  static std::string attribute_word(std::string_view key) {
+    return quote(key == "ref" ? "as" : std::string(key));
+  }
+
   void attributes(const std::vector<P::AttributeContext*>& attrs, Value& task) {
+    std::string last_key;  // the attribute before, for the order
     for (auto* a : attrs) {
       if (damage_.within(a)) continue;
       std::string key;
@@ -323,11 +337,17 @@ class Lowerer {
         continue;
       }
       if (auto* prior = task.find(key)) {
-        r_.value_error(Code::DuplicateKey, key_span,
-                       "duplicate " + quote(key == "ref" ? "as" : key),
+        r_.value_error(Code::DuplicateKey, key_span, "duplicate " + attribute_word(key),
                        "first given at " + position_text(prior->key_span.begin()));
         continue;
       }
+      if (!last_key.empty() && attribute_rank(key) < attribute_rank(last_key)) {
+        r_.value_error(Code::InvalidSyntax, key_span,
+                       attribute_word(key) + " must come before " + attribute_word(last_key),
+                       "attributes go in the order as, label, folder, filename");
+        continue;
+      }
+      last_key = key;
       task.members.push_back(Member{key, key_span, std::move(v)});
     }
   }
@@ -391,6 +411,9 @@ class Lowerer {
     if (dynamic_cast<P::NullValueContext*>(v)) return make_value(ValueType::Null, s);
     if (auto* q = dynamic_cast<P::QuantityValueContext*>(v)) {
       return literals_.quantity(q->QUANTITY()->getSymbol());
+    }
+    if (auto* m = dynamic_cast<P::MalformedValueContext*>(v)) {
+      return literals_.malformed_number(m->MALFORMED_NUMBER()->getSymbol());
     }
     if (auto* l = dynamic_cast<P::ListValueContext*>(v)) {
       Value out = make_value(ValueType::Array, s);

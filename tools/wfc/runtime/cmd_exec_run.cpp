@@ -9,7 +9,8 @@
 // (the parent relays a cancel request). The parent set its limits (setrlimit) before exec;
 // std::bad_alloc anywhere, on any thread, exits with kExitOutOfMemory so the parent can tell the
 // address-space limit from a crash. Exit: 0 the run was recorded to its end, kExitLeaseLost the
-// store refused its writes, 2 bad arguments.
+// store refused its writes, 2 bad arguments. `--storage URL` (WFC_STORAGE; storage_flags.h) is
+// where the run's outputs are kept; the bucket's credentials come in the environment only.
 //
 // For the tests only: WFC_TEST_WORKER_FAULT=FAULT:KIND makes the first task of kind KIND, as it
 // starts, crash for real inside the worker: `segv` raises SIGSEGV, `abort` aborts, `alloc`
@@ -45,6 +46,7 @@
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/secrets_flags.h"
+#include "tools/wfc/runtime/storage_flags.h"
 
 namespace wfc::cli {
 namespace {
@@ -61,6 +63,7 @@ struct Args {
   std::string ai_config;
   std::vector<std::string> media_limits;
   std::string secrets_key;  // the key's file; else WFC_SECRETS_KEY, else DATA/secrets-key
+  std::string storage;
 };
 
 // std::bad_alloc that nothing caught (a scheduler thread's, say) ends here, as does any other
@@ -169,6 +172,8 @@ int exec_run(const Args& args) {
     std::cerr << "wfc exec-run: " << error << "\n";
     return kUsage;
   }
+  context.storage = open_storage_flag(args.storage, context.data_dir, "wfc exec-run");
+  if (!context.storage) return kUsage;
   std::shared_ptr<const ai::Engines> engines;
   if (needs_engines(run.plan)) {
     engines = ai_engines(args.ai_config, "wfc exec-run");
@@ -242,6 +247,7 @@ void add_exec_run(CLI::App& app, int& status) {
   add_ai_flags(*cmd, &args->ai_config);
   add_limit_flags(*cmd, &args->media_limits);
   add_secrets_flags(*cmd, &args->secrets_key);
+  add_storage_flag(*cmd, &args->storage);
   cmd->callback([args, &status] {
     try {
       status = exec_run(*args);

@@ -37,6 +37,7 @@
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/secrets_flags.h"
+#include "tools/wfc/runtime/storage_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -62,6 +63,8 @@ struct Args {
   exec::ProcessLimits limits;         // of each worker process
   std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
   std::string secrets_key;            // --secrets-key FILE; else WFC_SECRETS_KEY, DATA/secrets-key
+  std::string storage;                // "" → DATA/runs (WFC_STORAGE)
+  std::string file_urls = "api";      // api | presigned (WFC_FILE_URLS)
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -206,6 +209,8 @@ bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& 
   // The key's file, never the key: WFC_SECRETS_KEY reaches the workers with the environment.
   if (!args.secrets_key.empty())
     a.push_back("--secrets-key=" + fs::absolute(args.secrets_key).string());
+  // The URL only: the bucket's credentials reach the worker in the environment it inherits.
+  if (!args.storage.empty()) a.push_back("--storage=" + args.storage);
   if (args.worker_start == "host" && args.workers > 0) {
     std::vector<std::string> host_args = {"worker-host"};
     host_args.insert(host_args.end(), a.begin() + 1, a.end());  // exec-run's, but the first
@@ -256,6 +261,20 @@ int serve(const Args& args) {
   // --allow-export directories (the data directory is not one unless named).
   config.data_dir = fs::absolute(args.data);
   pool_options.data_dir = config.data_dir;
+  // Where outputs are kept and served from (docs/storage.md, "Wiring").
+  config.storage = open_storage_flag(args.storage, config.data_dir, "wfc serve");
+  if (!config.storage) return kUsage;
+  pool_options.storage = config.storage;
+  if (args.file_urls == "presigned") {
+    if (!config.storage->presigned_get("probe", 1, 0)) {
+      std::cerr << fmt::format(
+          "wfc serve: --file-urls presigned needs S3 storage (--storage s3://bucket/prefix); {} "
+          "cannot presign URLs\n",
+          config.storage->describe());
+      return kUsage;
+    }
+    config.url_signing.presign = config.storage;
+  }
   pool_options.workers = std::max(0, args.workers);
   pool_options.scheduler_threads = args.threads;
   pool_options.ai = ai_engines(args.ai_config, "wfc serve");
@@ -359,8 +378,9 @@ int serve(const Args& args) {
   // Before the workers start (Server::run), which read it from their threads.
   if (files_base.empty()) files_base = server.address();
   std::cout << "listening on " << server.address() << std::endl;
-  std::cerr << fmt::format("wfc serve: {} worker(s), data in {}\n", pool_options.workers,
-                           config.data_dir.string());
+  std::cerr << fmt::format("wfc serve: {} worker(s), data in {}, outputs in {}\n",
+                           pool_options.workers, config.data_dir.string(),
+                           config.storage->describe());
   if (!dev_key.empty()) {
     std::string a = server.address();
     std::cerr << fmt::format(
@@ -464,6 +484,14 @@ void add_serve(CLI::App& app, int& status) {
                   "host, which has loaded the libraries once) or exec (fork + exec of each)")
       ->envname("WFC_WORKER_START")
       ->check(CLI::IsMember({"host", "exec"}))
+      ->capture_default_str();
+  add_storage_flag(*cmd, &args->storage);
+  cmd->add_option("--file-urls", args->file_urls,
+                  "Output files' `url`: api (signed URLs of this server, streamed from the "
+                  "storage) or presigned (S3 presigned GETs, valid --url-lifetime, at most 7 "
+                  "days; playlists keep api URLs)")
+      ->envname("WFC_FILE_URLS")
+      ->check(CLI::IsMember({"api", "presigned"}))
       ->capture_default_str();
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
