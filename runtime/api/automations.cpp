@@ -131,15 +131,21 @@ void remove(Context& ctx, Call& call) {
 void trigger(Context& ctx, Call& call) {
   json body;
   if (auto e = parse_object(call.req, &body)) return send_error(call.res, *e);
-  if (auto e = check_fields(
-          body, {{"url", Type::Any}, {"metadata", Type::Object}, {"webhook_url", Type::String}})) {
+  if (auto e = check_fields(body, {{"url", Type::Any},
+                                   {"connection_id", Type::String},
+                                   {"metadata", Type::Object},
+                                   {"webhook_url", Type::String}})) {
     return send_error(call.res, *e);
   }
   if (auto e = check_input_url(body.contains("url") ? body["url"] : json(nullptr), "url")) {
     return send_error(call.res, *e);
   }
   if (auto e = check_webhook_url(body)) return send_error(call.res, *e);
-  if (auto e = check_input_access(ctx, body["url"], "/url")) return send_error(call.res, *e);
+  std::string input_url = body["url"];
+  if (auto e = check_input_connection(ctx, body, &input_url)) return send_error(call.res, *e);
+  if (input_url == body["url"]) {  // an s3:// input is read through its connection instead
+    if (auto e = check_input_access(ctx, body["url"], "/url")) return send_error(call.res, *e);
+  }
   // The plan as stored text, not the whole automation: the compiled form is cached by that text
   // (ctx.compiled), so a trigger of an unchanged automation parses no JSON of it.
   auto a = ctx.store.get_automation_plan(call.params[0]);
@@ -171,11 +177,12 @@ void trigger(Context& ctx, Call& call) {
   }
   store::NewRun run;
   run.automation_id = a->id;
-  run.input_url = body["url"];
+  run.input_url = input_url;
   run.metadata = body.value("metadata", json::object());
   run.plan_text = plan->plan_text;
   run.webhook_url = body.value("webhook_url", a->webhook_url);
   run.tasks = plan->tasks;
+  if (auto e = check_task_connections(ctx, run.tasks, a->id)) return send_error(call.res, *e);
   create_run(ctx, call, std::move(run), [](const store::Run& r) { return store::to_json(r); });
 }
 

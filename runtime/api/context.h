@@ -31,6 +31,7 @@ void add_task_routes(Router& router, Context& ctx);
 void add_event_routes(Router& router, Context& ctx);
 void add_file_routes(Router& router, Context& ctx);
 void add_key_routes(Router& router, Context& ctx);
+void add_connection_routes(Router& router, Context& ctx);
 /// GET /healthz, /metrics and /openapi.json (generated from `router` as it is when called).
 void add_meta_routes(Router& router, Context& ctx);
 
@@ -61,5 +62,25 @@ std::optional<ApiError> check_input_access(const Context& ctx, const std::string
 /// is none; a string must be an absolute http(s) URL with a host (net::web_url_problem), else
 /// 422 request_invalid with `field` and `pointer`; another type is a 400.
 std::optional<ApiError> check_webhook_url(const nlohmann::json& body);
+
+/// The connections a run's plan (plan::to_json) names: every export or ingest task whose url is
+/// s3:// must name a connection the store has in `connection_id`, else 422 located at it
+/// (`pointer_prefix` + the task's pointer + "/options/connection_id"; `connection_required`,
+/// `connection_not_found`). Connections named beside other urls are not read.
+std::optional<ApiError> check_plan_connections(const Context& ctx, const nlohmann::json& plan,
+                                               std::string_view pointer_prefix = "");
+/// A run's input given as `url` with `connection_id` beside it (POST /automations/{id}/run,
+/// POST /tasks): an s3:// url needs a connection the store has (422 `connection_required` or
+/// `connection_not_found` at /connection_id), and then *stored is the input as the run keeps it,
+/// naming the connection as the URL's user (s3://conn_…@bucket/key; net::redact_url shows it
+/// without), which the worker reads it through. A connection_id beside another url is a 422.
+/// Leaves *stored alone for other urls.
+std::optional<ApiError> check_input_connection(const Context& ctx, const nlohmann::json& body,
+                                               std::string* stored);
+/// The same for the tasks of an automation's stored plan, at a trigger: the error names the
+/// automation and the task (the request body holds no pointer to them).
+std::optional<ApiError> check_task_connections(const Context& ctx,
+                                               const std::vector<store::NewTask>& tasks,
+                                               const std::string& automation_id);
 
 }  // namespace wfc::api

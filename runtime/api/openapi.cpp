@@ -63,6 +63,9 @@ constexpr Kind kErrorKinds[] = {
     {"file_not_found", 404, "unknown file"},
     {"input_not_found", 422, "a File `input` naming no file this server issued, or a deleted one"},
     {"key_not_found", 404, "unknown key id"},
+    {"connection_not_found", 404,
+     "unknown connection id; 422 when a task's connection_id names no connection"},
+    {"connection_required", 422, "an export or ingest of an s3:// URL without connection_id"},
     {"method_not_allowed", 405, "a known path with another method (`Allow` lists them)"},
     {"automation_exists", 409, "creating an automation with an id in use"},
     {"automation_paused", 409, "running a paused automation"},
@@ -77,7 +80,7 @@ constexpr Kind kErrorKinds[] = {
     {"input_refused", 422, "the access policy refuses the input URL"},
     {"input_invalid", 422,
      "an input URL of a scheme that is never fetched, or an `input` that is not a File or {url}"},
-    {"kind_unsupported", 422, "a destination this server cannot write yet (export to s3://)"},
+    {"kind_unsupported", 422, "a destination this server cannot write to"},
     {"internal_error", 500, "the server failed to answer (a broken database)"},
     {"store_unavailable", 503,
      "the database cannot be reached now (PostgreSQL restarting); `Retry-After` says when to "
@@ -260,6 +263,35 @@ json key_schema(bool with_secret) {
   return k;
 }
 
+json connection_schema() {
+  json text_or_null = {{"type", {"string", "null"}}};
+  return {
+      {"type", "object"},
+      {"description",
+       "A connection to an S3-compatible bucket; its secret is never answered "
+       "(docs/api.md \"Connections\")"},
+      {"required",
+       {"id", "object", "kind", "name", "bucket", "region", "endpoint", "access_key_id",
+        "secret_access_key_set", "created_by", "created_at", "updated_at"}},
+      {"properties",
+       {{"id", id_of("conn")},
+        {"object", constant("connection")},
+        {"kind", {{"type", "string"}, {"enum", {"s3"}}}},
+        {"name", {{"type", "string"}}},
+        {"bucket",
+         {{"type", {"string", "null"}},
+          {"description", "The only bucket it may reach; null: any"}}},
+        {"region", text_or_null},
+        {"endpoint",
+         {{"type", {"string", "null"}}, {"description", "http(s) origin, path-style; null: AWS"}}},
+        {"access_key_id", text_or_null},
+        {"secret_access_key_set",
+         {{"type", "boolean"}, {"description", "Whether a secret access key is stored"}}},
+        {"created_by", {{"type", {"string", "null"}}}},
+        {"created_at", timestamp("Unix seconds")},
+        {"updated_at", timestamp("Unix seconds")}}}};
+}
+
 json event_schema() {
   return {{"type", "object"},
           {"required", {"id", "object", "kind", "data", "created_at"}},
@@ -296,8 +328,24 @@ json workflow_task_schema() {
           {"additionalProperties", true}};
 }
 
+json connection_fields() {
+  json nullable = {{"type", {"string", "null"}}};
+  return {{"kind", {{"type", "string"}, {"enum", {"s3"}}}},
+          {"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+          {"bucket", nullable},
+          {"region", {{"type", "string"}}},
+          {"endpoint", nullable},
+          {"access_key_id", {{"type", "string"}}},
+          {"secret_access_key", {{"type", "string"}, {"writeOnly", true}}}};
+}
+
 json schemas() {
-  json url = {{"type", "string"}, {"description", "http(s):// or file:// URL of the input"}};
+  json url = {{"type", "string"},
+              {"description",
+               "http(s):// or file:// URL of the input, or s3://bucket/key with "
+               "connection_id"}};
+  json connection_id = {{"type", "string"},
+                        {"description", "The connection (conn_…) an s3:// url is read through"}};
   json webhook = {{"type", {"string", "null"}},
                   {"description", "An absolute http(s) URL that gets the events"}};
   json metadata = {{"type", "object"}, {"description", "Kept with the run, yours to set"}};
@@ -322,6 +370,7 @@ json schemas() {
       {"Key", key_schema(false)},
       {"KeyCreated", key_schema(true)},
       {"Event", event_schema()},
+      {"Connection", connection_schema()},
       {"WorkflowTask", workflow_task_schema()},
       {"Deleted",
        {{"type", "object"},
@@ -347,6 +396,7 @@ json schemas() {
                                 {"tasks"}, "A run from a tasks array (seeds/000)")},
       {"TaskCreate",
        body_schema({{"url", url},
+                    {"connection_id", connection_id},
                     {"kind", {{"type", "string"}, {"description", "video, image, audio, …"}}},
                     {"options", {{"type", "object"}, {"description", "The kind's options"}}},
                     {"metadata", metadata},
@@ -379,9 +429,16 @@ json schemas() {
                                         {"webhook_url", webhook},
                                         {"source", {{"type", "string"}}}},
                                        {}, "Any of an automation's fields")},
-      {"AutomationRun",
-       body_schema({{"url", url}, {"metadata", metadata}, {"webhook_url", webhook}}, {"url"},
-                   "The input of a run of the automation")},
+      {"AutomationRun", body_schema({{"url", url},
+                                     {"connection_id", connection_id},
+                                     {"metadata", metadata},
+                                     {"webhook_url", webhook}},
+                                    {"url"}, "The input of a run of the automation")},
+      {"ConnectionCreate",
+       body_schema(connection_fields(), {"name", "access_key_id", "secret_access_key"},
+                   "An S3 connection; secret_access_key is write-only")},
+      {"ConnectionUpdate",
+       body_schema(connection_fields(), {}, "Any of a connection's fields but kind")},
       {"KeyCreate",
        body_schema({{"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}}}, {"name"},
                    "Who or what the key is for")},

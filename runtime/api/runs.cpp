@@ -176,9 +176,13 @@ void create(Context& ctx, Call& call) {
     e.extra = {{"field", "tasks"}};
     return send_error(call.res, e);
   }
-  if (auto e = check_input_access(ctx, c.input_url, input_pointer(body["tasks"], c.input_url))) {
-    return send_error(call.res, *e);
+  // An s3:// input is read through its connection (check_plan_connections), not fetched.
+  if (!c.input_url.starts_with("s3://")) {
+    if (auto e = check_input_access(ctx, c.input_url, input_pointer(body["tasks"], c.input_url))) {
+      return send_error(call.res, *e);
+    }
   }
+  if (auto e = check_plan_connections(ctx, c.plan)) return send_error(call.res, *e);
   store::NewRun run;
   run.input_url = c.input_url;
   run.metadata = body.value("metadata", json::object());

@@ -27,12 +27,18 @@ struct Server::Impl {
     if (this->config.url_signing.secret.empty()) {
       this->config.url_signing.secret = store::new_secret();
     }
+    if (!this->config.secrets_key) {
+      std::string error;
+      this->config.secrets_key = std::make_shared<const connections::SecretsKey>(
+          *connections::parse_secrets_key(connections::new_secrets_key_text(), &error));
+    }
     add_automation_routes(router, ctx);
     add_run_routes(router, ctx);
     add_task_routes(router, ctx);
     add_event_routes(router, ctx);
     add_file_routes(router, ctx);
     add_key_routes(router, ctx);
+    add_connection_routes(router, ctx);
     add_meta_routes(router, ctx);
   }
 

@@ -12,6 +12,7 @@
 
 #include "runtime/api/metrics.h"
 #include "runtime/api/sign_urls.h"
+#include "runtime/connections/secrets_key.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
@@ -54,6 +55,10 @@ struct Config {
   /// How output file URLs are signed (sign_urls.h): the secret (a Server given none makes one
   /// for its lifetime) and the lifetime of each URL.
   UrlSigning url_signing;
+  /// Seals the secrets of POST/PATCH /connections (runtime/connections/secrets_key.h): the key
+  /// kept outside the database (`--secrets-key`, WFC_SECRETS_KEY, DATA/secrets-key). A Server
+  /// given none makes one for its lifetime (a test's server).
+  std::shared_ptr<const connections::SecretsKey> secrets_key;
 };
 
 /// Where other parts of the process plug in (wfc serve wires them in cmd_serve).

@@ -24,6 +24,7 @@ std::optional<ApiError> task_document(const Context& ctx, const json& body, json
   *doc = body;
   doc->erase("metadata");
   doc->erase("webhook_url");
+  doc->erase("connection_id");
   if (!body.contains("input")) {  // {url, kind, options} (seeds/001)
     if (auto e = check_input_url(body.contains("url") ? body["url"] : json(nullptr), "url")) {
       return e;
@@ -38,12 +39,24 @@ std::optional<ApiError> task_document(const Context& ctx, const json& body, json
       }
       return std::nullopt;
     }
-    if (auto e = check_input_access(ctx, body["url"], "/url")) return e;
-    input->run_input = input->url = body["url"];
+    std::string stored = body["url"];
+    if (auto e = check_input_connection(ctx, body, &stored)) return e;
+    if (stored == body["url"]) {  // an s3:// input is read through its connection instead
+      if (auto e = check_input_access(ctx, body["url"], "/url")) return e;
+    }
+    input->url = body["url"];
+    input->run_input = stored;
     input->shown = external_file(input->url);
     return std::nullopt;
   }
   // {kind, input, options} (seeds/004)
+  if (body.contains("connection_id")) {
+    ApiError e{422, "request_invalid",
+               "'connection_id' goes beside 'url' (an s3:// input): {\"kind\", \"url\": "
+               "\"s3://bucket/key\", \"connection_id\"}, not with 'input'"};
+    e.extra = {{"field", "connection_id"}, {"pointer", "/connection_id"}};
+    return e;
+  }
   if (body.contains("url")) {
     ApiError e{422, "request_invalid",
                "give the input either as 'url' or as 'input', not both (seeds/001 and seeds/004 "
@@ -60,18 +73,6 @@ std::optional<ApiError> task_document(const Context& ctx, const json& body, json
     input->run_input.clear();
     return std::nullopt;
   }
-  if (kind == "export") {
-    const json options = body.value("options", json::object());
-    auto dest = options.find("url");
-    if (dest != options.end() && dest->is_string() &&
-        dest->get_ref<const std::string&>().starts_with("s3://")) {
-      ApiError e{422, "kind_unsupported",
-                 "export to S3 is not supported yet: this server exports to local directories "
-                 "(file:///path, inside a directory allowed with --allow-export)"};
-      e.extra = {{"field", "options.url"}, {"pointer", "/options/url"}};
-      return e;
-    }
-  }
   (*doc)["url"] = input->url;
   return std::nullopt;
 }
@@ -81,6 +82,7 @@ void create(Context& ctx, Call& call) {
   if (auto e = parse_object(call.req, &body)) return send_error(call.res, *e);
   if (auto e = check_fields(body, {{"url", Type::Any},
                                    {"input", Type::Any},
+                                   {"connection_id", Type::String},
                                    {"kind", Type::String, true},
                                    {"options", Type::Object},
                                    {"metadata", Type::Object},
@@ -97,6 +99,7 @@ void create(Context& ctx, Call& call) {
   if (auto e = task_document(ctx, body, &doc, &input)) return send_error(call.res, *e);
   automation::CompiledAutomation c = automation::compile_automation(doc);
   if (!c.ok) return send_error(call.res, invalid_workflow(c));
+  if (auto e = check_plan_connections(ctx, c.plan)) return send_error(call.res, *e);
   store::NewRun run;
   run.input_url = input.run_input;
   run.metadata = body.value("metadata", json::object());

@@ -95,7 +95,8 @@ std::vector<NodeResult> MediaExecutor::execute(const Work& work) {
                                    out_dir(*node, work),
                                    &policy_,
                                    &limits_,
-                                   &media_limits_};
+                                   &media_limits_,
+                                   connections_};
         operators::Result r = op->run(*node, context);
         NodeResult result{node->id, {}, std::nullopt, std::nullopt};
         if (r.error) result.error = TaskError{r.error->kind, r.error->message};

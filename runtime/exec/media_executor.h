@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runtime/ai/ai.h"
+#include "runtime/connections/connection.h"
 #include "runtime/exec/executor.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
@@ -29,12 +30,16 @@ class MediaExecutor : public Executor {
   /// A member of a fused group that takes `frames of` a video of the same group is served in
   /// the same pass, from that video's filtered frames.
   bool serves_chained_members() const override { return true; }
+  /// Where `export` and `ingest` find the connections their `connection_id` names (s3:// URLs);
+  /// it must outlive the executor. Without one such tasks fail with `connection_not_found`.
+  void use_connections(const connections::Connections* c) { connections_ = c; }
 
  private:
   ingest::AccessPolicy policy_;
   ingest::FetchLimits limits_;
   std::shared_ptr<const ai::Engines> engines_;
   media::Limits media_limits_;
+  const connections::Connections* connections_ = nullptr;
 };
 
 }  // namespace wfc::exec

@@ -9,6 +9,7 @@
 
 #include "compiler/catalog/catalog.h"
 #include "compiler/plan/plan.h"
+#include "runtime/connections/s3_transfer.h"
 #include "runtime/exec/scheduler.h"
 #include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/issued_file.h"
@@ -53,6 +54,15 @@ InputFile input_file_of(const store::Run& run, const std::string& files_url) {
           store::file_id(issued->run_id, issued->path)};
 }
 
+// Whether a passed-through File carries the url an export wrote it to (file://, s3://): that url
+// is its output, not the run's file route.
+bool exported_url(const json& file) {
+  auto url = file.find("url");
+  if (url == file.end() || !url->is_string()) return false;
+  const std::string& u = url->get_ref<const std::string&>();
+  return u.starts_with("s3://") || u.starts_with("file://");
+}
+
 // Gives each output File object of a task object its download `url` and a stable `id`. A task that
 // reads the run's input shows it as its input File with the input's url (and id, for a file this
 // server issued; an external URL's is an `external_file`); one that passes it through (probe,
@@ -61,12 +71,13 @@ void annotate_files(json& task, const plan::Plan& plan, const std::string& run_i
                     const std::string& files_url, const InputFile& input) {
   if (!task.is_object() || !task.contains("outputs") || !task["outputs"].is_array()) return;
   std::string node = task.value("node", "");
-  bool reads_input = false, passes_input = false;
+  bool reads_input = false, passes_input = false, passthrough = false;
   if (auto it = plan.tasks.find(node); it != plan.tasks.end()) {
     const plan::Node* n = plan.node(it->second);
     const catalog::KindSpec* spec = n ? catalog::Catalog::builtin().kind(n->op) : nullptr;
     reads_input = n && n->input == plan::kRunInput;
-    passes_input = reads_input && spec && spec->passthrough;
+    passthrough = spec && spec->passthrough;
+    passes_input = reads_input && passthrough;
   }
   json* in = task.contains("inputs") && task["inputs"].is_array() && !task["inputs"].empty()
                  ? &task["inputs"][0]
@@ -86,7 +97,7 @@ void annotate_files(json& task, const plan::Plan& plan, const std::string& run_i
       // An export's output already has its `url`: where it was written.
       if (!file.contains("url")) file["url"] = input.url;
       if (!input.id.empty() && !file.contains("id")) file["id"] = input.id;
-    } else {
+    } else if (!(passthrough && exported_url(file))) {
       file["url"] = files_url + "/" + rel;
     }
     if (!file.contains("id")) file["id"] = store::file_id(run_id, rel);
@@ -232,13 +243,34 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
       }
       source = local.string();
     }
-    ingest::FetchResult got =
-        ingest::fetch(source, workspace / ".input", context.fetch_limits, access);
-    if (!got.ok()) {
-      return finish(model::Status::Failed,
-                    {{"kind", got.error->kind_name()}, {"message", got.error->message}});
+    if (source.starts_with("s3://")) {
+      // Read through the connection the URL's user names (api: check_input_connection).
+      std::string id =
+          source.substr(5, source.find('@') == std::string::npos ? 0 : source.find('@') - 5);
+      if (!context.connections) {
+        return finish(model::Status::Failed,
+                      {{"kind", "connection_not_found"},
+                       {"message",
+                        "the input is read through a connection, and this worker "
+                        "knows none"}});
+      }
+      connections::Downloaded got = connections::download_through(
+          *context.connections, id, net::redact_url(source), workspace / ".input",
+          context.fetch_limits.max_bytes, access);
+      if (got.error) {
+        return finish(model::Status::Failed,
+                      {{"kind", got.error->kind}, {"message", got.error->message}});
+      }
+      input.path = got.path;
+    } else {
+      ingest::FetchResult got =
+          ingest::fetch(source, workspace / ".input", context.fetch_limits, access);
+      if (!got.ok()) {
+        return finish(model::Status::Failed,
+                      {{"kind", got.error->kind_name()}, {"message", got.error->message}});
+      }
+      input.path = got.file.path;
     }
-    input.path = got.file.path;
   }
   // The fetch may have taken long: hear of a cancel before starting the work.
   try {

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/connections/connection.h"
 #include "runtime/exec/executor.h"
 #include "runtime/exec/prepared_plan.h"
 #include "runtime/ingest/access_policy.h"
@@ -72,6 +73,9 @@ struct RunContext {
   std::chrono::milliseconds lease{30'000};  // renewed once after the fetch, to hear of a cancel
   std::string files_url;                    // "http://…/files/<run id>": output files' `url`
   TaskEnded task_ended;                     // may be empty
+  /// Where an s3:// input's connection is found (the stored input names it as the URL's user,
+  /// s3://conn_…@bucket/key); null: such a run fails `connection_not_found`.
+  const connections::Connections* connections = nullptr;
   /// In a worker process (`wfc-runtime exec-run`), its open-file limit (RLIMIT_NOFILE, `wfc serve
   /// --worker-files`): an error that ran out of descriptors (EMFILE) is recorded as
   /// `limit_exceeded`, its message naming the limit and the flag. 0 elsewhere.

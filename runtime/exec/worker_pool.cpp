@@ -389,9 +389,11 @@ void WorkerPool::execute_in_process(const store::Run& run, const std::string& wo
   context.lease = options_.lease;
   context.files_url = files_url_(run.id);
   context.task_ended = task_ended_;
+  context.connections = options_.connections.get();
   context.storage = options_.storage;
   MediaExecutor executor(options_.access, options_.fetch_limits, options_.ai,
                          options_.media_limits);
+  executor.use_connections(options_.connections.get());
   execute_claimed_run(store_, run, context, plans_, executor, stop);
 
   {

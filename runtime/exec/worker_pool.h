@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "runtime/ai/ai.h"
+#include "runtime/connections/connection.h"
 #include "runtime/exec/prepared_plan.h"
 #include "runtime/exec/run_execution.h"
 #include "runtime/exec/run_process.h"
@@ -62,6 +63,10 @@ struct WorkerPoolOptions {
   /// The intelligence engines (runtime/ai/config.h: --ai-config and WFC_AI_*), shared by every
   /// run; null: the intelligence kinds fail.
   std::shared_ptr<const ai::Engines> ai;
+  /// Where `export` and `ingest` find their `connection_id` (connections::StoredConnections on
+  /// the store and the secrets key), for runs executed in the pool's threads; worker processes
+  /// open their own (`wfc-runtime exec-run`). Null: such tasks fail `connection_not_found`.
+  std::shared_ptr<const connections::Connections> connections;
   /// Each run in a worker process of its own, with limits (run_process.h); no program: in the
   /// pool's threads.
   WorkerProgram process;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "compiler/plan/plan.h"
+#include "runtime/connections/connection.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/media/pass.h"
@@ -43,6 +44,8 @@ struct Context {
   const ingest::AccessPolicy* policy = nullptr;  // what may be read from or written to
   const ingest::FetchLimits* limits = nullptr;
   const media::Limits* media_limits = nullptr;  // null: the defaults
+  /// Where `connection_id` is looked up (export to and ingest from s3://); null: none are known.
+  const connections::Connections* connections = nullptr;
 };
 
 struct Result {

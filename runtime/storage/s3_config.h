@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/net/ip_address.h"
 #include "runtime/storage/storage.h"
 
 namespace wfc::storage {
@@ -33,6 +34,12 @@ struct S3Config {
   /// A transfer slower than this for low_speed_time counts as a timeout.
   long low_speed_bytes_per_second = 1024;
   std::chrono::seconds low_speed_time{30};
+  /// Vets every address before a socket connects to it (the endpoint's host as written, the
+  /// address DNS gave): why not, or "" to connect. Empty: every address. Buckets that tasks reach
+  /// through a connection pass the access policy here (AccessPolicy::connect_refusal), so a
+  /// connection's endpoint cannot reach internal hosts unless --allow-hosts names them. A refusal
+  /// is storage_refused at once, never retried.
+  std::function<std::string(std::string_view host, const net::IpAddress& address)> guard;
 };
 
 /// Fills `config`'s bucket and prefix from "s3://bucket/prefix" (the prefix may be empty).

@@ -28,11 +28,23 @@ struct ListFree {
 
 /// What curl's callbacks share during the exchange.
 struct Exchange {
+  const S3Config* config = nullptr;
   const Request* request = nullptr;
   Response* response = nullptr;
   std::uint64_t sent = 0;  // body bytes read from the file so far
   bool head_done = false;
+  std::string host;  // of the URL, for the guard
 };
+
+/// The host of an http(s) URL: no user info, no port, no brackets around an IPv6 address.
+std::string endpoint_host(std::string_view url) {
+  auto scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+  if (rest.starts_with("[")) return std::string(rest.substr(1, rest.find(']') - 1));
+  return std::string(rest.substr(0, rest.find(':')));
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -119,7 +131,16 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-curl_socket_t on_open_socket(void*, curlsocktype, curl_sockaddr* address) {
+curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (purpose == CURLSOCKTYPE_IPCXN && ex->config->guard) {
+    auto ip = net::IpAddress::from_sockaddr(&address->addr);
+    std::string why = ip ? ex->config->guard(ex->host, *ip) : "it is not an IP address";
+    if (!why.empty()) {
+      ex->response->refused = why;
+      return CURL_SOCKET_BAD;
+    }
+  }
   return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
@@ -194,7 +215,11 @@ Response perform(const S3Config& config, const Request& request) {
     headers.release();
     headers.reset(grown);
   }
-  Exchange ex{&request, &response};
+  Exchange ex;
+  ex.config = &config;
+  ex.request = &request;
+  ex.response = &response;
+  ex.host = endpoint_host(request.url);
   char error_buffer[CURL_ERROR_SIZE] = {};
   std::string sigv4 = "aws:amz:" + config.region + ":s3";
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
@@ -212,6 +237,7 @@ Response perform(const S3Config& config, const Request& request) {
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, config.low_speed_bytes_per_second);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(config.low_speed_time.count()));
   curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &ex);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -238,6 +264,11 @@ Response perform(const S3Config& config, const Request& request) {
   }
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK && !response.sink_stopped) {
+    if (!response.refused.empty()) {
+      response.transport_failed = true;
+      response.transport_message = response.refused;
+      return response;
+    }
     response.transport_failed = true;
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     long os_errno = 0;

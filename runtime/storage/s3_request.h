@@ -35,6 +35,7 @@ struct Response {
   bool timed_out = false;
   bool sink_stopped = false;  // the sink returned false
   std::string transport_message;
+  std::string refused;  // S3Config::guard refused the address: why (no request was sent)
   long status = 0;
   std::string body;  // a non-2xx body (capped at 64 KiB), or a 2xx body without a sink
   std::string etag;  // the ETag header, quotes kept

@@ -132,6 +132,12 @@ class Client {
                                  "reading " + shown(object) + ": the receiver stopped"};
         return out;
       }
+      if (!r.refused.empty()) {
+        out.error = StorageError{StorageErrorKind::Refused, "refused to connect to " + where() +
+                                                                " to " + std::string(action) + " " +
+                                                                shown(object) + ": " + r.refused};
+        return out;
+      }
       bool retryable = r.transport_failed || r.status >= 500 || r.status == 429;
       if (!retryable) return out;
       if (n >= attempts) {

@@ -10,7 +10,7 @@
 namespace wfc::store::sqlite {
 namespace {
 
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: the first schema.
     R"sql(
 CREATE TABLE automations (
@@ -159,6 +159,24 @@ FROM tasks t, json_each(t.outputs) o
 WHERE json_type(o.value, '$.id') = 'text' AND json_type(o.value, '$.url') = 'text'
   AND instr(json_extract(o.value, '$.url'), '/files/' || t.run_id || '/') > 0
 ORDER BY t.seq, o.key;
+)sql",
+    // 5: connections (POST /connections; docs/api.md "Connections"): kind (s3), name, settings
+    // (JSON: bucket, region, endpoint, access_key_id; no secret), sealed_secret (the secret
+    // access key sealed with AES-256-GCM by the API under a key kept outside the database,
+    // runtime/connections/secrets_key.h: opaque text here), created_by (key_…).
+    R"sql(
+CREATE TABLE connections (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX connections_order ON connections (created_at, seq);
 )sql",
 };
 

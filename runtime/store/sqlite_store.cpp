@@ -13,6 +13,7 @@
 #include "runtime/store/checkpointer.h"
 #include "runtime/store/migrations.h"
 #include "runtime/store/private_files.h"
+#include "runtime/store/sqlite_connections.h"
 #include "runtime/store/sqlite_db.h"
 #include "runtime/store/sqlite_files.h"
 #include "runtime/store/wire_json.h"
@@ -978,6 +979,29 @@ std::optional<File> SqliteStore::mark_file_deleted(const std::string& id) {
     tx.commit();
     return f;
   });
+}
+
+// ---- connections (sqlite_connections.h: each write is its own transaction)
+
+Connection SqliteStore::create_connection(Connection c) {
+  int64_t now = now_ms() / 1000;
+  return write([&](sqlite::Connection& db) { return sqlite::insert_connection(db, c, now); });
+}
+std::optional<Connection> SqliteStore::get_connection(const std::string& id) {
+  return read([&](sqlite::Connection& db) { return sqlite::select_connection(db, id); });
+}
+std::optional<Page<Connection>> SqliteStore::list_connections(const ListQuery& q) {
+  return read([&](sqlite::Connection& db) {
+    return page<Connection>(db, "connections", sqlite::kConnectionColumns, q, {},
+                            sqlite::connection_row);
+  });
+}
+bool SqliteStore::update_connection(const Connection& c) {
+  int64_t now = now_ms() / 1000;
+  return write([&](sqlite::Connection& db) { return sqlite::update_connection(db, c, now); });
+}
+bool SqliteStore::delete_connection(const std::string& id) {
+  return write([&](sqlite::Connection& db) { return sqlite::delete_connection(db, id); });
 }
 
 // ---- events and webhooks

@@ -80,6 +80,12 @@ class SqliteStore final : public Store {
   std::optional<Page<File>> list_files(const ListQuery& q) override;
   std::optional<File> mark_file_deleted(const std::string& id) override;
 
+  Connection create_connection(Connection c) override;
+  std::optional<Connection> get_connection(const std::string& id) override;
+  std::optional<Page<Connection>> list_connections(const ListQuery& q) override;
+  bool update_connection(const Connection& c) override;
+  bool delete_connection(const std::string& id) override;
+
   std::optional<Page<Event>> list_events(const ListQuery& q) override;
   std::vector<Event> due_deliveries(int64_t now, int limit) override;
   void record_delivery(const std::string& event_id, const DeliveryResult& r) override;

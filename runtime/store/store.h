@@ -313,11 +313,12 @@ class Store {
   virtual void record_delivery(const std::string& event_id, const DeliveryResult& r) = 0;
 
   // Connections (kind s3 and its sealed credentials; Connection).
-  virtual Connection create_connection(Connection c);  // fills id (if empty), timestamps
-  virtual std::optional<Connection> get_connection(const std::string& id);
-  virtual std::optional<Page<Connection>> list_connections(const ListQuery& q);  // by created_at
-  virtual bool update_connection(const Connection& c);  // false: no such id
-  virtual bool delete_connection(const std::string& id);
+  virtual Connection create_connection(Connection c) = 0;  // fills id (if empty), timestamps
+  virtual std::optional<Connection> get_connection(const std::string& id) = 0;
+  virtual std::optional<Page<Connection>> list_connections(
+      const ListQuery& q) = 0;                              // by created_at
+  virtual bool update_connection(const Connection& c) = 0;  // false: no such id
+  virtual bool delete_connection(const std::string& id) = 0;
 
   /// Calls `queued` (on a thread of the store's) whenever a run may have become claimable through
   /// any process on the same database, until the store is destroyed: how a worker on another

@@ -125,6 +125,28 @@ nlohmann::json to_json(const ApiKey& k) {
       {"updated_at", timestamp(k.updated_at)}};
 }
 
+nlohmann::json to_json(const Connection& c) {
+  auto text = [&](const char* key) -> nlohmann::json {
+    auto it = c.settings.find(key);
+    if (it == c.settings.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+      return nullptr;
+    return *it;
+  };
+  return {
+      {"id", c.id},
+      {"object", "connection"},
+      {"kind", c.kind},
+      {"name", c.name},
+      {"bucket", text("bucket")},
+      {"region", text("region")},
+      {"endpoint", text("endpoint")},
+      {"access_key_id", text("access_key_id")},
+      {"secret_access_key_set", !c.sealed_secret.empty()},
+      {"created_by", c.created_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.created_by)},
+      {"created_at", timestamp(c.created_at)},
+      {"updated_at", timestamp(c.updated_at)}};
+}
+
 // ---- to_json_text: the same answers, written as text
 
 namespace {

@@ -20,6 +20,8 @@ nlohmann::json to_json(const Run& r);  // with its `tasks` array
 nlohmann::json to_json(const Automation& a);
 nlohmann::json to_json(const Event& e);
 nlohmann::json to_json(const ApiKey& k);  // never the hash
+/// Never the sealed secret: `secret_access_key_set` says whether one is stored.
+nlohmann::json to_json(const Connection& c);
 /// The File object as its task recorded it, with its run_id, task_id, `status` (ready |
 /// deleted) and deleted_at; its `url` unsigned (the API signs it: runtime/api/sign_urls.h).
 nlohmann::json to_json(const File& f);

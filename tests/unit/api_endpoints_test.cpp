@@ -204,6 +204,11 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
                                         "get /keys",
                                         "get /keys/{id}",
                                         "delete /keys/{id}",
+                                        "post /connections",
+                                        "get /connections",
+                                        "get /connections/{id}",
+                                        "patch /connections/{id}",
+                                        "delete /connections/{id}",
                                         "get /healthz",
                                         "get /metrics",
                                         "get /openapi.json"};

@@ -151,15 +151,17 @@ TEST_CASE("seeds/004: probe a URL, encode the probe's output, export the encode'
   std::ofstream(copy, std::ios::binary) << got->body;
   CHECK(wfc::test::probe_ok(copy)["width"] == 720);
 
-  // 3. Export: the seed's body, to a local directory (S3 comes with issue 21); the input is a
-  // file this server issued, read in its data directory, never fetched over HTTP.
+  // 3. Export: the seed's body, to a local directory (to S3 through a connection:
+  // connections_test.cpp); the input is a file this server issued, read in its data directory,
+  // never fetched over HTTP. The seed's connection id names no connection here: a located 422.
   json export_task = json::parse(R"({
       "kind": "export",
       "input": { "object": "file", "url": "...", "kind": "video", "format": "mp4" },
       "options": { "url": "s3://bucket/output.mp4", "connection_id": "conn_abc123" } })");
   export_task["input"]["url"] = video["url"];
   auto s3 = api.post("/tasks", export_task);
-  check_refused(s3, "kind_unsupported", "/options/url", "S3 is not supported yet");
+  check_refused(s3, "connection_not_found", "/options/connection_id",
+                "no connection 'conn_abc123'");
   export_task["options"]["url"] = "file://" + (dir.path() / "exports").string() + "/";
   auto exp = api.post("/tasks", export_task);
   INFO(exp.text);

@@ -361,7 +361,8 @@ TEST_CASE("keys: a store from before key sources knows its keys came from config
   REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
   const char* down =
       "DELETE FROM schema_version WHERE version >= 3;"
-      "DROP TABLE IF EXISTS files;"  // version 4's
+      "DROP TABLE IF EXISTS files;"        // version 4's
+      "DROP TABLE IF EXISTS connections;"  // version 5's
       "DROP INDEX api_keys_order;"
       "ALTER TABLE api_keys DROP COLUMN source;"
       "ALTER TABLE api_keys DROP COLUMN created_by;"

@@ -137,11 +137,12 @@ TEST_CASE("migration 4 backfills the files of outputs stored before it", "[api][
     auto s = f.open();
     id = s->create_run(test::three_task_run()).run.id;
   }
-  // The database as a build before migration 4 left it: outputs in tasks, no files table.
+  // The database as a build before migration 4 left it: outputs in tasks, no files table (and no
+  // connections table, migration 5's).
   nlohmann::json outs = {output(id, "video.mp4", "video", 1000),
                          {{"object", "file"}, {"kind", "video"}}};  // no id or url: skipped
   std::string sql =
-      "DROP TABLE files; DELETE FROM schema_version WHERE version = 4; "
+      "DROP TABLE files; DROP TABLE connections; DELETE FROM schema_version WHERE version >= 4; "
       "UPDATE tasks SET finished_at = 1800000005, outputs = '" +
       outs.dump() + "' WHERE node = 't0';";
   sqlite3* db = nullptr;

@@ -50,6 +50,7 @@
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/limit_flags.h"
+#include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime/storage_flags.h"
 #include "tools/wfc/runtime/store_flags.h"
 
@@ -68,6 +69,7 @@ struct Args {
   AccessFlags access;
   std::string ai_config;
   std::vector<std::string> media_limits;
+  std::string secrets_key;  // the key's file; else WFC_SECRETS_KEY, else DATA/secrets-key
   std::string storage;
 };
 
@@ -222,6 +224,13 @@ int exec_run(const Args& args) {
   });
   exec::MediaExecutor media(context.access, context.fetch_limits, engines,
                             media_limits(args.media_limits));
+  // Connections' secrets open with the server's key (never made here: the server made it). A
+  // key that cannot be had fails only the tasks that use a connection, naming why.
+  std::string key_error;
+  auto key = secrets_key(args.secrets_key, args.data, false, &key_error);
+  connections::StoredConnections stored(*store, key, key_error);
+  media.use_connections(&stored);
+  context.connections = &stored;
   std::unique_ptr<exec::Executor> faulting;
   exec::Executor* executor = &media;
   if (const char* fault = std::getenv("WFC_TEST_WORKER_FAULT")) {
@@ -256,6 +265,7 @@ void add_exec_run(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_ai_flags(*cmd, &args->ai_config);
   add_limit_flags(*cmd, &args->media_limits);
+  add_secrets_flags(*cmd, &args->secrets_key);
   add_storage_flag(*cmd, &args->storage);
   cmd->callback([args, &status] {
     try {

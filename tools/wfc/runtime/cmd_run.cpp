@@ -4,9 +4,11 @@
 // predicate runs on the engine the plan chose, unless --predicates says otherwise (for
 // benchmarks and tests); run.json records per task which engine ran it. Exit 0 only when the
 // run succeeded; 1 when the workflow is invalid or the run failed or was cancelled; 2 for usage
-// errors. With --storage URL (WFC_STORAGE) the outputs are also put into that storage at
-// <run id>/<path> as each task succeeds (docs/storage.md). Ctrl-C cancels the run (the outputs made
-// so far stay, run.json says `cancelled`).
+// errors. `--connections FILE` gives the connections that `export` and `ingest` tasks name
+// (s3:// URLs), credentials included, for runs without a server. With --storage URL
+// (WFC_STORAGE) the outputs are also put into that storage at <run id>/<path> as each task
+// succeeds (docs/storage.md). Ctrl-C cancels the run (the outputs made so far stay, run.json
+// says `cancelled`).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -51,7 +53,8 @@ struct Args {
   AccessFlags access;
   std::vector<std::string> media_limits;
   std::string ai_config;
-  std::string storage;  // "": the outputs stay in --out only
+  std::string connections;  // --connections FILE: what export/ingest's connection_id names
+  std::string storage;      // "": the outputs stay in --out only
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -146,6 +149,15 @@ int run_workflow(const Args& args) {
   auto engines = ai_engines(args.ai_config, "wfc");
   if (!engines) return kUsage;
   exec::MediaExecutor media(policy, {}, engines, media_limits(args.media_limits));
+  std::unique_ptr<connections::Connections> listed;
+  if (!args.connections.empty()) {
+    listed = connections::read_connections_file(args.connections, &error);
+    if (!listed) {
+      std::cerr << "wfc: " << error << "\n";
+      return kUsage;
+    }
+    media.use_connections(listed.get());
+  }
   exec::SchedulerOptions options;
   options.threads = args.threads;
   options.workspace = args.out;
@@ -218,6 +230,11 @@ void add_run(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
+  cmd->add_option("--connections", args->connections,
+                  "JSON or YAML file of the connections export and ingest tasks name by "
+                  "connection_id, with their credentials: {\"conn_…\": {\"kind\": \"s3\", "
+                  "\"name\", \"endpoint\", \"region\", \"access_key_id\", "
+                  "\"secret_access_key\", \"bucket\"}} (docs/cli.md)");
   add_storage_flag(*cmd, &args->storage);
   cmd->callback([args, &status] { status = run_workflow(*args); });
 }

@@ -27,6 +27,7 @@
 
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
+#include "runtime/connections/connection.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/net/ip_address.h"
 #include "runtime/store/open_store.h"
@@ -34,6 +35,7 @@
 #include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime/store_flags.h"
 #include "tools/wfc/runtime/worker_flags.h"
 #include "tools/wfc/runtime_commands.h"
@@ -240,6 +242,18 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << e.what() << "\n";
     return kProblems;
   }
+
+  // Connections' secrets are sealed with a key kept outside the database (docs/security.md).
+  config.secrets_key = secrets_key(args.worker.secrets_key, config.data_dir, true, &error);
+  if (!config.secrets_key) {
+    std::cerr << "wfc serve: " << error << "\n";
+    return kUsage;
+  }
+  if (std::string w = connections::other_key_warning(*store, *config.secrets_key); !w.empty()) {
+    std::cerr << "wfc serve: warning: " << w << "\n";
+  }
+  pool_options.connections =
+      std::make_shared<connections::StoredConnections>(*store, config.secrets_key);
 
   api::Hooks hooks;
   if (!args.workflows.empty()) {

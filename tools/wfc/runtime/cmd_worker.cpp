@@ -21,11 +21,13 @@
 #include <iostream>
 #include <memory>
 
+#include "runtime/connections/connection.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/store/open_store.h"
 #include "runtime/store/private_files.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime/store_flags.h"
 #include "tools/wfc/runtime/worker_flags.h"
 #include "tools/wfc/runtime_commands.h"
@@ -76,6 +78,20 @@ int work(const Args& args) {
     std::cerr << "wfc worker: " << e.what() << "\n";
     return kProblems;
   }
+  // Connections' secrets open with the key every node shares (docs/security.md "Connection
+  // secrets"): a worker never makes one, which would seal nothing and open nothing. Without it,
+  // tasks through a connection fail connection_unusable.
+  std::string key_error;
+  auto key = secrets_key(args.worker.secrets_key, data_dir, false, &key_error);
+  if (key) {
+    if (std::string w = connections::other_key_warning(*store, *key); !w.empty()) {
+      std::cerr << "wfc worker: warning: " << w << "\n";
+    }
+  } else {
+    std::cerr << "wfc worker: warning: " << key_error
+              << "; tasks through a connection will fail until the key is given\n";
+  }
+  options.connections = std::make_shared<connections::StoredConnections>(*store, key);
   // Output files' urls: the API nodes' address (they serve DATA/runs/… or the bucket).
   std::string files_base = args.public_url;
   while (!files_base.empty() && files_base.back() == '/') files_base.pop_back();

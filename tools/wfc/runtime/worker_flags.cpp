@@ -12,6 +12,7 @@
 #include "runtime/exec/worker_host.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/limit_flags.h"
+#include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime/storage_flags.h"
 
 namespace wfc::cli {
@@ -66,6 +67,7 @@ void add_worker_flags(CLI::App& cmd, WorkerFlags* flags) {
       ->check(CLI::Range(int64_t{100}, int64_t{600'000}))
       ->group("");
   add_storage_flag(cmd, &flags->storage);
+  add_secrets_flags(cmd, &flags->secrets_key);
   add_access_flags(cmd, &flags->access);
   add_limit_flags(cmd, &flags->media_limits);
   add_ai_flags(cmd, &flags->ai_config);
@@ -105,6 +107,9 @@ bool worker_program(const WorkerFlags& flags, const fs::path& data_dir,
   for (const auto& e : flags.media_limits) a.push_back("--media-limit=" + e);
   // The URL only: the bucket's credentials reach the worker in the environment it inherits.
   if (!flags.storage.empty()) a.push_back("--storage=" + flags.storage);
+  // The key's file, never the key: WFC_SECRETS_KEY reaches the workers with the environment.
+  if (!flags.secrets_key.empty())
+    a.push_back("--secrets-key=" + std::filesystem::absolute(flags.secrets_key).string());
   if (flags.worker_start == "host" && workers > 0) {
     std::vector<std::string> host_args = {"worker-host"};
     host_args.insert(host_args.end(), a.begin() + 1, a.end());  // exec-run's, but the first

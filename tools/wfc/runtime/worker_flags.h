@@ -23,6 +23,7 @@ struct WorkerFlags {
   std::vector<std::string> media_limits;
   std::string ai_config;
   std::string storage;                // --storage / WFC_STORAGE; "" → DATA/runs
+  std::string secrets_key;            // --secrets-key FILE; else WFC_SECRETS_KEY, DATA/secrets-key
   exec::ProcessLimits limits;         // of each worker process
   std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
   int64_t lease_ms = 30'000;          // hidden: a claim's lease, and how often it is renewed
