@@ -296,14 +296,24 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   options.run_id = run.id;
   // An earlier attempt's successes are not executed again (its worker died after recording
   // them): their outputs are in the workspace, or fetched back from the storage when a child
-  // reads them (stored_outputs.h).
+  // reads them (stored_outputs.h). One whose output this worker cannot reach (kept on the dead
+  // worker's own disk: no shared storage) is executed again: its output is needed.
+  auto reachable = [&](const std::string& rel) {
+    std::error_code ec;
+    if (fs::exists(workspace / rel, ec)) return true;
+    if (!context.storage) return false;
+    auto stat = context.storage->stat(storage::run_file_key(run.id, rel));
+    return stat.ok() && stat.value.exists;
+  };
   for (const store::Task& t : run.tasks) {
     if (t.status != model::Status::Succeeded || !t.outputs.is_array()) continue;
     DoneTask done;
     for (const json& f : t.outputs) done.outputs.push_back(f);
     if (!done.outputs.empty() && done.outputs.front().is_object() &&
         done.outputs.front().contains("filename") && done.outputs.front()["filename"].is_string()) {
-      done.path = workspace / relative_path(plan, t.node, done.outputs.front()["filename"]);
+      std::string rel = relative_path(plan, t.node, done.outputs.front()["filename"]);
+      if (!reachable(rel)) continue;
+      done.path = workspace / rel;
     }
     done.started_at = t.started_at;
     done.finished_at = t.finished_at;
