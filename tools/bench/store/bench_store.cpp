@@ -4,7 +4,12 @@
 // KB, metadata, four tasks. Prints one markdown row per configuration.
 //
 //   bench_store [--runs N] [--threads T] [--synchronous NORMAL|FULL] [--stores shared|per-thread]
-//               [--dir DIR] [--store postgres://…]
+//               [--dir DIR] [--store postgres://…] [--claims]
+//
+// With --claims it measures the queue instead: --runs runs are created, then --threads workers,
+// each with a store of its own (as `wfc worker` processes have), claim and finish them as fast as
+// they can ("empty workflows": nothing is executed between the claim and the finish) until none
+// is left; one row of claims per second and the claim's p50/p99.
 //
 // With --store, the store that URL opens (open_store; a PostgreSQL database should be empty:
 // its runs are left there) instead of a SQLite file; the first column then says "postgres".
@@ -36,6 +41,7 @@ struct Config {
   bool store_per_thread = false;  // each thread its own SqliteStore (its own writer connection)
   std::filesystem::path dir = std::filesystem::temp_directory_path();
   std::string url;  // --store: a store URL instead of a SQLite file in `dir`
+  bool claims = false;
 };
 
 store::NewRun sample_run(int i) {
@@ -86,12 +92,60 @@ Result measure(int total, int threads, Op op) {
   return {total / secs, pct(0.50), pct(0.99)};
 }
 
+/// The --claims measurement (see the top of the file).
+int claims(const Config& cfg, const store::SqliteStore::Options& sqlite, store::Store& first) {
+  for (int i = 0; i < cfg.runs; ++i) first.create_run(sample_run(i));
+  std::vector<std::unique_ptr<store::Store>> workers;
+  for (int t = 0; t < cfg.threads; ++t) {
+    if (cfg.url.empty())
+      workers.push_back(std::make_unique<store::SqliteStore>(sqlite));
+    else
+      workers.push_back(store::open_store(cfg.url));
+  }
+  std::vector<std::vector<double>> lat(cfg.threads);
+  std::atomic<int> claimed{0};
+  auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < cfg.threads; ++t)
+    pool.emplace_back([&, t] {
+      std::string worker = "wkr_bench" + std::to_string(t);
+      for (;;) {
+        auto a = Clock::now();
+        auto run = workers[t]->claim_run(worker, std::chrono::seconds(30));
+        lat[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+        if (!run) break;
+        ++claimed;
+        workers[t]->finish_run(run->id, worker, wfc::model::Status::Succeeded, nullptr);
+      }
+    });
+  for (auto& th : pool) th.join();
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all[static_cast<size_t>(p * (all.size() - 1))]; };
+  std::printf("| %s | %d | %d | %d | %.0f | %.3f | %.3f |\n",
+              cfg.url.empty() ? cfg.synchronous.c_str() : "postgres", cfg.threads, cfg.runs,
+              claimed.load(), claimed / secs, pct(0.50), pct(0.99));
+  return claimed == cfg.runs ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Config cfg;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; i += 2) {
+    std::string k = argv[i];
+    if (k == "--claims") {
+      cfg.claims = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "bench_store: %s needs a value\n", k.c_str());
+      return 2;
+    }
+    std::string v = argv[i + 1];
     if (k == "--runs")
       cfg.runs = std::max(1, std::atoi(v.c_str()));
     else if (k == "--threads")
@@ -121,6 +175,14 @@ int main(int argc, char** argv) {
       stores.push_back(store::open_store(cfg.url));
   }
   auto store_of = [&](int t) -> store::Store& { return *stores[cfg.store_per_thread ? t : 0]; };
+
+  if (cfg.claims) {
+    int rc = claims(cfg, o, *stores.front());
+    stores.clear();
+    if (cfg.url.empty())
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+    return rc;
+  }
 
   std::vector<store::NewRun> inputs;
   for (int i = 0; i < cfg.runs; ++i) inputs.push_back(sample_run(i));
