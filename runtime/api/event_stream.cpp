@@ -43,7 +43,7 @@ struct EventHub::Subscriber : Feed {
     else
       pending.append(text);
     if (end) ended = true;
-    if (wake) {
+    if (wake && (!text.empty() || ended)) {
       auto w = std::move(wake);
       wake = nullptr;
       w();
@@ -85,9 +85,26 @@ std::shared_ptr<Feed> EventHub::subscribe(std::string run_id) {
   std::lock_guard lock(mu_);
   if (stopping_) {
     s->push("", true);
-  } else {
-    subs_.push_back(s);
+    return s;
   }
+  // The first subscriber sets the cursor at the newest event, so that what is recorded once
+  // it has its `ready` is all sent to it.
+  if (!cursor_) {
+    try {
+      store::ListQuery q;
+      q.limit = 1;
+      q.order = store::Order::Desc;
+      auto page = store_.list_events(q);
+      cursor_ = page && !page->items.empty() ? page->items.front().id : "";
+    } catch (const store::StoreError& e) {
+      s->push(
+          fmt::format("event: error\ndata: {}\n\n",
+                      nlohmann::json{{"kind", "store_unavailable"}, {"message", e.what()}}.dump()),
+          true);
+      return s;
+    }
+  }
+  subs_.push_back(s);
   cv_.notify_all();
   return s;
 }
@@ -114,35 +131,27 @@ void EventHub::publish(const std::vector<store::Event>& events) {
 }
 
 void EventHub::watch() {
-  // The cursor: the last event seen; unset while nobody listens, so that a first subscriber
-  // starts from what is recorded next rather than from history.
-  std::optional<std::string> cursor;
   auto beat = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    // Drop the subscribers whose connection closed (their push fails).
     if (subs_.empty()) {
-      cursor.reset();
+      // Nobody listens: no store reads; the next first subscriber sets the cursor anew.
+      cursor_.reset();
       cv_.wait(lock, [this] { return stopping_ || !subs_.empty(); });
       continue;
     }
+    std::string cursor = cursor_.value_or("");
     lock.unlock();
+    bool lost = false;
     try {
-      if (!cursor) {
-        store::ListQuery q;
-        q.limit = 1;
-        q.order = store::Order::Desc;
-        auto page = store_.list_events(q);
-        cursor = page && !page->items.empty() ? page->items.front().id : "";
-      }
       for (int pages = 0; pages < 50; ++pages) {
         store::ListQuery q;
-        q.after = *cursor;
+        q.after = cursor;
         q.limit = 100;
         q.order = store::Order::Asc;
         auto page = store_.list_events(q);
         if (!page) {  // the cursor's event is gone: start again from the newest
-          cursor.reset();
+          lost = true;
           break;
         }
         if (page->items.empty()) break;
@@ -157,8 +166,26 @@ void EventHub::watch() {
     bool heartbeat = now - beat >= heartbeat_;
     if (heartbeat) beat = now;
     lock.lock();
+    if (lost) {
+      cursor_.reset();
+      store::ListQuery q;
+      q.limit = 1;
+      q.order = store::Order::Desc;
+      lock.unlock();
+      std::string newest;
+      try {
+        auto page = store_.list_events(q);
+        if (page && !page->items.empty()) newest = page->items.front().id;
+      } catch (const store::StoreError&) {
+      }
+      lock.lock();
+      cursor_ = newest;
+    } else {
+      cursor_ = cursor;
+    }
+    // Drop the subscribers whose connection closed (their push fails); a comment line now and
+    // then finds a dead connection.
     std::erase_if(subs_, [&](const std::shared_ptr<Subscriber>& s) {
-      // A comment line now and then: a dead connection is found when it fails.
       return !s->push(heartbeat ? ": keep-alive\n\n" : "");
     });
     cv_.wait_for(lock, period_, [this] { return stopping_; });

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +56,7 @@ class EventHub {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::optional<std::string> cursor_;  // the last event sent; unset while nobody listens
   std::vector<std::shared_ptr<Subscriber>> subs_;
   std::thread thread_;
 };

@@ -43,7 +43,8 @@ struct Server::Impl {
       Session session;
       if (auto e = authenticate_session(store, config.url_signing.secret, r, unix_now(), &session,
                                         key)) {
-        if (r.method == "GET" && route.path.starts_with("/ui/")) {
+        if (r.method == "GET" && route.path.starts_with("/ui/") &&
+            !route.path.starts_with("/ui/assets/")) {
           // A page: to the sign-in page, which says why (an expired or ended session).
           s.status = 303;
           s.set_header("Location",

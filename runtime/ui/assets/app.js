@@ -67,9 +67,10 @@
   // --- live updates -----------------------------------------------------------------------
   function stream(query, onEvent) {
     const es = new EventSource('/events/stream' + query);
-    for (const kind of ['run.created', 'run.updated', 'run.processing', 'run.succeeded',
-                        'run.failed', 'run.cancelled', 'task.updated', 'task.processing',
-                        'task.succeeded', 'task.failed', 'task.cancelled', 'task.progress']) {
+    // The kinds the scheduler and the store record (runtime/exec/scheduler.h).
+    for (const kind of ['run.created', 'run.started', 'run.updated', 'run.queued',
+                        'run.processing', 'run.succeeded', 'run.failed', 'run.cancelled',
+                        'task.updated', 'task.succeeded', 'task.failed', 'task.cancelled']) {
       es.addEventListener(kind, (m) => {
         try { onEvent(kind, JSON.parse(m.data)); } catch (err) { console.error(err); }
       });
