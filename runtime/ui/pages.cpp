@@ -285,14 +285,14 @@ void runs(const PageContext& p, api::Call& call) {
     std::string st(model::status_name(r.status));
     rows += fmt::format(
         "<tr data-run=\"{0}\"><td><a href=\"/ui/runs/{0}\"><code>{0}</code></a></td>"
-        "<td>{1}</td><td class=\"st\">{2}</td><td><progress max=\"1\" value=\"{3}\">{4}%"
+        "<td>{1}</td><td class=\"st\">{2}</td><td><progress max=\"100\" value=\"{3}\">{4}%"
         "</progress></td><td>{5}</td><td>{6}</td></tr>",
         esc(r.id),
         r.automation_id.empty()
             ? "—"
             : fmt::format("<a href=\"/ui/automations/{0}\"><code>{0}</code></a>",
                           esc(r.automation_id)),
-        badge(st), r.progress, static_cast<int>(r.progress * 100), when(r.created_at),
+        badge(st), r.progress, static_cast<int>(r.progress), when(r.created_at),
         esc(duration(r.started_at, r.finished_at)));
   }
   std::string status = q.status ? std::string(model::status_name(*q.status)) : "";

@@ -340,11 +340,11 @@ void run_page(const PageContext& p, api::Call& call) {
       out += fmt::format(
           "<li class=\"task\" data-node=\"{0}\" data-task=\"{1}\"><div class=\"task-head\">"
           "<span class=\"kind\">{2}</span> <code>{0}</code> <span class=\"st\">{3}</span> "
-          "<progress max=\"1\" value=\"{4}\">{5}%</progress> "
+          "<progress max=\"100\" value=\"{4}\">{5}%</progress> "
           "<span class=\"times\">started {6}, finished {7}{8}</span></div>{9}{10}"
           "<div class=\"outputs\">{11}</div>{12}</li>",
           esc(t->node), esc(t->id), esc(t->kind), badge(st), t->progress,
-          static_cast<int>(t->progress * 100), when(t->started_at), when(t->finished_at),
+          static_cast<int>(t->progress), when(t->started_at), when(t->finished_at),
           t->started_at ? ", took " + esc(duration(t->started_at, t->finished_at)) : "", error,
           t->skip_reason.empty() ? ""
                                  : "<p class=\"skip\">Skipped: " + esc(t->skip_reason) + "</p>",
@@ -376,13 +376,12 @@ void run_page(const PageContext& p, api::Call& call) {
       "<div id=\"run\" data-run=\"{0}\" data-live=\"{1}\">"
       "<h1>Run <code>{0}</code></h1>"
       "<dl class=\"facts\"><dt>Status</dt><dd id=\"run-status\" class=\"st\">{2}</dd>"
-      "<dt>Progress</dt><dd><progress id=\"run-progress\" max=\"1\" value=\"{3}\">{4}%</progress>"
+      "<dt>Progress</dt><dd><progress id=\"run-progress\" max=\"100\" value=\"{3}\">{4}%</progress>"
       "</dd><dt>Automation</dt><dd>{5}</dd><dt>Input</dt><dd><code>{6}</code></dd>"
       "<dt>Created</dt><dd>{7}</dd><dt>Started</dt><dd>{8}</dd><dt>Finished</dt><dd>{9}</dd>"
       "</dl>{10}<div class=\"actions\">{11}</div>"
       "<section aria-labelledby=\"tasks-h\"><h2 id=\"tasks-h\">Tasks</h2>{12}</section></div>",
-      esc(run->id), live ? "1" : "0", badge(st), run->progress,
-      static_cast<int>(run->progress * 100),
+      esc(run->id), live ? "1" : "0", badge(st), run->progress, static_cast<int>(run->progress),
       run->automation_id.empty()
           ? "—"
           : fmt::format("<a href=\"/ui/automations/{0}\"><code>{0}</code></a>",

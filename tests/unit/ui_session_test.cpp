@@ -253,3 +253,40 @@ TEST_CASE("GET /events/stream sends the events as they are recorded, to a key or
   CHECK(op["responses"]["200"]["content"].contains("text/event-stream"));
   CHECK(op["security"].size() == 2);
 }
+
+TEST_CASE("runs filtered by automation: GET /runs and the runs page", "[ui][ui-pages]") {
+  TempDir dir;
+  ApiServer api(dir, {"--workers", "0"});
+  std::string a = api.post("/automations", wfc::test::small_automation("a")).body["id"];
+  std::string b = api.post("/automations", wfc::test::small_automation("b")).body["id"];
+  std::vector<std::string> of_a;
+  for (int i = 0; i < 3; ++i) {
+    of_a.push_back(
+        api.post("/automations/" + a + "/run", {{"url", "https://example.com/a.mp4"}}).body["id"]);
+  }
+  std::string of_b =
+      api.post("/automations/" + b + "/run", {{"url", "https://example.com/b.mp4"}}).body["id"];
+  json only_b = api.get("/runs?automation_id=" + b).body;
+  REQUIRE(only_b["data"].size() == 1);
+  CHECK(only_b["data"][0]["id"] == of_b);
+  CHECK(api.get("/runs?automation_id=" + a).body["data"].size() == 3);
+  CHECK(api.get("/runs?automation_id=auto_0000000000000000").body["data"].empty());
+
+  // The page: only a's runs, newest first, each a link to its page; paged with a cursor.
+  std::string cookie = sign_in(api);
+  Answer page = browser(api, "GET", "/ui/runs?automation_id=" + a, with(cookie));
+  REQUIRE(page.status == 200);
+  CHECK(page.text.find(of_b) == std::string::npos);
+  for (const auto& id : of_a)
+    CHECK(page.text.find("href=\"/ui/runs/" + id + "\"") != std::string::npos);
+  CHECK(page.text.find(of_a[2]) < page.text.find(of_a[0]));
+  Answer older =
+      browser(api, "GET", "/ui/runs?automation_id=" + a + "&after=" + of_a[1], with(cookie));
+  REQUIRE(older.status == 200);
+  CHECK(older.text.find(of_a[0]) != std::string::npos);
+  CHECK(older.text.find(of_a[2]) == std::string::npos);
+  // A bad filter is said on the page, not a blank list.
+  Answer bad = browser(api, "GET", "/ui/runs?status=finished", with(cookie));
+  CHECK(bad.status == 400);
+  CHECK(bad.text.find("status") != std::string::npos);
+}

@@ -19,8 +19,8 @@
   }
   function setProgress(el, p) {
     if (!el || typeof p !== 'number') return;
-    el.value = p;
-    el.textContent = Math.round(p * 100) + '%';
+    el.value = p;  // a percentage, 0–100, as the API gives it
+    el.textContent = Math.round(p) + '%';
   }
   const terminal = (s) => s === 'succeeded' || s === 'failed' || s === 'cancelled';
 
@@ -117,7 +117,7 @@
           td.append(c);
           row.appendChild(td);
         });
-        row.querySelector('progress').max = 1;
+        row.querySelector('progress').max = 100;
         row.querySelector('progress').value = 0;
         runs.tBodies[0].prepend(row);
         say('Run ' + id + ' was created.');
