@@ -6,8 +6,10 @@ Starts `wfc serve --workers 0` (an API-only node: the runs stay in the store as 
 fresh data directory on loopback, creates two automations and RUNS runs of them through the API
 (every fifth one cancelled, so the status filter has two statuses to tell apart), signs in at
 /ui/sign-in, then fetches each page ROUNDS times over one kept-alive connection and prints, per
-page, the median, p99 and max of the time to the whole answer, and its size. A benchmark, not a
-test: the figures depend on the machine and its load.
+page, the median, p99 and max of the time to the whole answer, and its size; then, when chromium
+and puppeteer-core are installed, has chromium load each page 20 times (browser.mjs) and prints
+when the HTML was in, DOMContentLoaded and load. A benchmark, not a test: the figures depend on
+the machine and its load.
 
   tools/bench/ui/bench.py BUILD_DIR [RUNS] [ROUNDS]
 """
@@ -98,6 +100,14 @@ def main():
             p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
             print(f"{name:32} {statistics.median(times):8.2f} {p99:8.2f} {times[-1]:8.2f} "
                   f"{size:8}")
+        # The same pages as chromium renders them, when tools/install-deps installed it.
+        here = os.path.dirname(os.path.abspath(__file__))
+        if os.path.exists("/usr/bin/chromium") and os.path.exists(
+                os.path.join(here, "..", "..", "browser", "node_modules", "puppeteer-core")):
+            sys.stdout.flush()
+            subprocess.run(["node", os.path.join(here, "browser.mjs"), f"http://127.0.0.1:{port}",
+                            cookie, "20"] + [p for _, p in pages if p != "/ui/sign-in"],
+                           check=False)
     finally:
         server.terminate()
         server.wait()
