@@ -4,17 +4,19 @@
 //   removes the bytes (a playlist's whole folder) and keeps the record, `status: "deleted"`.
 // - GET /files/{run_id}/{path} (API key) and GET /files/signed/{token}/{run_id}/{path} (the
 //   signature instead of a key; CORS for browsers on other origins): the bytes, streamed from
-//   DATA/runs/<run id>/ with HTTP Range support (the front end applies the ranges to the content
-//   provider: runtime/api/http_range.h; 206 with the bytes asked for, 416 when unsatisfiable).
-//   Only files inside the run's directory are served, and not its fetched input (`.input`): a
-//   path is refused before it touches the file system when it climbs (`..`) or names a hidden
-//   entry. A deleted file's URL answers 410 `file_deleted`.
+//   the storage (Config::storage: DATA/runs, or a bucket) at <run id>/<path>, read in blocks of
+//   at most 1 MiB (256 KiB locally), with HTTP Range support (the front end applies the ranges to
+//   the content provider: runtime/api/http_range.h; 206 with the bytes asked for, 416 when
+//   unsatisfiable). A storage that cannot be reached answers 503 storage_unavailable. Only files
+//   inside the run's directory are served, and not its fetched input (`.input`): a path is refused
+//   before it touches the file system when it climbs (`..`) or names a hidden entry. A deleted
+//   file's URL answers 410 `file_deleted`.
 // The router tells the shapes apart by their segments: /files/{id} has one, /files/{id}/url
 // is the only POST, and /files/signed/… is added before /files/{run_id}/{path} (whose run id
 // could never be "signed").
 #include <fmt/format.h>
 
-#include <fstream>
+#include <algorithm>
 #include <memory>
 
 #include "runtime/api/context.h"
@@ -22,6 +24,8 @@
 #include "runtime/api/sign_urls.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/model/ids.h"
+#include "runtime/storage/open_storage.h"
+#include "runtime/storage/s3_presign.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::api {
@@ -29,6 +33,10 @@ namespace wfc::api {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// The most one download holds in memory: one ranged read of the storage; a bucket's in 1 MiB
+/// GETs, local files' in 256 KiB reads.
+constexpr uint64_t kRemoteBlock = 1u << 20, kLocalBlock = 256u << 10;
 
 std::string content_type(const fs::path& p) {
   // clang-format off
@@ -87,6 +95,25 @@ std::optional<store::File> deleted_file(Context& ctx, const std::string& run_id,
   }
 }
 
+/// The answer when the storage failed: 503 `storage_unavailable` when it cannot be reached now
+/// (sent with `Retry-After`), else 500 `internal_error` (it refused: credentials, no bucket);
+/// the message says what it was doing.
+ApiError storage_failed(const storage::StorageError& e, std::string_view doing,
+                        std::string_view key) {
+  if (e.kind == storage::StorageErrorKind::Unavailable) {
+    return ApiError{503, "storage_unavailable",
+                    fmt::format("cannot {} '{}': {}; try again later", doing, key, e.message)};
+  }
+  return ApiError{500, "internal_error",
+                  fmt::format("cannot {} '{}': the storage answered {}: {}", doing, key,
+                              e.kind_name(), e.message)};
+}
+
+void send_storage_error(httplib::Response& res, const ApiError& e) {
+  if (e.status == 503) res.set_header("Retry-After", "5");
+  send_error(res, e);
+}
+
 ApiError gone(const store::File& f) {
   ApiError e{410, "file_deleted",
              fmt::format("file '{}' was deleted at {} (DELETE /files/{}); its bytes are gone", f.id,
@@ -108,27 +135,53 @@ void serve(Context& ctx, Call& call, const std::string& run_id, const std::strin
   if (!model::is_id(run_id, "run")) return missing();
   fs::path rel = safe_relative(path);
   if (rel.empty()) return missing();
-  fs::path file = ctx.config.data_dir / "runs" / run_id / rel;
-  std::error_code ec;
-  if (!fs::is_regular_file(fs::symlink_status(file, ec))) return missing();
-  uintmax_t size = fs::file_size(file, ec);
-  if (ec) return missing();
-  auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
-  if (!*in) return missing();
+  // The bytes come from the storage (--storage): DATA/runs by default, or a bucket.
+  std::shared_ptr<storage::Storage> objects = ctx.config.storage;
+  std::string key = storage::run_file_key(run_id, rel.generic_string());
+  auto found = objects->stat(key);
+  if (!found.ok()) return send_storage_error(call.res, storage_failed(*found.error, "read", key));
+  if (!found.value.exists) return missing();
+  // Read in blocks (one ranged read each: a GET for a bucket), handed to the front end 64 KiB at
+  // a time: a download holds one block, never the object.
+  struct Reader {
+    std::shared_ptr<storage::Storage> store;
+    std::string key;
+    uint64_t block_size;
+    std::string block;
+    uint64_t block_at = 0;
+  };
+  auto reader = std::make_shared<Reader>(
+      Reader{objects, key, objects->local_file(key) ? kLocalBlock : kRemoteBlock, {}, 0});
   // Status left unset: the front end answers 200, or 206 for a Range request.
   call.res.set_header("Accept-Ranges", "bytes");
-  call.res.set_content_provider(size, content_type(file),
-                                [in](size_t offset, size_t length, httplib::DataSink& sink) {
-                                  char buf[64 * 1024];
-                                  in->clear();
-                                  in->seekg(static_cast<std::streamoff>(offset));
-                                  size_t want = std::min(length, sizeof buf);
-                                  in->read(buf, static_cast<std::streamsize>(want));
-                                  std::streamsize got = in->gcount();
-                                  // The file shrank under us: end the response.
-                                  if (got <= 0) return false;
-                                  return sink.write(buf, static_cast<size_t>(got));
-                                });
+  call.res.set_content_provider(
+      found.value.size, content_type(rel),
+      [reader](size_t offset, size_t length, httplib::DataSink& sink) {
+        Reader& r = *reader;
+        if (offset < r.block_at || offset >= r.block_at + r.block.size()) {
+          r.block.clear();
+          r.block_at = offset;
+          storage::ByteRange range{offset, std::min<uint64_t>(length, r.block_size)};
+          auto error = r.store->read(
+              r.key,
+              [&r](std::string_view chunk) {
+                r.block.append(chunk);
+                return r.block.size() <= r.block_size;
+              },
+              range);
+          // Gone, shrunk or unreachable mid-way: end the response short.
+          if (error || r.block.empty()) {
+            if (error && error->kind != storage::StorageErrorKind::NotFound) {
+              fmt::print(stderr, "wfc serve: reading {} from {}: {}\n", r.key, r.store->describe(),
+                         error->message);
+            }
+            return false;
+          }
+        }
+        size_t from = offset - r.block_at;
+        size_t n = std::min({length, r.block.size() - from, size_t{64} * 1024});
+        return sink.write(r.block.data() + from, n);
+      });
 }
 
 /// GET with a signed URL: no key, the signature checked against the path, CORS headers on every
@@ -193,15 +246,14 @@ void get(Context& ctx, Call& call) {
 std::optional<ApiError> remove_bytes(Context& ctx, const store::File& f) {
   fs::path rel = safe_relative(f.path);
   if (rel.empty()) return std::nullopt;  // recorded, never servable: nothing of it to remove
-  fs::path target = rel;
-  if (folder_scoped(f.data, f.path) && rel.has_parent_path()) target = rel.parent_path();
-  std::error_code ec;
-  fs::remove_all(ctx.config.data_dir / "runs" / f.run_id / target, ec);
-  if (ec) {
-    return ApiError{500, "internal_error",
-                    fmt::format("cannot remove the bytes of file '{}' ({}): {}; it was not "
-                                "deleted, try again",
-                                f.id, target.generic_string(), ec.message())};
+  storage::Storage& objects = *ctx.config.storage;
+  bool folder = folder_scoped(f.data, f.path) && rel.has_parent_path();
+  std::string key =
+      storage::run_file_key(f.run_id, (folder ? rel.parent_path() : rel).generic_string());
+  if (auto e = folder ? objects.remove_prefix(key) : objects.remove(key)) {
+    ApiError error = storage_failed(*e, folder ? "remove the folder" : "remove", key);
+    error.message += fmt::format("; file '{}' was not deleted", f.id);
+    return error;
   }
   return std::nullopt;
 }
@@ -212,7 +264,7 @@ void remove(Context& ctx, Call& call) {
   if (!f.deleted_at) {
     // The bytes first: a failure leaves the file as it was; then the record says so, and the
     // URL (which finds the bytes missing) answers 410.
-    if (auto e = remove_bytes(ctx, f)) return send_error(call.res, *e);
+    if (auto e = remove_bytes(ctx, f)) return send_storage_error(call.res, *e);
     auto marked = ctx.store.mark_file_deleted(f.id);
     if (marked) f = std::move(*marked);
   }
@@ -226,7 +278,12 @@ void fresh_url(Context& ctx, Call& call) {
   nlohmann::json j = store::to_json(f);
   int64_t now = unix_now();
   sign_urls(j, ctx.config.url_signing, now);
-  j["url_expires_at"] = now + ctx.config.url_signing.lifetime_s;
+  int64_t lifetime = ctx.config.url_signing.lifetime_s;
+  // A presigned GET lasts at most S3's 7 days (playlists keep the API's URL).
+  if (ctx.config.url_signing.presign && !folder_scoped(f.data, f.path)) {
+    lifetime = std::min(lifetime, storage::kMaxPresignSeconds);
+  }
+  j["url_expires_at"] = now + lifetime;
   send_json(call.res, 200, j);
 }
 
@@ -247,7 +304,7 @@ void add_file_routes(Router& router, Context& ctx) {
               "Delete an output file's bytes (a playlist's folder with it); the record stays, "
               "status deleted, and its URL answers 410 file_deleted",
               true, [c](Call& call) { remove(*c, call); },
-              Doc().returns(200, "File", "The File object, status deleted").errors({404})});
+              Doc().returns(200, "File", "The File object, status deleted").errors({404, 503})});
   router.add({"POST", "/files/{id}/url",
               "Issue a fresh signed URL of an output file (no body); `url_expires_at` says until "
               "when it works",
@@ -263,7 +320,7 @@ void add_file_routes(Router& router, Context& ctx) {
                      Doc()
                          .returns_raw(200, "application/octet-stream", "The file")
                          .returns_raw(206, "application/octet-stream", "The requested range")
-                         .errors({403, 404, 410, 416})};
+                         .errors({403, 404, 410, 416, 503})};
   signed_route.cors = true;
   signed_route.ignores_query = true;
   router.add(std::move(signed_route));
@@ -277,7 +334,7 @@ void add_file_routes(Router& router, Context& ctx) {
       Doc()
           .returns_raw(200, "application/octet-stream", "The file")
           .returns_raw(206, "application/octet-stream", "The requested range")
-          .errors({404, 410, 416})};
+          .errors({404, 410, 416, 503})};
   keyed_route.ignores_query = true;
   router.add(std::move(keyed_route));
 }

@@ -22,6 +22,7 @@
 #include "runtime/api/http_body.h"
 #include "runtime/api/http_range.h"
 #include "runtime/api/request.h"
+#include "runtime/store/store.h"
 
 namespace wfc::api {
 
@@ -362,6 +363,9 @@ struct HttpFront::Impl {
       if (!ex.match.route) return decided(kDrainBytes);
       if (ex.match.route->auth && !authenticate(*ex.match.route, req, ex.res, &ex.key))
         return decided(kDrainBytes);
+    } catch (const store::StoreUnavailable& e) {
+      unavailable(ex, e.what());
+      return decided(kDrainBytes);
     } catch (const std::exception& e) {
       return fail(c, ex, e.what());
     }
@@ -387,12 +391,32 @@ struct HttpFront::Impl {
     ex.req.body = std::move(ex.body->body());
     try {
       Router::call(ex.match, ex.req, ex.res, ex.key, &ex.feed);
+    } catch (const store::StoreUnavailable& e) {
+      unavailable(ex, e.what());
+      return respond(c, ex);
     } catch (const std::exception& e) {
       return fail(c, ex, e.what());
     } catch (...) {
       return fail(c, ex, "unknown error");
     }
     return respond(c, ex);
+  }
+
+  std::atomic<int64_t> unavailable_logged_ms{0};
+
+  /// A handler that met a database it cannot reach now (PostgreSQL restarting) answers 503 with
+  /// Retry-After: the request may be sent again as it is (docs/api.md, "Database unavailable").
+  void unavailable(Exchange& ex, const char* what) {
+    // One line a second at most: while the database is away every request meets it.
+    int64_t now = now_ms(), last = unavailable_logged_ms.load();
+    if (now - last >= 1000 && unavailable_logged_ms.compare_exchange_strong(last, now))
+      fmt::print(stderr, "wfc serve: {} {}: {} (answering 503 until it is back)\n", ex.req.method,
+                 ex.req.path, what);
+    ex.res = httplib::Response();
+    send_error(ex.res, {503, "store_unavailable",
+                        "the database cannot be reached now; send the request again in a few "
+                        "seconds (an Idempotency-Key makes a retried creation safe)"});
+    ex.res.set_header("Retry-After", "2");
   }
 
   /// A handler that throws (a broken database, a bug) answers 500; the server lives on.

@@ -68,6 +68,9 @@ constexpr Kind kErrorKinds[] = {
     {"automation_paused", 409, "running a paused automation"},
     {"run_finished", 409, "cancelling a run that has ended (`status` names how)"},
     {"file_deleted", 410, "the file was deleted (DELETE /files/{id}); its record stays"},
+    {"storage_unavailable", 503,
+     "the object storage (--storage, a bucket) cannot be reached now, for a file's bytes, its "
+     "deletion or a File input; try again later"},
     {"request_too_large", 413, "a body over the route's limit"},
     {"encoding_unsupported", 415, "a Content-Encoding other than identity, gzip, deflate"},
     {"range_not_satisfiable", 416, "no requested byte range is inside the file"},
@@ -76,6 +79,9 @@ constexpr Kind kErrorKinds[] = {
      "an input URL of a scheme that is never fetched, or an `input` that is not a File or {url}"},
     {"kind_unsupported", 422, "a destination this server cannot write yet (export to s3://)"},
     {"internal_error", 500, "the server failed to answer (a broken database)"},
+    {"store_unavailable", 503,
+     "the database cannot be reached now (PostgreSQL restarting); `Retry-After` says when to "
+     "send the request again"},
 };
 
 json error_schema() {

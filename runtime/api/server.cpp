@@ -11,6 +11,7 @@
 #include "runtime/api/request.h"
 #include "runtime/api/router.h"
 #include "runtime/api/session.h"
+#include "runtime/storage/local_storage.h"
 
 namespace wfc::api {
 
@@ -20,6 +21,10 @@ struct Server::Impl {
         config(std::move(config)),
         hooks(std::move(hooks)),
         ctx{store, this->config, metrics, {}, this->hooks.run_queued} {
+    if (!this->config.storage) {
+      this->config.storage =
+          std::make_shared<storage::LocalStorage>(this->config.data_dir / "runs");
+    }
     // Signed URLs need a secret; without one (a test's server) they last as long as the process.
     if (this->config.url_signing.secret.empty()) {
       this->config.url_signing.secret = store::new_secret();

@@ -13,6 +13,7 @@
 #include "runtime/api/metrics.h"
 #include "runtime/api/sign_urls.h"
 #include "runtime/ingest/access_policy.h"
+#include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::api {
@@ -23,8 +24,11 @@ struct Context;
 struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: an ephemeral port (Server::bind() says which)
-  /// Where runs' outputs are (DATA/runs/<run id>/, written by the workers): GET /files reads them.
+  /// The data directory (DATA/runs/<run id>/ holds the runs' working files).
   std::filesystem::path data_dir = "wfc-data";
+  /// Where runs' outputs are kept, at "<run id>/<path>" (--storage; docs/storage.md): the file
+  /// routes stream and delete them there. Null: LocalStorage over DATA/runs, the default.
+  std::shared_ptr<storage::Storage> storage;
   /// Larger request bodies are 413, counted after decompression as they stream in; a route may
   /// set its own (Route::max_body_bytes).
   size_t max_body_bytes = 1u << 20;

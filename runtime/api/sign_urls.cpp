@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "runtime/model/ids.h"
+#include "runtime/storage/open_storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::api {
@@ -125,15 +126,6 @@ std::string scope_of(std::string_view run_id, std::string_view path, bool folder
   return scope;
 }
 
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (std::tolower(static_cast<unsigned char>(c)) != suffix[i]) return false;
-  }
-  return true;
-}
-
 void sign_in(nlohmann::json& j, const UrlSigning& s, int64_t now) {
   if (j.is_array()) {
     for (nlohmann::json& e : j) sign_in(e, s, now);
@@ -146,7 +138,14 @@ void sign_in(nlohmann::json& j, const UrlSigning& s, int64_t now) {
     std::optional<FileUrl> f;
     if (id != j.end() && id->is_string() && (f = parse_file_url(url->get_ref<std::string&>())) &&
         f->token.empty() && *id == store::file_id(f->run_id, f->path)) {
-      *url = signed_file_url(s, f->base, f->run_id, f->path, folder_scoped(j, f->path), now);
+      bool folder = folder_scoped(j, f->path);
+      std::optional<std::string> presigned;
+      if (s.presign && !folder) {
+        presigned =
+            s.presign->presigned_get(storage::run_file_key(f->run_id, f->path), s.lifetime_s, now);
+      }
+      *url = presigned ? std::move(*presigned)
+                       : signed_file_url(s, f->base, f->run_id, f->path, folder, now);
     }
   }
   for (auto& [key, value] : j.items()) {
@@ -183,8 +182,7 @@ std::optional<FileUrl> parse_file_url(std::string_view url) {
 
 bool folder_scoped(const nlohmann::json& file, std::string_view path) {
   std::string format = file.is_object() ? file.value("format", "") : "";
-  return format == "hls" || format == "dash" || ends_with_ci(path, ".m3u8") ||
-         ends_with_ci(path, ".mpd");
+  return storage::is_playlist(format, path);
 }
 
 std::string signed_file_url(const UrlSigning& s, std::string_view base, std::string_view run_id,

@@ -11,10 +11,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "runtime/storage/storage.h"
 
 namespace wfc::api {
 
@@ -23,6 +26,11 @@ struct UrlSigning {
   /// its lifetime.
   std::string secret;
   int64_t lifetime_s = 24 * 3600;  // --url-lifetime / WFC_URL_LIFETIME
+  /// `--file-urls presigned`: the storage whose presigned GETs (Storage::presigned_get, S3's
+  /// SigV4 query signing) replace the API's signed URLs, for every file but playlists (their
+  /// segments are fetched by relative references, which one object's signature cannot cover:
+  /// they keep the API's folder-scoped URL). Null: the API's signed URLs (`api`, the default).
+  std::shared_ptr<const storage::Storage> presign;
 };
 
 /// Where an output file's URL points. `base` is everything before "/files/" (scheme, host,
@@ -47,7 +55,8 @@ std::string signed_file_url(const UrlSigning& s, std::string_view base, std::str
 /// Signs, in place, every output file URL in `j` (at any depth: a run's tasks, a task's inputs
 /// and outputs, an event's data, a File): each object whose string `url` is this server's
 /// unsigned file URL and whose `id` is that file's id (store::file_id of its run and path), so
-/// that a user's own URL that merely looks like one is left alone.
+/// that a user's own URL that merely looks like one is left alone. With `s.presign`, such a url
+/// becomes the storage's presigned GET of the file instead (playlists excepted).
 void sign_urls(nlohmann::json& j, const UrlSigning& s, int64_t now);
 
 /// Unix seconds now (what sign_urls and check_signature are given by the server).

@@ -8,6 +8,7 @@
 #include "runtime/api/sign_urls.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/net/redact.h"
+#include "runtime/storage/open_storage.h"
 
 namespace wfc::api {
 
@@ -96,9 +97,18 @@ std::optional<ApiError> resolve_task_input(const Context& ctx, const std::string
                                  issued->path, issued->run_id),
                      pointer);
     }
-    std::error_code ec;
-    if (!ingest::issued_path_ok(issued->path) ||
-        !fs::is_regular_file(fs::symlink_status(issued->local_path(ctx.config.data_dir), ec))) {
+    // Asked of the storage the file is kept in (DATA/runs, or a bucket): a regular file there,
+    // never a symlink (LocalStorage::stat).
+    auto stored =
+        ingest::issued_path_ok(issued->path)
+            ? ctx.config.storage->stat(storage::run_file_key(issued->run_id, issued->path))
+            : storage::StorageResult<storage::ObjectStat>{};
+    if (!stored.ok()) {
+      return ApiError{503, "storage_unavailable",
+                      fmt::format("cannot look up file '{}' of run {}: {}; try again later",
+                                  issued->path, issued->run_id, stored.error->message)};
+    }
+    if (!stored.value.exists) {
       return invalid(fmt::format("run {} has no file '{}' on this server (the run or the file is "
                                  "gone, or the url is not one this server issued)",
                                  issued->run_id, issued->path),

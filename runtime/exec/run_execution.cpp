@@ -10,8 +10,10 @@
 #include "compiler/catalog/catalog.h"
 #include "compiler/plan/plan.h"
 #include "runtime/exec/scheduler.h"
+#include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/issued_file.h"
 #include "runtime/net/redact.h"
+#include "runtime/storage/open_storage.h"
 #include "runtime/store/private_files.h"
 
 namespace wfc::exec {
@@ -175,6 +177,16 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
                   {{"kind", "internal_error"},
                    {"message", fmt::format("cannot create the run's directory: {}", mkdir_error)}});
   }
+  // When the storage is not this directory (a bucket), the stored copy is the storage's: this
+  // machine's working copy goes when the run ends here, however it ends.
+  struct DropWorkspace {
+    fs::path dir;
+    ~DropWorkspace() {
+      std::error_code ignored;
+      if (!dir.empty()) fs::remove_all(dir, ignored);
+    }
+  } drop{context.storage && !keeps_in_place(*context.storage, run.id, workspace) ? workspace
+                                                                                 : fs::path()};
   // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
   std::string refused;
   std::shared_ptr<const PreparedPlan> prepared = plans.get(run.automation_id, run.plan, &refused);
@@ -193,6 +205,23 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     ingest::AccessPolicy access = context.access;
     if (auto issued = ingest::parse_issued_reference(run.input_url)) {
       fs::path local = issued->local_path(context.data_dir);
+      if (context.storage && !keeps_in_place(*context.storage, issued->run_id,
+                                             context.data_dir / "runs" / issued->run_id)) {
+        // Kept elsewhere (a bucket): fetched into the workspace, and read from there.
+        local = workspace / ".issued" / fs::path(issued->path).filename();
+        if (auto e = fetch_object(*context.storage,
+                                  storage::run_file_key(issued->run_id, issued->path), local)) {
+          bool missing = e->kind == storage::StorageErrorKind::NotFound;
+          return finish(
+              model::Status::Failed,
+              {{"kind", missing ? "input_not_found" : std::string(e->kind_name())},
+               {"message", missing ? fmt::format("the input, file '{}' of run {}, is gone",
+                                                 issued->path, issued->run_id)
+                                   : fmt::format("the input, file '{}' of run {}, could not be "
+                                                 "fetched: {}",
+                                                 issued->path, issued->run_id, e->message)}});
+        }
+      }
       std::string why;
       if (!fs::is_regular_file(fs::symlink_status(local, ec)) ||
           !access.allow_file(local.string(), &why)) {
@@ -233,6 +262,21 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   options.threads = context.scheduler_threads;
   options.workspace = workspace;
   options.run_id = run.id;
+  // An earlier attempt's successes are not executed again (its worker died after recording
+  // them): their outputs are in the workspace, or fetched back from the storage when a child
+  // reads them (stored_outputs.h).
+  for (const store::Task& t : run.tasks) {
+    if (t.status != model::Status::Succeeded || !t.outputs.is_array()) continue;
+    DoneTask done;
+    for (const json& f : t.outputs) done.outputs.push_back(f);
+    if (!done.outputs.empty() && done.outputs.front().is_object() &&
+        done.outputs.front().contains("filename") && done.outputs.front()["filename"].is_string()) {
+      done.path = workspace / relative_path(plan, t.node, done.outputs.front()["filename"]);
+    }
+    done.started_at = t.started_at;
+    done.finished_at = t.finished_at;
+    options.done.emplace(t.node, std::move(done));
+  }
   auto sink = [&](const Event& e) {
     if (stop.lost()) return;
     json data = e.data;
@@ -264,10 +308,40 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
       stop.mark_lost();  // stop; the lease lapses and the run is tried again
     }
   };
-  Scheduler scheduler(prepared, executor, options, sink);
+  // Outputs through the storage, once for every kind (stored_outputs.h).
+  std::optional<StoringExecutor> storing;
+  if (context.storage) storing.emplace(executor, *context.storage, run.id, workspace);
+  Scheduler scheduler(prepared, storing ? static_cast<Executor&>(*storing) : executor, options,
+                      sink);
   stop.attach(&scheduler);
   scheduler.run(input);
   stop.attach(nullptr);
+}
+
+json succeeded_tasks_json(const store::Run& run) {
+  json out = json::array();
+  for (const store::Task& t : run.tasks) {
+    if (t.status != model::Status::Succeeded) continue;
+    out.push_back({{"node", t.node},
+                   {"outputs", t.outputs},
+                   {"started_at", t.started_at},
+                   {"finished_at", t.finished_at}});
+  }
+  return out;
+}
+
+void read_succeeded_tasks(const json& tasks, store::Run& run) {
+  if (!tasks.is_array()) return;
+  for (const json& t : tasks) {
+    if (!t.is_object() || !t.contains("node") || !t["node"].is_string()) continue;
+    store::Task task;
+    task.node = t["node"];
+    task.status = model::Status::Succeeded;
+    task.outputs = t.value("outputs", json::array());
+    task.started_at = t.value("started_at", int64_t{0});
+    task.finished_at = t.value("finished_at", int64_t{0});
+    run.tasks.push_back(std::move(task));
+  }
 }
 
 }  // namespace wfc::exec

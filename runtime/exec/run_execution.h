@@ -6,7 +6,8 @@
 // the given executor, and writes every scheduler event through store.apply_event. A RunStop lets
 // another thread stop it: a cancel request (the run ends cancelled) or a lost lease (nothing more
 // is written; another worker has the run). In a worker process, an error that ran out of file
-// descriptors names the worker's open-file limit (RunContext::open_files_limit). External
+// descriptors names the worker's open-file limit (RunContext::open_files_limit). With a storage
+// (RunContext::storage) the outputs go through it (stored_outputs.h). External
 // interface: TaskEnded, RunStop, RunContext, execute_claimed_run.
 #pragma once
 
@@ -23,6 +24,7 @@
 #include "runtime/exec/prepared_plan.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
+#include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
@@ -74,6 +76,11 @@ struct RunContext {
   /// --worker-files`): an error that ran out of descriptors (EMFILE) is recorded as
   /// `limit_exceeded`, its message naming the limit and the flag. 0 elsewhere.
   uint64_t open_files_limit = 0;
+  /// Where the outputs are kept (--storage; stored_outputs.h): each task's files are put there
+  /// before its success is recorded, and a run's workspace is removed at its end unless the
+  /// storage keeps the files in it (LocalStorage over DATA/runs). Null: the workspace is the
+  /// storage, as with the default.
+  std::shared_ptr<storage::Storage> storage;
 };
 
 /// Executes `run` (as claimed: with its plan) to its end, writing its events; returns early,
@@ -81,5 +88,11 @@ struct RunContext {
 /// (the lease lapses and it is tried again).
 void execute_claimed_run(store::Store& store, const store::Run& run, const RunContext& context,
                          PreparedPlans& plans, Executor& executor, RunStop& stop);
+
+/// The tasks of a claimed run that an earlier attempt finished ({node, outputs, started_at,
+/// finished_at} each), for a worker process: execute_claimed_run does not execute them again.
+nlohmann::json succeeded_tasks_json(const store::Run& run);
+/// Reads succeeded_tasks_json's answer back into `run.tasks` (as succeeded tasks).
+void read_succeeded_tasks(const nlohmann::json& tasks, store::Run& run);
 
 }  // namespace wfc::exec

@@ -277,7 +277,7 @@ std::optional<ExitError> describe_exit(int status, double cpu_seconds,
                                        const ProcessLimits& limits) {
   if (WIFEXITED(status)) {
     int code = WEXITSTATUS(status);
-    if (code == 0 || code == kExitLeaseLost) return std::nullopt;
+    if (code == 0 || code == kExitLeaseLost || code == kExitStoreUnavailable) return std::nullopt;
     if (code == kExitHostLost) {
       return ExitError{"worker_crashed",
                        "the worker host process ended, and this run's worker process with it "

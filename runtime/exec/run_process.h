@@ -68,6 +68,10 @@ inline constexpr int kExitOutOfMemory = 86;  // std::bad_alloc anywhere: the add
 inline constexpr int kExitLeaseLost = 87;    // the store refused its writes: nothing more written
 /// Not a real exit status: the worker host died, and the worker with it (worker_host.h).
 inline constexpr int kExitHostLost = 88;
+/// The worker could not open the store (the database unreachable, or migrated past this build
+/// during an upgrade): it wrote nothing; not the run's fault, so the run is not failed and its
+/// lease lapses for another attempt (docs/deploy.md, "Upgrades").
+inline constexpr int kExitStoreUnavailable = 89;
 
 /// A started worker process. The destructor kills (SIGKILL) and reaps one still running.
 class WorkerProcess {
@@ -116,7 +120,8 @@ class WorkerProcess {
 };
 
 /// Why a worker process that ended with wait status `status` did not finish its run: nullopt
-/// when it did (exit 0) or chose to write nothing more (kExitLeaseLost); else the error kind
+/// when it did (exit 0) or chose to write nothing more (kExitLeaseLost, kExitStoreUnavailable);
+/// else the error kind
 /// (`worker_crashed`, or `limit_exceeded` for SIGXCPU, SIGXFSZ, kExitOutOfMemory, or a SIGKILL
 /// after its CPU time reached the limit) and what happened, naming the limit and its setting.
 struct ExitError {

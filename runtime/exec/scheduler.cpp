@@ -76,6 +76,7 @@ struct Scheduler::Impl {
   std::unordered_map<std::string, size_t> task_index;             // plan task id → run.tasks
   std::unordered_map<std::string, std::vector<size_t>> tasks_of;  // node/gate id → run.tasks
   std::unordered_map<std::string, NodeRun> nodes;
+  std::set<std::string> restored;  // nodes an earlier attempt finished (SchedulerOptions::done)
   std::unordered_map<std::string, int> gate_result;     // -1 unknown, 0 false, 1 true
   std::unordered_map<std::string, FileRef> files;       // node id → its (probed) output
   std::unordered_map<std::string, std::string> tapped;  // node → the node it takes frames of
@@ -135,6 +136,55 @@ struct Scheduler::Impl {
       if (target != plan.tasks.end() && !target->second.empty()) {
         tasks_of[target->second].push_back(i);
       }
+    }
+    restore_done();
+  }
+
+  // Tasks an earlier attempt finished (SchedulerOptions::done) start succeeded: terminal, so no
+  // state change reports them again. A node whose tasks all succeeded is not executed again.
+  void restore_done() {
+    if (options.done.empty()) return;
+    for (TaskState& t : run.tasks) {
+      auto it = options.done.find(t.node);
+      if (it == options.done.end()) continue;
+      t.status = Status::Succeeded;
+      t.progress = 100;
+      t.outputs = it->second.outputs;
+      t.started_at = it->second.started_at;
+      t.finished_at = it->second.finished_at;
+    }
+    for (auto& [id, r] : nodes) {
+      auto tasks = tasks_of.find(id);
+      if (tasks == tasks_of.end() || tasks->second.empty()) continue;
+      const TaskState& first = run.tasks[tasks->second.front()];
+      bool all = std::all_of(tasks->second.begin(), tasks->second.end(),
+                             [&](size_t i) { return run.tasks[i].status == Status::Succeeded; });
+      if (!all) continue;
+      const DoneTask& done = options.done.at(first.node);
+      r.status = Status::Succeeded;
+      --pending_nodes;
+      restored.insert(id);
+      if (!done.outputs.empty() && !done.path.empty()) {
+        r.output = FileRef{done.path, done.outputs.front()};
+        r.has_output = true;
+      }
+    }
+  }
+
+  // A node restored from an earlier attempt whose input is ready now: its output (or, for a
+  // kind that passes its input on, the input) goes to what reads it, as complete_node does.
+  void resume_node(const std::string& id, const FileRef& input) {
+    NodeRun& r = nodes[id];
+    const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(r.node->op);
+    if (spec && spec->passthrough && !input.path.empty()) {
+      file_ready(id, input);
+    } else if (r.has_output) {
+      file_ready(id, r.output);
+    } else {
+      end_subtree(
+          id, Status::Cancelled,
+          TaskError{"dependency_failed", fmt::format("not run: '{}' produced no file to read", id)},
+          false, "");
     }
   }
 
@@ -251,8 +301,12 @@ struct Scheduler::Impl {
     for (const plan::Node& n : plan.nodes) {
       if (n.input != id || !nodes.count(n.id)) continue;
       NodeRun& r = nodes[n.id];
-      if (r.status != Status::Waiting) continue;
       if (!n.gate.empty() && !gate_chain_holds(n.gate)) continue;
+      if (restored.count(n.id)) {
+        resume_node(n.id, file);
+        continue;
+      }
+      if (r.status != Status::Waiting) continue;
       if (!validate(n, file)) continue;
       if (n.op == "probe") {  // the file is probed: pass it on
         r.status = Status::Queued;
@@ -701,7 +755,11 @@ RunState Scheduler::run(FileRef input) {
     for (const plan::Node& n : s.plan.nodes) {
       auto it = s.nodes.find(n.id);
       if (!n.input.empty() || !n.gate.empty() || it == s.nodes.end()) continue;
-      if (it->second.status == Status::Waiting) s.enqueue({n.id}, nullptr, FileRef{});
+      if (s.restored.count(n.id)) {
+        s.resume_node(n.id, FileRef{});
+      } else if (it->second.status == Status::Waiting) {
+        s.enqueue({n.id}, nullptr, FileRef{});
+      }
     }
     s.flush_events(lock);
   }

@@ -28,11 +28,23 @@
 
 namespace wfc::exec {
 
+/// A task that succeeded in an earlier attempt of the run (its worker died after recording it):
+/// what the store recorded of it.
+struct DoneTask {
+  std::vector<nlohmann::json> outputs;  // its File objects, as recorded
+  std::filesystem::path path;           // where the first is in the workspace ("" for none)
+  int64_t started_at = 0, finished_at = 0;
+};
+
 struct SchedulerOptions {
   unsigned threads = 0;                          // 0: one per core
   std::chrono::milliseconds task_time_limit{0};  // 0: none
   std::filesystem::path workspace;               // the run's directory
   std::string run_id;                            // "" → a new run_… id
+  /// By the plan's task id: tasks already succeeded. A node whose tasks all are is not
+  /// executed again and its tasks are not reported again; when its input is ready its recorded
+  /// output feeds what reads it, as if just made (a pass-through kind passes its input on).
+  std::map<std::string, DoneTask> done;
 };
 
 /// Events reach the sink from worker threads, one flush at a time and in order; the sink must

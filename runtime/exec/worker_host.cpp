@@ -97,8 +97,9 @@ struct Child {
 
 }  // namespace
 
-WorkerHost::WorkerHost(std::filesystem::path program, std::vector<std::string> args)
-    : program_(std::move(program)), args_(std::move(args)) {}
+WorkerHost::WorkerHost(std::filesystem::path program, std::vector<std::string> args,
+                       std::vector<std::string> env)
+    : program_(std::move(program)), args_(std::move(args)), env_(std::move(env)) {}
 
 WorkerHost::~WorkerHost() {
   std::lock_guard lock(mu_);
@@ -122,7 +123,8 @@ bool WorkerHost::start_locked(std::string* error) {
   p.args = args_;
   p.limits = {0, 0, 0, 0};  // the host has none: each worker lowers its own
   // Every symbol bound once, in the host, rather than lazily in each worker it forks.
-  p.env = {"LD_BIND_NOW=1"};
+  p.env = env_;
+  p.env.push_back("LD_BIND_NOW=1");
   auto started = WorkerProcess::start(p, {}, error, /*packets=*/true);
   if (!started) return false;
   host_.emplace(std::move(*started));

@@ -42,8 +42,11 @@ struct HostReport {
 /// The server's handle on its worker host. Thread-safe: each pool thread asks for its workers.
 class WorkerHost {
  public:
-  /// `program args…` starts the host (e.g. wfc-runtime worker-host --db … --data …).
-  WorkerHost(std::filesystem::path program, std::vector<std::string> args);
+  /// `program args…` starts the host (e.g. wfc-runtime worker-host --data …), with `env`
+  /// (NAME=VALUE, e.g. the store URL, which argv would show to every user) added to this
+  /// process's environment; the workers it forks inherit it.
+  WorkerHost(std::filesystem::path program, std::vector<std::string> args,
+             std::vector<std::string> env = {});
   ~WorkerHost();
   WorkerHost(const WorkerHost&) = delete;
   WorkerHost& operator=(const WorkerHost&) = delete;
@@ -63,6 +66,7 @@ class WorkerHost {
 
   std::filesystem::path program_;
   std::vector<std::string> args_;
+  std::vector<std::string> env_;
   std::mutex mu_;
   std::optional<WorkerProcess> host_;
 };

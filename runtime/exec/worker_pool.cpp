@@ -1,9 +1,12 @@
 // The worker pool that executes queued runs (see worker_pool.h).
 #include "runtime/exec/worker_pool.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,16 +26,57 @@ namespace {
 
 // Worker ids this data directory may have used: one per thread, and a restart may run fewer.
 constexpr int kReleasedIds = 64;
+// Worker id slots of one data directory (processes sharing it at once, e.g. `wfc serve` and
+// several `wfc worker`s on one host).
+constexpr int kSlots = 64;
 
 std::string thread_id(const std::string& base, int i) { return base + "." + std::to_string(i); }
+
+// The worker id of the first slot of `data_dir` no live process holds: DATA/worker_id (slot 0,
+// the file of earlier versions) or DATA/worker_id.N, made on first use and held under an flock
+// that the kernel releases when the process ends, however it ends. *lock is the descriptor to
+// keep; -1 when no slot could be taken (all held, or the directory is not writable), and the id
+// is then new and unlike any earlier one, with no previous life to release.
+std::string take_slot(const fs::path& data_dir, int* lock) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  for (int n = 0; n < kSlots; ++n) {
+    fs::path file = data_dir / (n == 0 ? std::string("worker_id") : fmt::format("worker_id.{}", n));
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) break;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      continue;
+    }
+    char buf[64] = {};
+    ssize_t got = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string id(buf, got > 0 ? static_cast<size_t>(got) : 0);
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    if (!model::is_id(id, "wkr")) {
+      id = model::new_id("wkr");
+      std::string line = id + "\n";
+      if (::ftruncate(fd, 0) != 0 ||
+          ::pwrite(fd, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
+        ::close(fd);
+        break;
+      }
+    }
+    *lock = fd;
+    return id;
+  }
+  *lock = -1;
+  return model::new_id("wkr");
+}
 
 // Renews one run's lease when it is due: what both ways of executing a run (a worker process,
 // this thread) do while the run goes on. The renewal period is at most a third of the lease.
 class LeaseKeeper {
  public:
   LeaseKeeper(store::Store& store, const std::string& run_id, const std::string& worker_id,
-              std::chrono::milliseconds lease, std::chrono::milliseconds renew)
+              std::chrono::milliseconds lease, std::chrono::milliseconds renew,
+              const std::string& log_name)
       : store_(store),
+        log_name_(log_name),
         run_id_(run_id),
         worker_id_(worker_id),
         lease_(lease),
@@ -48,13 +92,14 @@ class LeaseKeeper {
     try {
       return store_.renew_lease(run_id_, worker_id_, lease_);
     } catch (const store::StoreError& e) {
-      fmt::print(stderr, "wfc serve: renewing the lease of {}: {}\n", run_id_, e.what());
+      fmt::print(stderr, "{}: renewing the lease of {}: {}\n", log_name_, run_id_, e.what());
       return store::Lease::Held;
     }
   }
 
  private:
   store::Store& store_;
+  const std::string& log_name_;
   const std::string& run_id_;
   const std::string& worker_id_;
   const std::chrono::milliseconds lease_, renew_;
@@ -71,31 +116,63 @@ WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, FilesUrl 
       task_ended_(std::move(task_ended)),
       plans_(options_.predicates) {}
 
-WorkerPool::~WorkerPool() { stop(); }
-
-std::string WorkerPool::stable_id(const fs::path& data_dir) {
-  fs::path file = data_dir / "worker_id";
-  std::string id;
-  std::ifstream(file) >> id;
-  if (model::is_id(id, "wkr")) return id;
-  id = model::new_id("wkr");
-  fs::create_directories(data_dir);
-  std::ofstream(file, std::ios::trunc) << id << "\n";
-  return id;
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(waker_->mu);
+    waker_->pool = nullptr;  // the store may outlive the pool and still hear NOTIFYs
+  }
+  stop();
+  if (slot_lock_ >= 0) ::close(slot_lock_);
 }
 
 void WorkerPool::start() {
-  base_id_ = stable_id(options_.data_dir);
-  int released = 0;
-  for (int i = 0; i < kReleasedIds; ++i) released += store_.release_worker(thread_id(base_id_, i));
-  if (released) {
-    fmt::print(stderr, "wfc serve: resuming {} run(s) interrupted in the previous process\n",
-               released);
+  if (base_id_.empty()) {
+    base_id_ = take_slot(options_.data_dir, &slot_lock_);
+    int released = 0;
+    try {
+      for (int i = 0; slot_lock_ >= 0 && i < kReleasedIds; ++i) {
+        released += store_.release_worker(thread_id(base_id_, i));
+      }
+    } catch (const store::StoreError& e) {
+      fmt::print(stderr,
+                 "{}: releasing the leases of the previous process (they lapse instead): {}\n",
+                 options_.log_name, e.what());
+    }
+    if (released) {
+      fmt::print(stderr, "{}: resuming {} run(s) interrupted in the previous process\n",
+                 options_.log_name, released);
+    }
   }
   stopping_ = false;
-  for (int i = 0; i < options_.workers; ++i) {
-    threads_.emplace_back([this, id = thread_id(base_id_, i)] { loop(id); });
+  draining_ = false;
+  {
+    std::lock_guard lock(waker_->mu);
+    waker_->pool = this;
   }
+  if (!watching_) {
+    // Runs queued by other processes on the same database (PostgreSQL's NOTIFY) wake a worker
+    // as this process's own creations do.
+    watching_ = true;
+    store_.watch_queue([w = waker_] {
+      std::lock_guard lock(w->mu);
+      if (w->pool) w->pool->wake();
+    });
+  }
+  for (int i = 0; i < options_.workers; ++i) {
+    ++running_;
+    threads_.emplace_back([this, id = thread_id(base_id_, i)] {
+      loop(id);
+      --running_;
+    });
+  }
+}
+
+void WorkerPool::drain() {
+  {
+    std::lock_guard lock(mu_);
+    draining_ = true;
+  }
+  cv_.notify_all();
 }
 
 void WorkerPool::stop() {
@@ -126,7 +203,7 @@ void WorkerPool::wake() {
 }
 
 void WorkerPool::loop(const std::string& worker_id) {
-  while (!stopping_) {
+  while (!stopping_ && !draining_) {
     uint64_t seen;
     {
       std::lock_guard lock(mu_);
@@ -136,14 +213,16 @@ void WorkerPool::loop(const std::string& worker_id) {
     try {
       run = store_.claim_run(worker_id, options_.lease);
     } catch (const store::StoreError& e) {
-      fmt::print(stderr, "wfc serve: worker {}: {}\n", worker_id, e.what());
+      fmt::print(stderr, "{}: worker {}: {}\n", options_.log_name, worker_id, e.what());
     }
     if (run) {
+      ++busy_;
       execute(*run, worker_id);
+      --busy_;
       continue;
     }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, options_.poll, [&] { return stopping_ || wakes_ != seen; });
+    cv_.wait_for(lock, options_.poll, [&] { return stopping_ || draining_ || wakes_ != seen; });
   }
 }
 
@@ -156,19 +235,20 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
   auto child = WorkerProcess::start(
       options_.process, {"--worker", worker_id, "--files-url", files_url_(run.id)}, &error);
   if (!child) {
-    fmt::print(stderr, "wfc serve: {}: {}\n", run.id, error);
+    fmt::print(stderr, "{}: {}: {}\n", options_.log_name, run.id, error);
     try {
       store_.finish_run(run.id, worker_id, model::Status::Failed,
                         {{"kind", "internal_error"}, {"message", error}});
     } catch (const store::StoreError& e) {
-      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
+      fmt::print(stderr, "{}: finishing {}: {}\n", options_.log_name, run.id, e.what());
     }
     return;
   }
   json claimed = {{"id", run.id},
                   {"automation_id", run.automation_id},
                   {"input_url", run.input_url},
-                  {"plan", run.plan}};
+                  {"plan", run.plan},
+                  {"succeeded_tasks", succeeded_tasks_json(run)}};
   child->send(claimed.dump());  // if it is gone already, how it ended tells why
 
   auto task_line = [this](std::string_view line) {  // "KIND\tSTATUS\tSECONDS"
@@ -181,7 +261,7 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
     } catch (const std::exception&) {
     }
   };
-  LeaseKeeper keeper(store_, run.id, worker_id, options_.lease, options_.renew);
+  LeaseKeeper keeper(store_, run.id, worker_id, options_.lease, options_.renew, options_.log_name);
   std::optional<std::chrono::steady_clock::time_point> terminated;  // when SIGTERM was sent
   bool abandoned = false;  // the server stops or the lease is lost: write nothing more
   bool killed = false;     // SIGKILL sent after the grace period
@@ -217,9 +297,15 @@ void WorkerPool::execute(const store::Run& run, const std::string& worker_id) {
       store_.finish_run(run.id, worker_id, model::Status::Cancelled,
                         {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
     } catch (const store::StoreError& e) {
-      fmt::print(stderr, "wfc serve: finishing {}: {}\n", run.id, e.what());
+      fmt::print(stderr, "{}: finishing {}: {}\n", options_.log_name, run.id, e.what());
     }
     return;
+  }
+  if (WIFEXITED(*status) && WEXITSTATUS(*status) == kExitStoreUnavailable) {
+    fmt::print(stderr,
+               "{}: {}: its worker process could not open the store (its log says why): the "
+               "lease lapses and the run is tried again\n",
+               options_.log_name, run.id);
   }
   if (auto failure = describe_exit(*status, child->cpu_seconds(), options_.process.limits)) {
     record_exit(run, worker_id, *failure);
@@ -259,11 +345,12 @@ void WorkerPool::record_exit(const store::Run& run, const std::string& worker_id
     };
     for (const store::Task* t : running) fail(*t, message);
     for (const store::Task* t : waiting) fail(*t, "not run: " + message);
-    fmt::print(stderr, "wfc serve: {}: {}\n", run.id, message);
+    fmt::print(stderr, "{}: {}: {}\n", options_.log_name, run.id, message);
     store_.finish_run(run.id, worker_id, model::Status::Failed,
                       {{"kind", error.kind}, {"message", message}});
   } catch (const store::StoreError& e) {
-    fmt::print(stderr, "wfc serve: recording how the worker of {} ended: {}\n", run.id, e.what());
+    fmt::print(stderr, "{}: recording how the worker of {} ended: {}\n", options_.log_name, run.id,
+               e.what());
   }
 }
 
@@ -277,7 +364,8 @@ void WorkerPool::execute_in_process(const store::Run& run, const std::string& wo
   } shared;
   std::thread lease([&] {
     std::unique_lock lock(shared.mu);
-    LeaseKeeper keeper(store_, run.id, worker_id, options_.lease, options_.renew);
+    LeaseKeeper keeper(store_, run.id, worker_id, options_.lease, options_.renew,
+                       options_.log_name);
     while (!shared.done) {
       shared.cv.wait_for(lock, std::chrono::milliseconds(200));  // often, to notice a shutdown
       if (shared.done) break;
@@ -301,6 +389,7 @@ void WorkerPool::execute_in_process(const store::Run& run, const std::string& wo
   context.lease = options_.lease;
   context.files_url = files_url_(run.id);
   context.task_ended = task_ended_;
+  context.storage = options_.storage;
   MediaExecutor executor(options_.access, options_.fetch_limits, options_.ai,
                          options_.media_limits);
   execute_claimed_run(store_, run, context, plans_, executor, stop);

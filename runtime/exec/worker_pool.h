@@ -9,10 +9,14 @@
 // input is not retried), and the server and its other runs go on. Without one the run executes
 // in the thread itself. Plans are prepared once per automation (prepared_plan.h) in the thread
 // mode. The thread renews the lease: a cancel request cancels the run; a lost lease stops the run
-// and nothing more is written (another worker has it). The worker id is stable per data
-// directory, so a restarted process releases its previous life's leases and resumes at once.
+// and nothing more is written (another worker has it). Each process holds a worker id of its own,
+// stable per slot of its data directory (DATA/worker_id, worker_id.1, …, each held under an
+// flock while the process lives), so a restarted process takes back the slot of its previous life
+// and releases that life's leases at once, and two live processes on one data directory never
+// share an id. drain() stops claiming and lets the runs held finish (`wfc worker` on SIGTERM).
 // `wfc serve` runs one beside the HTTP API (tools/wfc/runtime/cmd_serve.cpp), which wakes it when
-// it queues a run. External interface: WorkerPoolOptions, WorkerPool.
+// it queues a run; `wfc worker` runs one alone (cmd_worker.cpp), woken through
+// Store::watch_queue. External interface: WorkerPoolOptions, WorkerPool.
 #pragma once
 
 #include <atomic>
@@ -34,6 +38,7 @@
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/media/limits.h"
+#include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
@@ -60,6 +65,9 @@ struct WorkerPoolOptions {
   /// Each run in a worker process of its own, with limits (run_process.h); no program: in the
   /// pool's threads.
   WorkerProgram process;
+  std::string log_name = "wfc serve";  // how its notes on standard error begin
+  /// Where outputs are kept (--storage; run_execution.h). Null: the workspace under data_dir.
+  std::shared_ptr<storage::Storage> storage;
 };
 
 class WorkerPool {
@@ -77,16 +85,24 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  /// Releases the leases of this data directory's previous process, then starts the threads.
+  /// Takes a worker id slot of the data directory, releases the leases of that slot's previous
+  /// process, then starts the threads.
   void start();
   /// Stops the threads. Runs in progress are abandoned unwritten and their leases released, so
   /// the next start (or another process) takes them again at once.
   void stop();
+  /// Claims nothing more; the runs held go on to their end (drained() then holds). stop() after
+  /// it abandons what is still held.
+  void drain();
+  /// After drain(): every thread has finished its run and ended.
+  bool drained() const { return running_ == 0; }
+  /// Runs being executed now.
+  int busy() const { return busy_; }
   /// A run was queued: an idle worker claims it now rather than at its next poll.
   void wake();
 
-  /// The worker id kept in DATA/worker_id (made on first use).
-  static std::string stable_id(const std::filesystem::path& data_dir);
+  /// The base of this pool's worker ids (its threads are BASE.0, BASE.1, …), once started.
+  const std::string& worker_id() const { return base_id_; }
 
   /// The plans prepared so far, and reused by later runs of the same automation.
   const PreparedPlans& plans() const { return plans_; }
@@ -105,11 +121,21 @@ class WorkerPool {
   TaskEnded task_ended_;
   PreparedPlans plans_;  // by automation id
   std::string base_id_;
+  int slot_lock_ = -1;  // the flock on this process's worker id slot
   std::vector<std::thread> threads_;
-  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopping_{false}, draining_{false};
+  std::atomic<int> running_{0}, busy_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t wakes_ = 0;
+  // What the store's watch_queue callback reaches: this pool while it lives (the store may
+  // outlive it).
+  struct Waker {
+    std::mutex mu;
+    WorkerPool* pool = nullptr;
+  };
+  std::shared_ptr<Waker> waker_ = std::make_shared<Waker>();
+  bool watching_ = false;
 };
 
 }  // namespace wfc::exec

@@ -2,6 +2,7 @@
 #include "runtime/ingest/issued_file.h"
 
 #include "runtime/model/ids.h"
+#include "runtime/storage/storage.h"
 
 namespace wfc::ingest {
 
@@ -26,16 +27,8 @@ std::filesystem::path IssuedFile::local_path(const std::filesystem::path& data_d
 }
 
 bool issued_path_ok(std::string_view path) {
-  if (path.empty() || path.front() == '/') return false;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view part = path.substr(start, end - start);
-    if (part.empty() || part.front() == '.') return false;  // also `.` and `..`
-    start = end + 1;
-  }
-  return true;
+  // One rule for every path of a run's files: what a storage accepts as a key (storage.h).
+  return storage::key_problem(path).empty();
 }
 
 std::optional<IssuedFile> parse_issued_reference(std::string_view reference) {

@@ -25,7 +25,9 @@ struct IssuedFile {
 };
 
 /// Whether `path` may name a file in a run's directory: relative, and no part empty, `..` or
-/// hidden (the run's fetched input is `.input/`). Judged on the text alone.
+/// hidden (the run's fetched input is `.input/`), no backslash or control character. Judged on
+/// the text alone, by the rule every storage applies to keys (storage::key_problem), so a path
+/// served, issued or stored is judged once, the same way.
 bool issued_path_ok(std::string_view path);
 
 /// The IssuedFile of a reference made by IssuedFile::reference(); nullopt for anything else.

@@ -36,6 +36,11 @@ LocalStorage::LocalStorage(fs::path root) : root_(std::move(root)) {}
 
 std::string LocalStorage::describe() const { return root_.string(); }
 
+std::optional<fs::path> LocalStorage::local_file(std::string_view key) const {
+  if (!key_problem(key).empty()) return std::nullopt;
+  return root_ / fs::path(std::string(key));
+}
+
 StorageStatus LocalStorage::put_file(std::string_view key, const fs::path& file) {
   if (auto problem = key_problem(key); !problem.empty()) return invalid_key("key", key, problem);
   fs::path target = root_ / fs::path(std::string(key));
@@ -81,10 +86,11 @@ StorageStatus LocalStorage::read(std::string_view key, const ByteSink& sink,
                                  std::optional<ByteRange> range) {
   if (auto problem = key_problem(key); !problem.empty()) return invalid_key("key", key, problem);
   fs::path path = root_ / fs::path(std::string(key));
-  Fd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // An object is a regular file: a symbolic link at the key is none (it could lead anywhere).
+  Fd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
   struct stat st {};
   if (in.fd < 0 || ::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    if (in.fd < 0 && errno != ENOENT && errno != ENOTDIR) {
+    if (in.fd < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
       return disk_error("read", path, std::strerror(errno));
     }
     return StorageError{StorageErrorKind::NotFound,
@@ -123,7 +129,7 @@ StorageResult<ObjectStat> LocalStorage::stat(std::string_view key) {
   }
   fs::path path = root_ / fs::path(std::string(key));
   std::error_code ec;
-  auto status = fs::status(path, ec);
+  auto status = fs::symlink_status(path, ec);  // a link is no object (read refuses it too)
   if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
     return {{}, disk_error("look at", path, ec.message())};
   }

@@ -22,6 +22,8 @@ class LocalStorage final : public Storage {
   StorageStatus remove(std::string_view key) override;
   StorageStatus remove_prefix(std::string_view prefix) override;
   StorageResult<std::vector<ObjectInfo>> list(std::string_view prefix) override;
+  /// root/key, for a valid key.
+  std::optional<std::filesystem::path> local_file(std::string_view key) const override;
 
   const std::filesystem::path& root() const { return root_; }
 

@@ -146,13 +146,38 @@ Response perform(const S3Config& config, const Request& request) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   Response response;
-  std::unique_ptr<CURL, EasyFree> easy(curl_easy_init());
-  if (!easy) {
+  // One easy handle per thread, reset for each request: its connection cache lets the next
+  // request to the same endpoint reuse the connection (and TLS session), so a download read in
+  // ranged blocks (runtime/api/files.cpp) is one connection, not one per block. A request made
+  // while the thread's handle is busy (a sink that calls the storage) gets a handle of its own.
+  struct ThreadHandle {
+    std::unique_ptr<CURL, EasyFree> easy;
+    bool busy = false;
+  };
+  thread_local ThreadHandle mine;
+  std::unique_ptr<CURL, EasyFree> own;
+  CURL* c = nullptr;
+  bool reuse = !mine.busy;
+  if (reuse) {
+    if (!mine.easy) mine.easy.reset(curl_easy_init());
+    c = mine.easy.get();
+    if (c) curl_easy_reset(c);
+  } else {
+    own.reset(curl_easy_init());
+    c = own.get();
+  }
+  if (!c) {
     response.transport_failed = true;
     response.transport_message = "libcurl could not start a request";
     return response;
   }
-  CURL* c = easy.get();
+  struct Release {
+    ThreadHandle* handle;
+    ~Release() {
+      if (handle) handle->busy = false;
+    }
+  } release{reuse ? &mine : nullptr};
+  if (reuse) mine.busy = true;
   // The payload is not hashed (it streams); S3 accepts that when the signature covers this
   // header, and curl 7.88 signs with the value it finds here. No "Expect: 100-continue" wait.
   std::vector<std::string> lines = request.headers;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <thread>
 
+#include "runtime/storage/s3_presign.h"
 #include "runtime/storage/s3_request.h"
 
 namespace wfc::storage {
@@ -207,6 +208,12 @@ S3Storage::S3Storage(S3Config config) : config_(std::move(config)) {}
 
 std::string S3Storage::describe() const {
   return "s3://" + config_.bucket + (config_.prefix.empty() ? "" : "/" + config_.prefix);
+}
+
+std::optional<std::string> S3Storage::presigned_get(std::string_view key, std::int64_t lifetime_s,
+                                                    std::int64_t now) const {
+  if (!key_problem(key).empty()) return std::nullopt;
+  return presign_get_url(config_, Client(config_).object_key(key), lifetime_s, now);
 }
 
 StorageStatus S3Storage::put_file(std::string_view key, const std::filesystem::path& file) {

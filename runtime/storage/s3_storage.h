@@ -26,6 +26,10 @@ class S3Storage final : public Storage {
   StorageStatus remove(std::string_view key) override;
   StorageStatus remove_prefix(std::string_view prefix) override;
   StorageResult<std::vector<ObjectInfo>> list(std::string_view prefix) override;
+  /// A SigV4 query-string presigned GET (s3_presign.h) of prefix/key, valid for lifetime_s
+  /// (at most 7 days, S3's limit); nullopt for a key that is refused.
+  std::optional<std::string> presigned_get(std::string_view key, std::int64_t lifetime_s,
+                                           std::int64_t now) const override;
 
   const S3Config& config() const { return config_; }
 

@@ -99,6 +99,23 @@ class Storage {
 
   /// Every object under the folder `prefix`, sorted by key.
   virtual StorageResult<std::vector<ObjectInfo>> list(std::string_view prefix) = 0;
+
+  /// The file on this machine that holds (or would hold) the object at `key`, when this storage
+  /// keeps its objects as local files (LocalStorage); nullopt otherwise. A caller whose file is
+  /// already there has nothing to put (an executor writing into DATA/runs with the default
+  /// storage).
+  virtual std::optional<std::filesystem::path> local_file(std::string_view key) const {
+    (void)key;
+    return std::nullopt;
+  }
+
+  /// A URL that lets anyone GET the object at `key` without credentials until now + lifetime_s
+  /// (unix seconds), when this storage can issue one (S3's presigned GET); nullopt otherwise.
+  virtual std::optional<std::string> presigned_get(std::string_view key, std::int64_t lifetime_s,
+                                                   std::int64_t now) const {
+    (void)key, (void)lifetime_s, (void)now;
+    return std::nullopt;
+  }
 };
 
 /// Why `key` is not a key (see above), or "" when it is one.

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "runtime/store/pg_store.h"
 #include "runtime/store/sqlite_store.h"
 
 namespace wfc::store {
@@ -20,8 +21,17 @@ std::string redact_store_url(const std::string& url) {
 }
 
 std::unique_ptr<Store> open_store(const std::string& url, const OpenOptions& options) {
-  if (is_postgres_url(url))
-    throw StoreError("PostgreSQL stores are not built yet: " + redact_store_url(url));
+  if (is_postgres_url(url)) {
+    PgStore::Options o;
+    o.url = url;
+    o.max_attempts = options.max_attempts;
+    o.clock_ms = options.clock_ms;
+    try {
+      return std::make_unique<PgStore>(o);
+    } catch (const StoreUnavailable& e) {
+      throw StoreUnavailable(std::string(e.what()) + " (" + redact_store_url(url) + ")");
+    }
+  }
   std::string_view path = url;
   if (path.rfind("sqlite:", 0) == 0) path.remove_prefix(7);
   SqliteStore::Options o;

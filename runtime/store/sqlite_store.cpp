@@ -763,16 +763,22 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
         continue;
       }
       if (r.attempts > 0) {
-        // A retry starts the plan again: what the dead attempt left is not trusted.
+        // A retry keeps what the dead attempt recorded as succeeded (its outputs were stored
+        // before that was recorded) and starts the rest again: those are not trusted, nor are
+        // the files they recorded. The worker does not execute the kept tasks again.
         c.prepare(
              "UPDATE tasks SET status = 'queued', progress = 0, outputs = '[]', error = NULL, "
              "skip_reason = '', predicate = NULL, started_at = 0, finished_at = 0, updated_at = ? "
-             "WHERE run_id = ?")
+             "WHERE run_id = ? AND status <> 'succeeded'")
             ->bind(1, now)
             .bind(2, r.id)
             .run();
-        // And so are the files it recorded: the new attempt records what it makes.
-        c.prepare("DELETE FROM files WHERE run_id = ?")->bind(1, r.id).run();
+        c.prepare(
+             "DELETE FROM files WHERE run_id = ? AND task_id NOT IN "
+             "(SELECT id FROM tasks WHERE run_id = ? AND status = 'succeeded')")
+            ->bind(1, r.id)
+            .bind(2, r.id)
+            .run();
       }
       c.prepare(
            "UPDATE runs SET status = 'processing', worker_id = ?, lease_until_ms = ?, "

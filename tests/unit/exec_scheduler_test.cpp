@@ -401,3 +401,69 @@ TEST_CASE("progress never reads 100 before the outputs exist", "[exec][scheduler
   for (const Event& e : events) saw_half |= e.kind == "task.updated" && e.data["progress"] == 50;
   CHECK(saw_half);
 }
+
+TEST_CASE("a resumed run does not execute again what its lost attempt finished",
+          "[exec][scheduler]") {
+  // t0 (video) → t0.0 (image) and t0.1 (audio); t1 (audio) on the input. The lost attempt
+  // recorded t0 and t1 succeeded: only t0's children are executed, reading t0's recorded output.
+  PlanBuilder b;
+  b.node("t0", "video", "$input")
+      .node("t0.0", "image", "t0")
+      .node("t0.1", "audio", "t0")
+      .node("t1", "audio", "$input");
+  FakeExecutor exec;
+  SchedulerOptions options;
+  options.workspace = "/tmp/run";
+  wfc::exec::DoneTask t0;
+  t0.outputs = {{{"kind", "video"}, {"type", "video/mp4"}, {"width", 320}, {"filename", "t0.mp4"}}};
+  t0.path = "/tmp/run/t0.mp4";
+  t0.started_at = 1'800'000'000;
+  t0.finished_at = 1'800'000'005;
+  options.done["t0"] = t0;
+  wfc::exec::DoneTask t1;
+  t1.outputs = {{{"kind", "audio"}, {"type", "audio/mpeg"}, {"filename", "t1.mp3"}}};
+  t1.path = "/tmp/run/t1.mp3";
+  options.done["t1"] = t1;
+  std::vector<Event> events;
+  RunState run = run_plan(b.plan, exec, &events, options);
+
+  CHECK(run.status == Status::Succeeded);
+  CHECK(exec.executions.count("t0") == 0);
+  CHECK(exec.executions.count("t1") == 0);
+  CHECK(exec.executions["t0.0"] == 1);
+  CHECK(exec.executions["t0.1"] == 1);
+  // The children read the recorded output, not a new one.
+  CHECK(task(run, "t0.0").inputs.at(0)["width"] == 320);
+  CHECK(task(run, "t0.0").inputs.at(0)["filename"] == "t0.mp4");
+  // The kept tasks keep what was recorded, and no event reports them again.
+  CHECK(task(run, "t0").status == Status::Succeeded);
+  CHECK(task(run, "t0").finished_at == 1'800'000'005);
+  CHECK(task(run, "t0").outputs.at(0)["filename"] == "t0.mp4");
+  for (const Event& e : events) {
+    if (e.kind.starts_with("task.")) {
+      CHECK(e.data["node"] != "t0");
+      CHECK(e.data["node"] != "t1");
+    }
+  }
+  CHECK(run.progress == 100);
+}
+
+TEST_CASE(
+    "a resumed run runs again a node only part of whose tasks finished, and a gate decides "
+    "again without reporting its kept task",
+    "[exec][scheduler]") {
+  PlanBuilder b;
+  b.gate("g", "width >= 1280", "$input").node("t0", "video", "$input", "g");
+  FakeExecutor exec;
+  SchedulerOptions options;
+  wfc::exec::DoneTask g;
+  g.outputs = {exec.input_file};
+  options.done["g"] = g;  // the gate's task succeeded; t0 had not
+  std::vector<Event> events;
+  RunState run = run_plan(b.plan, exec, &events, options);
+  CHECK(run.status == Status::Succeeded);
+  CHECK(exec.executions["t0"] == 1);
+  for (const Event& e : events) {
+    if (e.kind.starts_with("task.")) CHECK(e.data["node"] != "g");
+  }
+}

@@ -353,7 +353,7 @@ TEST_CASE("keys: a store from before key sources knows its keys came from config
           "[security][keys][store]") {
   wfc::test::StoreFixture f;
   {
-    auto s = f.open();
+    auto s = f.open_sqlite();
     REQUIRE(s->schema_version() >= 3);
   }
   // Take the file back to schema 2, with a configured key and the development key in it.
@@ -375,7 +375,7 @@ TEST_CASE("keys: a store from before key sources knows its keys came from config
   REQUIRE(rc == SQLITE_OK);
   sqlite3_close(db);
 
-  auto s = f.open();
+  auto s = f.open_sqlite();
   CHECK(s->schema_version() == wfc::store::sqlite::latest_schema_version());
   auto keys = s->list_api_keys();
   REQUIRE(keys.size() == 2);

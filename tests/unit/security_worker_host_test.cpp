@@ -155,7 +155,8 @@ TEST_CASE("worker host: one single-threaded host forks the workers; if it dies i
   // Forking is safe there only because it has one thread (it refuses to serve otherwise).
   CHECK(threads_of(host) == 1);
   CHECK(command_of(host).find(" exec-run ") == std::string::npos);  // exec-run's arguments only
-  CHECK(command_of(host).find(" --db ") != std::string::npos);
+  CHECK(command_of(host).find(" --data ") != std::string::npos);
+  CHECK(command_of(host).find("wfc.db") == std::string::npos);  // the store is in its environment
 
   REQUIRE(::kill(host, SIGKILL) == 0);
   CHECK(gone(worker));  // the worker dies with its host

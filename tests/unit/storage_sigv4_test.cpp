@@ -3,12 +3,15 @@
 // request the way AWS documents it: canonical request (raw path, query names sorted and values
 // re-encoded, the signed headers, x-amz-content-sha256 as the payload hash), string to sign,
 // HMAC chain. s3rver does not check SigV4 (storage_s3_test.cpp), so this is where a query that
-// curl would sign in another order, or a missing payload header, shows.
+// curl would sign in another order, or a missing payload header, shows. The same verifier, in
+// its query form, checks presigned GETs (s3_presign.h).
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <ctime>
+#include <map>
 #include <mutex>
 #include <regex>
 
@@ -229,4 +232,134 @@ TEST_CASE("S3Storage's requests carry SigV4 signatures that verify as AWS docume
   CHECK(refused->kind == StorageErrorKind::Refused);
   CHECK_THAT(refused->message, Catch::Contains("SignatureDoesNotMatch"));
   CHECK(refused->message.find("not-the-secret-at-all") == std::string::npos);
+}
+
+namespace {
+
+/// "" when `req` is a GET presigned for `secret` (SigV4 in the query, AWS's "Authenticating
+/// Requests: Using Query Parameters") that is still valid at `now`, else why not.
+std::string verify_presigned(const httplib::Request& req, const std::string& secret, int64_t now) {
+  if (req.method != "GET") return "not a GET";
+  std::string target = req.target;
+  size_t q = target.find('?');
+  if (q == std::string::npos) return "no query";
+  std::string uri = target.substr(0, q), query = target.substr(q + 1);
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string signature;
+  for (size_t start = 0; start <= query.size();) {
+    size_t amp = query.find('&', start);
+    std::string part = query.substr(start, amp == std::string::npos ? amp : amp - start);
+    size_t eq = part.find('=');
+    std::string name = decode(part.substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+    if (name == "X-Amz-Signature") {
+      signature = value;
+    } else {
+      params.emplace_back(encode(name), encode(value));
+    }
+    if (amp == std::string::npos) break;
+    start = amp + 1;
+  }
+  std::sort(params.begin(), params.end());
+  std::map<std::string, std::string> p;
+  std::string canonical_query;
+  for (const auto& [k, v] : params) {
+    canonical_query += (canonical_query.empty() ? "" : "&") + k + "=" + v;
+    p[decode(k)] = decode(v);
+  }
+  if (p["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256") return "X-Amz-Algorithm is not SigV4";
+  if (p["X-Amz-SignedHeaders"] != "host") return "signs more than host";
+  static const std::regex credential(R"(([^/]+)/(\d{8})/([^/]+)/s3/aws4_request)");
+  std::smatch m;
+  std::string cred = p["X-Amz-Credential"];
+  if (!std::regex_match(cred, m, credential)) return "bad X-Amz-Credential: " + cred;
+  std::string date = m[2], region = m[3];
+  std::string stamp = p["X-Amz-Date"];
+  if (stamp.substr(0, 8) != date) return "X-Amz-Date is not the credential's day";
+  std::tm t{};
+  if (!strptime(stamp.c_str(), "%Y%m%dT%H%M%SZ", &t)) return "bad X-Amz-Date";
+  int64_t signed_at = timegm(&t);
+  int64_t expires = std::stoll(p["X-Amz-Expires"]);
+  if (expires < 1 || expires > 7 * 24 * 3600) return "X-Amz-Expires out of S3's range";
+  std::string canonical = "GET\n" + uri + "\n" + canonical_query +
+                          "\nhost:" + req.get_header_value("Host") + "\n\nhost\nUNSIGNED-PAYLOAD";
+  std::string scope = date + "/" + region + "/s3/aws4_request";
+  std::string to_sign = "AWS4-HMAC-SHA256\n" + stamp + "\n" + scope + "\n" + sha256_hex(canonical);
+  std::string key = hmac(hmac(hmac(hmac("AWS4" + secret, date), region), "s3"), "aws4_request");
+  std::string mine = hex(reinterpret_cast<const unsigned char*>(hmac(key, to_sign).data()), 32);
+  if (mine != signature) return "signature mismatch; canonical request:\n" + canonical;
+  if (now > signed_at + expires) return "expired";
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("presigned GETs verify as AWS documents query signing, and only for their object",
+          "[storage][s3][sigv4][objects]") {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  wfc::test::HttpServer fake;
+  std::mutex mu;
+  std::vector<std::string> problems;
+  fake.server().Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string why = verify_presigned(req, secret, time(nullptr));
+    std::lock_guard<std::mutex> lock(mu);
+    if (!why.empty()) {
+      problems.push_back(req.target + ": " + why);
+      res.status = 403;
+      return;
+    }
+    res.set_content("the bytes", "application/octet-stream");
+  });
+  fake.start();
+  S3Config c;
+  c.bucket = "wfc-test";
+  c.prefix = "p";
+  c.region = "eu-west-3";
+  c.endpoint = "http://127.0.0.1:" + std::to_string(fake.port());
+  c.access_key_id = "AKIDEXAMPLE";
+  c.secret_access_key = secret;
+  S3Storage s(c);
+  auto get = [&](const std::string& url) {
+    std::string prefix = c.endpoint;
+    REQUIRE(url.rfind(prefix, 0) == 0);
+    httplib::Client client("127.0.0.1", fake.port());
+    auto r = client.Get(url.substr(prefix.size()).c_str());
+    REQUIRE(r);
+    return r->status;
+  };
+
+  // A key that needs encoding; the URL is the object's, path style, and it works without any
+  // header of ours.
+  const std::string key = "run_x/r 1/a+b & c é.mp4";
+  auto url = s.presigned_get(key, 600, time(nullptr));
+  REQUIRE(url);
+  INFO(*url);
+  CHECK(url->rfind(c.endpoint + "/wfc-test/p/run_x/r%201/a%2Bb%20%26%20c%20%C3%A9.mp4?", 0) == 0);
+  CHECK(url->find("X-Amz-Expires=600&") != std::string::npos);
+  CHECK(url->find(secret) == std::string::npos);
+  CHECK(get(*url) == 200);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& p : problems) UNSCOPED_INFO(p);
+    CHECK(problems.empty());
+    problems.clear();
+  }
+
+  // Another object under the same signature, a changed expiry, another secret: refused.
+  std::string other = *url;
+  other.replace(other.find("a%2Bb"), 5, "b%2Ba");
+  CHECK(get(other) == 403);
+  std::string longer = *url;
+  longer.replace(longer.find("X-Amz-Expires=600"), 17, "X-Amz-Expires=900");
+  CHECK(get(longer) == 403);
+  S3Config wrong = c;
+  wrong.secret_access_key = "not-the-secret-at-all";
+  CHECK(get(*S3Storage(wrong).presigned_get(key, 600, time(nullptr))) == 403);
+  // Expired: signed two hours ago for one.
+  CHECK(get(*s.presigned_get(key, 3600, time(nullptr) - 7200)) == 403);
+  // S3's limit: at most 7 days, whatever is asked.
+  CHECK(s.presigned_get(key, 30 * 24 * 3600, time(nullptr))->find("X-Amz-Expires=604800&") !=
+        std::string::npos);
+  // A key the storage refuses gets no URL.
+  CHECK_FALSE(s.presigned_get("../x", 600, time(nullptr)));
 }

@@ -13,8 +13,8 @@
 namespace wfc {
 namespace {
 
-TEST_CASE("concurrent creators lose nothing and readers see whole runs", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("concurrent creators lose nothing and readers see whole runs", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   constexpr int kThreads = 4, kPerThread = 60;
   std::mutex m;
@@ -63,8 +63,9 @@ TEST_CASE("concurrent creators lose nothing and readers see whole runs", "[store
   CHECK(listed == created);
 }
 
-TEST_CASE("concurrent creations with the same idempotency keys make one run per key", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("concurrent creations with the same idempotency keys make one run per key",
+          "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   constexpr int kThreads = 6, kKeys = 25;
   // ids[t][k]: the run thread t was given for key k; creations share commits (group commit),
@@ -91,8 +92,8 @@ TEST_CASE("concurrent creations with the same idempotency keys make one run per 
   CHECK(s->list_runs(q)->items.size() == kKeys);
 }
 
-TEST_CASE("concurrent workers claim every run exactly once", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("concurrent workers claim every run exactly once", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::set<std::string> created;
   for (int i = 0; i < 120; ++i) created.insert(s->create_run(test::three_task_run()).run.id);

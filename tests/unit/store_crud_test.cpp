@@ -10,8 +10,8 @@ namespace {
 
 using model::Status;
 
-TEST_CASE("automations are created, read, updated, listed and deleted", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("automations are created, read, updated, listed and deleted", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::Automation a;
   a.name = "thumbnails";
@@ -61,8 +61,8 @@ TEST_CASE("automations are created, read, updated, listed and deleted", "[store]
   CHECK_FALSE(s->update_automation(ghost));
 }
 
-TEST_CASE("a created run is queued with its tasks, parents linked, and reads back", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a created run is queued with its tasks, parents linked, and reads back", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::CreatedRun c = s->create_run(test::three_task_run());
   CHECK(c.created);
@@ -110,8 +110,8 @@ TEST_CASE("a created run is queued with its tasks, parents linked, and reads bac
   CHECK(events->items[0].data == j);
 }
 
-TEST_CASE("invalid UTF-8 in metadata or options is stored replaced, not refused", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("invalid UTF-8 in metadata or options is stored replaced, not refused", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::NewRun r = test::three_task_run();
   r.metadata = {{"name", std::string("clip\xff.mp4")}};
@@ -123,8 +123,8 @@ TEST_CASE("invalid UTF-8 in metadata or options is stored replaced, not refused"
   CHECK(got->tasks[0].options["label"] == "\xef\xbf\xbd");
 }
 
-TEST_CASE("a task listed before its parent is refused, and nothing is written", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a task listed before its parent is refused, and nothing is written", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::NewRun bad = test::three_task_run();
   std::swap(bad.tasks[0], bad.tasks[1]);
@@ -132,8 +132,8 @@ TEST_CASE("a task listed before its parent is refused, and nothing is written", 
   CHECK(s->list_runs({})->items.empty());
 }
 
-TEST_CASE("API keys are stored hashed and found by their secret", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("API keys are stored hashed and found by their secret", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string secret = store::new_secret();
   CHECK(secret.rfind("wfc_", 0) == 0);
@@ -163,7 +163,7 @@ TEST_CASE("API keys are stored hashed and found by their secret", "[store]") {
 
 TEST_CASE("keys not configured at a start are retired, kept, and active again once configured",
           "[store][security][keys]") {
-  test::StoreFixture f;
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::ApiKey a = s->add_api_key("WFC_API_KEYS:1", store::new_secret());
   store::ApiKey b = s->add_api_key("WFC_API_KEYS:2", store::new_secret());

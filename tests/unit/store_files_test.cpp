@@ -43,8 +43,8 @@ std::vector<std::string> ids(const store::Page<store::File>& p) {
 }
 
 TEST_CASE("a task's output files are recorded, listed by run, task and kind, and deleted",
-          "[api][files][store]") {
-  test::StoreFixture f;
+          "[api][files][store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::Run run = s->create_run(test::three_task_run()).run;
   const std::string& id = run.id;
@@ -110,9 +110,9 @@ TEST_CASE("a task's output files are recorded, listed by run, task and kind, and
   CHECK_FALSE(s->mark_file_deleted("file_0000000000000000"));
 }
 
-TEST_CASE("file records survive a reopen, and a retried run records its files afresh",
-          "[api][files][store]") {
-  test::StoreFixture f;
+TEST_CASE("file records survive a reopen, and a retry keeps its succeeded tasks' files",
+          "[api][files][store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   std::string id;
   {
     auto s = f.open();
@@ -123,11 +123,11 @@ TEST_CASE("file records survive a reopen, and a retried run records its files af
   }
   auto s = f.open();
   REQUIRE(s->get_file(store::file_id(id, "video.mp4")));
-  // The worker died: the lease lapses and the next claim starts the run again, without the
-  // files of the dead attempt.
+  // The worker died: the lease lapses and the next claim resumes the run, keeping what the dead
+  // attempt recorded succeeded (the next test: and only that).
   f.clock.advance_seconds(60);
   REQUIRE(s->claim_run("w2", seconds(30)));
-  CHECK_FALSE(s->get_file(store::file_id(id, "video.mp4")));
+  CHECK(s->get_file(store::file_id(id, "video.mp4")));
 }
 
 TEST_CASE("migration 4 backfills the files of outputs stored before it", "[api][files][store]") {
@@ -161,4 +161,37 @@ TEST_CASE("migration 4 backfills the files of outputs stored before it", "[api][
 }
 
 }  // namespace
+}  // namespace wfc
+
+namespace wfc {
+
+TEST_CASE("a retried run keeps the tasks and files its lost attempt recorded succeeded",
+          "[store][files][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
+  auto s = f.open();
+  std::string id = s->create_run(test::three_task_run()).run.id;
+  REQUIRE(s->claim_run("lost", seconds(30)));
+  REQUIRE(s->apply_event(id, "lost", "task.succeeded",
+                         task_done("t0", {output(id, "video.mp4", "video", 1000)})));
+  // t1 was half done and had recorded a file of its own as it went when its worker died.
+  nlohmann::json half = task_done("t1", {output(id, "thumbs/a.jpg", "image", 30)});
+  half["status"] = "processing";
+  half["progress"] = 40;
+  REQUIRE(s->apply_event(id, "lost", "task.updated", half));
+  f.clock.advance_seconds(31);
+
+  auto again = s->claim_run("next", seconds(30));
+  REQUIRE(again);
+  CHECK(again->attempts == 2);
+  REQUIRE(again->tasks.size() == 3);
+  CHECK(again->tasks[0].status == model::Status::Succeeded);  // kept, with its outputs
+  REQUIRE(again->tasks[0].outputs.size() == 1);
+  CHECK(again->tasks[0].outputs[0]["filename"] == "video.mp4");
+  CHECK(again->tasks[1].status == model::Status::Queued);  // started again
+  CHECK(again->tasks[1].progress == 0);
+  CHECK(again->tasks[1].outputs.empty());
+  CHECK(s->get_file(store::file_id(id, "video.mp4")));
+  CHECK_FALSE(s->get_file(store::file_id(id, "thumbs/a.jpg")));
+}
+
 }  // namespace wfc

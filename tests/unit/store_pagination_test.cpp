@@ -72,8 +72,8 @@ std::vector<std::string> walk_before(store::Store& s, store::ListQuery q, const 
   return ids;
 }
 
-TEST_CASE("250 runs page with no gaps or repeats in both orders and directions", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("250 runs page with no gaps or repeats in both orders and directions", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::vector<Made> made = make_runs(f, *s);
   std::vector<std::string> asc = ascending(made);
@@ -98,8 +98,8 @@ TEST_CASE("250 runs page with no gaps or repeats in both orders and directions",
   CHECK(first->has_more);
 }
 
-TEST_CASE("a status filter pages over just the matching runs", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a status filter pages over just the matching runs", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::vector<Made> made = make_runs(f, *s);
   std::set<std::string> cancelled;
@@ -128,8 +128,8 @@ TEST_CASE("a status filter pages over just the matching runs", "[store]") {
   CHECK_FALSE(none->has_more);
 }
 
-TEST_CASE("an unknown cursor is reported, and limits are clamped to 1-100", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("an unknown cursor is reported, and limits are clamped to 1-100", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   make_runs(f, *s);
   store::ListQuery q;
@@ -145,8 +145,8 @@ TEST_CASE("an unknown cursor is reported, and limits are clamped to 1-100", "[st
   CHECK(s->list_runs(q)->items.size() == 100);
 }
 
-TEST_CASE("tasks page by kind, status and run", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("tasks page by kind, status and run", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::vector<Made> made = make_runs(f, *s);
 

@@ -28,8 +28,8 @@ nlohmann::json sched_task(const std::string& node, const char* status, double pr
           {"started_at", 1'800'000'001}};
 }
 
-TEST_CASE("an idempotency key returns the run it created, per API key", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("an idempotency key returns the run it created, per API key", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   std::string first;
   {
     auto s = f.open();
@@ -58,8 +58,8 @@ TEST_CASE("an idempotency key returns the run it created, per API key", "[store]
   CHECK(s->list_runs({})->items.size() == 4);
 }
 
-TEST_CASE("claims hand out the oldest queued run once, counting the attempt", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("claims hand out the oldest queued run once, counting the attempt", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string a = s->create_run(test::three_task_run()).run.id;
   f.clock.advance_seconds(1);
@@ -81,8 +81,8 @@ TEST_CASE("claims hand out the oldest queued run once, counting the attempt", "[
 }
 
 TEST_CASE("a lapsed lease makes the run claimable again; the old worker can no longer write",
-          "[store]") {
-  test::StoreFixture f;
+          "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string id = s->create_run(test::three_task_run()).run.id;
   REQUIRE(s->claim_run("worker-1", seconds(30)));
@@ -102,8 +102,8 @@ TEST_CASE("a lapsed lease makes the run claimable again; the old worker can no l
   CHECK(s->get_run(id)->tasks[0].progress == 0);
 }
 
-TEST_CASE("a run interrupted max_attempts times fails with a clear error", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a run interrupted max_attempts times fails with a clear error", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string id = s->create_run(test::three_task_run()).run.id;
   for (int attempt = 1; attempt <= 3; ++attempt) {
@@ -129,8 +129,8 @@ TEST_CASE("a run interrupted max_attempts times fails with a clear error", "[sto
   CHECK(events->items[0].data["error"]["kind"] == "run_interrupted");
 }
 
-TEST_CASE("scheduler events update tasks and the run and are listed in order", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("scheduler events update tasks and the run and are listed in order", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string id = s->create_run(test::hooked_run()).run.id;
   REQUIRE(s->claim_run("w", seconds(30)));
@@ -186,8 +186,8 @@ TEST_CASE("scheduler events update tasks and the run and are listed in order", "
   CHECK(events->items[6].webhook_url == "https://hooks.example.com/runs");
 }
 
-TEST_CASE("webhook deliveries are due, retried later, then done", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("webhook deliveries are due, retried later, then done", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string with_hook = s->create_run(test::hooked_run()).run.id;
   std::string without = s->create_run(test::three_task_run()).run.id;
@@ -225,8 +225,8 @@ TEST_CASE("webhook deliveries are due, retried later, then done", "[store]") {
 }
 
 TEST_CASE("cancelling a queued run ends it; a processing one is flagged for its worker",
-          "[store]") {
-  test::StoreFixture f;
+          "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   std::string running = s->create_run(test::three_task_run()).run.id;
   std::string waiting = s->create_run(test::three_task_run()).run.id;
@@ -248,8 +248,8 @@ TEST_CASE("cancelling a queued run ends it; a processing one is flagged for its 
   CHECK_FALSE(s->cancel_run("run_nosuchrun0000000"));
 }
 
-TEST_CASE("a worker whose process was killed mid-run: the run is claimed again", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a worker whose process was killed mid-run: the run is claimed again", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   std::string id;
   {
     auto s = f.open();
@@ -290,8 +290,9 @@ TEST_CASE("a worker whose process was killed mid-run: the run is claimed again",
   CHECK(s->get_run(id)->status == Status::Succeeded);
 }
 
-TEST_CASE("a store dropped while holding a run leaves it claimable after the lease", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a store dropped while holding a run leaves it claimable after the lease",
+          "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   std::string id;
   {
     auto s = f.open();
@@ -312,8 +313,8 @@ TEST_CASE("a store dropped while holding a run leaves it claimable after the lea
 namespace wfc {
 namespace {
 
-TEST_CASE("a restarted worker releases its old leases and claims at once", "[store]") {
-  test::StoreFixture f;
+TEST_CASE("a restarted worker releases its old leases and claims at once", "[store][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   std::string id;
   {
     auto s = f.open();

@@ -10,7 +10,7 @@ namespace {
 
 TEST_CASE("an empty file is migrated to the latest schema", "[store]") {
   test::StoreFixture f;
-  auto s = f.open();
+  auto s = f.open_sqlite();
   CHECK(s->schema_version() == store::sqlite::latest_schema_version());
   CHECK(s->schema_version() >= 1);
   // A fresh database is usable at once.
@@ -21,10 +21,10 @@ TEST_CASE("reopening keeps the data and applies no migration twice", "[store]") 
   test::StoreFixture f;
   std::string id;
   {
-    auto s = f.open();
+    auto s = f.open_sqlite();
     id = s->create_run(test::three_task_run()).run.id;
   }
-  auto s = f.open();
+  auto s = f.open_sqlite();
   CHECK(s->schema_version() == store::sqlite::latest_schema_version());
   auto r = s->get_run(id);
   REQUIRE(r);
@@ -36,19 +36,19 @@ TEST_CASE("reopening keeps the data and applies no migration twice", "[store]") 
 
 TEST_CASE("the database is in WAL mode", "[store]") {
   test::StoreFixture f;
-  auto s = f.open();
+  auto s = f.open_sqlite();
   CHECK(test::sqlite_scalar(f.path, "PRAGMA journal_mode") == "wal");
 }
 
 TEST_CASE("a database from a newer build is refused", "[store]") {
   test::StoreFixture f;
-  { auto s = f.open(); }
+  { auto s = f.open_sqlite(); }
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "INSERT INTO schema_version VALUES (999, 0)", nullptr, nullptr,
                        nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  CHECK_THROWS_WITH(f.open(), Catch::Contains("schema version 999, newer than this build"));
+  CHECK_THROWS_WITH(f.open_sqlite(), Catch::Contains("schema version 999, newer than this build"));
 }
 
 TEST_CASE("a path that cannot be a database is a StoreError", "[store]") {

@@ -23,7 +23,7 @@ nlohmann::json sched_task(const std::string& node, const char* status, double pr
       {"node", node}, {"status", status}, {"progress", progress}, {"started_at", 1'800'000'001}};
 }
 
-void check_same(store::SqliteStore& s, const std::string& id) {
+void check_same(store::Store& s, const std::string& id) {
   auto r = s.get_run(id);
   auto t = s.get_run_text(id);
   REQUIRE(r);
@@ -34,8 +34,8 @@ void check_same(store::SqliteStore& s, const std::string& id) {
 }  // namespace
 
 TEST_CASE("a run's answer from stored text is byte for byte the JSON answer",
-          "[store][wire_text]") {
-  test::StoreFixture f;
+          "[store][wire_text][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
 
   SECTION("queued, with credentials in its input and options and odd characters") {
@@ -90,8 +90,8 @@ TEST_CASE("a run's answer from stored text is byte for byte the JSON answer",
   SECTION("an unknown run is none") { CHECK_FALSE(s->get_run_text("run_0000000000000000")); }
 }
 
-TEST_CASE("a trigger reads the automation's plan as stored text", "[store][wire_text]") {
-  test::StoreFixture f;
+TEST_CASE("a trigger reads the automation's plan as stored text", "[store][wire_text][pg]") {
+  test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();
   store::Automation a;
   a.name = "a";
@@ -121,5 +121,5 @@ TEST_CASE("a trigger reads the automation's plan as stored text", "[store][wire_
   REQUIRE(claimed);
   CHECK(claimed->id == id);
   CHECK(claimed->plan == nlohmann::json::parse(in.plan_text));
-  CHECK(test::sqlite_scalar(f.path, "SELECT plan FROM runs") == in.plan_text);
+  CHECK(f.scalar("SELECT plan FROM runs") == in.plan_text);
 }

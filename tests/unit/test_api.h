@@ -39,11 +39,13 @@ struct Answer {
 };
 
 /// `wfc serve` on 127.0.0.1:0 with a data directory (and its database) in `dir`, with the keys
-/// kApiKey and kOtherKey unless `default_keys` is false.
+/// kApiKey and kOtherKey unless `default_keys` is false, and NAME=VALUE entries of `env` added to
+/// its environment.
 class ApiServer {
  public:
-  ApiServer(const TempDir& dir, std::vector<std::string> extra = {}, bool default_keys = true)
-      : dir_(dir), default_keys_(default_keys) {
+  ApiServer(const TempDir& dir, std::vector<std::string> extra = {}, bool default_keys = true,
+            std::vector<std::string> env = {})
+      : dir_(dir), default_keys_(default_keys), env_(std::move(env)) {
     extra_ = std::move(extra);
     start();
   }
@@ -76,6 +78,7 @@ class ApiServer {
       if (e >= 0) dup2(e, STDERR_FILENO);
       close(out[0]);
       close(out[1]);
+      for (std::string& e : env_) putenv(e.data());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -181,6 +184,7 @@ class ApiServer {
   const TempDir& dir_;
   std::vector<std::string> extra_;
   bool default_keys_ = true;
+  std::vector<std::string> env_;
   pid_t pid_ = -1;
   int out_fd_ = -1;
   std::string address_;

@@ -1,16 +1,20 @@
-// Helpers for the store tests: a SqliteStore on a temporary database with a clock the test moves
-// (leases expire without sleeping), and small run requests.
+// Helpers for the store tests: a store on a temporary database — SQLite or PostgreSQL, the one
+// contract suite runs on both (`test::StoreFixture f{GENERATE(test::both_backends())}`) — with
+// a clock the test moves (leases expire without sleeping), and small run requests.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "runtime/store/pg_store.h"
 #include "runtime/store/sqlite_store.h"
 #include "test_cli.h"
+#include "test_postgres.h"
 
 namespace wfc::test {
 
@@ -21,22 +25,60 @@ struct TestClock {
   void advance_seconds(int64_t s) const { *ms += s * 1000; }
 };
 
-/// A temporary database; open() may be called again to reopen the same file.
+enum class Backend { Sqlite, Postgres };
+
+/// Both backends, for GENERATE: each test case runs once on SQLite, once on PostgreSQL.
+inline Catch::Generators::GeneratorWrapper<Backend> both_backends() {
+  return Catch::Generators::values({Backend::Sqlite, Backend::Postgres});
+}
+
+/// A temporary database — a SQLite file, or a fresh PostgreSQL database on the test server —
+/// that open() may open again (another store on the same database, or a restarted process).
 struct StoreFixture {
+  explicit StoreFixture(Backend b = Backend::Sqlite) : backend(b) {
+    UNSCOPED_INFO("store backend: " << (b == Backend::Sqlite ? "sqlite" : "postgres"));
+    if (b == Backend::Postgres) url = postgres_url();
+  }
+  ~StoreFixture() {
+    if (backend == Backend::Postgres) shared_postgres().drop_database(url);
+  }
+  StoreFixture(const StoreFixture&) = delete;
+  StoreFixture& operator=(const StoreFixture&) = delete;
+
+  Backend backend;
   TempDir dir;
   TestClock clock;
-  std::string path = (dir.path() / "wfc.db").string();
+  std::string path = (dir.path() / "wfc.db").string();  // SQLite
+  std::string url;                                      // PostgreSQL
 
+  bool postgres() const { return backend == Backend::Postgres; }
+  std::function<int64_t()> clock_fn() const {
+    auto ms = clock.ms;
+    return [ms] { return ms->load(); };
+  }
   store::SqliteStore::Options options() const {
     store::SqliteStore::Options o;
     o.path = path;
-    auto ms = clock.ms;
-    o.clock_ms = [ms] { return ms->load(); };
+    o.clock_ms = clock_fn();
     return o;
   }
-  std::unique_ptr<store::SqliteStore> open() const {
+  store::PgStore::Options pg_options() const {
+    store::PgStore::Options o;
+    o.url = url;
+    o.clock_ms = clock_fn();
+    return o;
+  }
+  std::unique_ptr<store::Store> open() const {
+    if (postgres()) return std::make_unique<store::PgStore>(pg_options());
     return std::make_unique<store::SqliteStore>(options());
   }
+  std::unique_ptr<store::SqliteStore> open_sqlite() const {
+    REQUIRE(!postgres());
+    return std::make_unique<store::SqliteStore>(options());
+  }
+  /// Runs `sql` on the database through a connection of its own; the first column of the first
+  /// row as text ("" when none). The SQL must mean the same on both.
+  std::string scalar(const char* sql) const;
 };
 
 /// Runs `sql` on the database file through a connection of its own (as another process would)
@@ -52,6 +94,10 @@ inline std::string sqlite_scalar(const std::string& path, const char* sql) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return out;
+}
+
+inline std::string StoreFixture::scalar(const char* sql) const {
+  return postgres() ? pg_scalar(url, sql) : sqlite_scalar(path, sql);
 }
 
 /// A run of three tasks: t0 (video) at the top with t1 (image) and t2 (audio) reading its output.

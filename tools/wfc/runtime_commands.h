@@ -18,6 +18,7 @@ inline constexpr RuntimeCommand kRuntimeCommands[] = {
     {"run", "Run a workflow on one input, in this process"},
     {"task", "Run one task (probe, video, …) on an input, here or on a server"},
     {"serve", "Serve the HTTP API and execute the runs it accepts"},
+    {"worker", "Execute runs queued in a shared store (no HTTP): one node of many"},
     {"deploy", "Sync a directory of workflows to a running server"},
 };
 

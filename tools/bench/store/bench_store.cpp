@@ -4,7 +4,10 @@
 // KB, metadata, four tasks. Prints one markdown row per configuration.
 //
 //   bench_store [--runs N] [--threads T] [--synchronous NORMAL|FULL] [--stores shared|per-thread]
-//               [--dir DIR]
+//               [--dir DIR] [--store postgres://…]
+//
+// With --store, the store that URL opens (open_store; a PostgreSQL database should be empty:
+// its runs are left there) instead of a SQLite file; the first column then says "postgres".
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/store/open_store.h"
 #include "runtime/store/sqlite_store.h"
 
 namespace {
@@ -31,6 +35,7 @@ struct Config {
   std::string synchronous = "NORMAL";
   bool store_per_thread = false;  // each thread its own SqliteStore (its own writer connection)
   std::filesystem::path dir = std::filesystem::temp_directory_path();
+  std::string url;  // --store: a store URL instead of a SQLite file in `dir`
 };
 
 store::NewRun sample_run(int i) {
@@ -97,6 +102,8 @@ int main(int argc, char** argv) {
       cfg.store_per_thread = v == "per-thread";
     else if (k == "--dir")
       cfg.dir = v;
+    else if (k == "--store")
+      cfg.url = v;
     else {
       std::fprintf(stderr, "bench_store: unknown option %s\n", k.c_str());
       return 2;
@@ -106,9 +113,13 @@ int main(int argc, char** argv) {
   store::SqliteStore::Options o;
   o.path = db;
   o.synchronous = cfg.synchronous;
-  std::vector<std::unique_ptr<store::SqliteStore>> stores;
-  for (int t = 0; t < (cfg.store_per_thread ? cfg.threads : 1); ++t)
-    stores.push_back(std::make_unique<store::SqliteStore>(o));
+  std::vector<std::unique_ptr<store::Store>> stores;
+  for (int t = 0; t < (cfg.store_per_thread ? cfg.threads : 1); ++t) {
+    if (cfg.url.empty())
+      stores.push_back(std::make_unique<store::SqliteStore>(o));
+    else
+      stores.push_back(store::open_store(cfg.url));
+  }
   auto store_of = [&](int t) -> store::Store& { return *stores[cfg.store_per_thread ? t : 0]; };
 
   std::vector<store::NewRun> inputs;
@@ -133,10 +144,12 @@ int main(int argc, char** argv) {
     if (!r || r->tasks.size() != 4) std::abort();
   });
   std::printf("| %s | %d | %s | %d | %d | %.0f | %.3f | %.3f | %.0f | %.3f | %.3f |\n",
-              cfg.synchronous.c_str(), cfg.threads, cfg.store_per_thread ? "per thread" : "shared",
-              cfg.runs, failed.load(), create.per_second, create.p50_ms, create.p99_ms,
-              get.per_second, get.p50_ms, get.p99_ms);
+              cfg.url.empty() ? cfg.synchronous.c_str() : "postgres", cfg.threads,
+              cfg.store_per_thread ? "per thread" : "shared", cfg.runs, failed.load(),
+              create.per_second, create.p50_ms, create.p99_ms, get.per_second, get.p50_ms,
+              get.p99_ms);
   stores.clear();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  if (cfg.url.empty())
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
   return 0;
 }

@@ -1,21 +1,27 @@
-// `wfc-runtime exec-run --db PATH --data DIR --worker ID --files-url URL [--threads N] [access,
-// AI and --media-limit flags]`: hidden; the worker process `wfc serve` starts for each run it
-// claims (runtime/exec/run_process.h, docs/runtime.md "Worker processes"), or the same run in a
-// process the worker host forked (exec_run_main, cmd_worker_host.cpp). It reads the claimed run
-// (JSON: id, automation_id, input_url, plan) on standard input, opens the store itself, and
-// executes the run as a pool thread would (runtime/exec/run_execution.h), writing its events
-// under the parent's worker id while the parent keeps the lease. On standard output it writes a
-// line `KIND\tSTATUS\tSECONDS` per ended task, for the server's metrics. SIGTERM cancels the run
-// (the parent relays a cancel request). The parent set its limits (setrlimit) before exec;
-// std::bad_alloc anywhere, on any thread, exits with kExitOutOfMemory so the parent can tell the
-// address-space limit from a crash. Exit: 0 the run was recorded to its end, kExitLeaseLost the
-// store refused its writes, 2 bad arguments.
+// `wfc-runtime exec-run --data DIR --worker ID --files-url URL [--store URL] [--threads N]
+// [--lease-ms N] [access, AI and --media-limit flags]`: hidden; the worker process `wfc serve` and
+// `wfc worker` start for each run they claim, given the store in WFC_STORE (store_flags.h) so
+// that its password is in no argv (runtime/exec/run_process.h, docs/runtime.md "Worker processes"),
+// or the same run in a process the worker host forked (exec_run_main, cmd_worker_host.cpp). It
+// reads the claimed run (JSON: id, automation_id, input_url, plan, succeeded_tasks) on standard
+// input, opens the store itself, and executes the run as a pool thread would
+// (runtime/exec/run_execution.h), writing its events under the parent's worker id while the parent
+// keeps the lease. On standard output it writes a line `KIND\tSTATUS\tSECONDS` per ended task, for
+// the server's metrics. SIGTERM cancels the run (the parent relays a cancel request). The parent
+// set its limits (setrlimit) before exec; std::bad_alloc anywhere, on any thread, exits with
+// kExitOutOfMemory so the parent can tell the address-space limit from a crash. Exit: 0 the run was
+// recorded to its end, kExitLeaseLost the store refused its writes, kExitStoreUnavailable the store
+// could not be opened, 2 bad arguments.
+// `--storage URL` (WFC_STORAGE; storage_flags.h) is where the run's outputs are kept; the bucket's
+// credentials come in the environment only.
 //
 // For the tests only: WFC_TEST_WORKER_FAULT=FAULT:KIND makes the first task of kind KIND, as it
 // starts, crash for real inside the worker: `segv` raises SIGSEGV, `abort` aborts, `alloc`
 // allocates (and touches) memory until the address-space limit refuses it, `spin` computes until
 // the CPU time limit stops it, `fds` opens (and leaks) files until the open-file limit refuses one
-// and then lets the task do its real work, which finds no descriptor left. Nothing else reads it.
+// and then lets the task do its real work, which finds no descriptor left, `hang` waits until the
+// process is killed (a worker lost mid-run), `gate=PATH` waits until PATH exists and then does the
+// task's real work (a run held while the test signals its worker). Nothing else reads it.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <pthread.h>
@@ -38,12 +44,14 @@
 #include "runtime/exec/media_executor.h"
 #include "runtime/exec/run_execution.h"
 #include "runtime/exec/run_process.h"
-#include "runtime/store/sqlite_store.h"
+#include "runtime/store/open_store.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/limit_flags.h"
+#include "tools/wfc/runtime/storage_flags.h"
+#include "tools/wfc/runtime/store_flags.h"
 
 namespace wfc::cli {
 namespace {
@@ -51,7 +59,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Args {
-  std::string db;
+  StoreFlags store;
+  int64_t lease_ms = 30'000;
   std::string data;
   std::string worker;
   std::string files_url;
@@ -59,6 +68,7 @@ struct Args {
   AccessFlags access;
   std::string ai_config;
   std::vector<std::string> media_limits;
+  std::string storage;
 };
 
 // std::bad_alloc that nothing caught (a scheduler thread's, say) ends here, as does any other
@@ -110,6 +120,12 @@ class FaultingExecutor : public exec::Executor {
       while (::open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0) {
       }
     }
+    if (fault_ == "hang") {
+      for (;;) ::pause();
+    }
+    if (fault_.rfind("gate=", 0) == 0) {
+      while (::access(fault_.c_str() + 5, F_OK) != 0) ::usleep(20'000);
+    }
   }
   exec::Executor& inner_;
   std::string fault_, kind_;
@@ -152,12 +168,14 @@ int exec_run(const Args& args) {
   run.automation_id = claimed.value("automation_id", "");
   run.input_url = claimed.value("input_url", "");
   run.plan = claimed["plan"];
+  exec::read_succeeded_tasks(claimed.value("succeeded_tasks", nlohmann::json::array()), run);
 
   exec::RunContext context;
   context.worker_id = args.worker;
   context.data_dir = args.data;
   context.scheduler_threads = args.threads;
   context.files_url = args.files_url;
+  context.lease = std::chrono::milliseconds(args.lease_ms);
   struct rlimit files {};
   if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
     context.open_files_limit = files.rlim_cur;  // the parent's --worker-files
@@ -167,6 +185,8 @@ int exec_run(const Args& args) {
     std::cerr << "wfc exec-run: " << error << "\n";
     return kUsage;
   }
+  context.storage = open_storage_flag(args.storage, context.data_dir, "wfc exec-run");
+  if (!context.storage) return kUsage;
   std::shared_ptr<const ai::Engines> engines;
   if (needs_engines(run.plan)) {
     engines = ai_engines(args.ai_config, "wfc exec-run");
@@ -178,14 +198,17 @@ int exec_run(const Args& args) {
     std::cout << fmt::format("{}\t{}\t{:.6f}\n", kind, status, seconds) << std::flush;
   };
 
-  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<store::Store> store;
   try {
-    store::SqliteStore::Options options;
-    options.path = args.db;
-    store = std::make_unique<store::SqliteStore>(options);
+    std::string url;
+    if (!resolve_store_url(args.store, args.data, &url, &error)) {
+      std::cerr << "wfc exec-run: " << error << "\n";
+      return kUsage;
+    }
+    store = store::open_store(url);
   } catch (const store::StoreError& e) {
     std::cerr << "wfc exec-run: " << e.what() << "\n";
-    return kProblems;
+    return exec::kExitStoreUnavailable;  // nothing written: the run is tried again
   }
 
   exec::RunStop stop;
@@ -203,7 +226,7 @@ int exec_run(const Args& args) {
   exec::Executor* executor = &media;
   if (const char* fault = std::getenv("WFC_TEST_WORKER_FAULT")) {
     std::string spec = fault;
-    auto colon = spec.find(':');
+    auto colon = spec.rfind(':');  // a gate's PATH may hold one
     if (colon != std::string::npos) {
       faulting =
           std::make_unique<FaultingExecutor>(media, spec.substr(0, colon), spec.substr(colon + 1));
@@ -224,7 +247,8 @@ void add_exec_run(CLI::App& app, int& status) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("exec-run", "Execute one claimed run (wfc serve's workers)");
   cmd->group("");  // hidden: `wfc serve` starts it
-  cmd->add_option("--db", args->db, "The SQLite database")->required();
+  add_store_flags(*cmd, &args->store);
+  cmd->add_option("--lease-ms", args->lease_ms, "The lease the parent keeps, in milliseconds");
   cmd->add_option("--data", args->data, "The data directory")->required();
   cmd->add_option("--worker", args->worker, "The worker id holding the run's lease")->required();
   cmd->add_option("--files-url", args->files_url, "URL prefix of the run's files");
@@ -232,6 +256,7 @@ void add_exec_run(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_ai_flags(*cmd, &args->ai_config);
   add_limit_flags(*cmd, &args->media_limits);
+  add_storage_flag(*cmd, &args->storage);
   cmd->callback([args, &status] {
     try {
       status = exec_run(*args);

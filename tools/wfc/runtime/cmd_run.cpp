@@ -4,7 +4,9 @@
 // predicate runs on the engine the plan chose, unless --predicates says otherwise (for
 // benchmarks and tests); run.json records per task which engine ran it. Exit 0 only when the
 // run succeeded; 1 when the workflow is invalid or the run failed or was cancelled; 2 for usage
-// errors. Ctrl-C cancels the run (the outputs made so far stay, run.json says `cancelled`).
+// errors. With --storage URL (WFC_STORAGE) the outputs are also put into that storage at
+// <run id>/<path> as each task succeeds (docs/storage.md). Ctrl-C cancels the run (the outputs made
+// so far stay, run.json says `cancelled`).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -20,13 +22,16 @@
 #include "compiler/plan/planner.h"
 #include "runtime/exec/media_executor.h"
 #include "runtime/exec/scheduler.h"
+#include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/fetch.h"
+#include "runtime/model/ids.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
 #include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/run_display.h"
+#include "tools/wfc/runtime/storage_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -46,6 +51,7 @@ struct Args {
   AccessFlags access;
   std::vector<std::string> media_limits;
   std::string ai_config;
+  std::string storage;  // "": the outputs stay in --out only
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -139,10 +145,21 @@ int run_workflow(const Args& args) {
   }
   auto engines = ai_engines(args.ai_config, "wfc");
   if (!engines) return kUsage;
-  exec::MediaExecutor executor(policy, {}, engines, media_limits(args.media_limits));
+  exec::MediaExecutor media(policy, {}, engines, media_limits(args.media_limits));
   exec::SchedulerOptions options;
   options.threads = args.threads;
   options.workspace = args.out;
+  // With --storage, each task's files are also put there, at <run id>/<path>, before its
+  // success is recorded (runtime/exec/stored_outputs.h).
+  std::shared_ptr<storage::Storage> storage;
+  std::optional<exec::StoringExecutor> storing;
+  if (!args.storage.empty()) {
+    storage = open_storage_flag(args.storage, args.out, "wfc");
+    if (!storage) return kUsage;
+    options.run_id = model::new_id("run");
+    storing.emplace(media, *storage, options.run_id, fs::path(args.out));
+  }
+  exec::Executor& executor = storing ? static_cast<exec::Executor&>(*storing) : media;
   options.task_time_limit = std::chrono::milliseconds(static_cast<int64_t>(args.time_limit * 1000));
   RunDisplay display(stderr, isatty(STDERR_FILENO) == 1);
   auto prepared = std::make_shared<const exec::PreparedPlan>(
@@ -171,8 +188,10 @@ int run_workflow(const Args& args) {
   if (args.json) {
     std::cout << run.to_json().dump(2) << "\n";
   } else {
-    std::cout << fmt::format("run {} {}: {} tasks; outputs and run.json in {}\n", run.id,
-                             model::status_name(run.status), run.tasks.size(), args.out);
+    std::cout << fmt::format(
+        "run {} {}: {} tasks; outputs and run.json in {}{}\n", run.id,
+        model::status_name(run.status), run.tasks.size(), args.out,
+        storage ? fmt::format(", outputs stored in {}/{}/", storage->describe(), run.id) : "");
     if (run.error) std::cout << run.error->message << "\n";
   }
   return run.status == model::Status::Succeeded ? kOk : kProblems;
@@ -199,6 +218,7 @@ void add_run(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
+  add_storage_flag(*cmd, &args->storage);
   cmd->callback([args, &status] { status = run_workflow(*args); });
 }
 

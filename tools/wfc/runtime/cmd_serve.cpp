@@ -1,13 +1,16 @@
-// `wfc serve [--listen HOST:PORT] [--db PATH] [--data DIR] [--workflows DIR] [--keys FILE]`: the
-// HTTP API (runtime/api/server.h, docs/api.md) on the embedded SQLite store, with the worker pool
-// that executes queued runs (runtime/exec/worker_pool.h) and the webhook deliverer
-// (runtime/webhooks/delivery.h) beside it; this file wires them together. Every option has an
-// environment variable (WFC_LISTEN, WFC_DB, WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as
-// comma-separated keys, WFC_PUBLIC_URL, WFC_WORKERS, WFC_URL_LIFETIME, and the worker processes'
-// limits WFC_WORKER_MEMORY, WFC_WORKER_CPU, WFC_WORKER_FILES, WFC_WORKER_FILE_SIZE); the access
-// flags are `wfc run`'s (access_flags.h), and they also bound where webhooks may go. Each claimed
-// run executes in a worker process of its own (`wfc-runtime exec-run`, runtime/exec/run_process.h),
-// given the same access and AI flags. The first line on standard output is
+// `wfc serve [--listen HOST:PORT] [--store URL] [--data DIR] [--workflows DIR] [--keys FILE]`:
+// the HTTP API (runtime/api/server.h, docs/api.md) on the store --store names (store_flags.h:
+// SQLite by default, or PostgreSQL), with the worker pool that executes queued runs
+// (runtime/exec/worker_pool.h) and the webhook deliverer (runtime/webhooks/delivery.h) beside it;
+// this file wires them together. Every option has an environment variable (WFC_LISTEN, WFC_STORE,
+// WFC_DB, WFC_DATA, WFC_WORKFLOWS, WFC_API_KEYS as comma-separated keys, WFC_PUBLIC_URL,
+// WFC_WORKERS, WFC_WEBHOOKS, WFC_URL_LIFETIME, and the worker processes' flags of
+// worker_flags.h, shared with `wfc worker`); the access flags are `wfc run`'s (access_flags.h), and
+// they also bound where webhooks may go. Each claimed run executes in a worker process of its own
+// (`wfc-runtime exec-run`, runtime/exec/run_process.h), given the same access and AI flags.
+// `--workers 0` is an API-only node: it accepts and queues runs for `wfc worker`s on the same
+// store. `--webhooks off` leaves webhook delivery to another node (docs/deploy.md: one node of a
+// deployment delivers). The first line on standard output is
 // `listening on http://HOST:PORT` with the port actually bound (`--listen 127.0.0.1:0` picks an
 // ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP reloads --workflows.
 #include <fmt/format.h>
@@ -24,19 +27,16 @@
 
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
-#include "runtime/exec/run_process.h"
-#include "runtime/exec/worker_host.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/net/ip_address.h"
+#include "runtime/store/open_store.h"
 #include "runtime/store/private_files.h"
-#include "runtime/store/sqlite_store.h"
 #include "runtime/ui/dashboard.h"
 #include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
-#include "tools/wfc/runtime/access_flags.h"
-#include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
-#include "tools/wfc/runtime/limit_flags.h"
+#include "tools/wfc/runtime/store_flags.h"
+#include "tools/wfc/runtime/worker_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -46,7 +46,7 @@ namespace fs = std::filesystem;
 
 struct Args {
   std::string listen = "127.0.0.1:8080";
-  std::string db;  // "" → DATA/wfc.db
+  StoreFlags store;  // neither → DATA/wfc.db
   std::string data = "wfc-data";
   std::string workflows;
   std::string keys_file;
@@ -55,12 +55,9 @@ struct Args {
   std::string webhook_secret;        // "" → one made once per data directory
   int64_t url_lifetime = 24 * 3600;  // seconds a signed output URL works (WFC_URL_LIFETIME)
   int workers = 1;
-  unsigned threads = 0;
-  AccessFlags access;
-  std::vector<std::string> media_limits;
-  std::string ai_config;
-  exec::ProcessLimits limits;         // of each worker process
-  std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
+  std::string webhooks = "on";    // off: another node delivers them
+  std::string file_urls = "api";  // api | presigned (WFC_FILE_URLS)
+  WorkerFlags worker;             // the worker processes', access, limit, AI and storage flags
 };
 
 bool parse_listen(const std::string& text, std::string* host, int* port) {
@@ -179,44 +176,6 @@ bool register_keys(const Args& args, bool loopback, store::Store& store, std::st
   return true;
 }
 
-// Each claimed run executes in `wfc-runtime exec-run` (this program) with the limits of --worker-*
-// and the same access and AI configuration as this process (runtime/exec/run_process.h): forked
-// by the worker host (`wfc-runtime worker-host` with the same arguments, started here, once;
-// runtime/exec/worker_host.h) unless --worker-start exec, or if the host cannot start.
-bool worker_program(const Args& args, const fs::path& data_dir, const fs::path& db,
-                    exec::WorkerProgram* program, std::string* error) {
-  std::error_code ec;
-  program->program = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) {
-    *error =
-        fmt::format("cannot find this program to start worker processes with (/proc/self/exe: {})",
-                    ec.message());
-    return false;
-  }
-  program->limits = args.limits;
-  auto& a = program->args;
-  a = {"exec-run", "--db", db.string(), "--data", data_dir.string()};
-  if (args.threads) a.push_back(fmt::format("--threads={}", args.threads));
-  for (const auto& e : args.access.hosts) a.push_back("--allow-hosts=" + e);
-  for (const auto& e : args.access.files) a.push_back("--allow-files=" + e);
-  for (const auto& e : args.access.exports) a.push_back("--allow-export=" + e);
-  if (!args.ai_config.empty()) a.push_back("--ai-config=" + fs::absolute(args.ai_config).string());
-  for (const auto& e : args.media_limits) a.push_back("--media-limit=" + e);
-  if (args.worker_start == "host" && args.workers > 0) {
-    std::vector<std::string> host_args = {"worker-host"};
-    host_args.insert(host_args.end(), a.begin() + 1, a.end());  // exec-run's, but the first
-    auto host = std::make_shared<exec::WorkerHost>(program->program, host_args);
-    std::string why;
-    if (host->start(&why)) {
-      program->host = std::move(host);
-    } else {
-      std::cerr << "wfc serve: warning: " << why
-                << "; each run's worker process is started with fork + exec instead\n";
-    }
-  }
-  return true;
-}
-
 int serve(const Args& args) {
   // Signals go to one thread that sigwait()s, blocked everywhere else: set before any thread
   // starts (the store starts its checkpointer).
@@ -232,15 +191,7 @@ int serve(const Args& args) {
     std::cerr << fmt::format("wfc serve: --listen must be HOST:PORT, got '{}'\n", args.listen);
     return kUsage;
   }
-  exec::WorkerPoolOptions pool_options;
   std::string error;
-  pool_options.media_limits = media_limits(args.media_limits);
-  if (!access_policy(args.access, &pool_options.access, &error)) {
-    std::cerr << "wfc serve: " << error << "\n";
-    return kUsage;
-  }
-  // The API refuses at creation what this policy refuses by the URL's text (docs/security.md).
-  config.access = std::make_shared<ingest::AccessPolicy>(pool_options.access);
   // Private files (docs/security.md): what this process creates is its owner's alone (0600
   // files, 0700 directories), FFmpeg's outputs and SQLite's -wal and -shm files included.
   ::umask(::umask(0) | 077);
@@ -251,27 +202,37 @@ int serve(const Args& args) {
   // The runs' outputs are written under the data directory; `export` tasks write only below
   // --allow-export directories (the data directory is not one unless named).
   config.data_dir = fs::absolute(args.data);
-  pool_options.data_dir = config.data_dir;
-  pool_options.workers = std::max(0, args.workers);
-  pool_options.scheduler_threads = args.threads;
-  pool_options.ai = ai_engines(args.ai_config, "wfc serve");
-  if (!pool_options.ai) return kUsage;
-  fs::path db_path = args.db.empty() ? config.data_dir / "wfc.db" : fs::absolute(args.db);
-  if (!worker_program(args, config.data_dir, db_path, &pool_options.process, &error)) {
+  std::string store_url;
+  exec::WorkerPoolOptions pool_options;
+  if (!resolve_store_url(args.store, config.data_dir, &store_url, &error) ||
+      !worker_pool_options(args.worker, config.data_dir, store_url, args.workers, "wfc serve",
+                           &pool_options, &error)) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
+  // Where outputs are kept and served from (docs/storage.md, "Wiring"): the workers' storage.
+  config.storage = pool_options.storage;
+  if (args.file_urls == "presigned") {
+    if (!config.storage->presigned_get("probe", 1, 0)) {
+      std::cerr << fmt::format(
+          "wfc serve: --file-urls presigned needs S3 storage (--storage s3://bucket/prefix); {} "
+          "cannot presign URLs\n",
+          config.storage->describe());
+      return kUsage;
+    }
+    config.url_signing.presign = config.storage;
+  }
+  // The API refuses at creation what this policy refuses by the URL's text (docs/security.md).
+  config.access = std::make_shared<ingest::AccessPolicy>(pool_options.access);
   // Output files' urls: --public-url, else the address the socket is bound to (set once bound),
   // then the API's file route (GET /files/{run_id}/{path}).
   std::string files_base = args.public_url;
   while (!files_base.empty() && files_base.back() == '/') files_base.pop_back();
 
-  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<store::Store> store;
   std::string dev_key;  // set when no key was configured
   try {
-    store::SqliteStore::Options options;
-    options.path = db_path;
-    store = std::make_unique<store::SqliteStore>(options);
+    store = store::open_store(store_url);
     if (!register_keys(args, loopback_host(config.host), *store, &dev_key, &error)) {
       std::cerr << "wfc serve: " << error << "\n";
       return kUsage;
@@ -331,9 +292,10 @@ int serve(const Args& args) {
   };
   webhooks::WebhookDeliverer deliverer(*store, webhook_secret, pool_options.access,
                                        webhook_options);
-  hooks.start_background = [&workers, &deliverer] {
+  const bool deliver = args.webhooks == "on";
+  hooks.start_background = [&workers, &deliverer, deliver] {
     workers.start();
-    deliverer.start();
+    if (deliver) deliverer.start();
   };
   hooks.stop_background = [&workers, &deliverer] {
     deliverer.stop();
@@ -349,8 +311,10 @@ int serve(const Args& args) {
   // Before the workers start (Server::run), which read it from their threads.
   if (files_base.empty()) files_base = server.address();
   std::cout << "listening on " << server.address() << std::endl;
-  std::cerr << fmt::format("wfc serve: {} worker(s), data in {}\n", pool_options.workers,
-                           config.data_dir.string());
+  std::cerr << fmt::format("wfc serve: {} worker(s), store {}, data in {}, outputs in {}{}\n",
+                           pool_options.workers, store::redact_store_url(store_url),
+                           config.data_dir.string(), config.storage->describe(),
+                           deliver ? "" : ", webhooks delivered by another node");
   if (!dev_key.empty()) {
     std::string a = server.address();
     std::cerr << fmt::format(
@@ -390,8 +354,7 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->envname("WFC_LISTEN")
       ->capture_default_str();
-  cmd->add_option("--db", args->db, "The SQLite database (default: DATA/wfc.db)")
-      ->envname("WFC_DB");
+  add_store_flags(*cmd, &args->store);
   cmd->add_option("--data", args->data, "Directory for the runs' inputs and outputs")
       ->envname("WFC_DATA")
       ->capture_default_str();
@@ -405,10 +368,17 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--public-url", args->public_url,
                   "Base URL of output files' `url` (default: the listening address)")
       ->envname("WFC_PUBLIC_URL");
-  cmd->add_option("--workers", args->workers, "Runs executed at once (0: accept and queue only)")
+  cmd->add_option("--workers", args->workers,
+                  "Runs executed at once (0: an API-only node, which accepts and queues runs for "
+                  "`wfc worker`s on the same store)")
       ->envname("WFC_WORKERS")
       ->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Threads per run (default: one per core)");
+  cmd->add_option("--webhooks", args->webhooks,
+                  "Deliver webhooks from this node (on), or leave them to another node of the "
+                  "same store (off): one node of a deployment delivers (docs/deploy.md)")
+      ->envname("WFC_WEBHOOKS")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   cmd->add_option("--webhook-secret", args->webhook_secret,
                   "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
       ->envname("WFC_WEBHOOK_SECRET");
@@ -417,47 +387,14 @@ void add_serve(CLI::App& app, int& status) {
       ->envname("WFC_URL_LIFETIME")
       ->check(CLI::Range(int64_t{1}, int64_t{10} * 365 * 24 * 3600))
       ->capture_default_str();
-  // The worker processes' limits (runtime/exec/run_process.h, docs/runtime.md); 0: none.
-  cmd->add_option("--worker-memory", args->limits.address_space,
-                  "Address space of each run's worker process (RLIMIT_AS), e.g. 8GiB; 0: none")
-      ->envname("WFC_WORKER_MEMORY")
-      ->transform(CLI::AsSizeValue(false))
-      ->default_str("8GiB");
-  cmd->add_option("--worker-cpu", args->limits.cpu_seconds,
-                  "CPU seconds of each run's worker process, all threads (RLIMIT_CPU); 0: none")
-      ->envname("WFC_WORKER_CPU")
+  add_worker_flags(*cmd, &args->worker);
+  cmd->add_option("--file-urls", args->file_urls,
+                  "Output files' `url`: api (signed URLs of this server, streamed from the "
+                  "storage) or presigned (S3 presigned GETs, valid --url-lifetime, at most 7 "
+                  "days; playlists keep api URLs)")
+      ->envname("WFC_FILE_URLS")
+      ->check(CLI::IsMember({"api", "presigned"}))
       ->capture_default_str();
-  cmd->add_option("--worker-files", args->limits.open_files,
-                  "Open files of each run's worker process (RLIMIT_NOFILE); 0: inherited")
-      ->envname("WFC_WORKER_FILES")
-      ->check(
-          [](const std::string& value) -> std::string {
-            char* end = nullptr;
-            unsigned long long n = std::strtoull(value.c_str(), &end, 10);
-            if (end == value.c_str() || *end != '\0' || n == 0 || n >= exec::kMinOpenFiles)
-              return "";
-            return fmt::format(
-                "{} open files are too few: a worker process needs at least {} (its database, "
-                "the run's input and outputs); 0 keeps the inherited limit",
-                value, exec::kMinOpenFiles);
-          },
-          "at least 16, or 0")
-      ->capture_default_str();
-  cmd->add_option("--worker-file-size", args->limits.file_size,
-                  "Largest file a run's worker process may write, each output and the "
-                  "database's files (RLIMIT_FSIZE), e.g. 64GiB; 0: none")
-      ->envname("WFC_WORKER_FILE_SIZE")
-      ->transform(CLI::AsSizeValue(false))
-      ->default_str("64GiB");
-  cmd->add_option("--worker-start", args->worker_start,
-                  "How each run's worker process starts: host (forked by a pre-started worker "
-                  "host, which has loaded the libraries once) or exec (fork + exec of each)")
-      ->envname("WFC_WORKER_START")
-      ->check(CLI::IsMember({"host", "exec"}))
-      ->capture_default_str();
-  add_access_flags(*cmd, &args->access);
-  add_limit_flags(*cmd, &args->media_limits);
-  add_ai_flags(*cmd, &args->ai_config);
   cmd->callback([args, &status] { status = serve(*args); });
 }
 

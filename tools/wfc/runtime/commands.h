@@ -11,6 +11,7 @@ namespace wfc::cli {
 void add_run(CLI::App& app, int& status);
 void add_task(CLI::App& app, int& status);
 void add_serve(CLI::App& app, int& status);
+void add_worker(CLI::App& app, int& status);
 void add_deploy(CLI::App& app, int& status);
 void add_exec_run(CLI::App& app, int& status);     // hidden: wfc serve's worker processes
 void add_worker_host(CLI::App& app, int& status);  // hidden: forks them (cmd_worker_host.cpp)

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   wfc::cli::add_run(app, status);
   wfc::cli::add_task(app, status);
   wfc::cli::add_serve(app, status);
+  wfc::cli::add_worker(app, status);
   wfc::cli::add_deploy(app, status);
   wfc::cli::add_exec_run(app, status);
   wfc::cli::add_worker_host(app, status);

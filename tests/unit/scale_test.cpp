@@ -1,0 +1,274 @@
+// Many nodes on one store (issue 21, point 6's scenarios; docs/deploy.md): real `wfc serve
+// --workers 0` API nodes and `wfc worker` processes on loopback, sharing one database. Every run
+// is executed exactly once (one run.started per run, one task.succeeded per task, its workspace in
+// one worker's data directory alone); a worker killed with SIGKILL loses its run to another
+// worker once its lease lapses, and runs it had finished are not executed again; SIGTERM drains a
+// worker; a second SIGTERM abandons a draining worker's run to another at once; one API node of
+// two delivers each webhook event once. Each scenario runs on SQLite (one file shared by the
+// processes) and on PostgreSQL (a fresh database on the test server), the same code for both.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/unit/test_api.h"
+#include "tests/unit/test_cli.h"
+#include "tests/unit/test_http_server.h"
+#include "tests/unit/test_media.h"
+#include "tests/unit/test_nodes.h"
+#include "tests/unit/test_store.h"
+
+namespace wfc::test {
+namespace {
+
+/// The URL of the store every node of a scenario shares: the fixture's SQLite file, or its fresh
+/// database on the PostgreSQL test server (test_store.h; each scenario runs on both).
+std::string scale_store_url(const StoreFixture& f) { return f.postgres() ? f.url : f.path; }
+
+/// An API-only node on `store`, reading inputs from the sample directory.
+std::unique_ptr<ApiServer> api_node(const TempDir& dir, const std::string& store) {
+  return std::make_unique<ApiServer>(
+      dir, std::vector<std::string>{"--store", store, "--workers", "0", "--allow-files",
+                                    media_dir().string()});
+}
+
+/// A run's tasks: ingest of `input`, then `next` (kinds with their options).
+nlohmann::json run_body(const fs::path& input, nlohmann::json next = nlohmann::json::array()) {
+  nlohmann::json ingest = {{"kind", "ingest"}, {"options", {{"url", "file://" + input.string()}}}};
+  if (!next.empty()) ingest["next"] = std::move(next);
+  return {{"tasks", {ingest}}};
+}
+
+/// How many of run `id`'s events are of each kind.
+std::map<std::string, int> event_counts(const ApiServer& api, const std::string& id) {
+  Answer a = api.get("/events?limit=100&run_id=" + id);
+  REQUIRE(a.status == 200);
+  REQUIRE(a.body["has_more"] == false);
+  std::map<std::string, int> counts;
+  for (const auto& e : a.body["data"]) counts[e["kind"].get<std::string>()]++;
+  return counts;
+}
+
+nlohmann::json image_task() {
+  return nlohmann::json::array({{{"kind", "image"}, {"options", {{"width", 32}}}}});
+}
+
+}  // namespace
+
+TEST_CASE("2 API nodes and 3 workers on one store run 200 runs, each exactly once",
+          "[scale][api]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir a_dir, b_dir, w1_dir, w2_dir, w3_dir;
+  std::string store = scale_store_url(shared);
+  fs::path input = sample("still.png");
+  auto a = api_node(a_dir, store);
+  auto b = api_node(b_dir, store);
+  WorkerNode w1(w1_dir, store, {"--allow-files", media_dir().string(), "--concurrency", "2"});
+  WorkerNode w2(w2_dir, store, {"--allow-files", media_dir().string()});
+  WorkerNode w3(w3_dir, store, {"--allow-files", media_dir().string()});
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) {
+    Answer r = (i % 2 ? *a : *b).post("/runs", run_body(input));
+    REQUIRE(r.status == 201);
+    ids.push_back(r.body["id"]);
+  }
+  std::map<const WorkerNode*, int> executed;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
+    // Either API node answers for every run.
+    nlohmann::json run = (i % 3 ? *a : *b).wait_run(id);
+    INFO(id << ": " << run.dump() << "\n" << w1.log() << w2.log() << w3.log());
+    REQUIRE(run["status"] == "succeeded");
+    auto counts = event_counts(*a, id);
+    CHECK(counts["run.started"] == 1);  // one claim, one attempt
+    CHECK(counts["task.succeeded"] == static_cast<int>(run["tasks"].size()));
+    CHECK(counts["run.succeeded"] == 1);
+    int where = 0;
+    for (const WorkerNode* w : {&w1, &w2, &w3}) {
+      if (w->executed(id)) {
+        ++where;
+        ++executed[w];
+      }
+    }
+    CHECK(where == 1);  // executed by exactly one worker
+  }
+  // The work was shared.
+  CHECK(executed[&w1] > 0);
+  CHECK(executed[&w2] > 0);
+  CHECK(executed[&w3] > 0);
+  for (WorkerNode* w : {&w1, &w2, &w3}) {
+    w->signal(SIGTERM);
+    CHECK(w->wait() == 0);
+  }
+}
+
+TEST_CASE(
+    "a worker killed mid-run loses the run to another worker, and its finished runs stay done",
+    "[scale][api]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir, b_dir;
+  std::string store = scale_store_url(shared);
+  fs::path input = sample("still.png");
+  auto api = api_node(api_dir, store);
+  // Worker A hangs in the first image task it starts, until it is killed.
+  auto a = std::make_unique<WorkerNode>(
+      a_dir, store, std::vector<std::string>{"--allow-files", media_dir().string()},
+      std::vector<std::string>{"WFC_TEST_WORKER_FAULT=hang:image"});
+  std::string done = api->post("/runs", run_body(input)).body["id"];
+  REQUIRE(api->wait_run(done)["status"] == "succeeded");
+  std::string held = api->post("/runs", run_body(input, image_task())).body["id"];
+  api->wait_run(held, [](const nlohmann::json& run) {
+    for (const auto& t : run["tasks"]) {
+      if (t["kind"] == "image" && t["status"] == "processing") return true;
+    }
+    return false;
+  });
+  a->kill9();  // its worker process dies with it
+  CHECK(api->get("/runs/" + held).body["status"] == "processing");  // until the lease lapses
+
+  WorkerNode b(b_dir, store, {"--allow-files", media_dir().string()});
+  nlohmann::json run = api->wait_run(held);
+  INFO(run.dump() << "\n" << b.log());
+  CHECK(run["status"] == "succeeded");
+  for (const auto& t : run["tasks"]) CHECK(t["status"] == "succeeded");
+  CHECK(event_counts(*api, held)["run.started"] == 2);  // A's attempt, then B's
+  CHECK(event_counts(*api, held)["run.succeeded"] == 1);
+  CHECK(b.executed(held));
+  // The run A finished before it died is not executed again.
+  CHECK(event_counts(*api, done)["run.started"] == 1);
+  CHECK_FALSE(b.executed(done));
+}
+
+TEST_CASE("SIGTERM drains a worker: it finishes the run it holds, claims nothing more, exits 0",
+          "[scale][api]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir, b_dir;
+  std::string store = scale_store_url(shared);
+  fs::path input = sample("still.png");
+  fs::path gate = a_dir.path() / "gate";
+  auto api = api_node(api_dir, store);
+  // A's image task waits for the gate file, so A holds its run while it is signalled.
+  WorkerNode a(a_dir, store, {"--allow-files", media_dir().string()},
+               {"WFC_TEST_WORKER_FAULT=gate=" + gate.string() + ":image"});
+  std::string held = api->post("/runs", run_body(input, image_task())).body["id"];
+  api->wait_run(held, [](const nlohmann::json& run) {
+    for (const auto& t : run["tasks"]) {
+      if (t["kind"] == "image" && t["status"] == "processing") return true;
+    }
+    return false;
+  });
+  std::string queued = api->post("/runs", run_body(input)).body["id"];
+  a.signal(SIGTERM);
+  a.wait_log("draining");
+  std::ofstream(gate) << "open\n";
+  CHECK(a.wait() == 0);
+  INFO(a.log());
+  CHECK_THAT(a.log(), Catch::Contains("drained"));
+  CHECK(api->get("/runs/" + held).body["status"] == "succeeded");
+  CHECK(api->get("/runs/" + queued).body["status"] == "queued");  // A claimed nothing new
+  CHECK_FALSE(a.executed(queued));
+
+  WorkerNode b(b_dir, store, {"--allow-files", media_dir().string()});
+  CHECK(api->wait_run(queued)["status"] == "succeeded");
+  CHECK(b.executed(queued));
+}
+
+TEST_CASE("a second SIGTERM abandons a draining worker's run, and another worker takes it at once",
+          "[scale][api]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir, b_dir;
+  std::string store = scale_store_url(shared);
+  auto api = api_node(api_dir, store);
+  // A's lease is an hour: only its release lets B take the run within the test.
+  WorkerNode a(
+      a_dir, store,
+      {"--allow-files", media_dir().string(), "--lease-ms", "3600000", "--renew-ms", "1000"},
+      {"WFC_TEST_WORKER_FAULT=hang:image"});
+  std::string held = api->post("/runs", run_body(sample("still.png"), image_task())).body["id"];
+  api->wait_run(held, [](const nlohmann::json& run) {
+    for (const auto& t : run["tasks"]) {
+      if (t["kind"] == "image" && t["status"] == "processing") return true;
+    }
+    return false;
+  });
+  a.signal(SIGTERM);
+  a.wait_log("draining");
+  a.signal(SIGTERM);
+  CHECK(a.wait() == 1);
+  CHECK_THAT(a.log(), Catch::Contains("abandoning 1 run(s)"));
+
+  WorkerNode b(b_dir, store, {"--allow-files", media_dir().string()});
+  nlohmann::json run = api->wait_run(held);
+  INFO(run.dump() << "\n" << b.log());
+  CHECK(run["status"] == "succeeded");
+  CHECK(event_counts(*api, held)["run.started"] == 2);
+  CHECK(b.executed(held));
+}
+
+TEST_CASE("one API node delivers webhooks: every event of runs made through two nodes arrives once",
+          "[scale][api]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir a_dir, b_dir, w_dir;
+  std::string store = scale_store_url(shared);
+  std::mutex mu;
+  std::map<std::string, int> received;  // by Wfc-Event-Id
+  HttpServer receiver;
+  receiver.server().Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    received[req.get_header_value("Wfc-Event-Id")]++;
+    res.set_content("ok", "text/plain");
+  });
+  receiver.start();
+  std::vector<std::string> flags = {
+      "--store",       store,      "--workers", "0", "--allow-files", media_dir().string(),
+      "--allow-hosts", "127.0.0.1"};
+  ApiServer a(a_dir, flags);  // delivers
+  flags.insert(flags.end(), {"--webhooks", "off"});
+  ApiServer b(b_dir, flags);
+  WorkerNode worker(w_dir, store, {"--allow-files", media_dir().string()});
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    nlohmann::json body = run_body(sample("still.png"));
+    body["webhook_url"] = receiver.url("/hook");
+    Answer r = (i % 2 ? a : b).post("/runs", body);
+    REQUIRE(r.status == 201);
+    ids.push_back(r.body["id"]);
+  }
+  std::set<std::string> events;
+  for (const std::string& id : ids) {
+    REQUIRE(b.wait_run(id)["status"] == "succeeded");
+    Answer list = a.get("/events?limit=100&run_id=" + id);
+    REQUIRE(list.body["has_more"] == false);
+    for (const auto& e : list.body["data"]) events.insert(e["id"].get<std::string>());
+  }
+  auto all_received = [&] {
+    std::lock_guard lock(mu);
+    for (const std::string& e : events) {
+      if (!received.count(e)) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 600 && !all_received(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(all_received());
+  std::lock_guard lock(mu);
+  for (const auto& [id, times] : received) {
+    INFO(id);
+    CHECK(times == 1);
+  }
+  CHECK(received.size() == events.size());
+  CHECK_THAT(b.log(), Catch::Contains("webhooks delivered by another node"));
+}
+
+}  // namespace wfc::test
