@@ -32,6 +32,8 @@ void add_event_routes(Router& router, Context& ctx);
 void add_file_routes(Router& router, Context& ctx);
 void add_key_routes(Router& router, Context& ctx);
 void add_connection_routes(Router& router, Context& ctx);
+/// GET /events/stream (event_stream.h), served by `hub`.
+void add_event_stream_route(Router& router, Context& ctx, class EventHub& hub);
 /// GET /healthz, /metrics and /openapi.json (generated from `router` as it is when called).
 void add_meta_routes(Router& router, Context& ctx);
 

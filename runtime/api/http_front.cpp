@@ -56,6 +56,7 @@ struct Exchange {
   unsigned long long discarded = 0;  // raw bytes read after the body was refused
   unsigned long long discard_max;    // past it the connection is closed rather than answered
   bool decided = false;              // res was settled from the headers alone (404, 401, …)
+  std::shared_ptr<Feed> feed;        // a streaming handler's (Call::feed)
 };
 
 // Bytes of a refused body read (and dropped, never kept) so that the client reads the answer
@@ -147,6 +148,65 @@ void free_stream(void* cls) {
   delete s;
 }
 
+// A Feed being sent on a connection. Between two pieces the connection is suspended (no thread
+// polls it); the feed's wake resumes it. `mu` guards `suspended` and `stopping`.
+struct FeedState {
+  std::shared_ptr<Feed> feed;
+  MHD_Connection* connection = nullptr;
+  std::string pending;
+  size_t at = 0;
+  bool ended = false;
+  std::mutex mu;
+  bool suspended = false;
+  bool stopping = false;                   // the server stops: end the stream
+  std::function<void(FeedState*)> forget;  // removes it from the front's list
+
+  void resume() {
+    std::lock_guard lock(mu);
+    if (!suspended) return;
+    suspended = false;
+    MHD_resume_connection(connection);
+  }
+};
+
+ssize_t read_feed(void* cls, uint64_t, char* buf, size_t max) {
+  auto* s = static_cast<FeedState*>(cls);
+  if (s->at == s->pending.size()) {
+    s->pending.clear();
+    s->at = 0;
+    bool stopping;
+    {
+      std::lock_guard lock(s->mu);
+      stopping = s->stopping;
+    }
+    if (stopping) s->ended = true;
+    if (!s->ended && !s->feed->read(&s->pending)) s->ended = true;
+  }
+  if (s->at < s->pending.size()) {
+    size_t n = std::min(max, s->pending.size() - s->at);
+    std::memcpy(buf, s->pending.data() + s->at, n);
+    s->at += n;
+    return static_cast<ssize_t>(n);
+  }
+  if (s->ended) return MHD_CONTENT_READER_END_OF_STREAM;
+  // Nothing yet: suspended until the feed has more (its wake may come at once, from here).
+  {
+    std::lock_guard lock(s->mu);
+    if (s->stopping) return MHD_CONTENT_READER_END_OF_STREAM;
+    s->suspended = true;
+    MHD_suspend_connection(s->connection);
+  }
+  s->feed->notify([s] { s->resume(); });
+  return 0;
+}
+
+void free_feed(void* cls) {
+  auto* s = static_cast<FeedState*>(cls);
+  s->feed->close();  // no wake comes after this
+  if (s->forget) s->forget(s);
+  delete s;
+}
+
 }  // namespace
 
 struct HttpFront::Impl {
@@ -166,6 +226,24 @@ struct HttpFront::Impl {
 
   std::mutex conns_mu;
   std::unordered_set<Conn*> conns;
+
+  std::mutex feeds_mu;
+  std::condition_variable feeds_cv;
+  std::unordered_set<FeedState*> feeds;  // the streams being sent
+
+  /// Ends every stream (resuming the suspended ones), and waits a little for them to finish:
+  /// libmicrohttpd must not be stopped with a connection suspended.
+  void end_feeds() {
+    std::unique_lock lock(feeds_mu);
+    for (FeedState* f : feeds) {
+      {
+        std::lock_guard l(f->mu);
+        f->stopping = true;
+      }
+      f->resume();
+    }
+    feeds_cv.wait_for(lock, std::chrono::seconds(2), [this] { return feeds.empty(); });
+  }
 
   // --- connections -------------------------------------------------------------------------
 
@@ -283,7 +361,8 @@ struct HttpFront::Impl {
     try {
       ex.match = router.match(req, ex.res);
       if (!ex.match.route) return decided(kDrainBytes);
-      if (ex.match.route->auth && !authenticate(req, ex.res, &ex.key)) return decided(kDrainBytes);
+      if (ex.match.route->auth && !authenticate(*ex.match.route, req, ex.res, &ex.key))
+        return decided(kDrainBytes);
     } catch (const store::StoreUnavailable& e) {
       unavailable(ex, e.what());
       return decided(kDrainBytes);
@@ -311,7 +390,7 @@ struct HttpFront::Impl {
     }
     ex.req.body = std::move(ex.body->body());
     try {
-      Router::call(ex.match, ex.req, ex.res, ex.key);
+      Router::call(ex.match, ex.req, ex.res, ex.key, &ex.feed);
     } catch (const store::StoreUnavailable& e) {
       unavailable(ex, e.what());
       return respond(c, ex);
@@ -354,7 +433,22 @@ struct HttpFront::Impl {
     httplib::Response& res = ex.res;
     int status = res.status < 0 ? 200 : res.status;
     MHD_Response* response = nullptr;
-    if (res.content_provider_ && status == 200) {
+    if (ex.feed) {
+      auto* state = new FeedState;
+      state->feed = std::move(ex.feed);
+      state->connection = c;
+      state->forget = [this](FeedState* f) {
+        std::lock_guard lock(feeds_mu);
+        feeds.erase(f);
+        feeds_cv.notify_all();
+      };
+      {
+        std::lock_guard lock(feeds_mu);
+        feeds.insert(state);
+      }
+      response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, read_feed, state,
+                                                   free_feed);
+    } else if (res.content_provider_ && status == 200) {
       auto* stream = new Stream;
       stream->provider = std::move(res.content_provider_);
       stream->releaser = std::move(res.content_provider_resource_releaser_);
@@ -481,7 +575,9 @@ void HttpFront::run() {
     if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
       limit = static_cast<unsigned>(
           std::min<rlim_t>(limit, files.rlim_cur > 128 ? files.rlim_cur - 96 : 32));
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | (m.ipv6 ? MHD_USE_IPv6 : 0);
+    // Suspend/resume: a stream (Feed) waits for its next piece with its connection suspended.
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | (m.ipv6 ? MHD_USE_IPv6 : 0);
     m.daemon = MHD_start_daemon(
         flags, 0, nullptr, nullptr, &Impl::on_request, &m, MHD_OPTION_LISTEN_SOCKET, m.listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, c.http_threads)),
@@ -516,7 +612,10 @@ void HttpFront::stop() {
     impl_->daemon = nullptr;
   }
   impl_->cv.notify_all();
-  if (daemon) MHD_stop_daemon(daemon);
+  if (daemon) {
+    impl_->end_feeds();
+    MHD_stop_daemon(daemon);
+  }
 }
 
 }  // namespace wfc::api

@@ -573,6 +573,8 @@ json openapi_document(const Router& router) {
     if (r.openapi.contains("requestBody")) op["requestBody"] = r.openapi["requestBody"];
     if (r.ignores_query) op["x-query-ignored"] = true;
     op["security"] = r.auth ? json::array({{{"bearer", json::array()}}}) : json::array();
+    // A dashboard session's cookie also serves (runtime/api/session.h).
+    if (r.auth && r.session) op["security"].push_back({{"session", json::array()}});
     std::string method = r.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[r.path][method] = std::move(op);
@@ -588,7 +590,13 @@ json openapi_document(const Router& router) {
           {"paths", std::move(paths)},
           {"components",
            {{"schemas", schemas()},
-            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+            {"securitySchemes",
+             {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+              {"session",
+               {{"type", "apiKey"},
+                {"in", "cookie"},
+                {"name", "wfc_session"},
+                {"description", "A dashboard session (sign in at /ui/sign-in)"}}}}}}}};
 }
 
 }  // namespace wfc::api

@@ -24,6 +24,8 @@ std::string_view filter_name(Filter f) {
       return "run_id";
     case Filter::TaskId:
       return "task_id";
+    case Filter::AutomationId:
+      return "automation_id";
   }
   return "";
 }
@@ -110,6 +112,9 @@ std::optional<ApiError> parse_list_query(const httplib::Request& req,
         break;
       case Filter::TaskId:
         q->task_id = v;
+        break;
+      case Filter::AutomationId:
+        q->automation_id = v;
         break;
     }
   }

@@ -18,7 +18,7 @@
 
 namespace wfc::api {
 
-enum class Filter { Status, AutomationStatus, Kind, RunId, TaskId };
+enum class Filter { Status, AutomationStatus, Kind, RunId, TaskId, AutomationId };
 
 /// Reads the query into *q; an unknown parameter, a bad value or `limit` out of 1–100 is a 400
 /// naming the parameter. (Router::call refuses the parameters a route does not document first;

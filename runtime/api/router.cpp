@@ -140,10 +140,11 @@ Router::Match Router::match(const httplib::Request& req, httplib::Response& res)
 }
 
 void Router::call(const Match& m, const httplib::Request& req, httplib::Response& res,
-                  const store::ApiKey& key) {
+                  const store::ApiKey& key, std::shared_ptr<Feed>* feed) {
   if (auto e = check_query(*m.route, req)) return send_error(res, *e);
   Call call{req, res, key, m.params};
   m.route->handler(call);
+  if (feed) *feed = std::move(call.feed);
 }
 
 void Router::dispatch(const httplib::Request& req, httplib::Response& res,
@@ -151,7 +152,7 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res,
   Match m = match(req, res);
   if (!m.route) return;
   store::ApiKey key;
-  if (m.route->auth && !authenticate(req, res, &key)) return;
+  if (m.route->auth && !authenticate(*m.route, req, res, &key)) return;
   call(m, req, res, key);
 }
 

@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -19,13 +20,28 @@
 
 namespace wfc::api {
 
+/// An open-ended answer (server-sent events: GET /events/stream): the front end sends what
+/// `read` gives as it comes, and between two pieces the connection holds no thread.
+class Feed {
+ public:
+  virtual ~Feed() = default;
+  /// Moves what is ready to send to *out; false when the stream has ended (after *out).
+  virtual bool read(std::string* out) = 0;
+  /// Calls `wake` once, from any thread (or at once), when read has something or has ended.
+  virtual void notify(std::function<void()> wake) = 0;
+  /// The connection closed: no wake is called once this returns.
+  virtual void close() = 0;
+};
+
 /// What a handler gets besides the request: the caller's key (empty id on public routes) and
-/// the path parameters in the order the pattern names them.
+/// the path parameters in the order the pattern names them. A handler that answers with a
+/// stream sets `feed` (the status and headers in `res` go first).
 struct Call {
   const httplib::Request& req;
   httplib::Response& res;
   const store::ApiKey& key;
   std::vector<std::string> params;
+  std::shared_ptr<Feed> feed = nullptr;
 };
 
 using Handler = std::function<void(Call&)>;
@@ -53,14 +69,18 @@ struct Route {
   /// A file download: a query string (a player's or a cache's own, such as a cache-busting
   /// `?_=…`) is ignored rather than refused, and OpenAPI marks it `x-query-ignored`.
   bool ignores_query = false;
+  /// Also served to a signed-in dashboard session (runtime/api/session.h): its cookie
+  /// authenticates it in place of the Authorization header. The pages of /ui/ and the event
+  /// stream; never the JSON API's state-changing routes, so a cookie can change nothing there.
+  bool session = false;
 };
 
 /// The body cap of routes that take no body (GET, DELETE): stray bytes, not a document.
 inline constexpr size_t kNoBodyBytes = 16 * 1024;
 
 /// Authenticates a call to a route with `auth`; on failure it has answered and returns false.
-using Authenticator =
-    std::function<bool(const httplib::Request&, httplib::Response&, store::ApiKey*)>;
+using Authenticator = std::function<bool(const struct Route&, const httplib::Request&,
+                                         httplib::Response&, store::ApiKey*)>;
 
 class Router {
  public:
@@ -79,8 +99,9 @@ class Router {
   Match match(const httplib::Request& req, httplib::Response& res) const;
   /// Calls a matched route's handler with the caller's key, once its query parameters are among
   /// the ones the route accepts (else a 400 that lists them).
+  /// A streaming handler's Feed is left in *feed (when given).
   static void call(const Match& m, const httplib::Request& req, httplib::Response& res,
-                   const store::ApiKey& key);
+                   const store::ApiKey& key, std::shared_ptr<Feed>* feed = nullptr);
 
   /// match, authenticate (on routes with `auth`), call: all at once, for a request whose body
   /// is already read (tests; the server goes through the front end).

@@ -194,7 +194,8 @@ void create(Context& ctx, Call& call) {
 
 void list(Context& ctx, Call& call) {
   store::ListQuery q;
-  if (auto e = parse_list_query(call.req, {Filter::Status}, &q)) return send_error(call.res, *e);
+  if (auto e = parse_list_query(call.req, {Filter::Status, Filter::AutomationId}, &q))
+    return send_error(call.res, *e);
   auto page = ctx.store.list_runs(q);
   if (!page) return send_error(call.res, unknown_cursor(q));
   send_page(call.req, call.res, q, *page, [](const store::Run& r) {
@@ -253,7 +254,9 @@ void add_run_routes(Router& router, Context& ctx) {
                   .returns(200, "Run", "The first run made with this Idempotency-Key")
                   .errors({400, 422})});
   router.add({"GET", "/runs", "List runs", true, [c](Call& call) { list(*c, call); },
-              Doc().query(list_params({"status"})).page("Run", "Runs, without their tasks")});
+              Doc()
+                  .query(list_params({"status", "automation_id"}))
+                  .page("Run", "Runs, without their tasks")});
   router.add({"GET", "/runs/{id}", "Get a run with its tasks", true,
               [c](Call& call) { get(*c, call); },
               Doc().returns(200, "Run", "The run with its tasks").errors({404})});

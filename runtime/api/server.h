@@ -19,6 +19,9 @@
 
 namespace wfc::api {
 
+class Router;
+struct Context;
+
 struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: an ephemeral port (Server::bind() says which)
@@ -71,6 +74,9 @@ struct Hooks {
   std::function<void()> run_queued;
   /// SIGHUP: reload the automations of --workflows (runtime/automation/workflow_dir.*).
   std::function<void()> reload;
+  /// Adds more routes to the table (the dashboard at /ui/, runtime/ui/routes.h), before the
+  /// meta routes.
+  std::function<void(Router&, Context&)> routes;
 };
 
 class Server {

@@ -96,18 +96,26 @@ class Hmac {
   EVP_MD_CTX *inner_, *outer_, *work_;
 };
 
-/// The signature of GET on `scope` until `expires`.
-std::string signature(const UrlSigning& s, std::string_view scope, int64_t expires) {
+}  // namespace
+
+std::string hmac_base64url(const std::string& secret, std::string_view message) {
   // One keyed state per thread (the server's handler threads, the deliverer's), made again if
   // the secret differs (tests sign with several).
   thread_local std::unique_ptr<Hmac> hmac;
-  if (!hmac || hmac->key() != s.secret) hmac = std::make_unique<Hmac>(s.secret);
+  if (!hmac || hmac->key() != secret) hmac = std::make_unique<Hmac>(secret);
+  std::array<unsigned char, 32> md = hmac->sign(message);
+  return base64url(md.data(), md.size());
+}
+
+namespace {
+
+/// The signature of GET on `scope` until `expires`.
+std::string signature(const UrlSigning& s, std::string_view scope, int64_t expires) {
   std::string message = "GET\n";
   message.append(scope);
   message += '\n';
   message += std::to_string(expires);
-  std::array<unsigned char, 32> md = hmac->sign(message);
-  return base64url(md.data(), md.size());
+  return hmac_base64url(s.secret, message);
 }
 
 std::string scope_of(std::string_view run_id, std::string_view path, bool folder) {

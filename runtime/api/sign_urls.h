@@ -65,6 +65,11 @@ int64_t unix_now();
 /// sign_urls at unix_now(), on a value: what the handlers wrap their answers in.
 nlohmann::json signed_urls(nlohmann::json j, const UrlSigning& s);
 
+/// The base64url HMAC-SHA256 of `message` keyed by `secret` (what URLs and dashboard sessions,
+/// runtime/api/session.h, are signed with). Callers prefix their messages with what they sign
+/// ("GET\n", "session\n", …), so one signature never stands for another.
+std::string hmac_base64url(const std::string& secret, std::string_view message);
+
 enum class SignatureCheck { Valid, Invalid, Expired };
 
 /// Whether `token` (from a signed URL's path) lets GET read `path` of run `run_id` at `now`

@@ -160,6 +160,7 @@ std::optional<RunText> PgStore::get_run_text(const std::string& id) {
 std::optional<Page<Run>> PgStore::list_runs(const ListQuery& q) {
   std::vector<pg::Filter> filters;
   if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
+  if (!q.automation_id.empty()) filters.push_back({"automation_id", q.automation_id});
   return with([&](pg::Conn& c) {
     return pg::page<Run>(c, "runs", pg::kRunColumns, q, filters,
                          [](const Result& r, int i) { return pg::run_row(r, i, 0, false); });

@@ -713,6 +713,7 @@ StatusCounts SqliteStore::count_by_status() {
 std::optional<Page<Run>> SqliteStore::list_runs(const ListQuery& q) {
   std::vector<Filter> filters;
   if (q.status) filters.push_back({"status", std::string(model::status_name(*q.status))});
+  if (!q.automation_id.empty()) filters.push_back({"automation_id", q.automation_id});
   return read([&](sqlite::Connection& c) {
     return page<Run>(c, "runs", kRunColumns, q, filters,
                      [](const Statement& s) { return run_row(s, false); });

@@ -188,6 +188,7 @@ struct ListQuery {
   std::string automation_status;        // automations: active | paused
   std::string kind;                     // tasks, events, files
   std::string run_id;                   // tasks, events, files
+  std::string automation_id;            // runs
   std::string task_id;                  // files
 };
 

@@ -211,20 +211,48 @@ TEST_CASE("openapi.json lists exactly the routes served", "[api]") {
                                         "delete /connections/{id}",
                                         "get /healthz",
                                         "get /metrics",
-                                        "get /openapi.json"};
+                                        "get /openapi.json",
+                                        "get /events/stream",
+                                        "get /ui/",
+                                        "get /ui/sign-in",
+                                        "post /ui/sign-in",
+                                        "post /ui/sign-out",
+                                        "get /ui/assets/app.css",
+                                        "get /ui/assets/{name}",
+                                        "get /ui/automations",
+                                        "get /ui/automations/{id}",
+                                        "post /ui/automations/{id}/run",
+                                        "get /ui/runs",
+                                        "get /ui/runs/{id}",
+                                        "post /ui/runs/{id}/cancel",
+                                        "post /ui/runs/{id}/rerun"};
   CHECK(listed == served);
   // Each listed route is routed (never 404 not_found for its path), and another method on it
   // is a 405 naming the listed one in Allow.
   for (const std::string& route : listed) {
     std::string method = route.substr(0, route.find(' '));
     std::string path = route.substr(route.find(' ') + 1);
-    for (auto [from, to] : {std::pair("{id}", "x"), std::pair("{run_id}", "x"),
-                            std::pair("{path}", "y"), std::pair("{token}", "t")}) {
+    for (auto [from, to] :
+         {std::pair("{id}", "x"), std::pair("{run_id}", "x"), std::pair("{path}", "y"),
+          std::pair("{token}", "t"), std::pair("{name}", "app.js")}) {
       if (auto at = path.find(from); at != std::string::npos) path.replace(at, strlen(from), to);
     }
     std::string upper = method;
     for (char& c : upper) c = static_cast<char>(std::toupper(c));
-    auto hit = api.request(upper, path, upper == "GET" || upper == "DELETE" ? "" : "{}");
+    wfc::test::Answer hit;
+    if (path == "/events/stream") {
+      // A stream never ends: its first record says it is served.
+      httplib::Client c = api.client();
+      c.Get(path.c_str(), {{"Authorization", std::string("Bearer ") + wfc::test::kApiKey}},
+            [&](const char* d, size_t n) {
+              hit.text.append(d, n);
+              return hit.text.find("\n\n") == std::string::npos;
+            });
+      hit.status = 200;
+      CHECK_THAT(hit.text, Catch::Contains("event: ready"));
+    } else {
+      hit = api.request(upper, path, upper == "GET" || upper == "DELETE" ? "" : "{}");
+    }
     INFO(route << " → " << hit.status << " " << hit.text);
     CHECK((hit.body.is_object() ? hit.body.value("kind", "") : "") != "not_found");
     CHECK(hit.status != 405);

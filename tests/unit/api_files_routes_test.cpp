@@ -23,7 +23,9 @@ Routed route(const api::Router& r, const std::string& method, const std::string&
   req.path = path;
   Routed out;
   r.dispatch(req, out.res,
-             [](const httplib::Request&, httplib::Response&, store::ApiKey*) { return true; });
+             [](const api::Route&, const httplib::Request&, httplib::Response&, store::ApiKey*) {
+               return true;
+             });
   out.status = out.res.status;
   out.route = out.res.get_header_value("X-Route");
   auto [from, to] = out.res.headers.equal_range("X-Param");

@@ -24,7 +24,9 @@ Routed route(const api::Router& r, const std::string& method, const std::string&
   req.path = path;
   httplib::Response res;
   r.dispatch(req, res,
-             [](const httplib::Request&, httplib::Response&, store::ApiKey*) { return true; });
+             [](const api::Route&, const httplib::Request&, httplib::Response&, store::ApiKey*) {
+               return true;
+             });
   Routed out;
   out.status = res.status;
   out.route = res.get_header_value("X-Route");

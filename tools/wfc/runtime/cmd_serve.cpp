@@ -32,6 +32,7 @@
 #include "runtime/net/ip_address.h"
 #include "runtime/store/open_store.h"
 #include "runtime/store/private_files.h"
+#include "runtime/ui/dashboard.h"
 #include "runtime/webhooks/delivery.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/commands.h"
@@ -256,13 +257,19 @@ int serve(const Args& args) {
       std::make_shared<connections::StoredConnections>(*store, config.secrets_key);
 
   api::Hooks hooks;
+  // The dashboard at /ui/ (runtime/ui): it shows the files of --workflows that did not deploy.
+  ui::Dashboard dashboard(args.workflows);
+  hooks.routes = [&dashboard](api::Router& router, api::Context& ctx) {
+    dashboard.add_routes(router, ctx);
+  };
   if (!args.workflows.empty()) {
     // The files become automations before the socket opens (invalid ones are reported and
     // skipped; the server starts all the same), and again on SIGHUP.
-    auto load = [&store, dir = args.workflows] {
+    auto load = [&store, &dashboard, dir = args.workflows] {
       try {
-        std::cerr << "wfc serve: " << dir << ": "
-                  << automation::describe(automation::load_workflow_dir(*store, dir));
+        automation::LoadReport report = automation::load_workflow_dir(*store, dir);
+        dashboard.set_invalid(report.invalid);
+        std::cerr << "wfc serve: " << dir << ": " << automation::describe(report);
       } catch (const store::StoreError& e) {
         std::cerr << "wfc serve: loading " << dir << ": " << e.what() << "\n";
       }
