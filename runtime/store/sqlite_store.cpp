@@ -764,9 +764,8 @@ std::optional<Run> SqliteStore::claim_run(const std::string& worker_id,
         continue;
       }
       if (r.attempts > 0) {
-        // A retry keeps what the dead attempt recorded as succeeded (its outputs were stored
-        // before that was recorded) and starts the rest again: those are not trusted, nor are
-        // the files they recorded. The worker does not execute the kept tasks again.
+        // A retry keeps the tasks (and files) recorded succeeded, their outputs stored before
+        // that; the rest start again (docs/store.md "Retry policy").
         c.prepare(
              "UPDATE tasks SET status = 'queued', progress = 0, outputs = '[]', error = NULL, "
              "skip_reason = '', predicate = NULL, started_at = 0, finished_at = 0, updated_at = ? "
