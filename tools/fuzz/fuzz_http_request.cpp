@@ -78,7 +78,8 @@ struct Setup {
     config.max_body_bytes = 64 * 1024;
     front = std::make_unique<HttpFront>(
         router,
-        [](const httplib::Request& req, httplib::Response& res, wfc::store::ApiKey*) {
+        [](const wfc::api::Route&, const httplib::Request& req, httplib::Response& res,
+           wfc::store::ApiKey*) {
           if (req.get_header_value("Authorization") == "Bearer k") return true;
           send_error(res, {401, "token_missing", "no key"});
           return false;
