@@ -70,8 +70,12 @@ std::string property_markdown(const catalog::PropertySpec& p) {
   return "**" + p.name + "** — file property: " + p.type.describe() + "\n\n" + p.doc;
 }
 
+json hover_json(json range, const std::string& md) {
+  return {{"contents", {{"kind", "markdown"}, {"value", md}}}, {"range", std::move(range)}};
+}
+
 json hover_json(const TextDocument& doc, const Span& s, const std::string& md) {
-  return {{"contents", {{"kind", "markdown"}, {"value", md}}}, {"range", doc.range(s)}};
+  return hover_json(doc.range(s), md);
 }
 
 // ---- the DSL as text, for completion where the tree is still broken -------------------------
@@ -377,9 +381,8 @@ json hover(const TextDocument& doc, LspPosition at) {
   std::string line(doc.line_before(from));
   if (doc.syntax() == syntax::Syntax::Dsl && line.find("when") != std::string::npos) {
     if (const auto* prop = cat().property(w)) {
-      Span s{doc.to_wfc(doc.position_at(from)).line, doc.to_wfc(doc.position_at(from)).column,
-             doc.to_wfc(doc.position_at(to)).line, doc.to_wfc(doc.position_at(to)).column};
-      return hover_json(doc, s, property_markdown(*prop));
+      return hover_json(TextDocument::range(doc.position_at(from), doc.position_at(to)),
+                        property_markdown(*prop));
     }
   }
   return nullptr;
@@ -414,11 +417,10 @@ json formatting(const TextDocument& doc) {
   auto formatted = emit::format_dsl(source, diags);
   if (!formatted) return nullptr;
   if (*formatted == doc.text()) return json::array();
-  LspPosition end = doc.position_at(doc.text().size());
-  return json::array({{{"range",
-                        {{"start", {{"line", 0}, {"character", 0}}},
-                         {"end", {{"line", end.line}, {"character", end.character}}}}},
-                       {"newText", *formatted}}});
+  json edit = json::object();
+  edit["range"] = TextDocument::range({0, 0}, doc.position_at(doc.text().size()));
+  edit["newText"] = *formatted;
+  return json::array({edit});
 }
 
 json code_actions(const TextDocument& doc, const json& context) {

@@ -100,6 +100,10 @@ Position TextDocument::to_wfc(LspPosition p) const {
 nlohmann::json TextDocument::range(const Span& s) const {
   LspPosition b = to_lsp({s.line, s.column});
   LspPosition e = to_lsp({s.end_line ? s.end_line : s.line, s.end_line ? s.end_column : s.column});
+  return range(b, e);
+}
+
+nlohmann::json TextDocument::range(LspPosition b, LspPosition e) {
   return {{"start", {{"line", b.line}, {"character", b.character}}},
           {"end", {{"line", e.line}, {"character", e.character}}}};
 }

@@ -43,6 +43,7 @@ class TextDocument {
   LspPosition to_lsp(Position p) const;
   Position to_wfc(LspPosition p) const;
   nlohmann::json range(const Span& s) const;  // an LSP Range
+  static nlohmann::json range(LspPosition begin, LspPosition end);
   /// The text of the line holding `offset` up to it.
   std::string_view line_before(size_t offset) const;
 
