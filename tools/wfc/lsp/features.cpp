@@ -18,11 +18,6 @@ namespace {
 using nlohmann::json;
 const catalog::Catalog& cat() { return catalog::Catalog::builtin(); }
 
-FrontendResult compile(const TextDocument& doc) {
-  SourceFile source(doc.path(), doc.text());
-  return compile_source(source, doc.syntax());
-}
-
 bool contains(const Span& s, Position p) {
   if (!s.valid()) return false;
   auto before = [](uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2) {
@@ -331,8 +326,7 @@ std::optional<std::string> did_you_mean(const std::string& hint) {
 }
 
 json diagnostics(const TextDocument& doc) {
-  auto result = compile(doc);
-  auto items = result.diagnostics.items();
+  auto items = doc.analysis().diagnostics.items();
   diag::truncate(items, caps::kMaxDiagnostics);
   json out = json::array();
   for (const auto& d : items) {
@@ -350,7 +344,7 @@ json diagnostics(const TextDocument& doc) {
 }
 
 json hover(const TextDocument& doc, LspPosition at) {
-  auto result = compile(doc);
+  const FrontendResult& result = doc.analysis();
   if (!result.document) return nullptr;
   Position p = doc.to_wfc(at);
   json out = nullptr;
@@ -399,7 +393,7 @@ json definition(const TextDocument& doc, LspPosition at) {
   size_t from, to;
   std::string w = word_at(doc.text(), doc.offset(at), &from, &to);
   if (w.empty()) return nullptr;
-  auto result = compile(doc);
+  const FrontendResult& result = doc.analysis();
   if (!result.document) return nullptr;
   json out = nullptr;
   each_task(result.document->workflow, nullptr, [&](const ast::Task& t, const ast::Task*) {

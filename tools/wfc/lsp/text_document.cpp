@@ -42,7 +42,13 @@ TextDocument::TextDocument(std::string uri, std::string text, int64_t version)
   index_lines();
 }
 
+const FrontendResult& TextDocument::analysis() const {
+  if (!analysis_) analysis_ = compile_source(SourceFile(path_, text_), syntax_);
+  return *analysis_;
+}
+
 void TextDocument::index_lines() {
+  analysis_.reset();
   line_starts_.assign(1, 0);
   for (size_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') line_starts_.push_back(i + 1);

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "compiler/frontend.h"
 #include "compiler/source/source.h"
 #include "compiler/syntax/reader.h"
 
@@ -47,6 +49,10 @@ class TextDocument {
   /// The text of the line holding `offset` up to it.
   std::string_view line_before(size_t offset) const;
 
+  /// The text read and checked as `wfc validate` does, once per change: the diagnostics, a
+  /// hover and a definition of the same text share it.
+  const FrontendResult& analysis() const;
+
  private:
   void index_lines();
 
@@ -54,6 +60,8 @@ class TextDocument {
   int64_t version_ = 0;
   syntax::Syntax syntax_ = syntax::Syntax::Json;
   std::vector<size_t> line_starts_;
+  // Of text_ as it is; index_lines(), which every change of the text runs, resets it.
+  mutable std::optional<FrontendResult> analysis_;
 };
 
 /// "file:///a%20b/c.wf" → "/a b/c.wf"; another scheme is returned as it is.
