@@ -292,6 +292,7 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   InputFile input_file = input_file_of(run, context.files_url);
   SchedulerOptions options;
   options.threads = context.scheduler_threads;
+  options.retry = context.retry;
   options.workspace = workspace;
   options.run_id = run.id;
   // An earlier attempt's successes are not executed again (its worker died after recording

@@ -23,14 +23,13 @@
 #include "runtime/connections/connection.h"
 #include "runtime/exec/executor.h"
 #include "runtime/exec/prepared_plan.h"
+#include "runtime/exec/scheduler.h"
 #include "runtime/ingest/access_policy.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/storage/storage.h"
 #include "runtime/store/store.h"
 
 namespace wfc::exec {
-
-class Scheduler;
 
 /// A task ended (`status`: succeeded or failed) after `seconds` of work, e.g. for GET /metrics.
 /// Called on scheduler threads.
@@ -68,6 +67,7 @@ struct RunContext {
   std::string worker_id;           // holds the run's lease
   std::filesystem::path data_dir;  // the workspace is DATA/runs/<run id>/
   unsigned scheduler_threads = 0;  // 0: one per core
+  RetryPolicy retry;               // of tasks that fail transiently (scheduler.h)
   ingest::AccessPolicy access;     // what the input may be fetched from
   ingest::FetchLimits fetch_limits;
   std::chrono::milliseconds lease{30'000};  // renewed once after the fetch, to hear of a cancel

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -21,6 +22,8 @@
 #include "runtime/model/ids.h"
 
 namespace wfc::exec {
+
+bool is_transient_error(std::string_view kind) { return kind == "storage_unavailable"; }
 
 // The run model (runtime/model) the state machine is written in.
 using model::new_id;
@@ -84,6 +87,8 @@ struct Scheduler::Impl {
   // the gates testing it; the nodes and gates directly under a gate.
   std::unordered_map<std::string, std::vector<std::string>> below;
   std::deque<Job> queue;
+  std::multimap<Clock::time_point, Job> delayed;   // retries waiting out their backoff, by when
+  std::unordered_map<std::string, int> transient;  // node id → its transient failures so far
   std::map<uint64_t, Running> running;
   uint64_t next_running = 0;
   size_t pending_nodes = 0;  // nodes not yet terminal
@@ -420,10 +425,44 @@ struct Scheduler::Impl {
     job.nodes = std::move(ids);
     job.group = group;
     job.input = file;
+    push_job(std::move(job));
+  }
+
+  // Into the queue, behind the jobs of the same or a smaller rank.
+  void push_job(Job job) {
     auto at =
         std::find_if(queue.begin(), queue.end(), [&](const Job& j) { return j.rank > job.rank; });
     queue.insert(at, std::move(job));
     cv.notify_all();
+  }
+
+  // A transient failure (scheduler.h, RetryPolicy) within the policy: the node is queued again,
+  // alone (a fused unit's other members are done with), once its backoff has passed; its tasks
+  // stay processing and show the failure and when the next attempt comes. False: it fails.
+  bool retry_later(const std::string& id, const TaskError& error, const FileRef& unit_input) {
+    const RetryPolicy& policy = options.retry;
+    if (!is_transient_error(error.kind)) return false;
+    int failures = ++transient[id];
+    if (failures >= policy.max_attempts) return false;
+    auto delay = policy.delay;
+    for (int i = 1; i < failures; ++i) delay *= std::max(1, policy.factor);
+    Job job;
+    job.rank = nodes[id].rank + 1;
+    job.nodes = {id};
+    // A member that took the frames of another member reads that member's video on its own.
+    auto source = tapped.find(id);
+    job.input = source == tapped.end() ? unit_input : nodes[source->second].output;
+    nodes[id].status = Status::Queued;
+    for (size_t i : tasks_of[id]) {
+      run.tasks[i].error =
+          TaskError{error.kind, fmt::format("{} (attempt {} of {}; trying again in {} s)",
+                                            error.message, failures, policy.max_attempts,
+                                            std::chrono::duration<double>(delay).count())};
+      emit_task(i, "updated");
+    }
+    delayed.emplace(Clock::now() + delay, std::move(job));
+    cv.notify_all();  // the watcher learns of the new wake-up time
+    return true;
   }
 
   void fail_node(const std::string& id, const TaskError& error) {
@@ -436,6 +475,7 @@ struct Scheduler::Impl {
 
   void complete_node(const std::string& id, std::vector<FileRef> outputs) {
     NodeRun& r = nodes[id];
+    for (size_t i : tasks_of[id]) run.tasks[i].error.reset();  // an earlier attempt's, if retried
     set_tasks(id, Status::Finishing);
     for (size_t i : tasks_of[id]) {
       run.tasks[i].outputs.clear();
@@ -617,7 +657,7 @@ struct Scheduler::Impl {
                     TaskError{"dependency_failed", fmt::format("not run: '{}' failed", id)}, false,
                     "");
       } else if (res.error) {
-        fail_node(id, *res.error);
+        if (!retry_later(id, *res.error, job.input)) fail_node(id, *res.error);
       } else {
         if (auto source = tapped.find(id); source != tapped.end()) {
           // Its input is the video it took frames from, now written.
@@ -638,10 +678,11 @@ struct Scheduler::Impl {
     }
   }
 
-  // The caller's thread: stops work past its deadline, and waits for the end.
+  // The caller's thread: stops work past its deadline, queues retries whose backoff has passed,
+  // and waits for the end.
   void watch(std::unique_lock<std::mutex>& lock) {
     while (pending_nodes > 0 && !(cancelled && running.empty())) {
-      auto next = Clock::time_point::max();
+      auto next = delayed.empty() ? Clock::time_point::max() : delayed.begin()->first;
       for (auto& [key, r] : running) next = std::min(next, r.deadline);
       if (next == Clock::time_point::max()) {
         cv.wait(lock);
@@ -655,7 +696,13 @@ struct Scheduler::Impl {
           r.stop->store(true);
         }
       }
-      if (pending_nodes > 0 && queue.empty() && in_flight == 0 && !cancelled) end_stuck();
+      while (!delayed.empty() && delayed.begin()->first <= now && !cancelled) {
+        push_job(std::move(delayed.begin()->second));
+        delayed.erase(delayed.begin());
+      }
+      if (pending_nodes > 0 && queue.empty() && delayed.empty() && in_flight == 0 && !cancelled) {
+        end_stuck();
+      }
       flush_events(lock);
     }
   }
@@ -690,6 +737,7 @@ struct Scheduler::Impl {
       }
     }
     queue.clear();
+    delayed.clear();
     cv.notify_all();
   }
 

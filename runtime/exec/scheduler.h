@@ -3,8 +3,9 @@
 // chose: prepared_plan.h), hands ready nodes (a fused group's live members as one unit) to an
 // Executor on a thread pool in the plan's order (longest path first), and keeps the seeds' task
 // state machine: a node given a file its kind does not accept fails `input_invalid`; a failed
-// node cancels what depends on it while its siblings go on (the run then ends failed); a gate
-// that does not hold records its subtree as skipped; cancel() and per-task time limits stop
+// node cancels what depends on it while its siblings go on (the run then ends failed), unless its
+// failure is transient (storage_unavailable), which the retry policy tries again after a backoff;
+// a gate that does not hold records its subtree as skipped; cancel() and per-task time limits stop
 // work in flight. Every change is an Event for the store, the API and `wfc run`
 // (docs/runtime.md). External interface: Scheduler.
 #pragma once
@@ -19,6 +20,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/plan/plan.h"
@@ -36,6 +38,22 @@ struct DoneTask {
   int64_t started_at = 0, finished_at = 0;
 };
 
+/// Whether a task that failed with error kind `kind` may succeed if simply tried again later:
+/// `storage_unavailable` (the bucket or the disk could not be reached, after the storage's own
+/// quick retries). Everything else a task fails with says something about its input, its options
+/// or this machine, which another attempt would not change.
+bool is_transient_error(std::string_view kind);
+
+/// How a node whose execution failed transiently is tried again (docs/runtime.md, "Retries"):
+/// up to `max_attempts` executions in all, the n-th retry `delay * factor^(n-1)` after the
+/// failure. Meanwhile its tasks stay `processing`, their `error` the failure and when the next
+/// attempt comes; the last attempt's failure fails them as any other. max_attempts 1: no retry.
+struct RetryPolicy {
+  int max_attempts = 3;
+  std::chrono::milliseconds delay{2'000};
+  int factor = 4;
+};
+
 struct SchedulerOptions {
   unsigned threads = 0;                          // 0: one per core
   std::chrono::milliseconds task_time_limit{0};  // 0: none
@@ -45,6 +63,7 @@ struct SchedulerOptions {
   /// executed again and its tasks are not reported again; when its input is ready its recorded
   /// output feeds what reads it, as if just made (a pass-through kind passes its input on).
   std::map<std::string, DoneTask> done;
+  RetryPolicy retry;
 };
 
 /// Events reach the sink from worker threads, one flush at a time and in order; the sink must

@@ -384,6 +384,7 @@ void WorkerPool::execute_in_process(const store::Run& run, const std::string& wo
   context.worker_id = worker_id;
   context.data_dir = options_.data_dir;
   context.scheduler_threads = options_.scheduler_threads;
+  context.retry = options_.retry;
   context.access = options_.access;
   context.fetch_limits = options_.fetch_limits;
   context.lease = options_.lease;

@@ -52,6 +52,7 @@ struct WorkerPoolOptions {
   /// (an API-only node: runs are accepted and queued for another process to work).
   int workers = 1;
   unsigned scheduler_threads = 0;  // per run; 0: one per core
+  RetryPolicy retry;               // of tasks that fail transiently (scheduler.h)
   ingest::AccessPolicy access;     // what inputs may be fetched from (--allow-hosts, …)
   ingest::FetchLimits fetch_limits;
   media::Limits media_limits;               // what each media pass may do (--media-limit)

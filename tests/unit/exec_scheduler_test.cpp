@@ -99,6 +99,7 @@ struct PlanBuilder {
 class FakeExecutor : public wfc::exec::Executor {
  public:
   std::set<std::string> failing, slow;
+  std::map<std::string, int> unavailable;       // node → executions failing storage_unavailable
   std::map<std::string, int> executions;        // node → times executed
   std::vector<std::vector<std::string>> units;  // the nodes of each execute() call
   nlohmann::json input_file = {{"kind", "video"},
@@ -139,6 +140,11 @@ class FakeExecutor : public wfc::exec::Executor {
         r.error = TaskError{"stopped", "stopped"};
       } else if (failing.count(n->id)) {
         r.error = TaskError{"encode_failed", "the encoder refused the frame size"};
+      } else if (std::lock_guard<std::mutex> lock(mu); unavailable[n->id] > 0) {
+        --unavailable[n->id];
+        r.error =
+            TaskError{"storage_unavailable",
+                      "the output 'a.mp4' could not be stored in s3://b/p: connection refused"};
       } else {
         std::string kind = n->op == "audio" ? "audio" : n->op == "image" ? "image" : "video";
         r.outputs.push_back({work.workspace / (n->id + ".out"),
@@ -466,4 +472,128 @@ TEST_CASE(
   for (const Event& e : events) {
     if (e.kind.starts_with("task.")) CHECK(e.data["node"] != "g");
   }
+}
+
+// The retry policy (scheduler.h, RetryPolicy): what a user sees of a bucket that was down for a
+// moment, and of one that stayed down.
+namespace {
+
+SchedulerOptions quick_retries(int attempts) {
+  SchedulerOptions options;
+  options.retry.max_attempts = attempts;
+  options.retry.delay = std::chrono::milliseconds(5);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a task that fails storage_unavailable is tried again and succeeds; nothing else reruns",
+          "[exec][scheduler][retry]") {
+  PlanBuilder b;
+  b.node("t0", "video", "$input").node("t0.0", "image", "t0").node("t1", "audio", "$input");
+  FakeExecutor exec;
+  exec.unavailable["t0"] = 2;  // the bucket is back for the third attempt
+  std::vector<Event> events;
+  RunState run = run_plan(b.plan, exec, &events, quick_retries(3));
+  CHECK(run.status == Status::Succeeded);
+  CHECK(exec.executions["t0"] == 3);
+  CHECK(exec.executions["t0.0"] == 1);
+  CHECK(exec.executions["t1"] == 1);
+  CHECK_FALSE(task(run, "t0").error.has_value());
+  // Between attempts the task stays processing and says what failed and what comes next; it is
+  // never reported failed, and its child waits instead of being cancelled.
+  std::vector<std::string> notes;
+  for (const Event& e : events) {
+    if (e.data.value("node", "") != "t0") continue;
+    CHECK(e.kind != "task.failed");
+    if (e.data["error"].is_object()) {
+      CHECK(e.data["status"] == "processing");
+      CHECK(e.data["error"]["kind"] == "storage_unavailable");
+      notes.push_back(e.data["error"]["message"]);
+    }
+  }
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0] ==
+        "the output 'a.mp4' could not be stored in s3://b/p: connection refused (attempt 1 of 3; "
+        "trying again in 0.005 s)");
+  CHECK(notes[1].ends_with("(attempt 2 of 3; trying again in 0.02 s)"));  // 4 × longer
+  for (const Event& e : events) {
+    if (e.data.value("node", "") == "t0.0") CHECK(e.kind != "task.cancelled");
+  }
+}
+
+TEST_CASE("a task still failing storage_unavailable after its attempts fails with that error",
+          "[exec][scheduler][retry]") {
+  PlanBuilder b;
+  b.node("t0", "video", "$input").node("t0.0", "image", "t0");
+  FakeExecutor exec;
+  exec.unavailable["t0"] = 100;
+  RunState run = run_plan(b.plan, exec, nullptr, quick_retries(3));
+  CHECK(run.status == Status::Failed);
+  CHECK(exec.executions["t0"] == 3);
+  CHECK(task(run, "t0").status == Status::Failed);
+  CHECK(task(run, "t0").error->kind == "storage_unavailable");
+  // The last failure, as it came: no "trying again" for a task that is not tried again.
+  CHECK(task(run, "t0").error->message ==
+        "the output 'a.mp4' could not be stored in s3://b/p: connection refused");
+  CHECK(task(run, "t0.0").error->kind == "dependency_failed");
+}
+
+TEST_CASE("other failures are not retried, nor anything with one attempt",
+          "[exec][scheduler][retry]") {
+  PlanBuilder b;
+  b.node("t0", "video", "$input").node("t1", "audio", "$input");
+  FakeExecutor exec;
+  exec.failing = {"t0"};
+  exec.unavailable["t1"] = 1;
+  RunState run = run_plan(b.plan, exec, nullptr, quick_retries(1));
+  CHECK(exec.executions["t0"] == 1);
+  CHECK(exec.executions["t1"] == 1);
+  CHECK(task(run, "t0").error->kind == "encode_failed");
+  CHECK(task(run, "t1").error->kind == "storage_unavailable");
+  exec.executions.clear();
+  exec.unavailable["t1"] = 1;
+  run = run_plan(b.plan, exec, nullptr, quick_retries(3));
+  CHECK(exec.executions["t0"] == 1);  // encode_failed says nothing a retry would change
+  CHECK(exec.executions["t1"] == 2);
+  CHECK(task(run, "t1").status == Status::Succeeded);
+}
+
+TEST_CASE("a fused member that failed storage_unavailable is retried alone",
+          "[exec][scheduler][retry]") {
+  PlanBuilder b;
+  b.node("t0", "video", "$input", "", "$fuse.$input")
+      .node("t1", "audio", "$input", "", "$fuse.$input")
+      .group("$fuse.$input", "$input", {"t0", "t1"});
+  FakeExecutor exec;
+  exec.unavailable["t1"] = 1;
+  RunState run = run_plan(b.plan, exec, nullptr, quick_retries(3));
+  CHECK(run.status == Status::Succeeded);
+  REQUIRE(exec.units.size() == 2);
+  CHECK(std::set<std::string>(exec.units[0].begin(), exec.units[0].end()) ==
+        std::set<std::string>{"t0", "t1"});
+  CHECK(exec.units[1] == std::vector<std::string>{"t1"});
+}
+
+TEST_CASE("cancelling a run whose task waits to be retried ends it at once",
+          "[exec][scheduler][retry]") {
+  PlanBuilder b;
+  b.node("t0", "video", "$input");
+  FakeExecutor exec;
+  exec.unavailable["t0"] = 100;
+  SchedulerOptions options = quick_retries(5);
+  options.retry.delay = std::chrono::hours(1);
+  Scheduler s(b.plan, exec, options);
+  std::thread canceller([&] {
+    for (int i = 0; i < 5000 && !s.snapshot().tasks[0].error; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    s.cancel();
+  });
+  RunState run = s.run(FileRef{"/tmp/in.mp4", nullptr});
+  canceller.join();
+  CHECK(run.status == Status::Cancelled);
+  CHECK(exec.executions["t0"] == 1);
+  CHECK(task(run, "t0").status == Status::Cancelled);
+  CHECK(task(run, "t0").error->kind == "run_cancelled");
 }

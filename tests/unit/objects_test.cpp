@@ -463,8 +463,11 @@ TEST_CASE("a bucket that cannot be reached: 503 for its files, tasks fail storag
   wfc::test::S3rver s3(dir);
   Input in;
   std::string endpoint = s3.endpoint();
-  ApiServer api(dir, {"--allow-hosts", "127.0.0.1", "--storage", "s3://wfc-test/wfc"}, true,
-                s3_env(s3));
+  // Retried quickly (the policy's first backoff 50 ms, then 200 ms): the bucket stays down.
+  ApiServer api(
+      dir,
+      {"--allow-hosts", "127.0.0.1", "--storage", "s3://wfc-test/wfc", "--task-retry-ms", "50"},
+      true, s3_env(s3));
   json before = start_run(api, in, wfc::test::small_automation());
   REQUIRE(before["status"] == "succeeded");
   json stored = before["tasks"][0]["outputs"][0];
@@ -493,6 +496,62 @@ TEST_CASE("a bucket that cannot be reached: 503 for its files, tasks fail storag
   CHECK_THAT(message, Catch::Contains("s3://wfc-test/wfc") && Catch::Contains(endpoint));
   CHECK(message.find("S3RVER") == std::string::npos);  // the secret (and key) never shown
   CHECK(task["outputs"].empty());
+  // Tried three times in all (--task-attempts' default): its task.updated events said so (the
+  // progress of the attempt after a failure still shows that failure).
+  json events = api.get("/events?kind=task.updated&limit=100").body["data"];
+  std::set<std::string> retries;
+  for (const json& e : events) {
+    if (e["data"]["id"] == task["id"] && e["data"]["error"].is_object()) {
+      CHECK(e["data"]["status"] == "processing");
+      retries.insert(e["data"]["error"]["message"].get<std::string>());
+    }
+  }
+  REQUIRE(retries.size() == 2);
+  CHECK_THAT(*retries.begin(), Catch::EndsWith("(attempt 1 of 3; trying again in 0.05 s)"));
+  CHECK_THAT(*retries.rbegin(), Catch::EndsWith("(attempt 2 of 3; trying again in 0.2 s)"));
+}
+
+TEST_CASE("a bucket back within the retry policy: the task that failed to store succeeds",
+          "[objects][api][s3][retry]") {
+  TempDir dir;
+  wfc::test::S3rver s3(dir);
+  Input in;
+  // A first backoff long enough to bring the bucket back in (the second is 4 times longer).
+  ApiServer api(
+      dir,
+      {"--allow-hosts", "127.0.0.1", "--storage", "s3://wfc-test/wfc", "--task-retry-ms", "1500"},
+      true, s3_env(s3));
+  s3.stop();
+  std::string auto_id = api.post("/automations", wfc::test::small_automation()).body["id"];
+  auto made = api.post("/automations/" + auto_id + "/run", {{"url", in.http.url("/in.mp4")}});
+  REQUIRE(made.status == 201);
+  std::string run_id = made.body["id"];
+  // The first attempt could not store its output: the task waits for its next one, processing.
+  json waiting = api.wait_run(run_id, [](const json& r) {
+    return r["finished_at"].is_number() || r["tasks"][0]["error"].is_object();
+  });
+  INFO(waiting.dump(2) << api.log());
+  REQUIRE(waiting["status"] == "processing");
+  CHECK(waiting["tasks"][0]["status"] == "processing");
+  CHECK(waiting["tasks"][0]["error"]["kind"] == "storage_unavailable");
+  CHECK_THAT(waiting["tasks"][0]["error"]["message"].get<std::string>(),
+             Catch::Contains("(attempt 1 of 3; trying again in "));
+  s3.restart();
+
+  json run = api.wait_run(run_id);
+  INFO(run.dump(2) << api.log());
+  REQUIRE(run["status"] == "succeeded");
+  const json& task = run["tasks"][0];
+  CHECK(task["error"].is_null());
+  json file = task["outputs"][0];
+  auto bucket = bucket_of(s3);
+  std::string stored =
+      wfc::test::read_all(bucket, run_id + "/" + file["filename"].get<std::string>());
+  CHECK(stored.size() == file["filesize"].get<size_t>());
+  // The file is served from the bucket like any other.
+  Answer served = api.get("/files/" + run_id + "/" + file["filename"].get<std::string>());
+  CHECK(served.status == 200);
+  CHECK(served.text == stored);
 }
 
 TEST_CASE("wfc run --storage puts the outputs in the bucket under the run id", "[objects][s3]") {

@@ -29,18 +29,45 @@ inline constexpr const char* kBucket = "wfc-test";
 /// start; stopped (SIGTERM) when destroyed. It accepts the access key S3RVER (secret S3RVER).
 class S3rver {
  public:
-  explicit S3rver(const TempDir& dir) {
+  explicit S3rver(const TempDir& dir) : dir_(dir.path()) { start(0); }
+  ~S3rver() { stop(); }
+  /// Stops it (SIGTERM): its port refuses connections from then on, as a bucket that is down.
+  void stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+  /// Starts it again after stop(), on the same port with the same objects: the bucket is back.
+  void restart() {
+    stop();
+    start(port_);
+  }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string log() const { return slurp(log_); }
+
+ private:
+  void start(int port) {
     namespace fs = std::filesystem;
     fs::path tools = fs::path(WFC_SOURCE_DIR) / "tools" / "s3rver";
     fs::path bin = tools / "node_modules" / "s3rver" / "bin" / "s3rver.js";
     INFO("run tools/install-deps: it npm ci's tools/s3rver");
     REQUIRE(fs::exists(bin));
-    fs::path data = dir.path() / "s3rver";
+    fs::path data = dir_ / "s3rver";
     fs::create_directories(data);
-    log_ = dir.path() / "s3rver.log";
-    std::vector<std::string> args = {
-        "node",      bin.string(), "-d", data.string(),        "-a",
-        "127.0.0.1", "-p",         "0",  "--configure-bucket", kBucket};
+    log_ = dir_ / "s3rver.log";
+    port_ = 0;
+    std::vector<std::string> args = {"node",
+                                     bin.string(),
+                                     "-d",
+                                     data.string(),
+                                     "-a",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(port),
+                                     "--configure-bucket",
+                                     kBucket};
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
@@ -72,19 +99,8 @@ class S3rver {
     INFO("s3rver said: " << slurp(log_));
     REQUIRE(port_ > 0);
   }
-  ~S3rver() { stop(); }
-  /// Stops it (SIGTERM): its port refuses connections from then on, as a bucket that is down.
-  void stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::string log() const { return slurp(log_); }
 
- private:
+  std::filesystem::path dir_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::filesystem::path log_;

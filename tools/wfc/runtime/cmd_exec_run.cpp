@@ -53,6 +53,7 @@
 #include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime/storage_flags.h"
 #include "tools/wfc/runtime/store_flags.h"
+#include "tools/wfc/runtime/worker_flags.h"
 
 namespace wfc::cli {
 namespace {
@@ -66,6 +67,7 @@ struct Args {
   std::string worker;
   std::string files_url;
   unsigned threads = 0;
+  exec::RetryPolicy retry;
   AccessFlags access;
   std::string ai_config;
   std::vector<std::string> media_limits;
@@ -176,6 +178,7 @@ int exec_run(const Args& args) {
   context.worker_id = args.worker;
   context.data_dir = args.data;
   context.scheduler_threads = args.threads;
+  context.retry = args.retry;
   context.files_url = args.files_url;
   context.lease = std::chrono::milliseconds(args.lease_ms);
   struct rlimit files {};
@@ -267,6 +270,7 @@ void add_exec_run(CLI::App& app, int& status) {
   add_limit_flags(*cmd, &args->media_limits);
   add_secrets_flags(*cmd, &args->secrets_key);
   add_storage_flag(*cmd, &args->storage);
+  add_retry_flags(*cmd, &args->retry);
   cmd->callback([args, &status] {
     try {
       status = exec_run(*args);

@@ -34,6 +34,7 @@
 #include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/run_display.h"
 #include "tools/wfc/runtime/storage_flags.h"
+#include "tools/wfc/runtime/worker_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
 namespace wfc::cli {
@@ -55,6 +56,7 @@ struct Args {
   std::string ai_config;
   std::string connections;  // --connections FILE: what export/ingest's connection_id names
   std::string storage;      // "": the outputs stay in --out only
+  exec::RetryPolicy retry;  // --task-attempts
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -160,6 +162,7 @@ int run_workflow(const Args& args) {
   }
   exec::SchedulerOptions options;
   options.threads = args.threads;
+  options.retry = args.retry;
   options.workspace = args.out;
   // With --storage, each task's files are also put there, at <run id>/<path>, before its
   // success is recorded (runtime/exec/stored_outputs.h).
@@ -236,6 +239,7 @@ void add_run(CLI::App& app, int& status) {
                   "\"name\", \"endpoint\", \"region\", \"access_key_id\", "
                   "\"secret_access_key\", \"bucket\"}} (docs/cli.md)");
   add_storage_flag(*cmd, &args->storage);
+  add_retry_flags(*cmd, &args->retry);
   cmd->callback([args, &status] { status = run_workflow(*args); });
 }
 

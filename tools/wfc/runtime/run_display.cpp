@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 namespace wfc::cli {
 namespace {
@@ -49,10 +50,13 @@ void RunDisplay::on_event(const exec::Event& event) {
     row.started = Clock::now();
     row.has_started = true;
   }
-  row.note = note_of(t);
+  // A task that failed transiently stays processing until its retry (scheduler.h, RetryPolicy):
+  // its note is that failure, a line of its own.
+  std::string before_note = std::exchange(row.note, note_of(t));
+  bool retrying = row.status == "processing" && t["error"].is_object() && row.note != before_note;
   if (terminal_) {
-    redraw(before != row.status);
-  } else if (before != row.status) {
+    redraw(before != row.status || retrying);
+  } else if (before != row.status || retrying) {
     std::fputs((line(row) + "\n").c_str(), out_);
     std::fflush(out_);
   }
@@ -68,6 +72,7 @@ std::string RunDisplay::line(const Row& row) const {
         extra += fmt::format("  {:.1f}x", row.duration * row.progress / 100 / elapsed);
       extra += "  ETA " + clock_text(elapsed * (100 - row.progress) / row.progress);
     }
+    if (!row.note.empty()) extra += "  " + row.note;  // a transient failure, retried
     return head + " " + extra;
   }
   if (!row.note.empty() && row.status != "waiting") return head + " " + row.note;

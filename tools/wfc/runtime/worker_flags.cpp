@@ -66,11 +66,36 @@ void add_worker_flags(CLI::App& cmd, WorkerFlags* flags) {
   cmd.add_option("--renew-ms", flags->renew_ms, "How often a held lease is renewed")
       ->check(CLI::Range(int64_t{100}, int64_t{600'000}))
       ->group("");
+  add_retry_flags(cmd, &flags->retry);
   add_storage_flag(cmd, &flags->storage);
   add_secrets_flags(cmd, &flags->secrets_key);
   add_access_flags(cmd, &flags->access);
   add_limit_flags(cmd, &flags->media_limits);
   add_ai_flags(cmd, &flags->ai_config);
+}
+
+void add_retry_flags(CLI::App& cmd, exec::RetryPolicy* retry) {
+  cmd.add_option("--task-attempts", retry->max_attempts,
+                 "Executions of a task that fails transiently (storage_unavailable: the storage "
+                 "could not be reached), the first included, with a backoff between them; 1: "
+                 "none again")
+      ->envname("WFC_TASK_ATTEMPTS")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
+  // Hidden: the tests shorten the backoff (the first; each next one is `factor` times longer).
+  cmd.add_option_function<int64_t>(
+         "--task-retry-ms", [retry](int64_t ms) { retry->delay = std::chrono::milliseconds(ms); },
+         "The first retry's backoff in milliseconds")
+      ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}))
+      ->group("");
+}
+
+void append_retry_args(const exec::RetryPolicy& retry, std::vector<std::string>* args) {
+  exec::RetryPolicy defaults;
+  if (retry.max_attempts != defaults.max_attempts)
+    args->push_back(fmt::format("--task-attempts={}", retry.max_attempts));
+  if (retry.delay != defaults.delay)
+    args->push_back(fmt::format("--task-retry-ms={}", retry.delay.count()));
 }
 
 namespace {
@@ -99,6 +124,7 @@ bool worker_program(const WorkerFlags& flags, const fs::path& data_dir,
   if (flags.threads) a.push_back(fmt::format("--threads={}", flags.threads));
   if (flags.lease_ms != WorkerFlags{}.lease_ms)
     a.push_back(fmt::format("--lease-ms={}", flags.lease_ms));
+  append_retry_args(flags.retry, &a);
   for (const auto& e : flags.access.hosts) a.push_back("--allow-hosts=" + e);
   for (const auto& e : flags.access.files) a.push_back("--allow-files=" + e);
   for (const auto& e : flags.access.exports) a.push_back("--allow-export=" + e);
@@ -142,6 +168,7 @@ bool worker_pool_options(const WorkerFlags& flags, const fs::path& data_dir,
   options->data_dir = data_dir;
   options->workers = std::max(0, workers);
   options->scheduler_threads = flags.threads;
+  options->retry = flags.retry;
   options->lease = std::chrono::milliseconds(flags.lease_ms);
   options->renew = std::chrono::milliseconds(std::min(flags.renew_ms, flags.lease_ms / 3));
   std::optional<ai::Config> config = ai::load_config(flags.ai_config, nullptr, error);

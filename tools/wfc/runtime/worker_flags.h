@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/exec/scheduler.h"
 #include "runtime/exec/worker_pool.h"
 #include "tools/wfc/runtime/access_flags.h"
 
@@ -28,10 +29,19 @@ struct WorkerFlags {
   std::string worker_start = "host";  // host: forked by the worker host; exec: fork + exec each
   int64_t lease_ms = 30'000;          // hidden: a claim's lease, and how often it is renewed
   int64_t renew_ms = 2'000;
+  exec::RetryPolicy retry;  // --task-attempts; hidden --task-retry-ms (scheduler.h)
 };
 
 /// Adds the flags above to `command`, storing them in *flags.
 void add_worker_flags(CLI::App& command, WorkerFlags* flags);
+
+/// Adds --task-attempts (WFC_TASK_ATTEMPTS) and the hidden --task-retry-ms: the retry policy of
+/// tasks that fail transiently (scheduler.h, RetryPolicy), for every command that executes runs.
+void add_retry_flags(CLI::App& command, exec::RetryPolicy* retry);
+
+/// The same flags, as arguments for a worker process (`wfc-runtime exec-run`); none at the
+/// defaults.
+void append_retry_args(const exec::RetryPolicy& retry, std::vector<std::string>* args);
 
 /// The worker pool's options for `workers` runs at once on `store_url` with the data directory
 /// `data_dir`: the storage, access policy, limits, AI engines and, for workers > 0, the worker
