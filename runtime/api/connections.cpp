@@ -7,6 +7,7 @@
 // exist (check_plan_connections), for the routes that create runs.
 #include <fmt/format.h>
 
+#include "compiler/catalog/catalog.h"
 #include "runtime/api/context.h"
 #include "runtime/api/pagination.h"
 #include "runtime/connections/connection.h"
@@ -97,11 +98,13 @@ void remove(Context& ctx, Call& call) {
   send_json(call.res, 200, {{"id", call.params[0]}, {"object", "connection"}, {"deleted", true}});
 }
 
-// One task's destination or source: an s3:// url needs a connection the store has.
+// One task's destination or source: an s3:// url needs a connection the store has. The kinds
+// concerned are the catalog's that take a `connection_id` (export, ingest, import).
 std::optional<ApiError> check_connection_of(const Context& ctx, const std::string& op,
                                             const json& options,
                                             const std::optional<std::string>& pointer) {
-  if ((op != "export" && op != "ingest") || !options.is_object()) return std::nullopt;
+  const catalog::KindSpec* spec = catalog::Catalog::builtin().kind(op);
+  if (!spec || !spec->option("connection_id") || !options.is_object()) return std::nullopt;
   std::string url = options.value("url", "");
   if (!url.starts_with("s3://")) return std::nullopt;
   std::string id = options.value("connection_id", "");

@@ -163,13 +163,14 @@ TEST_CASE("track, intelligence and output kinds", "[catalog]") {
   CHECK(export_url.required);
   CHECK(export_url.type.schemes == std::vector<std::string>{"s3", "file"});
   CHECK_FALSE(option("export", "connection_id").required);
-  // ingest also reads s3:// objects through a connection (issue 21); import does not yet.
-  CHECK(option("ingest", "url").required);
-  CHECK(option("ingest", "url").type.schemes ==
-        std::vector<std::string>{"http", "https", "file", "s3"});
-  CHECK_FALSE(option("ingest", "connection_id").required);
-  CHECK(option("import", "url").required);
-  CHECK(option("import", "url").type.schemes == std::vector<std::string>{"http", "https", "file"});
+  // ingest and import also read s3:// objects through a connection (issue 21).
+  for (const char* kind : {"ingest", "import"}) {
+    INFO(kind);
+    CHECK(option(kind, "url").required);
+    CHECK(option(kind, "url").type.schemes ==
+          std::vector<std::string>{"http", "https", "file", "s3"});
+    CHECK_FALSE(option(kind, "connection_id").required);
+  }
 }
 
 TEST_CASE("what each kind accepts and produces", "[catalog]") {

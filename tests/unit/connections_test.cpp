@@ -606,6 +606,41 @@ TEST_CASE(
   CHECK(stored.find(kSecret) == std::string::npos);
 }
 
+TEST_CASE("an import of s3:// reads through its connection, and needs one",
+          "[connections][s3][media]") {
+  TempDir dir;
+  S3rver s3(dir);
+  auto bucket = bucket_at(s3);
+  REQUIRE_FALSE(bucket.put_file("originals/take.mp4", wfc::test::sample("av.mp4")));
+  ApiServer api(dir, {"--allow-hosts", "127.0.0.1"});
+  json tasks =
+      json::parse(R"([{"kind": "import", "options": {"url": "s3://wfc-test/originals/take.mp4"},
+      "next": [{"kind": "image", "options": {"width": 40, "format": "png"}}]}])");
+  Answer none = api.post("/runs", {{"tasks", tasks}});
+  INFO(none.text);
+  CHECK(none.status == 422);
+  CHECK(none.body["kind"] == "connection_required");
+  CHECK(none.body["pointer"] == "/tasks/0/options/connection_id");
+
+  Answer made = api.post("/connections", connection_body(s3));
+  REQUIRE(made.status == 201);
+  tasks[0]["options"]["connection_id"] = made.body["id"];
+  Answer run = api.post("/runs", {{"tasks", tasks}});
+  INFO(run.text);
+  REQUIRE(run.status == 201);
+  json done = api.wait_run(run.body["id"]);
+  INFO(done.dump(2) << api.log());
+  REQUIRE(done["status"] == "succeeded");
+  // The original, byte for byte, as the run's file; what reads it made its own.
+  json imported = task_of(done, "import")["outputs"][0];
+  CHECK(imported["kind"] == "video");
+  Answer bytes = api.get("/files/" + done["id"].get<std::string>() + "/" +
+                         imported["filename"].get<std::string>());
+  CHECK(bytes.status == 200);
+  CHECK(bytes.text == bytes_of(wfc::test::sample("av.mp4")));
+  CHECK(task_of(done, "image")["outputs"][0]["width"] == 40);
+}
+
 TEST_CASE("wfc run --connections FILE exports through a connection from a YAML file",
           "[connections][s3][cli][media]") {
   TempDir dir;
