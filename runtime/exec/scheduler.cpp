@@ -87,8 +87,9 @@ struct Scheduler::Impl {
   // the gates testing it; the nodes and gates directly under a gate.
   std::unordered_map<std::string, std::vector<std::string>> below;
   std::deque<Job> queue;
-  std::multimap<Clock::time_point, Job> delayed;   // retries waiting out their backoff, by when
-  std::unordered_map<std::string, int> transient;  // node id → its transient failures so far
+  std::multimap<Clock::time_point, Job> delayed;       // retries waiting out their backoff, by when
+  std::unordered_map<std::string, int> transient;      // node id → its transient failures so far
+  std::unordered_map<std::string, TaskError> retried;  // node id → its last transient failure
   std::map<uint64_t, Running> running;
   uint64_t next_running = 0;
   size_t pending_nodes = 0;  // nodes not yet terminal
@@ -453,16 +454,21 @@ struct Scheduler::Impl {
     auto source = tapped.find(id);
     job.input = source == tapped.end() ? unit_input : nodes[source->second].output;
     nodes[id].status = Status::Queued;
-    for (size_t i : tasks_of[id]) {
-      run.tasks[i].error =
-          TaskError{error.kind, fmt::format("{} (attempt {} of {}; trying again in {} s)",
-                                            error.message, failures, policy.max_attempts,
-                                            std::chrono::duration<double>(delay).count())};
-      emit_task(i, "updated");
-    }
+    retried[id] = error;
+    note_retry(id, fmt::format("attempt {} of {}; trying again in {} s", failures,
+                               policy.max_attempts, std::chrono::duration<double>(delay).count()));
     delayed.emplace(Clock::now() + delay, std::move(job));
     cv.notify_all();  // the watcher learns of the new wake-up time
     return true;
+  }
+
+  // The tasks of a node being retried show its last transient failure and where the retry is.
+  void note_retry(const std::string& id, std::string_view where) {
+    const TaskError& failure = retried.at(id);
+    for (size_t i : tasks_of[id]) {
+      run.tasks[i].error = TaskError{failure.kind, fmt::format("{} ({})", failure.message, where)};
+      emit_task(i, "updated");
+    }
   }
 
   void fail_node(const std::string& id, const TaskError& error) {
@@ -597,6 +603,10 @@ struct Scheduler::Impl {
       if (nodes[id].status != Status::Queued) continue;  // cancelled while queued
       nodes[id].status = Status::Processing;
       set_tasks(id, Status::Processing);
+      if (retried.count(id)) {
+        note_retry(id, fmt::format("attempt {} of {} failed; attempt {} running", transient[id],
+                                   options.retry.max_attempts, transient[id] + 1));
+      }
       live.push_back(nodes[id].node);
     }
     if (live.empty()) return;
