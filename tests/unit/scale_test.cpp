@@ -33,11 +33,14 @@ namespace {
 /// database on the PostgreSQL test server (test_store.h; each scenario runs on both).
 std::string scale_store_url(const StoreFixture& f) { return f.postgres() ? f.url : f.path; }
 
-/// An API-only node on `store`, reading inputs from the sample directory.
+/// An API-only node on `store`, reading inputs from the sample directory, with the deployment's
+/// secrets key.
 std::unique_ptr<ApiServer> api_node(const TempDir& dir, const std::string& store) {
   return std::make_unique<ApiServer>(
-      dir, std::vector<std::string>{"--store", store, "--workers", "0", "--allow-files",
-                                    media_dir().string()});
+      dir,
+      std::vector<std::string>{"--store", store, "--workers", "0", "--allow-files",
+                               media_dir().string()},
+      true, std::vector<std::string>{shared_secrets_key_env()});
 }
 
 /// A run's tasks: ingest of `input`, then `next` (kinds with their options).
@@ -231,9 +234,9 @@ TEST_CASE("one API node delivers webhooks: every event of runs made through two 
   std::vector<std::string> flags = {
       "--store",       store,      "--workers", "0", "--allow-files", media_dir().string(),
       "--allow-hosts", "127.0.0.1"};
-  ApiServer a(a_dir, flags);  // delivers
+  ApiServer a(a_dir, flags, true, {shared_secrets_key_env()});  // delivers
   flags.insert(flags.end(), {"--webhooks", "off"});
-  ApiServer b(b_dir, flags);
+  ApiServer b(b_dir, flags, true, {shared_secrets_key_env()});
   WorkerNode worker(w_dir, store, {"--allow-files", media_dir().string()});
 
   std::vector<std::string> ids;
