@@ -2,8 +2,9 @@
 // connections table, /connections over HTTP with every validation error, `export` to and `ingest`
 // from a real s3rver on loopback through a connection (an MP4, an HLS ladder's whole folder), the
 // access policy as the gate of a connection's endpoint, located 422s for connections a run names
-// and the store lacks, `wfc run --connections FILE`, and a secret that never appears in an answer,
-// an event, a webhook body, the server's log or the database file.
+// and the store lacks, `wfc run --connections FILE`, a secret that never appears in an answer,
+// an event, a webhook body, the server's log or the database file, and `wfc serve` on PostgreSQL
+// refusing to start without the secrets key every node shares.
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -22,6 +23,7 @@
 #include "tests/unit/test_cli.h"
 #include "tests/unit/test_http_server.h"
 #include "tests/unit/test_media.h"
+#include "tests/unit/test_postgres.h"
 #include "tests/unit/test_storage.h"
 
 namespace {
@@ -144,6 +146,53 @@ TEST_CASE("the secrets key comes from the flag's file, else the environment, els
   wfc::test::write_bytes(dir.path() / "k", std::string(64, 'd') + "\n");
   source.file = dir.path() / "k";
   CHECK(conn::load_secrets_key(source, &error)->id == key_of('d').id);
+}
+
+TEST_CASE(
+    "wfc serve on PostgreSQL refuses to start without the shared secrets key, and starts with it",
+    "[connections][secrets][pg][cli]") {
+  TempDir dir;
+  std::string store = wfc::test::postgres_url();
+  fs::path data = dir.path() / "data";
+  // No key: exit 2 before anything is made, naming the flag, the variable and how to make a key.
+  auto refused = wfc::test::run_wfc(
+      dir, {"serve", "--listen", "127.0.0.1:0", "--store", store, "--data", data.string()},
+      "WFC_SECRETS_KEY=");
+  INFO(refused.err);
+  CHECK(refused.status == 2);
+  CHECK_THAT(refused.err, Catch::Contains("PostgreSQL") && Catch::Contains("--secrets-key FILE") &&
+                              Catch::Contains("WFC_SECRETS_KEY") &&
+                              Catch::Contains("openssl rand -hex 32"));
+  CHECK(refused.out.find("listening on") == std::string::npos);
+  CHECK_FALSE(fs::exists(data / "secrets-key"));
+
+  // The key's file: it starts, and seals a connection's secret with that key.
+  wfc::test::write_bytes(dir.path() / "key", std::string(64, '7') + "\n");
+  std::vector<std::string> flags = {"--store", store, "--workers", "0"};
+  {
+    std::vector<std::string> with_file = flags;
+    with_file.insert(with_file.end(), {"--secrets-key", (dir.path() / "key").string()});
+    ApiServer api(dir, with_file, true, {"WFC_SECRETS_KEY="});
+    CHECK(api.get("/connections").status == 200);
+    CHECK_FALSE(fs::exists(data / "secrets-key"));  // none made of its own
+  }
+  // The key in the environment, as docs/deploy.md's cluster.env gives it.
+  {
+    ApiServer api(dir, flags, true, {"WFC_SECRETS_KEY=" + std::string(64, '7')});
+    CHECK(api.get("/connections").status == 200);
+  }
+  // A DATA/secrets-key already there (a node of one machine moved to PostgreSQL) is a key.
+  wfc::test::write_bytes(data / "secrets-key", std::string(64, '7') + "\n");
+  ApiServer api(dir, flags, true, {"WFC_SECRETS_KEY="});
+  CHECK(api.get("/connections").status == 200);
+  api.stop();
+  wfc::test::shared_postgres().drop_database(store);
+
+  // On SQLite nothing changed: the key is made in DATA at the first start.
+  TempDir lone;
+  ApiServer sqlite(lone, {"--workers", "0"}, true, {"WFC_SECRETS_KEY="});
+  CHECK(sqlite.get("/connections").status == 200);
+  CHECK(fs::exists(lone.path() / "data" / "secrets-key"));
 }
 
 TEST_CASE("the store keeps connections and pages them by (created_at, seq)",

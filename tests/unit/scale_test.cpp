@@ -4,13 +4,18 @@
 // one worker's data directory alone); a worker killed with SIGKILL loses its run to another
 // worker once its lease lapses, and runs it had finished are not executed again; SIGTERM drains a
 // worker; a second SIGTERM abandons a draining worker's run to another at once; one API node of
-// two delivers each webhook event once. Each scenario runs on SQLite (one file shared by the
-// processes) and on PostgreSQL (a fresh database on the test server), the same code for both.
+// two delivers each webhook event once; a run taken over resumes through the bucket (s3rver), its
+// finished task fetched back, not executed again. Each of these runs on SQLite (one file shared by
+// the processes) and on PostgreSQL (a fresh database on the test server), the same code for both.
+// And PostgreSQL stopped and started again under load (a server of the test's own): the API nodes
+// answer 201 or 503 with Retry-After, never hang, and every run answered 201 is executed once.
 #include <fcntl.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
@@ -19,11 +24,13 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/storage/s3_storage.h"
 #include "tests/unit/test_api.h"
 #include "tests/unit/test_cli.h"
 #include "tests/unit/test_http_server.h"
 #include "tests/unit/test_media.h"
 #include "tests/unit/test_nodes.h"
+#include "tests/unit/test_storage.h"
 #include "tests/unit/test_store.h"
 
 namespace wfc::test {
@@ -33,11 +40,14 @@ namespace {
 /// database on the PostgreSQL test server (test_store.h; each scenario runs on both).
 std::string scale_store_url(const StoreFixture& f) { return f.postgres() ? f.url : f.path; }
 
-/// An API-only node on `store`, reading inputs from the sample directory.
+/// An API-only node on `store`, reading inputs from the sample directory, with the deployment's
+/// secrets key.
 std::unique_ptr<ApiServer> api_node(const TempDir& dir, const std::string& store) {
   return std::make_unique<ApiServer>(
-      dir, std::vector<std::string>{"--store", store, "--workers", "0", "--allow-files",
-                                    media_dir().string()});
+      dir,
+      std::vector<std::string>{"--store", store, "--workers", "0", "--allow-files",
+                               media_dir().string()},
+      true, std::vector<std::string>{shared_secrets_key_env()});
 }
 
 /// A run's tasks: ingest of `input`, then `next` (kinds with their options).
@@ -59,6 +69,51 @@ std::map<std::string, int> event_counts(const ApiServer& api, const std::string&
 
 nlohmann::json image_task() {
   return nlohmann::json::array({{{"kind", "image"}, {"options", {{"width", 32}}}}});
+}
+
+/// The task of `run` of `kind` (there is one).
+nlohmann::json task_of(const nlohmann::json& run, const std::string& kind) {
+  for (const auto& t : run["tasks"]) {
+    if (t["kind"] == kind) return t;
+  }
+  FAIL("no " << kind << " task in " << run.dump(2));
+  return {};
+}
+
+/// How many of run `id`'s events of `kind` are about task `task_id`.
+int task_events(const ApiServer& api, const std::string& id, const std::string& kind,
+                const std::string& task_id) {
+  Answer a = api.get("/events?limit=100&run_id=" + id + "&kind=" + kind);
+  REQUIRE(a.status == 200);
+  REQUIRE(a.body["has_more"] == false);
+  int n = 0;
+  for (const auto& e : a.body["data"]) n += e["data"]["id"] == task_id;
+  return n;
+}
+
+/// How many times task `task_id` of run `id` started: its task.updated events to processing
+/// (progress 0; the progress updates after it are task.updated events too).
+int task_starts(const ApiServer& api, const std::string& id, const std::string& task_id) {
+  Answer a = api.get("/events?limit=100&run_id=" + id + "&kind=task.updated");
+  REQUIRE(a.status == 200);
+  REQUIRE(a.body["has_more"] == false);
+  int n = 0;
+  for (const auto& e : a.body["data"]) {
+    const auto& t = e["data"];
+    n += t["id"] == task_id && t["status"] == "processing" && t["progress"] == 0;
+  }
+  return n;
+}
+
+/// The bucket the nodes of a scenario share on `s3`, under the prefix "wfc", as the test reads it.
+storage::S3Storage bucket_of(const S3rver& s3) {
+  storage::S3Config c;
+  c.bucket = kBucket;
+  c.prefix = "wfc";
+  c.endpoint = s3.endpoint();
+  c.access_key_id = "S3RVER";
+  c.secret_access_key = "S3RVER";
+  return storage::S3Storage(c);
 }
 
 }  // namespace
@@ -231,9 +286,9 @@ TEST_CASE("one API node delivers webhooks: every event of runs made through two 
   std::vector<std::string> flags = {
       "--store",       store,      "--workers", "0", "--allow-files", media_dir().string(),
       "--allow-hosts", "127.0.0.1"};
-  ApiServer a(a_dir, flags);  // delivers
+  ApiServer a(a_dir, flags, true, {shared_secrets_key_env()});  // delivers
   flags.insert(flags.end(), {"--webhooks", "off"});
-  ApiServer b(b_dir, flags);
+  ApiServer b(b_dir, flags, true, {shared_secrets_key_env()});
   WorkerNode worker(w_dir, store, {"--allow-files", media_dir().string()});
 
   std::vector<std::string> ids;
@@ -269,6 +324,211 @@ TEST_CASE("one API node delivers webhooks: every event of runs made through two 
   }
   CHECK(received.size() == events.size());
   CHECK_THAT(b.log(), Catch::Contains("webhooks delivered by another node"));
+}
+
+TEST_CASE("a run taken over resumes through the bucket: its finished task is fetched, not redone",
+          "[scale][objects]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir s3_dir, api_dir, a_dir, b_dir;
+  S3rver s3(s3_dir);
+  std::string store = scale_store_url(shared);
+  // The nodes share the store and the bucket, nothing else: their data directories are their own.
+  std::vector<std::string> env = {"AWS_ACCESS_KEY_ID=S3RVER", "AWS_SECRET_ACCESS_KEY=S3RVER",
+                                  "WFC_S3_ENDPOINT=" + s3.endpoint(), shared_secrets_key_env()};
+  std::vector<std::string> flags = {"--allow-files", media_dir().string(), "--storage",
+                                    std::string("s3://") + kBucket + "/wfc"};
+  std::vector<std::string> api_flags = {"--store", store, "--workers", "0"};
+  api_flags.insert(api_flags.end(), flags.begin(), flags.end());
+  ApiServer api(api_dir, api_flags, true, env);
+  // Worker A hangs in the image task, which reads the video task's output, until it is killed.
+  std::vector<std::string> a_env = env;
+  a_env.push_back("WFC_TEST_WORKER_FAULT=hang:image");
+  auto a = std::make_unique<WorkerNode>(a_dir, store, flags, a_env);
+  // quality low: the image decodes the video's output in a job of its own, after the video
+  // succeeded, rather than taking its frames from the video's pass (docs/plan.md "Fusion").
+  nlohmann::json video = {{"kind", "video"},
+                          {"options", {{"width", 160}, {"format", "mp4"}, {"quality", "low"}}},
+                          {"next", image_task()}};
+  Answer made = api.post("/runs", run_body(sample("av.mp4"), nlohmann::json::array({video})));
+  REQUIRE(made.status == 201);
+  std::string id = made.body["id"];
+  nlohmann::json held = api.wait_run(id, [](const nlohmann::json& run) {
+    return task_of(run, "image")["status"] == "processing";
+  });
+  nlohmann::json first = task_of(held, "video");
+  REQUIRE(first["status"] == "succeeded");
+  REQUIRE(first["outputs"].size() == 1);
+  std::string first_key = id + "/" + first["outputs"][0]["filename"].get<std::string>();
+  // Its output was put in the bucket before its success was recorded.
+  auto bucket = bucket_of(s3);
+  auto stored = bucket.stat(first_key);
+  REQUIRE(stored.ok());
+  CHECK(stored.value.exists);
+  a->kill9();
+  a.reset();
+
+  // Worker B crashes (SIGSEGV) if it ever starts a video task: the run can only succeed if B
+  // executes the image task alone, reading the video's output from the bucket (its data
+  // directory never had it).
+  std::vector<std::string> b_env = env;
+  b_env.push_back("WFC_TEST_WORKER_FAULT=segv:video");
+  WorkerNode b(b_dir, store, flags, b_env);
+  nlohmann::json run = api.wait_run(id);
+  INFO(run.dump(2) << "\n" << b.log() << "\n" << api.log());
+  REQUIRE(run["status"] == "succeeded");
+  CHECK(event_counts(api, id)["run.started"] == 2);  // A's attempt, then B's
+  CHECK(event_counts(api, id)["run.succeeded"] == 1);
+  // The video task was not executed again: one start, one success, the same started_at, and
+  // the same object in the bucket.
+  nlohmann::json done = task_of(run, "video");
+  CHECK(done["started_at"] == first["started_at"]);
+  CHECK(done["outputs"][0]["filename"] == first["outputs"][0]["filename"]);
+  std::string video_id = first["id"];
+  CHECK(task_events(api, id, "task.succeeded", video_id) == 1);
+  CHECK(task_starts(api, id, video_id) == 1);
+  auto kept = bucket.stat(first_key);
+  REQUIRE(kept.ok());
+  CHECK(kept.value.size == first["outputs"][0]["filesize"].get<uint64_t>());
+
+  // The image task's output is served by the API from the bucket, and it is an image.
+  nlohmann::json image = task_of(run, "image");
+  CHECK(task_events(api, id, "task.succeeded", image["id"]) == 1);
+  REQUIRE(image["outputs"].size() == 1);
+  std::string url = image["outputs"][0]["url"];
+  std::string path = url.substr(url.find("/files/"));
+  Answer bytes = api.request("GET", path, "", {}, nullptr);  // its signed URL, no key
+  REQUIRE(bytes.status == 200);
+  fs::path got = b_dir.path() / "fetched-image";
+  std::ofstream(got, std::ios::binary) << bytes.text;
+  nlohmann::json probed = probe_ok(got);
+  INFO(probed.dump(2));
+  CHECK(probed["width"] == 32);
+}
+
+TEST_CASE("PostgreSQL stopped and started under load: 201 or 503 with Retry-After, none lost",
+          "[scale][pg]") {
+  PostgresCluster cluster;  // a server of this test's own: it is stopped and started again
+  std::string store = cluster.fresh_database();
+  TempDir a_dir, b_dir, w_dir;
+  fs::path input = sample("still.png");
+  auto a = api_node(a_dir, store);
+  auto b = api_node(b_dir, store);
+  WorkerNode worker(w_dir, store, {"--allow-files", media_dir().string(), "--concurrency", "2"});
+  const std::string body = run_body(input).dump();
+
+  // Clients on both nodes create runs all along; each answer is kept. A request that gets no
+  // answer within its timeouts (a hang, a dropped connection) is status 0.
+  struct Reply {
+    int status = 0;
+    std::string kind, retry_after, id, text;
+  };
+  std::mutex mu;
+  std::vector<Reply> replies;
+  std::atomic<bool> done{false};
+  auto create = [&](const ApiServer& node) {
+    httplib::Client c("127.0.0.1", node.port());
+    c.set_connection_timeout(5, 0);
+    c.set_read_timeout(15, 0);
+    c.set_write_timeout(5, 0);
+    httplib::Result r = c.Post("/runs", {{"Authorization", std::string("Bearer ") + kApiKey}}, body,
+                               "application/json");
+    Reply reply;
+    if (r) {
+      reply.status = r->status;
+      reply.text = r->body;
+      reply.retry_after = r->get_header_value("Retry-After");
+      auto json = nlohmann::json::parse(r->body, nullptr, false);
+      if (json.is_object()) {
+        reply.kind = json.value("kind", "");
+        if (r->status == 201) reply.id = json.value("id", "");
+      }
+    }
+    std::lock_guard lock(mu);
+    replies.push_back(reply);
+  };
+  auto answers = [&] {
+    std::lock_guard lock(mu);
+    return replies.size();
+  };
+  auto wait_answers = [&](size_t n) {
+    for (int i = 0; i < 1200 && answers() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(answers() >= n);
+  };
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&, i] {
+      // A steady load, not a flood: every accepted run is executed afterwards by one worker.
+      while (!done) {
+        create(i % 2 ? *a : *b);
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+    });
+  }
+  wait_answers(20);
+  cluster.pause();
+  // Down for a few seconds, while both nodes go on answering.
+  size_t at_pause = answers();
+  wait_answers(at_pause + 20);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  cluster.resume();
+  // Back: each node creates runs again.
+  for (const ApiServer* node : {a.get(), b.get()}) {
+    bool created = false;
+    for (int i = 0; i < 600 && !created; ++i) {
+      created = node->post("/runs", run_body(input)).status == 201;
+      if (!created) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(created);
+  }
+  wait_answers(answers() + 20);
+  done = true;
+  for (auto& t : clients) t.join();
+
+  std::vector<std::string> accepted;
+  int unavailable = 0;
+  for (const Reply& r : replies) {
+    INFO(r.status << " " << r.text);
+    if (r.status == 201) {
+      accepted.push_back(r.id);
+    } else {
+      CHECK(r.status == 503);
+      CHECK(r.kind == "store_unavailable");
+      CHECK_FALSE(r.retry_after.empty());
+      ++unavailable;
+    }
+  }
+  CHECK(unavailable > 0);  // the outage was seen
+  // Both nodes and the worker went on running: the nodes answer, the worker did not exit.
+  CHECK(a->get("/healthz").status == 200);
+  CHECK(b->get("/healthz").status == 200);
+  CHECK(worker.running());
+  // Every run answered 201 is there and succeeds. A run the worker was executing when the
+  // database went away cannot record its end: it is tried again once the lease lapses (a second
+  // run.started). Only those in flight can be (the worker runs 2 at once); every other run is
+  // executed exactly once. A retried run's tasks whose success was recorded may be executed and
+  // recorded again today: with local storage the new attempt empties the run's directory, which
+  // holds those outputs, before it looks for them (run_execution.cpp), so they cannot be kept.
+  int retried = 0;
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    const std::string& id = accepted[i];
+    nlohmann::json run = (i % 2 ? *a : *b).wait_run(id);
+    INFO(id << ": " << run.dump() << "\n" << worker.log());
+    REQUIRE(run["status"] == "succeeded");
+    auto counts = event_counts(*a, id);
+    CHECK(counts["run.succeeded"] == 1);
+    if (counts["run.started"] == 1) {
+      CHECK(counts["task.succeeded"] == static_cast<int>(run["tasks"].size()));
+    } else {
+      CHECK(counts["run.started"] == 2);
+      ++retried;
+    }
+  }
+  CHECK(retried <= 2);
+  CHECK(worker.running());
+  worker.signal(SIGTERM);
+  CHECK(worker.wait() == 0);
 }
 
 }  // namespace wfc::test

@@ -1,6 +1,7 @@
-// Helpers for the tests of many nodes (scale_test.cpp, worker_test.cpp): a real `wfc worker`
-// process on a store, with its data directory and log in a temporary directory, signalled, waited
-// for and killed like a service manager would.
+// Helpers for the tests of many nodes (scale_test.cpp, worker_test.cpp):
+// a real `wfc worker` process on a store, with its data directory and log in a temporary
+// directory, signalled, waited for and killed like a service manager would, and the secrets key
+// the nodes of a deployment share.
 #pragma once
 
 #include <fcntl.h>
@@ -19,13 +20,19 @@
 
 namespace wfc::test {
 
-/// `wfc worker` on `store` with its data directory in `dir`, standard error in DIR/worker.err,
-/// `env` (NAME=VALUE) added to its environment.
+/// The secrets key every node of a test deployment shares, as docs/deploy.md's cluster.env gives
+/// it: `wfc serve` on PostgreSQL refuses to start without one.
+inline std::string shared_secrets_key_env() { return "WFC_SECRETS_KEY=" + std::string(64, '5'); }
+
+/// `wfc worker` on `store` with its data directory in `dir`, standard error in DIR/worker.err, the
+/// deployment's secrets key (shared_secrets_key_env) and `env` (NAME=VALUE, which may replace it)
+/// added to its environment.
 class WorkerNode {
  public:
   WorkerNode(const TempDir& dir, const std::string& store, std::vector<std::string> extra = {},
              std::vector<std::string> env = {})
       : dir_(dir) {
+    env.insert(env.begin(), shared_secrets_key_env());
     // Short leases, so a killed worker's lease lapses in 1.5 s, unless `extra` sets them.
     std::vector<std::string> args = {WFC_BINARY, "worker", "--store",
                                      store,      "--data", data().string()};
@@ -60,6 +67,14 @@ class WorkerNode {
   bool executed(const std::string& id) const { return fs::exists(data() / "runs" / id); }
 
   pid_t pid() const { return pid_; }
+  /// Whether it is still running (it has not exited); an exit is reaped here.
+  bool running() {
+    int status = 0;
+    if (pid_ <= 0) return false;
+    if (waitpid(pid_, &status, WNOHANG) == 0) return true;
+    pid_ = -1;
+    return false;
+  }
   void signal(int sig) const { kill(pid_, sig); }
   /// Waits (a minute at most) for it to exit; its exit status, or -1 when a signal ended it.
   int wait() {

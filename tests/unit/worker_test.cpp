@@ -75,7 +75,8 @@ TEST_CASE("a store URL's password is never printed", "[worker][cli]") {
     if (std::string(command) == "serve") {
       for (const char* a : {"--listen", "127.0.0.1:0"}) args.push_back(a);
     }
-    Run r = run_wfc(dir, args);
+    // With the key a PostgreSQL store requires of `wfc serve`, so the store is what fails.
+    Run r = run_wfc(dir, args, shared_secrets_key_env());
     INFO(r.err);
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Catch::Contains("postgres://wfc:***@127.0.0.1:1/wfc"));

@@ -13,6 +13,9 @@
 // deployment delivers). The first line on standard output is
 // `listening on http://HOST:PORT` with the port actually bound (`--listen 127.0.0.1:0` picks an
 // ephemeral one). SIGTERM and SIGINT stop it cleanly; SIGHUP reloads --workflows.
+// Connections' secrets are sealed with the key of --secrets-key FILE, WFC_SECRETS_KEY or
+// DATA/secrets-key (secrets_flags.h); on a SQLite store DATA/secrets-key is made at first start,
+// on PostgreSQL (many nodes, one key) a missing key is a usage error: exit 2 with how to make one.
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -210,6 +213,22 @@ int serve(const Args& args) {
       !worker_pool_options(args.worker, config.data_dir, store_url, args.workers, "wfc serve",
                            &pool_options, &error)) {
     std::cerr << "wfc serve: " << error << "\n";
+    return kUsage;
+  }
+  // A PostgreSQL store is shared by many nodes, which must seal and open connections' secrets
+  // with one key: a key made here would be this node's alone, and a connection made through it
+  // could not be opened by the workers or the other API nodes. Refused before the database is
+  // touched, as the configuration error it is.
+  if (store::is_postgres_url(store_url) &&
+      !secrets_key_given(args.worker.secrets_key, config.data_dir)) {
+    std::cerr << fmt::format(
+        "wfc serve: the store is PostgreSQL, shared by every node, and no secrets key is given: "
+        "give every node the same key with --secrets-key FILE or WFC_SECRETS_KEY (on SQLite "
+        "one is made in DATA/secrets-key; here it would be this node's alone, and connections "
+        "made through it could not be opened by the others). A key is 64 hex digits; make one "
+        "once with:\n"
+        "  (umask 077; openssl rand -hex 32 > /etc/wfc/secrets-key)\n"
+        "and give that file to every node (docs/security.md \"Connection secrets\")\n");
     return kUsage;
   }
   // Where outputs are kept and served from (docs/storage.md, "Wiring"): the workers' storage.

@@ -2,7 +2,9 @@
 // worker processes, `wfc-runtime exec-run`): `--secrets-key FILE`, a file holding the key as 64
 // hex digits; without it WFC_SECRETS_KEY holds the key itself (so worker processes inherit it
 // with the environment, never in argv); without either, DATA/secrets-key, made 0600 on first use
-// (docs/security.md "Connection secrets"; runtime/connections/secrets_key.h).
+// by `wfc serve` on a SQLite store (docs/security.md "Connection secrets";
+// runtime/connections/secrets_key.h). On a PostgreSQL store, shared by many nodes, `wfc serve`
+// makes none (secrets_key_given): one made there would be that node's alone.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -16,10 +18,20 @@
 namespace wfc::cli {
 
 inline void add_secrets_flags(CLI::App& command, std::string* file) {
-  command.add_option("--secrets-key", *file,
-                     "File holding the key that seals connections' secrets (64 hex digits); "
-                     "default: WFC_SECRETS_KEY (the key itself), else DATA/secrets-key, made on "
-                     "first use. Every node sharing a database needs the same key");
+  command.add_option(
+      "--secrets-key", *file,
+      "File holding the key that seals connections' secrets (64 hex digits); "
+      "default: WFC_SECRETS_KEY (the key itself), else DATA/secrets-key (`wfc serve` "
+      "makes it on a SQLite store). Every node sharing a database needs the same "
+      "key: on PostgreSQL `wfc serve` requires one");
+}
+
+/// Whether a key is given without making one: `file` (--secrets-key), WFC_SECRETS_KEY, or an
+/// existing DATA/secrets-key. Whether it is usable is secrets_key()'s to say.
+inline bool secrets_key_given(const std::string& file, const std::filesystem::path& data_dir) {
+  const char* env = std::getenv("WFC_SECRETS_KEY");
+  std::error_code ec;
+  return !file.empty() || (env && *env) || std::filesystem::exists(data_dir / "secrets-key", ec);
 }
 
 /// The key the flag, the environment or the data directory gives (made there when `create`);
