@@ -502,12 +502,21 @@ bool SqliteStore::delete_automation(const std::string& id) {
 
 namespace {
 
-/// A run about to be inserted: ids, parent links and timestamps made before any lock.
-Run prepare_run(const NewRun& in, int64_t now) {
+/// A run about to be inserted: ids, parent links and timestamps made before any lock; held by
+/// NewRun::worker_id when it names one.
+Run prepare_run(const NewRun& in, int64_t ms) {
+  int64_t now = ms / 1000;
   Run r;
   r.id = model::new_id("run");
   r.automation_id = in.automation_id;
   r.status = model::Status::Queued;
+  if (!in.worker_id.empty()) {
+    r.status = model::Status::Processing;
+    r.attempts = 1;
+    r.worker_id = in.worker_id;
+    r.lease_until_ms = ms + in.lease.count();
+    r.started_at = now;
+  }
   r.input_url = in.input_url;
   r.metadata = in.metadata;
   r.created_by = in.created_by;
@@ -550,20 +559,25 @@ CreatedRun insert_run(sqlite::Connection& c, Run r, const std::string& plan_text
     if (!existing.empty()) return {*load_run(c, existing), false};
   }
   static const std::string insert_run = fmt::format(
-      "INSERT INTO runs ({}) VALUES (?, ?, 'queued', 0, ?, ?, NULL, ?, ?, ?, ?, 0, '', "
-      "0, 0, ?, 0, 0, ?)",
+      "INSERT INTO runs ({}) VALUES (?, ?, ?, 0, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, "
+      "?)",
       kRunColumns);
   c.prepare(insert_run)
       ->bind(1, r.id)
       .bind(2, r.automation_id)
-      .bind(3, r.input_url)
-      .bind(4, dump(r.metadata))
-      .bind(5, r.created_by)
-      .bind(6, plan_text.empty() ? dump(r.plan) : plan_text)
-      .bind(7, r.idempotency_key)
-      .bind(8, r.webhook_url)
-      .bind(9, r.created_at)
-      .bind(10, r.updated_at)
+      .bind(3, std::string(model::status_name(r.status)))
+      .bind(4, r.input_url)
+      .bind(5, dump(r.metadata))
+      .bind(6, r.created_by)
+      .bind(7, plan_text.empty() ? dump(r.plan) : plan_text)
+      .bind(8, r.idempotency_key)
+      .bind(9, r.webhook_url)
+      .bind(10, static_cast<int64_t>(r.attempts))
+      .bind(11, r.worker_id)
+      .bind(12, r.lease_until_ms)
+      .bind(13, r.created_at)
+      .bind(14, r.started_at)
+      .bind(15, r.updated_at)
       .run();
   static const std::string insert_task = fmt::format(
       "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
@@ -632,7 +646,7 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
   // next one. Alone, a caller commits just its own run. Nobody returns before its run is
   // committed.
   PendingCreate me;
-  me.run = prepare_run(in, now_ms() / 1000);
+  me.run = prepare_run(in, now_ms());
   me.plan_text = &in.plan_text;
   std::unique_lock lock(batch_mutex_);
   batch_.push_back(&me);
