@@ -32,19 +32,6 @@ json diagnostics_json(diag::Diagnostics& diags, CompiledAutomation* c) {
   return out;
 }
 
-std::vector<store::NewTask> tasks_of(const plan::Plan& plan) {
-  std::vector<exec::TaskState> tasks = exec::plan_tasks(plan);
-  std::unordered_map<std::string, std::string> node_of;  // task_… → its plan task id
-  for (const exec::TaskState& t : tasks) node_of[t.id] = t.node;
-  std::vector<store::NewTask> out;
-  for (const exec::TaskState& t : tasks) {
-    store::NewTask n{t.node, t.kind, t.options, ""};
-    if (!t.parent.empty()) n.parent_node = node_of[t.parent];
-    out.push_back(std::move(n));
-  }
-  return out;
-}
-
 void describe_input(const plan::Plan& plan, CompiledAutomation* c) {
   const plan::Node* input = plan.node(plan::kRunInput);
   c->reads_input = input != nullptr;
@@ -62,6 +49,19 @@ void describe_input(const plan::Plan& plan, CompiledAutomation* c) {
 
 }  // namespace
 
+std::vector<store::NewTask> run_tasks(const plan::Plan& plan) {
+  std::vector<exec::TaskState> tasks = exec::plan_tasks(plan);
+  std::unordered_map<std::string, std::string> node_of;  // task_… → its plan task id
+  for (const exec::TaskState& t : tasks) node_of[t.id] = t.node;
+  std::vector<store::NewTask> out;
+  for (const exec::TaskState& t : tasks) {
+    store::NewTask n{t.node, t.kind, t.options, ""};
+    if (!t.parent.empty()) n.parent_node = node_of[t.parent];
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
 CompiledAutomation compile_automation(const json& document) {
   CompiledAutomation c;
   SourceFile source("request", document.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -76,7 +76,7 @@ CompiledAutomation compile_automation(const json& document) {
   c.diagnostics = diagnostics_json(front.diagnostics, &c);
   c.ok = true;
   c.plan = plan::to_json(plan, plan::JsonForm::Stored);
-  c.tasks = tasks_of(plan);
+  c.tasks = run_tasks(plan);
   describe_input(plan, &c);
   return c;
 }
@@ -103,7 +103,7 @@ std::shared_ptr<const CompiledAutomation> CompiledAutomations::get(const std::st
   c->ok = true;
   c->plan = std::move(plan);
   c->plan_text = plan_text;
-  c->tasks = tasks_of(*read.plan);
+  c->tasks = run_tasks(*read.plan);
   describe_input(*read.plan, c.get());
   std::lock_guard lock(mu_);
   cache_[automation_id] = {plan_text, c};

@@ -4,7 +4,8 @@
 // with are the list the scheduler starts from (exec::plan_tasks). Problems come back as the
 // compiler's diagnostics, located by JSON pointer into the document (the API hands in request
 // bodies, whose fields the document keeps at the same places, and answers 422 with them).
-// External interface: CompiledAutomation, compile_automation, CompiledAutomations.
+// External interface: CompiledAutomation, compile_automation, run_tasks,
+// CompiledAutomations.
 #pragma once
 
 #include <memory>
@@ -15,6 +16,10 @@
 #include <vector>
 
 #include "runtime/store/store.h"
+
+namespace wfc::plan {
+struct Plan;
+}
 
 namespace wfc::automation {
 
@@ -31,6 +36,10 @@ struct CompiledAutomation {
   bool reads_input = false;           // the plan reads the run's input ($input)
   std::string input_url;              // the url the document gives its input, "" if none
 };
+
+/// The tasks a run of `plan` is created with, in plan order (parents first): the scheduler's
+/// (exec::plan_tasks), each naming its plan node and its parent's.
+std::vector<store::NewTask> run_tasks(const plan::Plan& plan);
 
 /// Compiles one document. Never throws on bad input.
 CompiledAutomation compile_automation(const nlohmann::json& document);

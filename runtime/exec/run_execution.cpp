@@ -45,9 +45,9 @@ struct InputFile {
   std::string url, id;
 };
 
-InputFile input_file_of(const store::Run& run, const std::string& files_url) {
-  auto issued = ingest::parse_issued_reference(run.input_url);
-  if (!issued) return {net::redact_url(run.input_url), ""};
+InputFile input_file_of(const std::string& input_url, const std::string& files_url) {
+  auto issued = ingest::parse_issued_reference(input_url);
+  if (!issued) return {net::redact_url(input_url), ""};
   // files_url is "http://…/files/<this run's id>": the same route serves the issued file.
   std::string base = files_url.substr(0, files_url.rfind('/'));
   return {base + "/" + issued->run_id + "/" + issued->path,
@@ -163,6 +163,54 @@ void RunStop::stop_if_asked() {
     stopped_ = true;
     scheduler_->cancel();
   }
+}
+
+EventSink recording_sink(store::Store& store, std::shared_ptr<const PreparedPlan> plan,
+                         Recording recording, RunStop& stop) {
+  // Events come one flush at a time and in order (scheduler.h): the sink's state needs no lock.
+  struct State {
+    std::shared_ptr<const PreparedPlan> plan;
+    Recording recording;
+    InputFile input_file;
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
+  };
+  auto state = std::make_shared<State>();
+  state->input_file = input_file_of(recording.input_url, recording.files_url);
+  state->plan = std::move(plan);
+  state->recording = std::move(recording);
+  return [&store, &stop, state](const Event& e) {
+    if (stop.lost()) return;
+    const Recording& r = state->recording;
+    const plan::Plan& plan = state->plan->plan();
+    json data = e.data;
+    name_open_files_limit_in(data, r.open_files_limit);
+    if (e.kind.starts_with("task.")) {
+      annotate_files(data, plan, r.run_id, r.files_url, state->input_file);
+      std::string node = data.value("node", "");
+      std::string status = data.value("status", "");
+      auto now = std::chrono::steady_clock::now();
+      if (status == "processing") state->started.emplace(node, now);
+      if (status == "succeeded" || status == "failed") {
+        auto it = state->started.find(node);
+        if (it != state->started.end() && r.task_ended) {
+          r.task_ended(data.value("kind", ""), status,
+                       std::chrono::duration<double>(now - it->second).count());
+        }
+      }
+    } else if (data.contains("tasks") && data["tasks"].is_array()) {
+      for (json& t : data["tasks"]) {
+        annotate_files(t, plan, r.run_id, r.files_url, state->input_file);
+      }
+    }
+    // The sink runs on scheduler threads and must not call back into the scheduler
+    // (scheduler.h): it only marks the run lost, and the next RunStop::poll cancels it.
+    try {
+      if (!store.apply_event(r.run_id, r.worker_id, e.kind, data)) stop.mark_lost();
+    } catch (const store::StoreError& err) {
+      fmt::print(stderr, "{}: recording {} of {}: {}\n", r.log_name, e.kind, r.run_id, err.what());
+      stop.mark_lost();  // stop; the lease lapses and the run is tried again
+    }
+  };
 }
 
 void execute_claimed_run(store::Store& store, const store::Run& run, const RunContext& context,
@@ -288,8 +336,6 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
                   {{"kind", "run_cancelled"}, {"message", "the run was cancelled"}});
   }
 
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> started;
-  InputFile input_file = input_file_of(run, context.files_url);
   SchedulerOptions options;
   options.threads = context.scheduler_threads;
   options.retry = context.retry;
@@ -320,37 +366,14 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     done.finished_at = t.finished_at;
     options.done.emplace(t.node, std::move(done));
   }
-  auto sink = [&](const Event& e) {
-    if (stop.lost()) return;
-    json data = e.data;
-    name_open_files_limit_in(data, context.open_files_limit);
-    if (e.kind.starts_with("task.")) {
-      annotate_files(data, plan, run.id, context.files_url, input_file);
-      std::string node = data.value("node", "");
-      std::string status = data.value("status", "");
-      auto now = std::chrono::steady_clock::now();
-      if (status == "processing") started.emplace(node, now);
-      if (status == "succeeded" || status == "failed") {
-        auto it = started.find(node);
-        if (it != started.end() && context.task_ended) {
-          context.task_ended(data.value("kind", ""), status,
-                             std::chrono::duration<double>(now - it->second).count());
-        }
-      }
-    } else if (data.contains("tasks") && data["tasks"].is_array()) {
-      for (json& t : data["tasks"]) {
-        annotate_files(t, plan, run.id, context.files_url, input_file);
-      }
-    }
-    // The sink runs on scheduler threads and must not call back into the scheduler
-    // (scheduler.h): it only marks the run lost, and the next RunStop::poll cancels it.
-    try {
-      if (!store.apply_event(run.id, context.worker_id, e.kind, data)) stop.mark_lost();
-    } catch (const store::StoreError& err) {
-      fmt::print(stderr, "wfc serve: recording {} of {}: {}\n", e.kind, run.id, err.what());
-      stop.mark_lost();  // stop; the lease lapses and the run is tried again
-    }
-  };
+  Recording recording;
+  recording.run_id = run.id;
+  recording.worker_id = context.worker_id;
+  recording.input_url = run.input_url;
+  recording.files_url = context.files_url;
+  recording.open_files_limit = context.open_files_limit;
+  recording.task_ended = context.task_ended;
+  EventSink sink = recording_sink(store, prepared, std::move(recording), stop);
   // Outputs through the storage, once for every kind (stored_outputs.h).
   std::optional<StoringExecutor> storing;
   if (context.storage) storing.emplace(executor, *context.storage, run.id, workspace);

@@ -7,8 +7,9 @@
 // another thread stop it: a cancel request (the run ends cancelled) or a lost lease (nothing more
 // is written; another worker has the run). In a worker process, an error that ran out of file
 // descriptors names the worker's open-file limit (RunContext::open_files_limit). With a storage
-// (RunContext::storage) the outputs go through it (stored_outputs.h). External
-// interface: TaskEnded, RunStop, RunContext, execute_claimed_run.
+// (RunContext::storage) the outputs go through it (stored_outputs.h). `wfc run --store` records
+// the run it executes itself with the same sink (recording_sink). External interface: TaskEnded,
+// RunStop, RunContext, Recording, recording_sink, execute_claimed_run.
 #pragma once
 
 #include <atomic>
@@ -86,6 +87,26 @@ struct RunContext {
   /// storage, as with the default.
   std::shared_ptr<storage::Storage> storage;
 };
+
+/// Whose events a recording_sink writes, and how it shows their files.
+struct Recording {
+  std::string run_id;
+  std::string worker_id;  // holds the run's lease
+  std::string input_url;  // the run's stored input_url: what tasks that pass it through show
+  std::string files_url;  // "http://…/files/<run id>": output files' `url`
+  uint64_t open_files_limit = 0;  // RunContext::open_files_limit
+  TaskEnded task_ended;           // may be empty
+  std::string log_name = "wfc serve";
+};
+
+/// The scheduler's event sink of a run this process holds (a claimed run, or one `wfc run
+/// --store` created held): each task and run object's files get their `url` and `id`, and the
+/// event is written with store.apply_event, a terminal run event finishing the run. When the
+/// store refuses it (the lease is lost) or fails (StoreError: logged; the lease lapses and the
+/// run is tried again) nothing more is written and `stop` is marked lost: the next
+/// RunStop::poll cancels the scheduler. `plan` is the plan the scheduler runs.
+EventSink recording_sink(store::Store& store, std::shared_ptr<const PreparedPlan> plan,
+                         Recording recording, RunStop& stop);
 
 /// Executes `run` (as claimed: with its plan) to its end, writing its events; returns early,
 /// writing nothing more, when the lease is lost. Store errors while recording stop the run

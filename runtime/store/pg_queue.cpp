@@ -57,12 +57,21 @@ Params& json_or_null(Params& p, const nlohmann::json& j) {
   return j.is_null() ? p.null() : p.add(pg::dump(j));
 }
 
-/// A run about to be inserted: ids, parent links and timestamps (as SqliteStore's prepare_run).
-Run prepare_run(const NewRun& in, int64_t now) {
+/// A run about to be inserted: ids, parent links and timestamps, held by NewRun::worker_id when
+/// it names one (as SqliteStore's prepare_run).
+Run prepare_run(const NewRun& in, int64_t ms) {
+  int64_t now = ms / 1000;
   Run r;
   r.id = model::new_id("run");
   r.automation_id = in.automation_id;
   r.status = model::Status::Queued;
+  if (!in.worker_id.empty()) {
+    r.status = model::Status::Processing;
+    r.attempts = 1;
+    r.worker_id = in.worker_id;
+    r.lease_until_ms = ms + in.lease.count();
+    r.started_at = now;
+  }
   r.input_url = in.input_url;
   r.metadata = in.metadata;
   r.created_by = in.created_by;
@@ -98,8 +107,8 @@ Run prepare_run(const NewRun& in, int64_t now) {
 // (see PgStore::notify_queue).
 const std::string& create_sql() {
   static const std::string sql = fmt::format(
-      "WITH r AS (INSERT INTO runs ({run}) VALUES ($1, $2, 'queued', 0, $3, $4, NULL, $5, $6, $7, "
-      "$8::text, 0, '', 0, 0, $9::bigint, 0, 0, $9::bigint) "
+      "WITH r AS (INSERT INTO runs ({run}) VALUES ($1, $2, $12, 0, $3, $4, NULL, $5, $6, $7, "
+      "$8::text, $13::integer, $14, $15::bigint, 0, $9::bigint, $16::bigint, 0, $9::bigint) "
       "ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key <> '' DO NOTHING "
       "RETURNING id), "
       "t AS (INSERT INTO tasks ({task}) SELECT x.v->>'id', r.id, x.v->>'node', x.v->>'kind', "
@@ -118,7 +127,7 @@ const std::string& create_sql() {
 }  // namespace
 
 CreatedRun PgStore::create_run(const NewRun& in) {
-  Run r = prepare_run(in, now_ms() / 1000);
+  Run r = prepare_run(in, now_ms());
   nlohmann::json tasks = nlohmann::json::array();
   for (const Task& t : r.tasks)
     tasks.push_back({{"id", t.id},
@@ -137,11 +146,16 @@ CreatedRun PgStore::create_run(const NewRun& in) {
       .add(r.webhook_url)
       .add(r.created_at)
       .add(pg::dump(tasks))
-      .add(model::new_id("evt"));
+      .add(model::new_id("evt"))
+      .add(std::string(model::status_name(r.status)))
+      .add(static_cast<int64_t>(r.attempts))
+      .add(r.worker_id)
+      .add(r.lease_until_ms)
+      .add(r.started_at);
   return with([&](pg::Conn& c) -> CreatedRun {
     Result made = c.run(create_sql(), p);
     if (made.rows() > 0) {
-      notify_queue();
+      if (r.worker_id.empty()) notify_queue();  // a held run is nobody else's to claim
       return {std::move(r), true};
     }
     Result existing = c.run("SELECT id FROM runs WHERE created_by = $1 AND idempotency_key = $2",

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <stdexcept>
 
 #include "runtime/model/ids.h"
@@ -16,6 +15,7 @@
 #include "runtime/store/sqlite_connections.h"
 #include "runtime/store/sqlite_db.h"
 #include "runtime/store/sqlite_files.h"
+#include "runtime/store/sqlite_keys.h"
 #include "runtime/store/wire_json.h"
 
 namespace wfc::store {
@@ -40,8 +40,6 @@ const char* kAutomationColumns =
     "updated_at";
 const char* kEventColumns =
     "id, kind, run_id, data, created_at, webhook_url, attempts, next_attempt_at, delivered_at";
-const char* kKeyColumns =
-    "id, name, hash, status, created_at, updated_at, source, created_by, hint";
 
 // Invalid UTF-8 in a string (nlohmann keeps what it is given) is stored as U+FFFD rather than
 // failing the write.
@@ -156,28 +154,6 @@ Event event_row(const Statement& s) {
   e.next_attempt_at = s.integer(7);
   e.delivered_at = s.integer(8);
   return e;
-}
-
-ApiKey key_row(const Statement& s) {
-  ApiKey k;
-  k.id = s.text(0);
-  k.name = s.text(1);
-  k.hash = s.text(2);
-  k.status = s.text(3);
-  k.created_at = s.integer(4);
-  k.updated_at = s.integer(5);
-  k.source = s.text(6);
-  k.created_by = s.text(7);
-  k.hint = s.text(8);
-  return k;
-}
-
-/// What lists show of a secret: its last 4 characters, only when it is long enough that they
-/// leave it unguessable (wfc's own secrets are 44 characters; 4 of them are ~21 of ~206 bits).
-std::string secret_hint(const std::string& secret) {
-  if (secret.size() < 24) return "";
-  return secret.substr(0, secret.starts_with("wfc_") ? 4 : 0) + "…" +
-         secret.substr(secret.size() - 4);
 }
 
 std::vector<Task> tasks_of(sqlite::Connection& c, const std::string& run_id) {
@@ -526,12 +502,21 @@ bool SqliteStore::delete_automation(const std::string& id) {
 
 namespace {
 
-/// A run about to be inserted: ids, parent links and timestamps made before any lock.
-Run prepare_run(const NewRun& in, int64_t now) {
+/// A run about to be inserted: ids, parent links and timestamps made before any lock; held by
+/// NewRun::worker_id when it names one.
+Run prepare_run(const NewRun& in, int64_t ms) {
+  int64_t now = ms / 1000;
   Run r;
   r.id = model::new_id("run");
   r.automation_id = in.automation_id;
   r.status = model::Status::Queued;
+  if (!in.worker_id.empty()) {
+    r.status = model::Status::Processing;
+    r.attempts = 1;
+    r.worker_id = in.worker_id;
+    r.lease_until_ms = ms + in.lease.count();
+    r.started_at = now;
+  }
   r.input_url = in.input_url;
   r.metadata = in.metadata;
   r.created_by = in.created_by;
@@ -574,20 +559,25 @@ CreatedRun insert_run(sqlite::Connection& c, Run r, const std::string& plan_text
     if (!existing.empty()) return {*load_run(c, existing), false};
   }
   static const std::string insert_run = fmt::format(
-      "INSERT INTO runs ({}) VALUES (?, ?, 'queued', 0, ?, ?, NULL, ?, ?, ?, ?, 0, '', "
-      "0, 0, ?, 0, 0, ?)",
+      "INSERT INTO runs ({}) VALUES (?, ?, ?, 0, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, "
+      "?)",
       kRunColumns);
   c.prepare(insert_run)
       ->bind(1, r.id)
       .bind(2, r.automation_id)
-      .bind(3, r.input_url)
-      .bind(4, dump(r.metadata))
-      .bind(5, r.created_by)
-      .bind(6, plan_text.empty() ? dump(r.plan) : plan_text)
-      .bind(7, r.idempotency_key)
-      .bind(8, r.webhook_url)
-      .bind(9, r.created_at)
-      .bind(10, r.updated_at)
+      .bind(3, std::string(model::status_name(r.status)))
+      .bind(4, r.input_url)
+      .bind(5, dump(r.metadata))
+      .bind(6, r.created_by)
+      .bind(7, plan_text.empty() ? dump(r.plan) : plan_text)
+      .bind(8, r.idempotency_key)
+      .bind(9, r.webhook_url)
+      .bind(10, static_cast<int64_t>(r.attempts))
+      .bind(11, r.worker_id)
+      .bind(12, r.lease_until_ms)
+      .bind(13, r.created_at)
+      .bind(14, r.started_at)
+      .bind(15, r.updated_at)
       .run();
   static const std::string insert_task = fmt::format(
       "INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, 'queued', 0, ?, '[]', '[]', NULL, "
@@ -656,7 +646,7 @@ CreatedRun SqliteStore::create_run(const NewRun& in) {
   // next one. Alone, a caller commits just its own run. Nobody returns before its run is
   // committed.
   PendingCreate me;
-  me.run = prepare_run(in, now_ms() / 1000);
+  me.run = prepare_run(in, now_ms());
   me.plan_text = &in.plan_text;
   std::unique_lock lock(batch_mutex_);
   batch_.push_back(&me);
@@ -1046,7 +1036,7 @@ void SqliteStore::record_delivery(const std::string& event_id, const DeliveryRes
   });
 }
 
-// ---- API keys
+// ---- API keys (sqlite_keys.h; every write clears the key cache after its commit)
 
 ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secret,
                                 const std::string& source, const std::string& created_by) {
@@ -1056,31 +1046,7 @@ ApiKey SqliteStore::add_api_key(const std::string& name, const std::string& secr
   int64_t now = now_ms() / 1000;
   return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
-    {
-      Query q = c.prepare(fmt::format("SELECT {} FROM api_keys WHERE hash = ?", kKeyColumns));
-      q->bind(1, hash);
-      if (q->step()) return key_row(*q);
-    }
-    ApiKey k;
-    k.id = model::new_id("key");
-    k.name = name;
-    k.hash = hash;
-    k.created_at = k.updated_at = now;
-    k.source = source;
-    k.created_by = created_by;
-    k.hint = secret_hint(secret);
-    c.prepare(
-         fmt::format("INSERT INTO api_keys ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", kKeyColumns))
-        ->bind(1, k.id)
-        .bind(2, k.name)
-        .bind(3, k.hash)
-        .bind(4, k.status)
-        .bind(5, now)
-        .bind(6, now)
-        .bind(7, k.source)
-        .bind(8, k.created_by)
-        .bind(9, k.hint)
-        .run();
+    ApiKey k = sqlite::insert_key(c, name, secret, hash, source, created_by, now);
     tx.commit();
     return k;
   });
@@ -1097,14 +1063,7 @@ std::optional<ApiKey> SqliteStore::find_api_key(const std::string& secret) {
         now - it->second.read_at_ms < options_.key_cache_ms)
       return it->second.key;
   }
-  auto found = read([&](sqlite::Connection& c) -> std::optional<ApiKey> {
-    static const std::string sql =
-        fmt::format("SELECT {} FROM api_keys WHERE hash = ?", kKeyColumns);
-    Query q = c.prepare(sql);
-    q->bind(1, hash);
-    if (!q->step()) return std::nullopt;
-    return key_row(*q);
-  });
+  auto found = read([&](sqlite::Connection& c) { return sqlite::select_key_by_hash(c, hash); });
   if (found && options_.key_cache_ms > 0) {
     std::lock_guard lock(key_cache_mutex_);
     if (key_cache_.size() >= 4096) key_cache_.clear();  // more keys than any deployment has
@@ -1119,27 +1078,17 @@ void SqliteStore::forget_keys() {
 }
 
 std::optional<ApiKey> SqliteStore::get_api_key(const std::string& id) {
-  return read([&](sqlite::Connection& c) -> std::optional<ApiKey> {
-    Query q = c.prepare(fmt::format("SELECT {} FROM api_keys WHERE id = ?", kKeyColumns));
-    q->bind(1, id);
-    if (!q->step()) return std::nullopt;
-    return key_row(*q);
-  });
+  return read([&](sqlite::Connection& c) { return sqlite::select_key(c, id); });
 }
 
 std::optional<Page<ApiKey>> SqliteStore::list_api_keys(const ListQuery& q) {
   return read([&](sqlite::Connection& c) {
-    return page<ApiKey>(c, "api_keys", kKeyColumns, q, {}, key_row);
+    return page<ApiKey>(c, "api_keys", sqlite::kKeyColumns, q, {}, sqlite::key_row);
   });
 }
 
 std::vector<ApiKey> SqliteStore::list_api_keys() {
-  return read([&](sqlite::Connection& c) {
-    Query q = c.prepare(fmt::format("SELECT {} FROM api_keys ORDER BY seq", kKeyColumns));
-    std::vector<ApiKey> out;
-    while (q->step()) out.push_back(key_row(*q));
-    return out;
-  });
+  return read([&](sqlite::Connection& c) { return sqlite::select_keys(c); });
 }
 
 bool SqliteStore::set_api_key_status(const std::string& id, const std::string& status) {
@@ -1150,12 +1099,7 @@ bool SqliteStore::set_api_key_status(const std::string& id, const std::string& s
   } forget{this};
   return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
-    c.prepare("UPDATE api_keys SET status = ?, updated_at = ? WHERE id = ?")
-        ->bind(1, status)
-        .bind(2, now)
-        .bind(3, id)
-        .run();
-    bool found = c.changes() > 0;
+    bool found = sqlite::update_key_status(c, id, status, now);
     tx.commit();
     return found;
   });
@@ -1164,34 +1108,13 @@ bool SqliteStore::set_api_key_status(const std::string& id, const std::string& s
 std::vector<ApiKey> SqliteStore::retire_unconfigured_keys(
     const std::vector<std::string>& configured) {
   int64_t now = now_ms() / 1000;
-  std::set<std::string> keep(configured.begin(), configured.end());
   struct Forget {
     SqliteStore* self;
     ~Forget() { self->forget_keys(); }  // after the commit, so no reader caches the old row
   } forget{this};
   return write([&](sqlite::Connection& c) {
     Transaction tx(c, Transaction::Write);
-    std::vector<ApiKey> all;
-    {
-      // Keys made through the API are not configuration's to retire.
-      Query q = c.prepare(fmt::format(
-          "SELECT {} FROM api_keys WHERE source IN ('config', 'dev') ORDER BY seq", kKeyColumns));
-      while (q->step()) all.push_back(key_row(*q));
-    }
-    std::vector<ApiKey> retired;
-    for (auto& k : all) {
-      std::string status = k.status;
-      if (keep.count(k.id) && k.status == "retired") status = "active";
-      if (!keep.count(k.id) && k.status == "active") status = "retired";
-      if (status == k.status) continue;
-      c.prepare("UPDATE api_keys SET status = ?, updated_at = ? WHERE id = ?")
-          ->bind(1, status)
-          .bind(2, now)
-          .bind(3, k.id)
-          .run();
-      k.status = status;
-      if (status == "retired") retired.push_back(k);
-    }
+    std::vector<ApiKey> retired = sqlite::retire_unconfigured_keys(c, configured, now);
     tx.commit();
     return retired;
   });

@@ -221,6 +221,12 @@ struct NewRun {
   std::string idempotency_key;  // "" for none; unique per created_by
   std::string webhook_url;
   std::vector<NewTask> tasks;
+  /// Set: the run is created already claimed by `worker_id` for `lease` (status processing,
+  /// attempts 1, started now), in the same transaction, so no other worker can claim it first:
+  /// for a process that executes the run it creates (`wfc run --store`). It renews the lease as
+  /// a worker does; when the lease lapses the run is claimable like any other.
+  std::string worker_id;
+  std::chrono::milliseconds lease{0};
 };
 
 struct CreatedRun {
@@ -262,7 +268,7 @@ class Store {
   // Runs and the queue.
   /// The run and its tasks (all queued) and its run.created event in one transaction; with an
   /// idempotency key already used by the same created_by, the earlier run instead (created =
-  /// false, no new event).
+  /// false, no new event). With NewRun::worker_id the run is created held by that worker.
   virtual CreatedRun create_run(const NewRun& r) = 0;
   virtual std::optional<Run> get_run(const std::string& id) = 0;  // with its tasks
   /// The same run with its JSON columns as stored text (RunText).

@@ -102,6 +102,51 @@ TEST_CASE("a lapsed lease makes the run claimable again; the old worker can no l
   CHECK(s->get_run(id)->tasks[0].progress == 0);
 }
 
+TEST_CASE("a run created held is its creator's until the lease lapses", "[store][pg]") {
+  // `wfc run --store` creates the run it executes already claimed, so a worker polling the same
+  // store cannot take it between its creation and a claim.
+  test::StoreFixture f{GENERATE(test::both_backends())};
+  auto s = f.open();
+  store::NewRun r = test::three_task_run();
+  r.worker_id = "wfc-run-1";
+  r.lease = seconds(30);
+  store::CreatedRun made = s->create_run(r);
+  std::string id = made.run.id;
+  CHECK(made.run.status == Status::Processing);
+  CHECK(made.run.worker_id == "wfc-run-1");
+  auto stored = s->get_run(id);
+  REQUIRE(stored);
+  CHECK(stored->status == Status::Processing);
+  CHECK(stored->attempts == 1);
+  CHECK(stored->worker_id == "wfc-run-1");
+  CHECK(stored->started_at == 1'800'000'000);
+  store::ListQuery events;
+  events.run_id = id;
+  auto created = s->list_events(events);
+  REQUIRE(created->items.size() == 1);
+  CHECK(created->items[0].kind == "run.created");
+  CHECK(created->items[0].data["status"] == "queued");  // the run as created, as for any run
+
+  // Not claimable by a worker while its lease holds, renewed or not.
+  CHECK_FALSE(s->claim_run("worker-1", seconds(30)));
+  f.clock.advance_seconds(20);
+  CHECK(s->renew_lease(id, "wfc-run-1", seconds(30)) == store::Lease::Held);
+  f.clock.advance_seconds(20);
+  CHECK_FALSE(s->claim_run("worker-1", seconds(30)));
+  // Its holder records its events, as a worker that claimed it would.
+  CHECK(s->apply_event(id, "wfc-run-1", "task.updated", sched_task("t0", "processing", 50)));
+  CHECK(s->get_run(id)->tasks[0].progress == 50);
+  CHECK_FALSE(s->apply_event(id, "worker-1", "task.updated", sched_task("t0", "processing", 60)));
+
+  // Its creator died: the lease lapses and a worker takes the run, as the second attempt.
+  f.clock.advance_seconds(31);
+  auto taken = s->claim_run("worker-1", seconds(30));
+  REQUIRE(taken);
+  CHECK(taken->id == id);
+  CHECK(taken->attempts == 2);
+  CHECK(s->renew_lease(id, "wfc-run-1", seconds(30)) == store::Lease::Lost);
+}
+
 TEST_CASE("a run interrupted max_attempts times fails with a clear error", "[store][pg]") {
   test::StoreFixture f{GENERATE(test::both_backends())};
   auto s = f.open();

@@ -3,12 +3,23 @@
 // `run.json` (the run object with its tasks and their output File objects) go to DIR. Every
 // predicate runs on the engine the plan chose, unless --predicates says otherwise (for
 // benchmarks and tests); run.json records per task which engine ran it. Exit 0 only when the
-// run succeeded; 1 when the workflow is invalid or the run failed or was cancelled; 2 for usage
-// errors. `--connections FILE` gives the connections that `export` and `ingest` tasks name
-// (s3:// URLs), credentials included, for runs without a server. With --storage URL
-// (WFC_STORAGE) the outputs are also put into that storage at <run id>/<path> as each task
-// succeeds (docs/storage.md). Ctrl-C cancels the run (the outputs made so far stay, run.json
-// says `cancelled`).
+// run succeeded; 1 when the workflow is invalid, the store cannot be opened, or the run failed
+// or was cancelled; 2 for usage errors. `--connections FILE` gives the connections that
+// `export` and `ingest` tasks name (s3:// URLs), credentials included, for runs without a
+// server. With --storage URL (WFC_STORAGE) the outputs are also put into that storage at
+// <run id>/<path> as each task succeeds (docs/storage.md). Ctrl-C cancels the run (the outputs
+// made so far stay, run.json says `cancelled`).
+//
+// With --store URL (WFC_STORE; or --db PATH, as `wfc serve` and `wfc worker` take them; neither:
+// no store) the run is also recorded in that store, as the team's other runs are: it is created
+// there (automation_id "", metadata {"created_with": "wfc run", "workflow": WORKFLOW}) already
+// held by this process (store::NewRun::worker_id, so no `wfc worker` on the store claims it),
+// its events are written as a worker writes them (exec::recording_sink), and its id is the one
+// run.json shows. A thread renews its lease; POST /runs/{id}/cancel cancels it as Ctrl-C does,
+// and a lost lease stops it writing (exec::RunStop). Output files' urls are --public-url
+// (WFC_PUBLIC_URL) + /files/<run id>/<path>. Without --connections, connections come from the
+// store, their secrets opened with --secrets-key FILE, WFC_SECRETS_KEY, or the secrets-key file
+// beside a SQLite store (a run never makes a key).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -22,18 +33,24 @@
 #include "compiler/diag/render.h"
 #include "compiler/frontend.h"
 #include "compiler/plan/planner.h"
+#include "runtime/automation/compiled_automation.h"
 #include "runtime/exec/media_executor.h"
+#include "runtime/exec/run_execution.h"
 #include "runtime/exec/scheduler.h"
 #include "runtime/exec/stored_outputs.h"
 #include "runtime/ingest/fetch.h"
 #include "runtime/model/ids.h"
+#include "runtime/store/open_store.h"
 #include "tools/wfc/commands.h"
 #include "tools/wfc/runtime/access_flags.h"
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/connections_flag.h"
 #include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/run_display.h"
+#include "tools/wfc/runtime/secrets_flags.h"
 #include "tools/wfc/runtime/storage_flags.h"
+#include "tools/wfc/runtime/store_flags.h"
 #include "tools/wfc/runtime/worker_flags.h"
 #include "tools/wfc/runtime_commands.h"
 
@@ -57,7 +74,14 @@ struct Args {
   std::string connections;  // --connections FILE: what export/ingest's connection_id names
   std::string storage;      // "": the outputs stay in --out only
   exec::RetryPolicy retry;  // --task-attempts
+  StoreFlags store;         // neither --store nor --db: the run is recorded nowhere
+  std::string public_url;   // output files' urls in the store: <public url>/files/<run id>/…
+  std::string secrets_key;  // --secrets-key FILE: opens stored connections' secrets
 };
+
+// The lease of a run recorded in a store: renewed this often, lasting this long (as a worker's).
+constexpr std::chrono::milliseconds kLease{30'000};
+constexpr std::chrono::milliseconds kRenew{2'000};
 
 std::atomic<bool> g_interrupted{false};
 
@@ -71,6 +95,51 @@ bool write_run_json(const fs::path& dir, const exec::RunState& run) {
   std::ofstream out(dir / "run.json", std::ios::trunc);
   out << run.to_json().dump(2) << "\n";
   return static_cast<bool>(out);
+}
+
+// The store --store or --db names, opened; null when neither is given. *failed (after printing
+// why) when it cannot be opened.
+std::unique_ptr<store::Store> open_store_flags(const StoreFlags& flags, std::string* url,
+                                               bool* failed) {
+  *failed = false;
+  if (flags.store.empty() && flags.db.empty()) return nullptr;  // no store: nothing recorded
+  std::string error;
+  if (!resolve_store_url(flags, fs::current_path(), url, &error)) {
+    std::cerr << "wfc: " << error << "\n";
+    *failed = true;
+    return nullptr;
+  }
+  try {
+    return store::open_store(*url);
+  } catch (const store::StoreError& e) {
+    std::cerr << "wfc: " << e.what() << "\n";  // names the URL without its password
+    *failed = true;
+    return nullptr;
+  }
+}
+
+// Connections' secrets open with the key every node shares; a run never makes one (it would
+// open nothing). Where a SQLite store is, DATA/secrets-key is beside it, as `wfc serve` keeps it.
+std::shared_ptr<connections::Connections> stored_connections(store::Store& store,
+                                                             const std::string& url,
+                                                             const std::string& key_file) {
+  fs::path data_dir = store::is_postgres_url(url) ? fs::path() : fs::path(url).parent_path();
+  std::string key_error;
+  std::shared_ptr<const connections::SecretsKey> key;
+  if (!key_file.empty() || std::getenv("WFC_SECRETS_KEY") || !data_dir.empty()) {
+    key = secrets_key(key_file, data_dir, false, &key_error);
+  } else {
+    key_error =
+        "no secrets key: give the key every node shares with --secrets-key FILE or "
+        "WFC_SECRETS_KEY";
+  }
+  if (key) {
+    if (std::string w = connections::other_key_warning(store, *key); !w.empty()) {
+      std::cerr << "wfc: warning: " << w << "\n";
+    }
+  }
+  // Without a key, a task through a connection fails connection_unusable, saying why.
+  return std::make_shared<connections::StoredConnections>(store, key, key_error);
 }
 
 int run_workflow(const Args& args) {
@@ -109,6 +178,12 @@ int run_workflow(const Args& args) {
   plan::Plan plan = plan::make_plan(*compiled.document, plan_options, plan_diags);
   diag::render_human(std::cerr, compiled.diagnostics.items(), &*source, render);
   diag::render_human(std::cerr, plan_diags.items(), &*source, render);
+
+  // The store (--store), opened before any work: a store that cannot be opened is an error.
+  std::string store_url, input_url;
+  bool store_failed = false;
+  std::unique_ptr<store::Store> store = open_store_flags(args.store, &store_url, &store_failed);
+  if (store_failed) return kProblems;
 
   // 2. The input: a local path is read in place; a URL is fetched into the output directory.
   std::error_code ec;
@@ -151,42 +226,94 @@ int run_workflow(const Args& args) {
   auto engines = ai_engines(args.ai_config, "wfc");
   if (!engines) return kUsage;
   exec::MediaExecutor media(policy, {}, engines, media_limits(args.media_limits));
-  std::unique_ptr<connections::Connections> listed;
+  std::shared_ptr<connections::Connections> connections;
   if (!args.connections.empty()) {
-    listed = connections::read_connections_file(args.connections, &error);
-    if (!listed) {
-      std::cerr << "wfc: " << error << "\n";
-      return kUsage;
-    }
-    media.use_connections(listed.get());
+    connections = read_connections_flag(args.connections, "wfc");
+    if (!connections) return kUsage;
+  } else if (store) {
+    connections = stored_connections(*store, store_url, args.secrets_key);
   }
+  if (connections) media.use_connections(connections.get());
   exec::SchedulerOptions options;
   options.threads = args.threads;
   options.retry = args.retry;
   options.workspace = args.out;
-  // With --storage, each task's files are also put there, at <run id>/<path>, before its
-  // success is recorded (runtime/exec/stored_outputs.h).
+  options.task_time_limit = std::chrono::milliseconds(static_cast<int64_t>(args.time_limit * 1000));
   std::shared_ptr<storage::Storage> storage;
-  std::optional<exec::StoringExecutor> storing;
   if (!args.storage.empty()) {
     storage = open_storage_flag(args.storage, args.out, "wfc");
     if (!storage) return kUsage;
-    options.run_id = model::new_id("run");
-    storing.emplace(media, *storage, options.run_id, fs::path(args.out));
   }
-  exec::Executor& executor = storing ? static_cast<exec::Executor&>(*storing) : media;
-  options.task_time_limit = std::chrono::milliseconds(static_cast<int64_t>(args.time_limit * 1000));
-  RunDisplay display(stderr, isatty(STDERR_FILENO) == 1);
   auto prepared = std::make_shared<const exec::PreparedPlan>(
       std::move(plan), *exec::parse_predicate_engines(args.predicates));
-  exec::Scheduler scheduler(prepared, executor, options,
-                            [&display](const exec::Event& e) { display.on_event(e); });
+
+  // With a store, the run is created there, held by this process, as the last thing before it
+  // starts: a run recorded and then abandoned would wait out its lease for a worker.
+  std::string worker_id = model::new_id("wkr");
+  if (store) {
+    store::NewRun made;
+    made.input_url = is_url(args.input) && !args.input.starts_with("file://")
+                         ? args.input
+                         : "file://" + fs::absolute(input_path).string();
+    made.metadata = {{"created_with", "wfc run"}, {"workflow", args.workflow}};
+    made.plan = plan::to_json(prepared->plan(), plan::JsonForm::Stored);
+    made.tasks = automation::run_tasks(prepared->plan());
+    made.worker_id = worker_id;
+    made.lease = kLease;
+    try {
+      store::CreatedRun created = store->create_run(made);
+      options.run_id = created.run.id;
+      input_url = made.input_url;
+    } catch (const store::StoreError& e) {
+      std::cerr << fmt::format("wfc: recording the run in {}: {}\n",
+                               store::redact_store_url(store_url), e.what());
+      return kProblems;
+    }
+  } else if (storage) {
+    options.run_id = model::new_id("run");
+  }
+  // With --storage, each task's files are also put there, at <run id>/<path>, before its
+  // success is recorded (runtime/exec/stored_outputs.h).
+  std::optional<exec::StoringExecutor> storing;
+  if (storage) storing.emplace(media, *storage, options.run_id, fs::path(args.out));
+  exec::Executor& executor = storing ? static_cast<exec::Executor&>(*storing) : media;
+
+  // 3. Run, with a display on standard error (and, with a store, its events recorded there).
+  RunDisplay display(stderr, isatty(STDERR_FILENO) == 1);
+  exec::RunStop stop;  // Ctrl-C, a cancel through the API, a lost lease
+  exec::EventSink record;
+  if (store) {
+    exec::Recording recording;
+    recording.run_id = options.run_id;
+    recording.worker_id = worker_id;
+    recording.input_url = input_url;
+    std::string base = args.public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    recording.files_url = base + "/files/" + options.run_id;
+    recording.log_name = "wfc";
+    record = exec::recording_sink(*store, prepared, std::move(recording), stop);
+  }
+  exec::Scheduler scheduler(prepared, executor, options, [&](const exec::Event& e) {
+    display.on_event(e);
+    if (record) record(e);
+  });
+  stop.attach(&scheduler);
   std::atomic<bool> done{false};
   std::thread watcher([&] {
+    auto next_renewal = std::chrono::steady_clock::now() + kRenew;
     while (!done) {
-      if (g_interrupted) {
-        scheduler.cancel();
-        break;
+      if (g_interrupted) stop.cancel();
+      stop.poll();  // the recording sink may have marked the run lost
+      if (store && !stop.lost() && std::chrono::steady_clock::now() >= next_renewal) {
+        next_renewal = std::chrono::steady_clock::now() + kRenew;
+        try {
+          store::Lease answer = store->renew_lease(options.run_id, worker_id, kLease);
+          if (answer == store::Lease::CancelRequested) stop.cancel();
+          if (answer == store::Lease::Lost) stop.lose();
+        } catch (const store::StoreError& e) {
+          // Tried again at the next renewal; if the store stays broken the lease lapses.
+          std::cerr << fmt::format("wfc: renewing the lease of {}: {}\n", options.run_id, e.what());
+        }
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -194,22 +321,30 @@ int run_workflow(const Args& args) {
   exec::RunState run = scheduler.run(exec::FileRef{input_path, nullptr});
   done = true;
   watcher.join();
+  stop.attach(nullptr);
   display.finish();
 
   if (!write_run_json(args.out, run)) {
     std::cerr << fmt::format("wfc: cannot write '{}'\n",
                              (fs::path(args.out) / "run.json").string());
   }
+  if (stop.lost()) {
+    std::cerr << fmt::format(
+        "wfc: run {} stopped: this process no longer holds it in {} (its lease lapsed or the "
+        "store failed); the store's record of it is no longer this process's\n",
+        run.id, store::redact_store_url(store_url));
+  }
   if (args.json) {
     std::cout << run.to_json().dump(2) << "\n";
   } else {
     std::cout << fmt::format(
-        "run {} {}: {} tasks; outputs and run.json in {}{}\n", run.id,
+        "run {} {}: {} tasks; outputs and run.json in {}{}{}\n", run.id,
         model::status_name(run.status), run.tasks.size(), args.out,
-        storage ? fmt::format(", outputs stored in {}/{}/", storage->describe(), run.id) : "");
+        storage ? fmt::format(", outputs stored in {}/{}/", storage->describe(), run.id) : "",
+        store ? fmt::format(", recorded in {}", store::redact_store_url(store_url)) : "");
     if (run.error) std::cout << run.error->message << "\n";
   }
-  return run.status == model::Status::Succeeded ? kOk : kProblems;
+  return run.status == model::Status::Succeeded && !stop.lost() ? kOk : kProblems;
 }
 
 }  // namespace
@@ -233,13 +368,15 @@ void add_run(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
-  cmd->add_option("--connections", args->connections,
-                  "JSON or YAML file of the connections export and ingest tasks name by "
-                  "connection_id, with their credentials: {\"conn_…\": {\"kind\": \"s3\", "
-                  "\"name\", \"endpoint\", \"region\", \"access_key_id\", "
-                  "\"secret_access_key\", \"bucket\"}} (docs/cli.md)");
+  add_connections_flag(*cmd, &args->connections);
   add_storage_flag(*cmd, &args->storage);
   add_retry_flags(*cmd, &args->retry);
+  add_store_flags(*cmd, &args->store, StoreDefault::None);
+  cmd->add_option("--public-url", args->public_url,
+                  "With --store: base URL of output files' `url`, the API nodes' address, as "
+                  "their --public-url")
+      ->envname("WFC_PUBLIC_URL");
+  add_secrets_flags(*cmd, &args->secrets_key);
   cmd->callback([args, &status] { status = run_workflow(*args); });
 }
 

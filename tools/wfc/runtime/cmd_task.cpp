@@ -11,6 +11,8 @@
 // with its `input` and `output`, whose `url` is the file:// URL of the file made (a probe's or an
 // export's output is the file it passed through). With --server the same body goes to a running
 // server's POST /tasks (key: --key, else WFC_API_KEY), and the task is polled until it ends.
+// Locally, `--connections FILE` gives the connections an export or ingest names by
+// `--connection_id` (s3:// URLs), as `wfc run --connections` does; a server uses its own.
 // Exit 0 when the task succeeded, 1 when it failed or was refused, 2 for usage errors.
 #include <fmt/format.h>
 
@@ -33,6 +35,7 @@
 #include "tools/wfc/runtime/ai_flags.h"
 #include "tools/wfc/runtime/api_client.h"
 #include "tools/wfc/runtime/commands.h"
+#include "tools/wfc/runtime/connections_flag.h"
 #include "tools/wfc/runtime/limit_flags.h"
 #include "tools/wfc/runtime/task_options.h"
 #include "tools/wfc/runtime_commands.h"
@@ -52,6 +55,7 @@ struct Args {
   AccessFlags access;
   std::vector<std::string> media_limits;
   std::string ai_config;
+  std::string connections;         // --connections FILE (run here)
   std::vector<std::string> words;  // --OPTION VALUE …
 };
 
@@ -157,6 +161,12 @@ int run_here(const Args& args, const std::string& url, const json& options) {
   auto engines = ai_engines(args.ai_config, "wfc task");
   if (!engines) return kUsage;
   exec::MediaExecutor executor(policy, {}, engines, media_limits(args.media_limits));
+  std::unique_ptr<connections::Connections> listed;
+  if (!args.connections.empty()) {
+    listed = read_connections_flag(args.connections, "wfc task");
+    if (!listed) return kUsage;
+    executor.use_connections(listed.get());
+  }
   exec::SchedulerOptions options_;
   options_.workspace = out;
   options_.run_id = run_id;
@@ -209,6 +219,11 @@ int run_task(Args& args) {
     return kUsage;
   }
   std::string error;
+  if (!args.server.empty() && !args.connections.empty()) {
+    std::cerr << "wfc task: --connections is for a task run here; with --server the task uses "
+                 "the server's connections (POST /connections)\n";
+    return kUsage;
+  }
   if (!catalog::Catalog::builtin().kind(args.kind)) {
     // The compiler names the kind and suggests one.
     std::cerr << check_task(args.kind, "https://example.com/in.mp4", json::object(), {});
@@ -252,6 +267,7 @@ void add_task(CLI::App& app, int& status) {
   add_access_flags(*cmd, &args->access);
   add_limit_flags(*cmd, &args->media_limits);
   add_ai_flags(*cmd, &args->ai_config);
+  add_connections_flag(*cmd, &args->connections);
   cmd->allow_extras();
   cmd->footer(
       "Task options follow as --NAME VALUE (e.g. --width 720 --format webm), typed from the "
