@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <unordered_map>
 
 #include "compiler/catalog/catalog.h"
@@ -123,6 +124,54 @@ void name_open_files_limit(json& error, uint64_t limit) {
       message, limit);
 }
 
+// The files (relative to the run's directory) that the tasks recorded succeeded made: each output
+// File's, and for a playlist its whole folder (as stored_outputs.cpp stores it), as folders.
+struct Recorded {
+  std::set<fs::path> files, folders;
+};
+
+Recorded recorded_outputs(const plan::Plan& plan, const store::Run& run) {
+  Recorded out;
+  for (const store::Task& t : run.tasks) {
+    if (t.status != model::Status::Succeeded || !t.outputs.is_array()) continue;
+    for (const json& f : t.outputs) {
+      if (!f.is_object() || !f.contains("filename") || !f["filename"].is_string()) continue;
+      fs::path rel = fs::path(relative_path(plan, t.node, f["filename"])).lexically_normal();
+      if (rel.empty() || *rel.begin() == "..") continue;
+      out.files.insert(rel);
+      std::string format = f.contains("format") && f["format"].is_string() ? f["format"] : "";
+      if (storage::is_playlist(format, rel.generic_string()) && !rel.parent_path().empty()) {
+        out.folders.insert(rel.parent_path());
+      }
+    }
+  }
+  return out;
+}
+
+// Removes every file of `workspace` but the recorded ones (and what is below a kept folder).
+void clear_workspace(const fs::path& workspace, const Recorded& keep) {
+  std::error_code ec;
+  if (keep.files.empty()) {
+    fs::remove_all(workspace, ec);
+    return;
+  }
+  auto kept = [&](const fs::path& rel) {
+    if (keep.files.count(rel)) return true;
+    for (fs::path p = rel.parent_path(); !p.empty(); p = p.parent_path()) {
+      if (keep.folders.count(p)) return true;
+    }
+    return false;
+  };
+  std::vector<fs::path> doomed;
+  for (auto it = fs::recursive_directory_iterator(workspace, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_directory(ec)) continue;
+    fs::path rel = it->path().lexically_relative(workspace);
+    if (!kept(rel)) doomed.push_back(it->path());
+  }
+  for (const fs::path& p : doomed) fs::remove(p, ec);
+}
+
 void name_open_files_limit_in(json& data, uint64_t limit) {
   if (limit == 0 || !data.is_object()) return;
   if (data.contains("error")) name_open_files_limit(data["error"], limit);
@@ -225,10 +274,23 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     }
   };
 
-  // A new attempt starts from nothing: what a dead attempt left is not trusted (docs/store.md).
+  // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
+  std::string refused;
+  std::shared_ptr<const PreparedPlan> prepared = plans.get(run.automation_id, run.plan, &refused);
+  if (!prepared) {
+    return finish(model::Status::Failed,
+                  {{"kind", "plan_invalid"},
+                   {"message", "the stored plan was refused, so nothing of it ran: " + refused}});
+  }
+  const plan::Plan& plan = prepared->plan();
+
+  // A new attempt starts from what the store recorded: of what a dead attempt left, only the
+  // outputs of the tasks recorded succeeded are trusted (they were stored before their success
+  // was recorded: stored_outputs.h; with the default storage they are the stored copies), the rest
+  // goes (docs/store.md).
   fs::path workspace = context.data_dir / "runs" / run.id;
   std::error_code ec;
-  fs::remove_all(workspace, ec);
+  clear_workspace(workspace, recorded_outputs(plan, run));
   // Private (0700): a run's inputs and outputs are its caller's, and nobody else's on the host.
   std::string mkdir_error;
   if (!store::create_private_dirs(workspace, &mkdir_error)) {
@@ -246,15 +308,6 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
     }
   } drop{context.storage && !keeps_in_place(*context.storage, run.id, workspace) ? workspace
                                                                                  : fs::path()};
-  // Runs of one automation share its prepared plan; a run of its own (POST /runs) prepares one.
-  std::string refused;
-  std::shared_ptr<const PreparedPlan> prepared = plans.get(run.automation_id, run.plan, &refused);
-  if (!prepared) {
-    return finish(model::Status::Failed,
-                  {{"kind", "plan_invalid"},
-                   {"message", "the stored plan was refused, so nothing of it ran: " + refused}});
-  }
-  const plan::Plan& plan = prepared->plan();
 
   FileRef input;
   if (plan.node(plan::kRunInput)) {

@@ -405,6 +405,49 @@ TEST_CASE("a run taken over resumes through the bucket: its finished task is fet
   CHECK(probed["width"] == 32);
 }
 
+TEST_CASE(
+    "a worker restarted in the same data directory resumes its run: the finished task's file, "
+    "stored in place, is kept and not redone",
+    "[scale]") {
+  StoreFixture shared{GENERATE(both_backends())};
+  TempDir api_dir, a_dir;
+  std::string store = scale_store_url(shared);
+  auto api = api_node(api_dir, store);
+  std::vector<std::string> flags = {"--allow-files", media_dir().string()};
+  // The default storage: the run's directory under the worker's data directory is where the
+  // outputs are kept. Worker A hangs in the image task, after the video task succeeded.
+  auto a = std::make_unique<WorkerNode>(
+      a_dir, store, flags, std::vector<std::string>{"WFC_TEST_WORKER_FAULT=hang:image"});
+  nlohmann::json video = {{"kind", "video"},
+                          {"options", {{"width", 160}, {"format", "mp4"}, {"quality", "low"}}},
+                          {"next", image_task()}};
+  std::string id =
+      api->post("/runs", run_body(sample("av.mp4"), nlohmann::json::array({video}))).body["id"];
+  nlohmann::json held = api->wait_run(id, [](const nlohmann::json& run) {
+    return task_of(run, "image")["status"] == "processing";
+  });
+  nlohmann::json first = task_of(held, "video");
+  REQUIRE(first["status"] == "succeeded");
+  fs::path output = a->data() / "runs" / id / first["outputs"][0]["filename"].get<std::string>();
+  REQUIRE(fs::exists(output));
+  a->kill9();
+  a.reset();
+
+  // The same worker again (its data directory, its worker id), armed to crash if it ever starts
+  // a video task: the run succeeds only if the video's recorded output is still there.
+  WorkerNode again(a_dir, store, flags, {"WFC_TEST_WORKER_FAULT=segv:video"});
+  nlohmann::json run = api->wait_run(id);
+  INFO(run.dump(2) << "\n" << again.log());
+  REQUIRE(run["status"] == "succeeded");
+  CHECK(event_counts(*api, id)["run.started"] == 2);
+  nlohmann::json done = task_of(run, "video");
+  CHECK(done["started_at"] == first["started_at"]);
+  CHECK(task_events(*api, id, "task.succeeded", first["id"]) == 1);
+  CHECK(task_starts(*api, id, first["id"]) == 1);
+  CHECK(fs::file_size(output) == first["outputs"][0]["filesize"].get<uint64_t>());
+  CHECK(task_of(run, "image")["status"] == "succeeded");
+}
+
 TEST_CASE("PostgreSQL stopped and started under load: 201 or 503 with Retry-After, none lost",
           "[scale][pg]") {
   PostgresCluster cluster;  // a server of this test's own: it is stopped and started again
@@ -506,10 +549,8 @@ TEST_CASE("PostgreSQL stopped and started under load: 201 or 503 with Retry-Afte
   CHECK(worker.running());
   // Every run answered 201 is there and succeeds. A run the worker was executing when the
   // database went away cannot record its end: it is tried again once the lease lapses (a second
-  // run.started). Only those in flight can be (the worker runs 2 at once); every other run is
-  // executed exactly once. A retried run's tasks whose success was recorded may be executed and
-  // recorded again today: with local storage the new attempt empties the run's directory, which
-  // holds those outputs, before it looks for them (run_execution.cpp), so they cannot be kept.
+  // run.started). Only those in flight can be (the worker runs 2 at once). Either way every task
+  // is recorded succeeded once: the retry resumes after the tasks recorded succeeded.
   int retried = 0;
   for (size_t i = 0; i < accepted.size(); ++i) {
     const std::string& id = accepted[i];
@@ -518,9 +559,8 @@ TEST_CASE("PostgreSQL stopped and started under load: 201 or 503 with Retry-Afte
     REQUIRE(run["status"] == "succeeded");
     auto counts = event_counts(*a, id);
     CHECK(counts["run.succeeded"] == 1);
-    if (counts["run.started"] == 1) {
-      CHECK(counts["task.succeeded"] == static_cast<int>(run["tasks"].size()));
-    } else {
+    CHECK(counts["task.succeeded"] == static_cast<int>(run["tasks"].size()));
+    if (counts["run.started"] != 1) {
       CHECK(counts["run.started"] == 2);
       ++retried;
     }
