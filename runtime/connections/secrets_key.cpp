@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <cctype>
@@ -225,6 +226,20 @@ std::optional<std::string> open_sealed(const SecretsKey& key, std::string_view c
     return std::nullopt;
   }
   return out;
+}
+
+std::string derive_secret(const SecretsKey& key, std::string_view purpose) {
+  std::string message = "wfc derived secret\n" + std::string(purpose);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!HMAC(EVP_sha256(), key.bytes.data(), static_cast<int>(key.bytes.size()),
+            reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+            &size)) {
+    throw std::runtime_error("HMAC-SHA256 failed");
+  }
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
 }
 
 }  // namespace wfc::connections

@@ -52,4 +52,11 @@ std::optional<std::string> open_sealed(const SecretsKey& key, std::string_view c
 /// The id of the key a sealed text names ("" when it is not a sealed text).
 std::string sealed_key_id(std::string_view sealed);
 
+/// A secret for `purpose` derived from the key (HMAC-SHA256 of "wfc derived secret\n" and the
+/// purpose, 64 hex digits): the same on every node that has the key, and telling nothing of the
+/// key nor of another purpose's secret. `wfc serve` on a shared store signs output URLs and
+/// dashboard sessions with derive_secret(key, "url signing"), so that any API node opens what
+/// another signed.
+std::string derive_secret(const SecretsKey& key, std::string_view purpose);
+
 }  // namespace wfc::connections

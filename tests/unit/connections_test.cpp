@@ -111,6 +111,15 @@ TEST_CASE("a sealed secret opens with its key and its connection only", "[connec
   CHECK_THAT(error, Catch::Contains("64 hex digits"));
   CHECK_FALSE(conn::parse_secrets_key(std::string(63, 'a') + "g", &error));
   CHECK(conn::parse_secrets_key("  " + std::string(64, 'F') + "\n", &error));
+
+  // Secrets derived from a key: the same for the same key and purpose on every node, different
+  // for another purpose or key, and not the key itself.
+  std::string url = conn::derive_secret(key, "url signing");
+  CHECK(url.size() == 64);
+  CHECK(url == conn::derive_secret(key_of('a'), "url signing"));
+  CHECK(url != conn::derive_secret(key, "webhooks"));
+  CHECK(url != conn::derive_secret(key_of('b'), "url signing"));
+  CHECK(url != std::string(64, 'a'));
 }
 
 TEST_CASE("the secrets key comes from the flag's file, else the environment, else DATA",

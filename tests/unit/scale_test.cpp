@@ -448,6 +448,44 @@ TEST_CASE(
   CHECK(task_of(run, "image")["status"] == "succeeded");
 }
 
+TEST_CASE("a file URL one API node signed opens on another node of the same PostgreSQL store",
+          "[scale][pg][objects]") {
+  StoreFixture shared{Backend::Postgres};
+  TempDir s3_dir, a_dir, b_dir;
+  S3rver s3(s3_dir);
+  std::vector<std::string> env = {"AWS_ACCESS_KEY_ID=S3RVER", "AWS_SECRET_ACCESS_KEY=S3RVER",
+                                  "WFC_S3_ENDPOINT=" + s3.endpoint(), shared_secrets_key_env()};
+  std::vector<std::string> flags = {"--store",       shared.url,
+                                    "--allow-files", media_dir().string(),
+                                    "--storage",     std::string("s3://") + kBucket + "/wfc"};
+  // Node A executes the run; node B, behind the same load balancer, only answers. Each has its
+  // own data directory: nothing is copied between them.
+  ApiServer a(a_dir, flags, true, env);
+  std::vector<std::string> b_flags = flags;
+  for (const char* f : {"--workers", "0"}) b_flags.push_back(f);
+  ApiServer b(b_dir, b_flags, true, env);
+  std::string id = a.post("/runs", run_body(sample("still.png"))).body["id"];
+  nlohmann::json run = a.wait_run(id);
+  INFO(run.dump(2) << a.log());
+  REQUIRE(run["status"] == "succeeded");
+  std::string url = run["tasks"][0]["outputs"][0]["url"];
+  std::string path = url.substr(url.find("/files/"));
+  REQUIRE(path.rfind("/files/signed/", 0) == 0);
+  Answer from_a = a.request("GET", path, "", {}, nullptr);  // no key: the signature is the grant
+  Answer from_b = b.request("GET", path, "", {}, nullptr);
+  INFO(from_b.text.substr(0, 300) << b.log());
+  CHECK(from_a.status == 200);
+  CHECK(from_b.status == 200);
+  CHECK(from_b.text == from_a.text);
+  // The secret is derived, never kept in a file of its own.
+  CHECK_FALSE(fs::exists(a_dir.path() / "data" / "url-secret"));
+  // A tampered signature is still refused on either node.
+  std::string forged = path;
+  size_t sig = forged.find('.') + 1;  // <expires>.<signature>
+  forged[sig] = forged[sig] == 'A' ? 'B' : 'A';
+  CHECK(b.request("GET", forged, "", {}, nullptr).status != 200);
+}
+
 TEST_CASE("PostgreSQL stopped and started under load: 201 or 503 with Retry-After, none lost",
           "[scale][pg]") {
   PostgresCluster cluster;  // a server of this test's own: it is stopped and started again

@@ -31,6 +31,7 @@
 #include "runtime/api/server.h"
 #include "runtime/automation/workflow_dir.h"
 #include "runtime/connections/connection.h"
+#include "runtime/connections/secrets_key.h"
 #include "runtime/exec/worker_pool.h"
 #include "runtime/net/ip_address.h"
 #include "runtime/store/open_store.h"
@@ -58,6 +59,7 @@ struct Args {
   std::vector<std::string> keys;  // WFC_API_KEYS
   std::string public_url;
   std::string webhook_secret;        // "" → one made once per data directory
+  std::string url_secret;            // "" → derived from the secrets key (PostgreSQL), or kept
   int64_t url_lifetime = 24 * 3600;  // seconds a signed output URL works (WFC_URL_LIFETIME)
   int workers = 1;
   std::string webhooks = "on";    // off: another node delivers them
@@ -313,7 +315,12 @@ int serve(const Args& args) {
   std::string webhook_secret = args.webhook_secret;
   try {
     if (webhook_secret.empty()) webhook_secret = kept_secret(args, "webhook-secret");
-    config.url_signing.secret = kept_secret(args, "url-secret");
+    // Every API node of a shared store must open the URLs and sessions another signed: there the
+    // secret comes from the key they share (docs/deploy.md "What every node must share").
+    config.url_signing.secret = !args.url_secret.empty() ? args.url_secret
+                                : store::is_postgres_url(store_url)
+                                    ? connections::derive_secret(*config.secrets_key, "url signing")
+                                    : kept_secret(args, "url-secret");
   } catch (const store::StoreError& e) {
     std::cerr << "wfc serve: " << e.what() << "\n";
     return kProblems;
@@ -415,8 +422,12 @@ void add_serve(CLI::App& app, int& status) {
   cmd->add_option("--webhook-secret", args->webhook_secret,
                   "Secret that signs webhook deliveries (default: one kept in DATA/webhook-secret)")
       ->envname("WFC_WEBHOOK_SECRET");
-  cmd->add_option("--url-lifetime", args->url_lifetime,
-                  "Seconds a signed output file URL works (the secret is kept in DATA/url-secret)")
+  cmd->add_option("--url-secret", args->url_secret,
+                  "Secret that signs output file URLs and dashboard sessions (default: on "
+                  "PostgreSQL, derived from the secrets key every node shares; else one kept in "
+                  "DATA/url-secret)")
+      ->envname("WFC_URL_SECRET");
+  cmd->add_option("--url-lifetime", args->url_lifetime, "Seconds a signed output file URL works")
       ->envname("WFC_URL_LIFETIME")
       ->check(CLI::Range(int64_t{1}, int64_t{10} * 365 * 24 * 3600))
       ->capture_default_str();
