@@ -392,6 +392,7 @@ void execute_claimed_run(store::Store& store, const store::Run& run, const RunCo
   SchedulerOptions options;
   options.threads = context.scheduler_threads;
   options.retry = context.retry;
+  for (const store::Task& t : run.tasks) options.task_ids.emplace(t.node, t.id);
   options.workspace = workspace;
   options.run_id = run.id;
   // An earlier attempt's successes are not executed again (its worker died after recording

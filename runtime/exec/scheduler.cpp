@@ -134,6 +134,18 @@ struct Scheduler::Impl {
 
     // Tasks, in the order they are written, with their parents (plan_tasks.h).
     run.tasks = plan_tasks(plan);
+    if (!options.task_ids.empty()) {
+      std::unordered_map<std::string, std::string> renamed;  // new id → the given one
+      for (TaskState& t : run.tasks) {
+        auto given = options.task_ids.find(t.node);
+        if (given == options.task_ids.end()) continue;
+        renamed[t.id] = given->second;
+        t.id = given->second;
+      }
+      for (TaskState& t : run.tasks) {
+        if (auto it = renamed.find(t.parent); it != renamed.end()) t.parent = it->second;
+      }
+    }
     for (size_t i = 0; i < run.tasks.size(); ++i) {
       TaskState& t = run.tasks[i];
       t.created_at = t.updated_at = run.created_at;

@@ -63,6 +63,9 @@ struct SchedulerOptions {
   /// executed again and its tasks are not reported again; when its input is ready its recorded
   /// output feeds what reads it, as if just made (a pass-through kind passes its input on).
   std::map<std::string, DoneTask> done;
+  /// By the plan's task id: the id the task is known by elsewhere (the store's task_…), so that
+  /// the events and the run state name it as the API does. Absent: a new task_… id.
+  std::map<std::string, std::string> task_ids;
   RetryPolicy retry;
 };
 

@@ -97,6 +97,10 @@ TEST_CASE("wfc run --store records the run with its tasks, events and files",
           fs::file_size(dir.path() / "out" / t.outputs[0]["filename"].get<std::string>()));
   }
   CHECK(run->tasks[1].parent_id == run->tasks[0].id);
+  // run.json names the tasks as the store (and the API) does.
+  REQUIRE(run_json["tasks"].size() == 2);
+  for (size_t i = 0; i < 2; ++i) CHECK(run_json["tasks"][i]["id"] == run->tasks[i].id);
+  CHECK(run_json["tasks"][1]["parent_id"] == run->tasks[0].id);
 
   wfc::store::ListQuery q;
   q.run_id = id;

@@ -263,6 +263,8 @@ int run_workflow(const Args& args) {
     try {
       store::CreatedRun created = store->create_run(made);
       options.run_id = created.run.id;
+      // The tasks are known by the store's ids: run.json names them as the API does.
+      for (const store::Task& t : created.run.tasks) options.task_ids.emplace(t.node, t.id);
       input_url = made.input_url;
     } catch (const store::StoreError& e) {
       std::cerr << fmt::format("wfc: recording the run in {}: {}\n",
