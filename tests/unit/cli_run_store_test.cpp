@@ -46,17 +46,6 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-wfc::storage::S3Storage bucket_of(const wfc::test::S3rver& s3) {
-  wfc::storage::S3Config c;
-  c.bucket = wfc::test::kBucket;
-  c.prefix = "wfc";
-  c.endpoint = s3.endpoint();
-  c.access_key_id = "S3RVER";
-  c.secret_access_key = "S3RVER";
-  c.backoff = std::chrono::milliseconds(1);
-  return wfc::storage::S3Storage(c);
-}
-
 }  // namespace
 
 TEST_CASE("wfc run --store records the run with its tasks, events and files",
@@ -135,11 +124,7 @@ TEST_CASE("a run wfc run --store holds is no worker's, and a cancel through the 
           "[cli][run][store][media]") {
   TempDir dir;
   // Slow enough to cancel: a long high-quality encode of a generated clip (as the Ctrl-C test).
-  std::string input = (dir.path() / "long.mp4").string();
-  REQUIRE(std::system(("ffmpeg -v error -y -f lavfi -i testsrc2=size=640x360:rate=30:duration=20 "
-                       "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
-                       wfc::test::quote(input))
-                          .c_str()) == 0);
+  std::string input = wfc::test::sample("slow.mp4").string();
   dir.write("w.json",
             R"({"name": "slow", "workflow": [{"kind": "video", "options": {"codec": "h265",
       "quality": "very_high"}, "next": [{"kind": "image"}]}]})");
@@ -227,7 +212,7 @@ TEST_CASE("wfc run --store --storage s3://: an API node on the same store serves
   INFO(got.text << api.log());
   REQUIRE(got.status == 200);
   CHECK(got.body["status"] == "succeeded");
-  auto bucket = bucket_of(s3);
+  auto bucket = wfc::test::test_bucket(s3, "wfc");
   int served = 0;
   for (const json& t : got.body["tasks"]) {
     CHECK(t["status"] == "succeeded");

@@ -155,11 +155,7 @@ TEST_CASE("wfc run fetches a URL input only where the access policy allows", "[c
 TEST_CASE("Ctrl-C cancels a run: run.json says cancelled and wfc exits 1", "[cli][run][media]") {
   TempDir dir;
   // Slow enough to interrupt: a long high-quality encode of a generated clip.
-  std::string input = (dir.path() / "long.mp4").string();
-  REQUIRE(std::system(("ffmpeg -v error -y -f lavfi -i testsrc2=size=640x360:rate=30:duration=20 "
-                       "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
-                       wfc::test::quote(input))
-                          .c_str()) == 0);
+  std::string input = wfc::test::sample("slow.mp4").string();
   dir.write("w.json",
             R"({"name": "slow", "workflow": [{"kind": "video", "options": {"codec": "h265",
       "quality": "very_high"}, "next": [{"kind": "image"}]}]})");

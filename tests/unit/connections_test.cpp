@@ -50,17 +50,6 @@ conn::SecretsKey key_of(char digit) {
 
 std::string bytes_of(const fs::path& p) { return wfc::test::slurp_file(p); }
 
-// An S3Storage on the test's s3rver, for checking what landed in the bucket.
-wfc::storage::S3Storage bucket_at(const S3rver& s3) {
-  wfc::storage::S3Config c;
-  c.bucket = kBucket;
-  c.endpoint = s3.endpoint();
-  c.access_key_id = "S3RVER";
-  c.secret_access_key = "S3RVER";
-  c.backoff = std::chrono::milliseconds(1);
-  return wfc::storage::S3Storage(c);
-}
-
 json connection_body(const S3rver& s3) {
   return {{"kind", "s3"},          {"name", "archive"},         {"endpoint", s3.endpoint()},
           {"region", "us-east-1"}, {"access_key_id", "S3RVER"}, {"secret_access_key", kSecret},
@@ -442,7 +431,7 @@ TEST_CASE("export through a connection lands an MP4 and an HLS ladder's whole fo
   INFO(done.dump(2) << api.log());
   REQUIRE(done["status"] == "succeeded");
   fs::path run_dir = dir.path() / "data" / "runs" / done["id"].get<std::string>();
-  auto bucket = bucket_at(s3);
+  auto bucket = wfc::test::test_bucket(s3);
 
   // The MP4: its object is the output's bytes, and the export's output names it.
   json video = task_of(done, "video")["outputs"][0];
@@ -510,7 +499,7 @@ TEST_CASE(
   CHECK(exported["error"]["kind"] == "storage_refused");
   CHECK_THAT(exported["error"]["message"].get<std::string>(),
              Catch::Contains("--allow-hosts") && Catch::Contains(id));
-  CHECK_FALSE(bucket_at(s3).stat("gated.mp4").value.exists);
+  CHECK_FALSE(wfc::test::test_bucket(s3).stat("gated.mp4").value.exists);
 
   // Another key than the one that sealed it: the task fails naming the connection and both keys.
   wfc::test::write_bytes(dir.path() / "key2", std::string(64, '2'));
@@ -538,7 +527,7 @@ TEST_CASE(
   INFO(exported.dump(2) << api.log());
   CHECK(exported["status"] == "succeeded");
   CHECK(exported["outputs"][0]["url"] == "s3://wfc-test/gated.mp4");
-  auto bucket = bucket_at(s3);
+  auto bucket = wfc::test::test_bucket(s3);
   CHECK(wfc::test::read_all(bucket, "gated.mp4") == bytes_of(media / "in.mp4"));
 }
 
@@ -548,7 +537,7 @@ TEST_CASE(
     "[connections][s3][secrets][media]") {
   TempDir dir;
   S3rver s3(dir);
-  auto bucket = bucket_at(s3);
+  auto bucket = wfc::test::test_bucket(s3);
   REQUIRE_FALSE(bucket.put_file("incoming/clip+one.mp4", wfc::test::sample("av.mp4")));
   wfc::test::HttpServer hooks;
   std::mutex mu;
@@ -668,7 +657,7 @@ TEST_CASE("an import of s3:// reads through its connection, and needs one",
           "[connections][s3][media]") {
   TempDir dir;
   S3rver s3(dir);
-  auto bucket = bucket_at(s3);
+  auto bucket = wfc::test::test_bucket(s3);
   REQUIRE_FALSE(bucket.put_file("originals/take.mp4", wfc::test::sample("av.mp4")));
   ApiServer api(dir, {"--allow-hosts", "127.0.0.1"});
   json tasks =
@@ -714,7 +703,7 @@ TEST_CASE("wfc run --connections FILE exports through a connection from a YAML f
             (dir.path() / "connections.yaml").string(), "--json"});
   INFO(ok.out << ok.err);
   REQUIRE(ok.status == 0);
-  auto bucket = bucket_at(s3);
+  auto bucket = wfc::test::test_bucket(s3);
   CHECK(wfc::test::read_all(bucket, "cli/av.mp4") == bytes_of(wfc::test::sample("av.mp4")));
   CHECK(ok.out.find("s3://wfc-test/cli/av.mp4") != std::string::npos);
   CHECK(ok.out.find(kSecret) == std::string::npos);

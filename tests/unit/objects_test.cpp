@@ -299,17 +299,6 @@ std::vector<std::string> s3_env(const wfc::test::S3rver& s3) {
           "WFC_S3_ENDPOINT=" + s3.endpoint()};
 }
 
-wfc::storage::S3Storage bucket_of(const wfc::test::S3rver& s3) {
-  wfc::storage::S3Config c;
-  c.bucket = wfc::test::kBucket;
-  c.prefix = "wfc";
-  c.endpoint = s3.endpoint();
-  c.access_key_id = "S3RVER";
-  c.secret_access_key = "S3RVER";
-  c.backoff = std::chrono::milliseconds(1);
-  return wfc::storage::S3Storage(c);
-}
-
 json start_run(const ApiServer& api, const Input& in, const json& automation) {
   std::string auto_id = api.post("/automations", automation).body["id"];
   auto made = api.post("/automations/" + auto_id + "/run", {{"url", in.http.url("/in.mp4")}});
@@ -358,7 +347,7 @@ TEST_CASE("wfc serve --storage s3:// keeps outputs in the bucket and serves them
 
   // The outputs are objects at <prefix>/<run id>/<path>; the worker's working copy is gone, so
   // what the API serves below comes from the bucket.
-  auto bucket = bucket_of(s3);
+  auto bucket = wfc::test::test_bucket(s3, "wfc");
   auto listed = bucket.list(run_id);
   REQUIRE(listed.ok());
   std::set<std::string> keys;
@@ -544,7 +533,7 @@ TEST_CASE("a bucket back within the retry policy: the task that failed to store 
   const json& task = run["tasks"][0];
   CHECK(task["error"].is_null());
   json file = task["outputs"][0];
-  auto bucket = bucket_of(s3);
+  auto bucket = wfc::test::test_bucket(s3, "wfc");
   std::string stored =
       wfc::test::read_all(bucket, run_id + "/" + file["filename"].get<std::string>());
   CHECK(stored.size() == file["filesize"].get<size_t>());
@@ -571,7 +560,7 @@ TEST_CASE("wfc run --storage puts the outputs in the bucket under the run id", "
   json run = json::parse(r.out);
   std::string run_id = run["id"];
   std::string name = run["tasks"][0]["outputs"][0]["filename"];
-  auto bucket = bucket_of(s3);
+  auto bucket = wfc::test::test_bucket(s3, "wfc");
   CHECK(wfc::test::read_all(bucket, run_id + "/" + name) ==
         wfc::test::slurp(dir.path() / "out" / name));
   // A storage URL it cannot use is a usage error that says why.

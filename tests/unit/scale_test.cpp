@@ -105,17 +105,6 @@ int task_starts(const ApiServer& api, const std::string& id, const std::string& 
   return n;
 }
 
-/// The bucket the nodes of a scenario share on `s3`, under the prefix "wfc", as the test reads it.
-storage::S3Storage bucket_of(const S3rver& s3) {
-  storage::S3Config c;
-  c.bucket = kBucket;
-  c.prefix = "wfc";
-  c.endpoint = s3.endpoint();
-  c.access_key_id = "S3RVER";
-  c.secret_access_key = "S3RVER";
-  return storage::S3Storage(c);
-}
-
 }  // namespace
 
 TEST_CASE("2 API nodes and 3 workers on one store run 200 runs, each exactly once",
@@ -360,7 +349,7 @@ TEST_CASE("a run taken over resumes through the bucket: its finished task is fet
   REQUIRE(first["outputs"].size() == 1);
   std::string first_key = id + "/" + first["outputs"][0]["filename"].get<std::string>();
   // Its output was put in the bucket before its success was recorded.
-  auto bucket = bucket_of(s3);
+  auto bucket = test_bucket(s3, "wfc");
   auto stored = bucket.stat(first_key);
   REQUIRE(stored.ok());
   CHECK(stored.value.exists);

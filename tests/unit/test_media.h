@@ -44,7 +44,8 @@ inline const fs::path& media_dir() {
   return dir;
 }
 
-/// ffmpeg arguments that make each named sample (all ≤ 6 s, ≤ 320×240 but for one 1 s of 720p).
+/// ffmpeg arguments that make each named sample (all ≤ 6 s, ≤ 320×240 but for one 1 s of 720p,
+/// and slow.mp4, which is made to be slow).
 inline const std::map<std::string, std::string>& sample_recipes() {
   static const std::map<std::string, std::string> r = {
       // 2 s of 320×240 at 25 fps with a stereo 44.1 kHz tone: the general video input.
@@ -76,6 +77,11 @@ inline const std::map<std::string, std::string>& sample_recipes() {
        "-f lavfi -i testsrc2=size=320x180:rate=25:duration=6 -f lavfi -i "
        "sine=frequency=300:sample_rate=44100:duration=6 -c:v libx264 -preset ultrafast "
        "-pix_fmt yuv420p -c:a aac -shortest"},
+      // 20 s of 640×360, no audio: an h265 very_high encode of it takes long enough to cancel or
+      // interrupt the run while it is in progress.
+      {"slow.mp4",
+       "-f lavfi -i testsrc2=size=640x360:rate=30:duration=20 -c:v libx264 -preset ultrafast "
+       "-pix_fmt yuv420p"},
   };
   return r;
 }

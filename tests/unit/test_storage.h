@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/storage/s3_storage.h"
 #include "runtime/storage/storage.h"
 #include "tests/unit/test_cli.h"
 
@@ -112,6 +113,19 @@ inline std::string random_bytes(std::size_t size, unsigned seed = 7) {
   std::string out(size, '\0');
   for (auto& c : out) c = static_cast<char>(gen() & 0xff);
   return out;
+}
+
+/// The bucket kBucket on `s3`, under `prefix`, as a test reads it: S3RVER's credentials, and a
+/// 1 ms backoff, so that a server that is down fails the read at once.
+inline storage::S3Storage test_bucket(const S3rver& s3, const std::string& prefix = "") {
+  storage::S3Config c;
+  c.bucket = kBucket;
+  c.prefix = prefix;
+  c.endpoint = s3.endpoint();
+  c.access_key_id = "S3RVER";
+  c.secret_access_key = "S3RVER";
+  c.backoff = std::chrono::milliseconds(1);
+  return storage::S3Storage(c);
 }
 
 inline std::filesystem::path write_bytes(const std::filesystem::path& path,
