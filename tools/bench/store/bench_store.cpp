@@ -125,8 +125,8 @@ int claims(const Config& cfg, const store::SqliteStore::Options& sqlite, store::
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) { return all[static_cast<size_t>(p * (all.size() - 1))]; };
   std::printf("| %s | %d | %d | %d | %.0f | %.3f | %.3f |\n",
-              cfg.url.empty() ? cfg.synchronous.c_str() : "postgres", cfg.threads, cfg.runs,
-              claimed.load(), claimed / secs, pct(0.50), pct(0.99));
+              cfg.url.empty() ? "sqlite" : "postgres", cfg.threads, cfg.runs, claimed.load(),
+              claimed / secs, pct(0.50), pct(0.99));
   return claimed == cfg.runs ? 0 : 1;
 }
 
