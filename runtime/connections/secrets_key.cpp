@@ -237,9 +237,7 @@ std::string derive_secret(const SecretsKey& key, std::string_view purpose) {
             &size)) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  return hex(digest, size);
 }
 
 }  // namespace wfc::connections

@@ -87,9 +87,12 @@ struct Scheduler::Impl {
   // the gates testing it; the nodes and gates directly under a gate.
   std::unordered_map<std::string, std::vector<std::string>> below;
   std::deque<Job> queue;
-  std::multimap<Clock::time_point, Job> delayed;       // retries waiting out their backoff, by when
-  std::unordered_map<std::string, int> transient;      // node id → its transient failures so far
-  std::unordered_map<std::string, TaskError> retried;  // node id → its last transient failure
+  std::multimap<Clock::time_point, Job> delayed;  // retries waiting out their backoff, by when
+  struct Retry {
+    int failures = 0;  // its transient failures so far
+    TaskError last;    // the last of them
+  };
+  std::unordered_map<std::string, Retry> retries;  // by node id: nodes that failed transiently
   std::map<uint64_t, Running> running;
   uint64_t next_running = 0;
   size_t pending_nodes = 0;  // nodes not yet terminal
@@ -455,7 +458,8 @@ struct Scheduler::Impl {
   bool retry_later(const std::string& id, const TaskError& error, const FileRef& unit_input) {
     const RetryPolicy& policy = options.retry;
     if (!is_transient_error(error.kind)) return false;
-    int failures = ++transient[id];
+    Retry& retry = retries[id];
+    int failures = ++retry.failures;
     if (failures >= policy.max_attempts) return false;
     auto delay = policy.delay;
     for (int i = 1; i < failures; ++i) delay *= std::max(1, policy.factor);
@@ -466,7 +470,7 @@ struct Scheduler::Impl {
     auto source = tapped.find(id);
     job.input = source == tapped.end() ? unit_input : nodes[source->second].output;
     nodes[id].status = Status::Queued;
-    retried[id] = error;
+    retry.last = error;
     note_retry(id, fmt::format("attempt {} of {}; trying again in {} s", failures,
                                policy.max_attempts, std::chrono::duration<double>(delay).count()));
     delayed.emplace(Clock::now() + delay, std::move(job));
@@ -476,7 +480,7 @@ struct Scheduler::Impl {
 
   // The tasks of a node being retried show its last transient failure and where the retry is.
   void note_retry(const std::string& id, std::string_view where) {
-    const TaskError& failure = retried.at(id);
+    const TaskError& failure = retries.at(id).last;
     for (size_t i : tasks_of[id]) {
       run.tasks[i].error = TaskError{failure.kind, fmt::format("{} ({})", failure.message, where)};
       emit_task(i, "updated");
@@ -615,9 +619,10 @@ struct Scheduler::Impl {
       if (nodes[id].status != Status::Queued) continue;  // cancelled while queued
       nodes[id].status = Status::Processing;
       set_tasks(id, Status::Processing);
-      if (retried.count(id)) {
-        note_retry(id, fmt::format("attempt {} of {} failed; attempt {} running", transient[id],
-                                   options.retry.max_attempts, transient[id] + 1));
+      if (auto r = retries.find(id); r != retries.end()) {
+        note_retry(id,
+                   fmt::format("attempt {} of {} failed; attempt {} running", r->second.failures,
+                               options.retry.max_attempts, r->second.failures + 1));
       }
       live.push_back(nodes[id].node);
     }

@@ -118,30 +118,6 @@ std::unique_ptr<store::Store> open_store_flags(const StoreFlags& flags, std::str
   }
 }
 
-// Connections' secrets open with the key every node shares; a run never makes one (it would
-// open nothing). Where a SQLite store is, DATA/secrets-key is beside it, as `wfc serve` keeps it.
-std::shared_ptr<connections::Connections> stored_connections(store::Store& store,
-                                                             const std::string& url,
-                                                             const std::string& key_file) {
-  fs::path data_dir = store::is_postgres_url(url) ? fs::path() : fs::path(url).parent_path();
-  std::string key_error;
-  std::shared_ptr<const connections::SecretsKey> key;
-  if (!key_file.empty() || std::getenv("WFC_SECRETS_KEY") || !data_dir.empty()) {
-    key = secrets_key(key_file, data_dir, false, &key_error);
-  } else {
-    key_error =
-        "no secrets key: give the key every node shares with --secrets-key FILE or "
-        "WFC_SECRETS_KEY";
-  }
-  if (key) {
-    if (std::string w = connections::other_key_warning(store, *key); !w.empty()) {
-      std::cerr << "wfc: warning: " << w << "\n";
-    }
-  }
-  // Without a key, a task through a connection fails connection_unusable, saying why.
-  return std::make_shared<connections::StoredConnections>(store, key, key_error);
-}
-
 int run_workflow(const Args& args) {
   // Ctrl-C from here on cancels the run (once it has started) instead of killing wfc.
   g_interrupted = false;
@@ -231,7 +207,12 @@ int run_workflow(const Args& args) {
     connections = read_connections_flag(args.connections, "wfc");
     if (!connections) return kUsage;
   } else if (store) {
-    connections = stored_connections(*store, store_url, args.secrets_key);
+    // Where a SQLite store is, DATA/secrets-key is beside it, as `wfc serve` keeps it.
+    std::string key_error;
+    connections = opening_connections(
+        *store, args.secrets_key,
+        store::is_postgres_url(store_url) ? fs::path() : fs::path(store_url).parent_path(), "wfc",
+        &key_error);
   }
   if (connections) media.use_connections(connections.get());
   exec::SchedulerOptions options;

@@ -217,20 +217,23 @@ int serve(const Args& args) {
     std::cerr << "wfc serve: " << error << "\n";
     return kUsage;
   }
-  // A PostgreSQL store is shared by many nodes, which must seal and open connections' secrets
-  // with one key: a key made here would be this node's alone, and a connection made through it
-  // could not be opened by the workers or the other API nodes. Refused before the database is
-  // touched, as the configuration error it is.
-  if (store::is_postgres_url(store_url) &&
-      !secrets_key_given(args.worker.secrets_key, config.data_dir)) {
-    std::cerr << fmt::format(
-        "wfc serve: the store is PostgreSQL, shared by every node, and no secrets key is given: "
-        "give every node the same key with --secrets-key FILE or WFC_SECRETS_KEY (on SQLite "
-        "one is made in DATA/secrets-key; here it would be this node's alone, and connections "
-        "made through it could not be opened by the others). A key is 64 hex digits; make one "
-        "once with:\n"
-        "  (umask 077; openssl rand -hex 32 > /etc/wfc/secrets-key)\n"
-        "and give that file to every node (docs/security.md \"Connection secrets\")\n");
+  // Connections' secrets are sealed with a key kept outside the database (docs/security.md). A
+  // PostgreSQL store is shared by many nodes, which must seal and open them with one key: a key
+  // made here would be this node's alone, and a connection made through it could not be opened
+  // by the workers or the other API nodes. So only on SQLite is DATA/secrets-key made; a missing
+  // key is refused before the database is touched, as the configuration error it is.
+  const bool shared_store = store::is_postgres_url(store_url);
+  config.secrets_key =
+      secrets_key(args.worker.secrets_key, config.data_dir, /*create=*/!shared_store, &error);
+  if (!config.secrets_key) {
+    std::cerr << "wfc serve: " << error << "\n";
+    if (shared_store) {
+      std::cerr << "wfc serve: the store is PostgreSQL, shared by every node, so no key is made "
+                   "here: give every node the same key with --secrets-key FILE or "
+                   "WFC_SECRETS_KEY. A key is 64 hex digits; make one once with:\n"
+                   "  (umask 077; openssl rand -hex 32 > /etc/wfc/secrets-key)\n"
+                   "and give that file to every node (docs/security.md \"Connection secrets\")\n";
+    }
     return kUsage;
   }
   // Where outputs are kept and served from (docs/storage.md, "Wiring"): the workers' storage.
@@ -265,12 +268,6 @@ int serve(const Args& args) {
     return kProblems;
   }
 
-  // Connections' secrets are sealed with a key kept outside the database (docs/security.md).
-  config.secrets_key = secrets_key(args.worker.secrets_key, config.data_dir, true, &error);
-  if (!config.secrets_key) {
-    std::cerr << "wfc serve: " << error << "\n";
-    return kUsage;
-  }
   if (std::string w = connections::other_key_warning(*store, *config.secrets_key); !w.empty()) {
     std::cerr << "wfc serve: warning: " << w << "\n";
   }
@@ -318,7 +315,7 @@ int serve(const Args& args) {
     // Every API node of a shared store must open the URLs and sessions another signed: there the
     // secret comes from the key they share (docs/deploy.md "What every node must share").
     config.url_signing.secret = !args.url_secret.empty() ? args.url_secret
-                                : store::is_postgres_url(store_url)
+                                : shared_store
                                     ? connections::derive_secret(*config.secrets_key, "url signing")
                                     : kept_secret(args, "url-secret");
   } catch (const store::StoreError& e) {

@@ -82,16 +82,12 @@ int work(const Args& args) {
   // secrets"): a worker never makes one, which would seal nothing and open nothing. Without it,
   // tasks through a connection fail connection_unusable.
   std::string key_error;
-  auto key = secrets_key(args.worker.secrets_key, data_dir, false, &key_error);
-  if (key) {
-    if (std::string w = connections::other_key_warning(*store, *key); !w.empty()) {
-      std::cerr << "wfc worker: warning: " << w << "\n";
-    }
-  } else {
+  options.connections =
+      opening_connections(*store, args.worker.secrets_key, data_dir, "wfc worker", &key_error);
+  if (!key_error.empty()) {
     std::cerr << "wfc worker: warning: " << key_error
               << "; tasks through a connection will fail until the key is given\n";
   }
-  options.connections = std::make_shared<connections::StoredConnections>(*store, key);
   // Output files' urls: the API nodes' address (they serve DATA/runs/… or the bucket).
   std::string files_base = args.public_url;
   while (!files_base.empty() && files_base.back() == '/') files_base.pop_back();
